@@ -1,0 +1,4 @@
+use gongkai_report::Report;
+pub fn render(_report: &Report) -> String {
+    String::new()
+}
