@@ -7,6 +7,7 @@
 //! - [`layout`]: the tables as positioned cells with spans, for every renderer;
 //! - [`model`]: a report as values;
 //! - [`json`]: canonical JSON in and out (spec §4);
+//! - [`schema`]: the JSON Schema of canonical JSON, generated from the template;
 //! - [`rules`]: the checks R1–R10 (spec §5), with [`prose`] reading figures from text for R8.
 //!
 //! This crate does no I/O: it takes values and returns values.
@@ -18,6 +19,7 @@ pub mod layout;
 pub mod model;
 pub mod prose;
 pub mod rules;
+pub mod schema;
 pub mod template;
 
 pub use keys::{Applicant, CellKey, Section, T2Col, T2Row, T3Row, T4Col};
