@@ -117,7 +117,15 @@ fn check(args: CheckArgs) -> Result<Status> {
         .filter_map(|&i| checked[i].outcome.as_ref().ok().map(|(r, _)| r))
         .collect();
     let series = rules::check_series(&reports);
-    let cross_year = reports.len() > 1;
+    // A report can be checked across years only when last year's report of its agency is given.
+    let has_prev: Vec<bool> = reports
+        .iter()
+        .map(|r| {
+            reports
+                .iter()
+                .any(|p| p.agency == r.agency && p.year == r.year - 1)
+        })
+        .collect();
     for (i, finding) in series {
         if let Ok((_, findings)) = &mut checked[readable[i]].outcome {
             findings.push(finding);
@@ -138,7 +146,11 @@ fn check(args: CheckArgs) -> Result<Status> {
         let items: Vec<serde_json::Value> = checked.iter().map(check_json).collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
     } else {
-        for c in &checked {
+        for (i, c) in checked.iter().enumerate() {
+            let cross_year = readable
+                .iter()
+                .position(|&k| k == i)
+                .is_some_and(|k| has_prev[k]);
             write_check_text(&mut out, c, cross_year)?;
         }
     }

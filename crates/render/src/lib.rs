@@ -5,6 +5,7 @@
 
 mod csv;
 mod docx;
+mod flat;
 mod html;
 mod markdown;
 mod text;

@@ -3,6 +3,7 @@
 //! Every renderer walks these grids, so the statutory layout is written down once.
 
 use crate::keys::{Applicant, CellKey, T3Row, T4Col};
+use crate::model::Report;
 use crate::template::{self, Format, T2_VALUE_COLUMNS, T3Group};
 
 /// Which table a grid draws.
@@ -180,12 +181,21 @@ impl Builder {
     }
 }
 
-/// The grid of one table in a format.
+/// The grid of one table in a format's template.
 pub fn grid(format: Format, table: TableId) -> Grid {
     match table {
         TableId::T2 => t2_grid(format),
-        TableId::T3 => t3_grid(format),
+        TableId::T3 => t3_grid(&template::t3_rows(format)),
         TableId::T4 => t4_grid(),
+    }
+}
+
+/// The grid of one table as this report prints it: its format's template, except a 2021 report
+/// printed with the 2019 `（六）其他处理` row (spec §6), whose grid keeps that row.
+pub fn report_grid(report: &Report, table: TableId) -> Grid {
+    match table {
+        TableId::T3 => t3_grid(&report.t3_rows()),
+        _ => grid(report.format, table),
     }
 }
 
@@ -241,7 +251,7 @@ fn t2_grid(format: Format) -> Grid {
 
 /// Table 三: three label columns (row group, sub-group, item) and seven figure columns under a
 /// two-level header, with the corner note in the top-left block.
-fn t3_grid(format: Format) -> Grid {
+fn t3_grid(rows: &[T3Row]) -> Grid {
     const LABELS: usize = 3;
     let mut b = Builder::new(TableId::T3, LABELS + Applicant::ALL.len());
     b.put(
@@ -287,7 +297,6 @@ fn t3_grid(format: Format) -> Grid {
     }
     b.next_row();
 
-    let rows = template::t3_rows(format);
     let first_result = rows
         .iter()
         .position(|&r| r == T3Row::RDisclosed)
@@ -431,6 +440,39 @@ mod tests {
             }
             assert_eq!(seen, template::cells(format), "{format}");
         }
+    }
+
+    #[test]
+    fn a_2021_report_in_the_2019_other_row_layout_keeps_that_row() {
+        let mut r = Report::blank(Format::F2021, 2022, "某局");
+        let key = CellKey::T3(T3Row::ROther, Applicant::Total);
+        r.set(key, Some(crate::Value::Int(3)))
+            .expect("r_other is allowed in 2021");
+        let values: Vec<CellKey> = TableId::ALL
+            .iter()
+            .flat_map(|&t| report_grid(&r, t).cells)
+            .filter_map(|c| match c.content {
+                Content::Value(k) => Some(k),
+                _ => None,
+            })
+            .collect();
+        let expected: Vec<CellKey> = r
+            .cell_keys()
+            .into_iter()
+            .filter(|k| {
+                !matches!(
+                    k,
+                    CellKey::T3(
+                        T3Row::OpNoCorrection | T3Row::OpFeeUnpaid | T3Row::OpOther,
+                        _
+                    )
+                )
+            })
+            .collect();
+        assert!(values.contains(&key));
+        let mut sorted = values.clone();
+        sorted.sort();
+        assert_eq!(sorted, expected);
     }
 
     #[test]

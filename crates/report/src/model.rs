@@ -157,6 +157,23 @@ impl Report {
         keys
     }
 
+    /// The table 三 rows of this report's layout: the format's rows, except that a 2021 report
+    /// printed with the 2019 `（六）其他处理` row has `r_other` in place of the three `op_*` rows.
+    pub fn t3_rows(&self) -> Vec<crate::keys::T3Row> {
+        use crate::keys::T3Row;
+        let mut rows = template::t3_rows(self.format);
+        if self.uses_mixed_other_row() {
+            rows.retain(|r| {
+                !matches!(
+                    r,
+                    T3Row::OpNoCorrection | T3Row::OpFeeUnpaid | T3Row::OpOther
+                )
+            });
+            rows.insert(rows.len() - 2, T3Row::ROther);
+        }
+        rows
+    }
+
     /// Whether a 2021 report printed `（六）其他处理` as one row (spec §6, mixed layouts).
     pub fn uses_mixed_other_row(&self) -> bool {
         self.format == Format::F2021

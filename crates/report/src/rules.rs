@@ -135,12 +135,17 @@ pub fn check(report: &Report) -> Vec<Finding> {
 /// are grouped by agency and compared year with previous year; each finding is returned with the
 /// index (in `reports`) of the later report, which is where it belongs.
 pub fn check_series(reports: &[&Report]) -> Vec<(usize, Finding)> {
+    // Index by (agency, year) so the cost grows as n log n with the number of reports; with
+    // duplicates of one agency-year the last given wins.
+    let index: std::collections::HashMap<(&str, i32), usize> = reports
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.agency.as_str(), r.year), i))
+        .collect();
     let mut out = Vec::new();
     for (i, cur) in reports.iter().enumerate() {
-        let prev = reports
-            .iter()
-            .rfind(|p| p.agency == cur.agency && p.year == cur.year - 1);
-        if let Some(prev) = prev {
+        if let Some(&p) = index.get(&(cur.agency.as_str(), cur.year - 1)) {
+            let prev = reports[p];
             let mut found = Vec::new();
             r5_carry_over(prev, cur, &mut found);
             r6_in_force(prev, cur, &mut found);
@@ -184,7 +189,7 @@ fn r1_balance(report: &Report, out: &mut Vec<Finding>) {
 
 /// R2: the six applicant columns add up to the total, row by row.
 fn r2_row_sums(report: &Report, out: &mut Vec<Finding>) {
-    for row in report_t3_rows(report) {
+    for row in report.t3_rows() {
         let parts: Vec<CellKey> = Applicant::KINDS.iter().map(|&c| t3(row, c)).collect();
         let total = t3(row, Applicant::Total);
         if let (Some(s), Some(t)) = (sum(report, &parts), report.int(total))
@@ -204,24 +209,10 @@ fn r2_row_sums(report: &Report, out: &mut Vec<Finding>) {
     }
 }
 
-/// The table 三 rows of this report's layout.
-fn report_t3_rows(report: &Report) -> Vec<T3Row> {
-    let mut rows = template::t3_rows(report.format);
-    if report.uses_mixed_other_row() {
-        rows.retain(|r| {
-            !matches!(
-                r,
-                T3Row::OpNoCorrection | T3Row::OpFeeUnpaid | T3Row::OpOther
-            )
-        });
-        rows.insert(rows.len() - 2, T3Row::ROther);
-    }
-    rows
-}
-
 /// The rows that add up to `r_total` in this report's layout (R3).
 pub fn outcome_rows(report: &Report) -> Vec<T3Row> {
-    report_t3_rows(report)
+    report
+        .t3_rows()
         .into_iter()
         .filter(|r| {
             !matches!(

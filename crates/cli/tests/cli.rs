@@ -1,0 +1,258 @@
+//! The `gongkai` binary as a user runs it: exit statuses, messages, files written.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../fixtures/reports/yanhu-2020.json"
+);
+
+fn gongkai(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn seed_with(dir: &Path, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(SEED).unwrap()).unwrap();
+    edit(&mut v);
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn check_the_seed_passes_r1_to_r4_and_warns_r9() {
+    let o = gongkai(&["report", "check", SEED]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for rule in ["✓ R1", "✓ R2", "✓ R3", "✓ R4"] {
+        assert!(out.contains(rule), "{rule} missing in\n{out}");
+    }
+    assert!(out.contains("! R9"), "{out}");
+    assert!(
+        out.contains("t2.central_procurement.procurement_amount"),
+        "{out}"
+    );
+    assert!(out.contains("0 个错误，1 个警告"), "{out}");
+}
+
+#[test]
+fn a_changed_table_three_cell_exits_1_naming_r1_and_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = seed_with(dir.path(), "bad.json", |v| {
+        v["tables"]["t3"]["carried_out"]["natural_person"] = 1.into()
+    });
+    let o = gongkai(&["report", "check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("✗ R1"), "{out}");
+    assert!(out.contains("t3.carried_out.natural_person"), "{out}");
+    let o = gongkai(&["report", "check", "--json", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<&str> = v[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"R1") && rules.contains(&"R2"), "{rules:?}");
+    assert_eq!(v[0]["errors"], 2);
+}
+
+#[test]
+fn unreadable_inputs_exit_2_naming_the_file_and_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.json");
+    let o = gongkai(&["report", "check", SEED, missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing.json"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("✓ R1"),
+        "the readable file is still checked"
+    );
+
+    let wrong = seed_with(dir.path(), "wrong.json", |v| {
+        v["tables"]["t2"]["regulations"]["issued"] = 3.into()
+    });
+    let o = gongkai(&["report", "check", wrong.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("wrong.json") && err.contains("$.tables.t2.regulations.issued"),
+        "{err}"
+    );
+
+    let garbage = dir.path().join("garbage.json");
+    std::fs::write(&garbage, [0xff, 0xfe, 0x00]).unwrap();
+    let o = gongkai(&[
+        "report",
+        "render",
+        garbage.to_str().unwrap(),
+        "--to",
+        "html",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("UTF-8"), "{}", stderr(&o));
+}
+
+#[test]
+fn render_writes_every_format_and_refuses_a_missing_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    for (to, magic) in [
+        ("html", &b"<!DOCTYPE html>"[..]),
+        ("docx", b"PK"),
+        ("xlsx", b"PK"),
+        ("md", "# ".as_bytes()),
+        ("txt", "".as_bytes()),
+        ("csv", "\u{feff}cell,value".as_bytes()),
+        ("json", b"{"),
+    ] {
+        let out = dir.path().join(format!("seed.{to}"));
+        let o = gongkai(&[
+            "report",
+            "render",
+            SEED,
+            "--to",
+            to,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{to}: {}", stderr(&o));
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(bytes.len() > 100 && bytes.starts_with(magic), "{to}");
+    }
+    let nowhere = dir.path().join("no/such/dir/seed.html");
+    let o = gongkai(&[
+        "report",
+        "render",
+        SEED,
+        "--to",
+        "html",
+        "-o",
+        nowhere.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("输出目录不存在"), "{}", stderr(&o));
+    let o = gongkai(&["report", "render", SEED, "--to", "pdf"]);
+    assert_eq!(o.status.code(), Some(2), "clap rejects an unknown format");
+}
+
+#[test]
+fn new_makes_a_blank_report_that_checks_as_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("blank.json");
+    let o = gongkai(&[
+        "report",
+        "new",
+        "--year",
+        "2025",
+        "--agency",
+        "某县人民政府",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["format"], "2021");
+    assert_eq!(
+        v["tables"]["t3"]["op_fee_unpaid"]["total"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        v["tables"]["t2"]["admin_fees"]["amount_wan_yuan"],
+        serde_json::Value::Null
+    );
+    let o = gongkai(&["report", "check", "--json", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] == "R10")
+    );
+    let o = gongkai(&[
+        "report", "new", "--format", "2019", "--year", "2020", "--agency", "x",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["tables"]["t3"]["r_other"]["total"],
+        serde_json::Value::Null
+    );
+}
+
+#[test]
+fn diff_lists_changed_cells_and_cross_year_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let next = seed_with(dir.path(), "2021.json", |v| {
+        v["year"] = 2021.into();
+        v["tables"]["t3"]["carried_in"]["natural_person"] = 3.into();
+        v["tables"]["t2"]["admin_licensing"]["decisions"] = 45242.into();
+    });
+    let o = gongkai(&["report", "diff", SEED, next.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("t2.admin_licensing.decisions") && out.contains("45241 → 45242"),
+        "{out}"
+    );
+    assert!(out.contains("R5"), "{out}");
+    let o = gongkai(&["report", "diff", "--json", SEED, next.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cells: Vec<&str> = v["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cell"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            "t2.admin_licensing.decisions",
+            "t3.carried_in.natural_person"
+        ]
+    );
+    assert_eq!(v["findings"][0]["rule"], "R5");
+    let o = gongkai(&["report", "diff", SEED, SEED]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn check_over_two_years_applies_r5() {
+    let dir = tempfile::tempdir().unwrap();
+    let next = seed_with(dir.path(), "2021.json", |v| {
+        v["year"] = 2021.into();
+        v["tables"]["t3"]["carried_in"]["total"] = 5.into();
+    });
+    let o = gongkai(&["report", "check", SEED, next.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(out.contains("! R5"), "{out}");
+    assert!(
+        out.contains("－ R5"),
+        "the earlier report has no predecessor\n{out}"
+    );
+}
+
+#[test]
+fn help_names_the_commands_in_chinese_and_english() {
+    let out = stdout(&gongkai(&["report", "--help"]));
+    for word in ["check", "检查", "render", "生成文档", "new", "diff"] {
+        assert!(out.contains(word), "{word} not in\n{out}");
+    }
+}
