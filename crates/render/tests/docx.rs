@@ -1,0 +1,479 @@
+//! Read-back tests of the DOCX renderer: the bytes are re-opened with `docx_rs::read_docx`, the
+//! Word tables are resolved (gridSpan, vMerge restart/continue) into a grid, and every cell of
+//! the statutory layout is checked at its place with its spans; then page setup, fonts and the
+//! order of the document.
+#![allow(clippy::unwrap_used)]
+
+use gongkai_render::{Target, cell_text, render, title};
+use gongkai_report::keys::Section;
+use gongkai_report::layout::{self, Content, Grid, Role, TableId};
+use gongkai_report::template::{self, CellKind, Format};
+use gongkai_report::{CellKey, Report, json};
+use proptest::prelude::*;
+use serde_json::{Value as Json, json};
+use std::collections::BTreeMap;
+
+fn seed() -> Report {
+    json::from_str(include_str!("../../../fixtures/reports/yanhu-2020.json")).unwrap()
+}
+
+/// The document as docx-rs reads it back, in docx-rs's own JSON form (its structures keep
+/// their fields private; the JSON is their public view).
+fn read_back(report: &Report) -> Json {
+    let bytes = render(report, &[], Target::Docx).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a DOCX is a ZIP package");
+    let docx = docx_rs::read_docx(&bytes).expect("the DOCX must parse");
+    serde_json::from_str(&docx.json()).unwrap()
+}
+
+fn children(doc: &Json) -> &Vec<Json> {
+    doc["document"]["children"].as_array().unwrap()
+}
+
+/// The text of a paragraph: its runs' texts joined.
+fn paragraph_text(p: &Json) -> String {
+    let mut s = String::new();
+    for child in p["data"]["children"].as_array().into_iter().flatten() {
+        if child["type"] == "run" {
+            for t in child["data"]["children"].as_array().into_iter().flatten() {
+                if t["type"] == "text" {
+                    s.push_str(t["data"]["text"].as_str().unwrap_or_default());
+                }
+            }
+        }
+    }
+    s
+}
+
+/// The runs of a paragraph.
+fn runs(p: &Json) -> Vec<&Json> {
+    p["data"]["children"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["type"] == "run")
+        .collect()
+}
+
+/// One `w:tc` as read back.
+#[derive(Debug)]
+struct ReadCell<'a> {
+    text: String,
+    col_span: usize,
+    vmerge: Option<String>,
+    paragraphs: Vec<&'a Json>,
+}
+
+/// An origin cell of the resolved Word table.
+#[derive(Debug)]
+struct Resolved<'a> {
+    text: String,
+    row_span: usize,
+    col_span: usize,
+    paragraphs: Vec<&'a Json>,
+}
+
+/// Resolves a Word table into origin cells keyed by (row, col): `gridSpan` advances the grid
+/// column, a `vMerge` continue cell extends the origin above it by one row.
+fn resolve(table: &Json, columns: usize) -> BTreeMap<(usize, usize), Resolved<'_>> {
+    let rows = table["data"]["rows"].as_array().unwrap();
+    let mut read: Vec<BTreeMap<usize, ReadCell<'_>>> = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let mut c = 0;
+        let mut cells = BTreeMap::new();
+        for tc in row["data"]["cells"].as_array().unwrap() {
+            let data = &tc["data"];
+            let col_span = data["property"]["gridSpan"].as_u64().unwrap_or(1) as usize;
+            let vmerge = data["property"]["verticalMerge"]
+                .as_str()
+                .map(str::to_owned);
+            let paragraphs: Vec<&Json> = data["children"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["type"] == "paragraph")
+                .collect();
+            assert!(
+                !paragraphs.is_empty(),
+                "row {r}: every w:tc needs a paragraph"
+            );
+            let text = paragraphs
+                .iter()
+                .map(|p| paragraph_text(p))
+                .collect::<Vec<_>>()
+                .join("\n");
+            cells.insert(
+                c,
+                ReadCell {
+                    text,
+                    col_span,
+                    vmerge,
+                    paragraphs,
+                },
+            );
+            c += col_span;
+        }
+        assert_eq!(c, columns, "row {r} spans {c} grid columns, not {columns}");
+        read.push(cells);
+    }
+    let mut out = BTreeMap::new();
+    for (r, cells) in read.iter().enumerate() {
+        for (&c, cell) in cells {
+            match cell.vmerge.as_deref() {
+                Some("continue") => {
+                    // A continue cell must sit under an origin or another continue cell with
+                    // the same horizontal extent.
+                    let above = r
+                        .checked_sub(1)
+                        .and_then(|a| read[a].get(&c))
+                        .unwrap_or_else(|| panic!("({r},{c}): continue cell with nothing above"));
+                    assert!(
+                        matches!(above.vmerge.as_deref(), Some("restart" | "continue")),
+                        "({r},{c}): continue under an unmerged cell"
+                    );
+                    assert_eq!(above.col_span, cell.col_span, "({r},{c}): gridSpan differs");
+                    assert_eq!(cell.text, "", "({r},{c}): continue cells are empty");
+                }
+                vm => {
+                    let mut row_span = 1;
+                    while read
+                        .get(r + row_span)
+                        .and_then(|row| row.get(&c))
+                        .is_some_and(|below| below.vmerge.as_deref() == Some("continue"))
+                    {
+                        row_span += 1;
+                    }
+                    match vm {
+                        Some("restart") => {
+                            assert!(row_span > 1, "({r},{c}): restart without continue")
+                        }
+                        None => assert_eq!(row_span, 1, "({r},{c}): continue under a plain cell"),
+                        Some(other) => panic!("({r},{c}): vMerge {other}"),
+                    }
+                    out.insert(
+                        (r, c),
+                        Resolved {
+                            text: cell.text.clone(),
+                            row_span,
+                            col_span: cell.col_span,
+                            paragraphs: cell.paragraphs.clone(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn expected_text(report: &Report, content: Content) -> String {
+    match content {
+        Content::Text(t) => t.to_owned(),
+        Content::Value(key) => cell_text(key, report.get(key)),
+        Content::Empty => String::new(),
+    }
+}
+
+/// Every cell of the template grid is at its (row, col) with its text and spans, and nothing
+/// else is in the Word table.
+fn assert_table_matches(report: &Report, table: &Json, grid: &Grid) {
+    let rows = table["data"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), grid.rows, "{:?}: row count", grid.table);
+    let resolved = resolve(table, grid.columns);
+    let positions: Vec<(usize, usize)> = grid.cells.iter().map(|c| (c.row, c.col)).collect();
+    let found: Vec<(usize, usize)> = resolved.keys().copied().collect();
+    assert_eq!(found, positions, "{:?}: origin cells", grid.table);
+    for cell in &grid.cells {
+        let got = &resolved[&(cell.row, cell.col)];
+        let want = expected_text(report, cell.content);
+        assert_eq!(
+            got.text, want,
+            "{:?} ({},{}) {:?}",
+            grid.table, cell.row, cell.col, cell.content
+        );
+        assert_eq!(
+            (got.row_span, got.col_span),
+            (cell.row_span, cell.col_span),
+            "{:?} ({},{}) spans",
+            grid.table,
+            cell.row,
+            cell.col
+        );
+        // Styling follows the role: headers bold and centred, figures centred, all in
+        // 仿宋_GB2312 at 五号 (小五 for table 三's labels).
+        let p = got.paragraphs[0];
+        let align = p["data"]["property"]["alignment"].as_str();
+        if matches!(cell.role, Role::Header | Role::Caption | Role::Data) {
+            assert_eq!(align, Some("center"), "{:?} {:?}", grid.table, cell);
+        }
+        for run in runs(p) {
+            let rp = &run["data"]["runProperty"];
+            assert_eq!(rp["fonts"]["eastAsia"], "仿宋_GB2312");
+            let small =
+                grid.table == TableId::T3 && matches!(cell.role, Role::RowHeader | Role::Note);
+            assert_eq!(rp["sz"], if small { 18 } else { 21 }, "{cell:?}");
+            let bold = rp["bold"].as_bool().unwrap_or(false);
+            assert_eq!(
+                bold,
+                matches!(cell.role, Role::Header | Role::Caption),
+                "{cell:?}"
+            );
+        }
+    }
+}
+
+fn tables(doc: &Json) -> Vec<&Json> {
+    children(doc)
+        .iter()
+        .filter(|c| c["type"] == "table")
+        .collect()
+}
+
+/// All three tables of a report match their grids.
+fn assert_all_tables(report: &Report, doc: &Json) {
+    let found = tables(doc);
+    assert_eq!(found.len(), 3);
+    for (table, id) in found.into_iter().zip(TableId::ALL) {
+        assert_table_matches(report, table, &layout::grid(report.format, id));
+    }
+}
+
+#[test]
+fn every_template_cell_is_in_place_with_its_spans() {
+    let report = seed();
+    let doc = read_back(&report);
+    assert_all_tables(&report, &doc);
+    // Spot checks that do not go through the helpers above.
+    let t2 = tables(&doc)[0];
+    let text = serde_json::to_string(t2).unwrap();
+    assert!(text.contains("\"45241\""));
+    assert!(text.contains("\"336337896300元\""));
+    assert!(text.contains("\"-4\""));
+}
+
+#[test]
+fn tables_fill_the_text_width_with_sensible_columns() {
+    let doc = read_back(&seed());
+    let text_width = 11906 - 1587 - 1474;
+    for (table, id) in tables(&doc).into_iter().zip(TableId::ALL) {
+        let data = &table["data"];
+        assert_eq!(data["property"]["width"]["width"], text_width, "{id:?}");
+        assert_eq!(data["property"]["width"]["widthType"], "dxa");
+        let grid: Vec<u64> = data["grid"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_u64().unwrap())
+            .collect();
+        assert_eq!(grid.len(), layout::grid(Format::F2019, id).columns);
+        assert_eq!(grid.iter().sum::<u64>(), text_width, "{id:?}");
+        for pos in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+            assert_eq!(
+                data["property"]["borders"][pos]["borderType"], "single",
+                "{id:?} {pos}"
+            );
+        }
+        match id {
+            TableId::T3 => {
+                let widest_figure = grid[3..].iter().max().unwrap();
+                assert!(grid[2] > 3 * widest_figure, "{grid:?}");
+            }
+            TableId::T4 => {
+                let (min, max) = (grid.iter().min().unwrap(), grid.iter().max().unwrap());
+                assert!(max - min <= 15, "15 equal columns: {grid:?}");
+            }
+            TableId::T2 => assert!(grid[0] >= grid[1], "{grid:?}"),
+        }
+    }
+}
+
+#[test]
+fn page_is_a4_with_official_document_margins() {
+    let doc = read_back(&seed());
+    let sp = &doc["document"]["sectionProperty"];
+    assert_eq!(sp["pageSize"]["w"], 11906);
+    assert_eq!(sp["pageSize"]["h"], 16838);
+    // 37, 35, 28 and 26 mm in twips.
+    assert_eq!(sp["pageMargin"]["top"], 2098);
+    assert_eq!(sp["pageMargin"]["bottom"], 1984);
+    assert_eq!(sp["pageMargin"]["left"], 1587);
+    assert_eq!(sp["pageMargin"]["right"], 1474);
+}
+
+/// What the body of the document says, in order: non-empty paragraphs and tables.
+#[derive(Debug, PartialEq)]
+enum Item {
+    Para(String),
+    Table,
+}
+
+#[test]
+fn document_reads_title_preamble_sections_and_tables_in_order() {
+    let report = seed();
+    let doc = read_back(&report);
+    let got: Vec<Item> = children(&doc)
+        .iter()
+        .filter_map(|c| match c["type"].as_str() {
+            Some("table") => Some(Item::Table),
+            Some("paragraph") => Some(paragraph_text(c))
+                .filter(|t| !t.is_empty())
+                .map(Item::Para),
+            _ => None,
+        })
+        .collect();
+    let lines = |s: &str| -> Vec<Item> {
+        s.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| Item::Para(l.to_owned()))
+            .collect()
+    };
+    let mut want = vec![Item::Para(title(&report))];
+    want.extend(lines(&report.preamble));
+    for &section in Section::ALL {
+        want.push(Item::Para(template::section_heading(section).to_owned()));
+        want.extend(lines(report.section(section)));
+        if TableId::ALL.iter().any(|t| t.section() == section) {
+            want.push(Item::Table);
+        }
+    }
+    assert_eq!(got, want);
+    // The seed has several paragraphs per section: splitting on newlines is exercised.
+    assert!(lines(report.section(Section::S1Overview)).len() > 3);
+}
+
+#[test]
+fn fonts_and_sizes_follow_the_official_document_style() {
+    let report = seed();
+    let doc = read_back(&report);
+    let paragraphs: Vec<&Json> = children(&doc)
+        .iter()
+        .filter(|c| c["type"] == "paragraph" && !paragraph_text(c).is_empty())
+        .collect();
+    let style = |p: &Json| {
+        let r = runs(p);
+        let rp = &r[0]["data"]["runProperty"];
+        (
+            rp["fonts"]["eastAsia"].as_str().unwrap().to_owned(),
+            rp["fonts"]["ascii"].as_str().unwrap().to_owned(),
+            rp["sz"].as_u64().unwrap(),
+        )
+    };
+    let title_p = paragraphs[0];
+    assert_eq!(paragraph_text(title_p), title(&report));
+    assert_eq!(
+        style(title_p),
+        ("方正小标宋简体".into(), "Times New Roman".into(), 44)
+    );
+    assert_eq!(title_p["data"]["property"]["alignment"], "center");
+    let headings: Vec<&str> = Section::ALL
+        .iter()
+        .map(|&s| template::section_heading(s))
+        .collect();
+    let mut seen = (0, 0);
+    for p in &paragraphs[1..] {
+        let text = paragraph_text(p);
+        if headings.contains(&text.as_str()) {
+            seen.0 += 1;
+            assert_eq!(
+                style(p),
+                ("黑体".into(), "Times New Roman".into(), 32),
+                "{text}"
+            );
+        } else {
+            seen.1 += 1;
+            assert_eq!(
+                style(p),
+                ("仿宋_GB2312".into(), "Times New Roman".into(), 32),
+                "{text}"
+            );
+            let indent = &p["data"]["property"]["indent"]["specialIndent"];
+            // Two characters of 三号 (16 pt = 320 twips).
+            assert_eq!(indent["type"], "firstLine", "{text}");
+            assert_eq!(indent["val"], 640, "{text}");
+        }
+    }
+    assert_eq!(seen.0, 6);
+    assert!(seen.1 > 10);
+    // The document defaults name the body font too, so text typed later inherits it.
+    let defaults = &doc["styles"]["docDefaults"]["runPropertyDefault"]["runProperty"];
+    assert_eq!(defaults["fonts"]["eastAsia"], "仿宋_GB2312");
+}
+
+#[test]
+fn blank_report_has_empty_figure_cells_not_zeros() {
+    let report = Report::blank(Format::F2021, 2023, "某某县交通运输局");
+    let doc = read_back(&report);
+    assert_all_tables(&report, &doc);
+    let text = serde_json::to_string(&tables(&doc)).unwrap();
+    assert!(!text.contains("\"text\":\"0\""));
+}
+
+/// Builds a report through canonical JSON (money is a decimal string there, so no decimal
+/// crate is needed here): counts possibly negative, signed changes, money with 0–2 decimals.
+fn report_from(f2021: bool, values: &[Option<(u64, u32)>]) -> Report {
+    let format = if f2021 { Format::F2021 } else { Format::F2019 };
+    let mut tables = json!({ "t2": {}, "t3": {}, "t4": {} });
+    for (key, v) in template::cells(format).into_iter().zip(values) {
+        let value = match (v, key.kind()) {
+            (None, _) => Json::Null,
+            (Some((n, _)), CellKind::Count) => json!(*n as i64 - 5),
+            (Some((n, _)), CellKind::SignedCount) => json!((n % 2001) as i64 - 1000),
+            (Some((n, scale)), CellKind::Money(_)) => {
+                let p = 10u64.pow(*scale);
+                if *scale == 0 {
+                    json!(n.to_string())
+                } else {
+                    json!(format!("{}.{:0w$}", n / p, n % p, w = *scale as usize))
+                }
+            }
+        };
+        let path = key.to_string();
+        let parts: Vec<&str> = path.split('.').collect();
+        match key {
+            CellKey::T4(_) => tables["t4"][parts[1]] = value,
+            _ => {
+                let table = &mut tables[parts[0]];
+                if table.get(parts[1]).is_none() {
+                    table[parts[1]] = json!({});
+                }
+                table[parts[1]][parts[2]] = value;
+            }
+        }
+    }
+    let doc = json!({
+        "format": format.as_str(),
+        "year": if f2021 { 2022 } else { 2020 },
+        "agency": "某某市生态环境局",
+        "preamble": "根据《中华人民共和国政府信息公开条例》编制本报告。",
+        "tables": tables,
+        "sections": { "s1_overview": "第一段。\n第二段。" },
+    });
+    json::from_value(&doc).unwrap()
+}
+
+fn arb_values() -> impl Strategy<Value = (bool, Vec<Option<(u64, u32)>>)> {
+    (
+        any::<bool>(),
+        prop::collection::vec(
+            prop::option::weighted(0.8, (0u64..20_000_000, 0u32..3)),
+            200,
+        ),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Any report, either format: every figure is read back from its statutory place.
+    #[test]
+    fn random_reports_read_back_cell_by_cell((f2021, values) in arb_values()) {
+        let report = report_from(f2021, &values);
+        // The generator really fills the report (guards against a silently empty strategy).
+        let present = report.values().count();
+        let expected = values.iter().take(report.cell_keys().len()).filter(|v| v.is_some()).count();
+        prop_assert_eq!(present, expected);
+        let doc = read_back(&report);
+        assert_all_tables(&report, &doc);
+    }
+}
