@@ -2,6 +2,7 @@
 //! arguments, exit status) and the library crates, which do the work.
 #![forbid(unsafe_code)]
 
+mod deadline_cmd;
 mod files;
 mod report_cmd;
 
@@ -22,6 +23,9 @@ enum Command {
     /// 年度报告（annual report）：检查 check、生成文档 render、新建 new、比较 diff
     #[command(subcommand)]
     Report(report_cmd::ReportCommand),
+    /// 答复期限（deadline）：按官方工作日历计算依申请公开的法定答复期限，并逐步说明
+    #[command(after_help = deadline_cmd::CONVENTIONS)]
+    Deadline(deadline_cmd::DeadlineArgs),
 }
 
 /// Exit statuses, as documented in the README.
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Report(cmd) => report_cmd::run(cmd),
+        Command::Deadline(args) => deadline_cmd::run(args),
     };
     match status {
         Ok(status) => ExitCode::from(status as u8),

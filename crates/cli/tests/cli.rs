@@ -256,3 +256,63 @@ fn help_names_the_commands_in_chinese_and_english() {
         assert!(out.contains(word), "{word} not in\n{out}");
     }
 }
+
+/// Hand-computed on the 2025 arrangement: Spring Festival 2025-01-28..02-04 off, 01-26 (Sun)
+/// and 02-08 (Sat) make-up working days. Trigger = receipt of the corrected request 01-15;
+/// days 1–2 are 01-16/17, the pause removes 01-20..22, 01-26 and 02-08 count.
+#[test]
+fn deadline_across_spring_festival_with_correction_pause_and_extension() {
+    let due = |extra: &[&str]| {
+        let mut args = vec![
+            "deadline",
+            "--received",
+            "2025-01-10",
+            "--corrected",
+            "2025-01-15",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let o = gongkai(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (v["due"].as_str().unwrap().to_owned(), v)
+    };
+    assert_eq!(due(&[]).0, "2025-02-18");
+    assert_eq!(due(&["--pause", "2025-01-20..2025-01-22"]).0, "2025-02-21");
+    let (d, v) = due(&["--pause", "2025-01-20..2025-01-22", "--extended"]);
+    assert_eq!(d, "2025-03-21");
+    let steps: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    let all = steps.join("\n");
+    for needle in [
+        "2025-01-26（星期日）调休上班",
+        "2025-02-08（星期六）调休上班",
+        "2025-01-28",
+        "2025-01-15",
+    ] {
+        assert!(all.contains(needle), "{needle} not explained in\n{all}");
+    }
+    let o = gongkai(&[
+        "deadline",
+        "--received",
+        "2024-09-27",
+        "--as-of",
+        "2024-10-20",
+    ]);
+    let out = stdout(&o);
+    assert!(out.starts_with("答复期限：2024-10-30"), "{out}");
+    assert!(out.contains("国庆节"), "{out}");
+    let o = gongkai(&[
+        "deadline",
+        "--received",
+        "2024-09-27",
+        "--pause",
+        "2024-10-10..2024-10-08",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("结束日早于开始日"), "{}", stderr(&o));
+}

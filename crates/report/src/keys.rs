@@ -33,6 +33,21 @@ macro_rules! keyed_enum {
                 f.write_str(self.key())
             }
         }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.key())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let key = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::from_key(&key).ok_or_else(|| {
+                    serde::de::Error::custom(format!("unknown {} key: {key}", stringify!($name)))
+                })
+            }
+        }
     };
 }
 

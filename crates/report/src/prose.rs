@@ -50,8 +50,18 @@ pub fn figures(text: &str) -> Vec<Mention> {
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
-        let Some(&(phrase, cells)) = PHRASES.iter().find(|(p, _)| rest.starts_with(p)) else {
-            i += rest.chars().next().map_or(1, char::len_utf8);
+        let Some(first) = rest.chars().next() else {
+            break;
+        };
+        // Most characters start no phrase: test the first character before any phrase.
+        let starts = PHRASES.iter().any(|(p, _)| p.starts_with(first));
+        let found_phrase = if starts {
+            PHRASES.iter().find(|(p, _)| rest.starts_with(p))
+        } else {
+            None
+        };
+        let Some(&(phrase, cells)) = found_phrase else {
+            i += first.len_utf8();
             continue;
         };
         let before = &text[..i];
