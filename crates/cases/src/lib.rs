@@ -1,7 +1,16 @@
 //! Disclosure requests (依申请公开) and reconsideration/litigation cases as values, and the
 //! annual report's tables 三 and 四 computed from them.
+//!
+//! - [`model`]: the records (agencies, requests with their timeline, outcomes, remedies);
+//! - [`lifecycle`]: the state machine of a request over its timeline, and its deadline;
+//! - [`tables`]: tables 三/四 of a year from the records, drill-down, report generation and
+//!   consolidation over an agency's subtree.
 #![forbid(unsafe_code)]
 
+pub mod lifecycle;
 pub mod model;
+pub mod tables;
 
+pub use lifecycle::{Refusal, State, TransitionError};
 pub use model::*;
+pub use tables::{CaseFacts, CaseRef, Fact, RemedyFacts};

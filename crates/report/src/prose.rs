@@ -36,6 +36,9 @@ const PHRASES: &[(&str, &[CellKey])] = &[
     ("行政诉讼", LITIGATION),
 ];
 
+/// The first characters of [`PHRASES`].
+const FIRST_CHARS: [char; 6] = ['新', '收', '受', '上', '结', '行'];
+
 /// Words that may stand between a phrase and its number ("申请共计8件", "行政复议案件1起").
 const FILLERS: &[&str] = &[
     "案件", "共计", "总计", "合计", "数量", "共", "计", "为", "了", "：", ":", "达", "数",
@@ -54,7 +57,7 @@ pub fn figures(text: &str) -> Vec<Mention> {
             break;
         };
         // Most characters start no phrase: test the first character before any phrase.
-        let starts = PHRASES.iter().any(|(p, _)| p.starts_with(first));
+        let starts = FIRST_CHARS.contains(&first);
         let found_phrase = if starts {
             PHRASES.iter().find(|(p, _)| rest.starts_with(p))
         } else {
@@ -168,6 +171,14 @@ pub fn chinese_number(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_phrase_starts_with_a_listed_first_character() {
+        for (phrase, _) in PHRASES {
+            let first = phrase.chars().next().expect("phrases are not empty");
+            assert!(FIRST_CHARS.contains(&first), "{phrase}");
+        }
+    }
 
     #[test]
     fn chinese_numerals() {
