@@ -1,0 +1,258 @@
+//! The XLSX ledger template, blank or filled.
+
+use chrono::{Datelike, NaiveDate};
+use gongkai_calendar::Event;
+use gongkai_cases::Outcome;
+use gongkai_report::Applicant;
+use gongkai_report::template::applicant_label;
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
+    FormatAlign, Formula, Workbook, Worksheet, XlsxError,
+};
+
+use crate::text::{CHANNEL_LABELS, REMEDY_KIND_LABELS, REMEDY_RESULT_LABELS, channel_label};
+use crate::{
+    INSTRUCTIONS_SHEET, Ledger, OPTIONS_SHEET, REMEDY_HEADERS, REMEDY_SHEET, REQUEST_HEADERS,
+    REQUEST_SHEET, remedy_kind_label, remedy_result_label,
+};
+
+/// The template could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("生成 XLSX 文件失败：{0}")]
+    Xlsx(#[from] XlsxError),
+    #[error("日期“{0}”超出 Excel 能表示的范围")]
+    Date(NaiveDate),
+}
+
+/// Rows (0-based, after the header) that carry the drop-downs and date checks.
+const LAST_ROW: u32 = 9999;
+const DATE_FORMAT: &str = "yyyy-mm-dd";
+
+/// The blank ledger template: sheet `台账` with [`REQUEST_HEADERS`], sheet `复议诉讼` with
+/// [`REMEDY_HEADERS`], sheet `说明` with instructions, and the hidden sheet `选项` holding the
+/// drop-down lists. Headers are bold and frozen; 申请人类型, 申请方式, 办理结果, 类型 and 结果
+/// have drop-down lists; date columns are formatted `yyyy-mm-dd` and checked for a date
+/// (warning only, so text dates such as `2024年3月5日` can still be typed); number columns are
+/// text, so leading zeros survive. No example row: the blank template reads back as an empty
+/// [`Ledger`].
+pub fn template() -> Result<Vec<u8>, TemplateError> {
+    build(&Ledger::default())
+}
+
+/// The template filled with `ledger`, so that an agency can keep editing imported records.
+/// Reading the result back with [`crate::read_ledger`] gives `ledger` again, except that: only
+/// the first applicant's kind is kept and several applicants' names are joined with `、`;
+/// of the timeline only the date of receipt and the last `Decided` event (date and outcome)
+/// are written; `requested_form` and the agency are not written.
+pub fn write_ledger(ledger: &Ledger) -> Result<Vec<u8>, TemplateError> {
+    build(ledger)
+}
+
+fn build(ledger: &Ledger) -> Result<Vec<u8>, TemplateError> {
+    let mut wb = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_background_color(0x00DD_EBF7);
+    let date = Format::new().set_num_format(DATE_FORMAT);
+    let text = Format::new().set_num_format("@");
+    let wrap = Format::new().set_text_wrap();
+
+    // Lists on the hidden sheet: the outcome list alone is longer than the 255 characters
+    // Excel allows inline, so every list lives there, one per column.
+    let applicants: Vec<&str> = Applicant::KINDS
+        .iter()
+        .map(|a| applicant_label(*a))
+        .collect();
+    let channels: Vec<&str> = CHANNEL_LABELS.iter().map(|(l, _)| *l).collect();
+    let outcomes: Vec<&str> = Outcome::ALL.iter().map(|o| o.label()).collect();
+    let kinds: Vec<&str> = REMEDY_KIND_LABELS.iter().map(|(l, _)| *l).collect();
+    let results: Vec<&str> = REMEDY_RESULT_LABELS.iter().map(|(l, _)| *l).collect();
+    let lists: [(&str, &[&str]); 5] = [
+        ("申请人类型", &applicants),
+        ("申请方式", &channels),
+        ("办理结果", &outcomes),
+        ("类型", &kinds),
+        ("结果", &results),
+    ];
+
+    // 台账
+    {
+        let ws = wb.add_worksheet().set_name(REQUEST_SHEET)?;
+        let widths = [16.0, 22.0, 14.0, 12.0, 13.0, 48.0, 30.0, 13.0];
+        headers(ws, &REQUEST_HEADERS, &widths, &header)?;
+        ws.set_column_format(0, &text)?;
+        ws.set_column_format(5, &wrap)?;
+        ws.set_column_format(4, &date)?;
+        ws.set_column_format(7, &date)?;
+        list(ws, 2, 0, lists[0].1.len(), "申请人类型")?;
+        list(ws, 3, 1, lists[1].1.len(), "申请方式")?;
+        list(ws, 6, 2, lists[2].1.len(), "办理结果")?;
+        date_check(ws, 4)?;
+        date_check(ws, 7)?;
+        for (i, (req, events)) in ledger.requests.iter().enumerate() {
+            let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+            let names: Vec<&str> = req.applicants.iter().map(|a| a.name.as_str()).collect();
+            let kind = req
+                .applicants
+                .first()
+                .map_or("", |a| applicant_label(a.kind));
+            ws.write_string_with_format(row, 0, &req.reference, &text)?;
+            ws.write_string(row, 1, names.join("、"))?;
+            ws.write_string(row, 2, kind)?;
+            ws.write_string(row, 3, channel_label(req.channel))?;
+            write_date(ws, row, 4, req.received, &date)?;
+            ws.write_string_with_format(row, 5, &req.description, &wrap)?;
+            let decided = events
+                .iter()
+                .rev()
+                .find_map(|e| match (e.event, e.outcome) {
+                    (Event::Decided(d), Some(o)) => Some((d, o)),
+                    _ => None,
+                });
+            if let Some((d, o)) = decided {
+                ws.write_string(row, 6, o.label())?;
+                write_date(ws, row, 7, d, &date)?;
+            }
+        }
+    }
+
+    // 复议诉讼
+    {
+        let ws = wb.add_worksheet().set_name(REMEDY_SHEET)?;
+        let widths = [16.0, 28.0, 18.0, 12.0, 13.0, 13.0];
+        headers(ws, &REMEDY_HEADERS, &widths, &header)?;
+        ws.set_column_format(0, &text)?;
+        ws.set_column_format(1, &text)?;
+        ws.set_column_format(4, &date)?;
+        ws.set_column_format(5, &date)?;
+        list(ws, 2, 3, lists[3].1.len(), "类型")?;
+        list(ws, 3, 4, lists[4].1.len(), "结果")?;
+        date_check(ws, 4)?;
+        date_check(ws, 5)?;
+        for (i, r) in ledger.remedies.iter().enumerate() {
+            let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+            ws.write_string_with_format(row, 0, &r.reference, &text)?;
+            ws.write_string_with_format(row, 1, r.requests.join("、"), &text)?;
+            ws.write_string(row, 2, remedy_kind_label(r.kind))?;
+            ws.write_string(row, 3, remedy_result_label(r.closed.map(|(_, res)| res)))?;
+            write_date(ws, row, 4, r.received, &date)?;
+            if let Some((d, _)) = r.closed {
+                write_date(ws, row, 5, d, &date)?;
+            }
+        }
+    }
+
+    // 说明
+    {
+        let ws = wb.add_worksheet().set_name(INSTRUCTIONS_SHEET)?;
+        ws.set_column_width(0, 110.0)?;
+        ws.write_string_with_format(0, 0, "填写说明", &header)?;
+        for (i, line) in INSTRUCTIONS.iter().enumerate() {
+            let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+            ws.write_string_with_format(row, 0, *line, &wrap)?;
+        }
+    }
+
+    // 选项 (hidden)
+    {
+        let ws = wb.add_worksheet().set_name(OPTIONS_SHEET)?;
+        for (col, (title, items)) in lists.iter().enumerate() {
+            let col = u16::try_from(col).map_err(|_| XlsxError::RowColumnLimitError)?;
+            ws.write_string_with_format(0, col, *title, &header)?;
+            ws.set_column_width(col, 40.0)?;
+            for (i, item) in items.iter().enumerate() {
+                let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+                ws.write_string(row, col, *item)?;
+            }
+        }
+        ws.set_hidden(true);
+    }
+
+    Ok(wb.save_to_buffer()?)
+}
+
+const INSTRUCTIONS: [&str; 14] = [
+    "一、“台账”工作表每行登记一件政府信息公开申请，第1行为表头，请勿修改表头文字；列的顺序可以调整。",
+    "二、受理编号：本机关内唯一，不得重复；再次导入时按受理编号识别同一件申请。",
+    "三、申请人姓名或名称：自然人填姓名，法人或其他组织填名称；多人共同申请的，按第一申请人填写申请人类型。",
+    "四、申请人类型：从下拉列表选择：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他。",
+    "五、申请方式：从下拉列表选择：当面、挂号信、平信、网上、电子邮件、传真、口头、其他。",
+    "六、收到日期：按《政府信息公开条例》第三十一条确定的收到申请之日，格式如 2024-03-05（也可写 2024/3/5、2024年3月5日、2024.3.5）。",
+    "七、办理结果：从下拉列表选择年度报告表三中的办理结果；尚在办理中的，办理结果和答复日期都留空。",
+    "八、答复日期：填写办理结果的必须填写答复日期，且不得早于收到日期。",
+    "九、“复议诉讼”工作表每行登记一件行政复议或行政诉讼案件；案件编号不得重复。",
+    "十、关联受理编号：案件涉及的申请的受理编号，多个的用顿号“、”或逗号分隔；可以是往年台账中的申请。",
+    "十一、类型：行政复议、未经复议直接起诉、复议后起诉。",
+    "十二、结果：结果维持、结果纠正、其他结果、尚未审结；尚未审结的不填结案日期，其余必须填写结案日期。",
+    "十三、空行会被忽略。导入时如有任何一行填写有误，整个文件都不会导入，系统会列出每处错误的工作表、行号和列名。",
+    "十四、也可将两个工作表分别另存为 CSV 文件（UTF-8 或 GBK 编码）导入。",
+];
+
+fn headers(
+    ws: &mut Worksheet,
+    names: &[&str],
+    widths: &[f64],
+    format: &Format,
+) -> Result<(), XlsxError> {
+    for (i, (name, width)) in names.iter().zip(widths).enumerate() {
+        let col = u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
+        ws.write_string_with_format(0, col, *name, format)?;
+        ws.set_column_width(col, *width)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// A drop-down in column `col` from the list in column `list_col` of the options sheet.
+fn list(
+    ws: &mut Worksheet,
+    col: u16,
+    list_col: u16,
+    len: usize,
+    title: &str,
+) -> Result<(), XlsxError> {
+    let letter = char::from(b'A' + u8::try_from(list_col).unwrap_or(0));
+    let last = len + 1;
+    let dv = DataValidation::new()
+        .allow_list_formula(Formula::new(format!(
+            "='{OPTIONS_SHEET}'!${letter}$2:${letter}${last}"
+        )))
+        .set_error_title("输入有误")?
+        .set_error_message(format!("请从下拉列表中选择{title}。"))?;
+    ws.add_data_validation(1, col, LAST_ROW, col, &dv)?;
+    Ok(())
+}
+
+fn date_check(ws: &mut Worksheet, col: u16) -> Result<(), XlsxError> {
+    let dv = DataValidation::new()
+        .allow_date(DataValidationRule::Between(
+            ExcelDateTime::from_ymd(1990, 1, 1)?,
+            ExcelDateTime::from_ymd(2100, 12, 31)?,
+        ))
+        .set_error_style(DataValidationErrorStyle::Warning)
+        .set_error_title("日期格式")?
+        .set_error_message("请填写日期，如 2024-03-05。")?;
+    ws.add_data_validation(1, col, LAST_ROW, col, &dv)?;
+    Ok(())
+}
+
+fn write_date(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    d: NaiveDate,
+    format: &Format,
+) -> Result<(), TemplateError> {
+    let (Ok(y), Ok(m), Ok(day)) = (
+        u16::try_from(d.year()),
+        u8::try_from(d.month()),
+        u8::try_from(d.day()),
+    ) else {
+        return Err(TemplateError::Date(d));
+    };
+    let dt = ExcelDateTime::from_ymd(y, m, day).map_err(|_| TemplateError::Date(d))?;
+    ws.write_datetime_with_format(row, col, &dt, format)?;
+    Ok(())
+}
