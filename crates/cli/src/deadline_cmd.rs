@@ -34,6 +34,9 @@ pub struct DeadlineArgs {
     /// 以 JSON 输出（machine-readable）：{"due": "YYYY-MM-DD", "steps": [...], …}
     #[arg(long)]
     json: bool,
+    /// 管理员导入的放假安排取自该数据库（默认数据库存在时自动使用）
+    #[command(flatten)]
+    db: crate::db::DbArgs,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -49,7 +52,15 @@ fn parse_pause(s: &str) -> Result<(NaiveDate, NaiveDate), String> {
 }
 
 pub fn run(args: DeadlineArgs) -> Result<Status> {
-    let calendar = Calendar::official().context("while loading the official calendar")?;
+    let calendar = if args.db.exists_or_given() {
+        crate::db::runtime()?.block_on(async {
+            crate::db::with_store!(args.db, |store| gongkai_services::calendar(&store)
+                .await
+                .map_err(anyhow::Error::from))
+        })?
+    } else {
+        Calendar::official().context("while loading the official calendar")?
+    };
     let input = DeadlineInput {
         received: args.received,
         corrected: args.corrected,

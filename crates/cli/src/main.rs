@@ -2,8 +2,10 @@
 //! arguments, exit status) and the library crates, which do the work.
 #![forbid(unsafe_code)]
 
+mod db;
 mod deadline_cmd;
 mod files;
+mod records_cmd;
 mod report_cmd;
 
 use clap::{Parser, Subcommand};
@@ -26,6 +28,27 @@ enum Command {
     /// 答复期限（deadline）：按官方工作日历计算依申请公开的法定答复期限，并逐步说明
     #[command(after_help = deadline_cmd::CONVENTIONS)]
     Deadline(deadline_cmd::DeadlineArgs),
+    /// 机关（agency）：登记 add、列出 list
+    #[command(subcommand)]
+    Agency(records_cmd::AgencyCommand),
+    /// 导入（import）：依申请公开台账 ledger、台账模板 template
+    #[command(subcommand)]
+    Import(records_cmd::ImportCommand),
+    /// 表二数据（figures）：规范性文件、行政许可/处罚/强制、收费等年度数据
+    #[command(subcommand)]
+    Figures(records_cmd::FiguresCommand),
+    /// 工作日历（calendar）：导入新一年的放假安排 import、查看 show
+    #[command(subcommand)]
+    Calendar(records_cmd::CalendarCommand),
+    /// 申请（request）：查看一件申请的经过、状态和答复期限
+    #[command(subcommand)]
+    Request(RequestCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum RequestCommand {
+    /// 查看申请（show）：申请人、经过、状态和答复期限
+    Show(records_cmd::RequestShowArgs),
 }
 
 /// Exit statuses, as documented in the README.
@@ -44,6 +67,11 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Report(cmd) => report_cmd::run(cmd),
         Command::Deadline(args) => deadline_cmd::run(args),
+        Command::Agency(cmd) => records_cmd::agency(cmd),
+        Command::Import(cmd) => records_cmd::import(cmd),
+        Command::Figures(cmd) => records_cmd::figures(cmd),
+        Command::Calendar(cmd) => records_cmd::calendar(cmd),
+        Command::Request(RequestCommand::Show(args)) => records_cmd::request_show(args),
     };
     match status {
         Ok(status) => ExitCode::from(status as u8),

@@ -24,6 +24,50 @@ pub enum ReportCommand {
     Diff(DiffArgs),
     /// 打印规范 JSON 的 JSON Schema（schema）
     Schema,
+    /// 由办理记录生成年度报告（generate）：表三、表四由申请和复议诉讼记录计算，表二取已登记数据
+    Generate(GenerateArgs),
+    /// 追溯单元格（explain）：列出计入某个单元格的申请或案件，如 --cell t3.nd_third_party.total
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// 机关名称（agency）
+    #[arg(long, value_name = "NAME")]
+    agency: String,
+    /// 报告年度（year）
+    #[arg(long)]
+    year: i32,
+    /// 汇总本机关及全部下级机关（consolidated）
+    #[arg(long)]
+    consolidated: bool,
+    /// 输出格式，默认规范 JSON
+    #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = ["html", "docx", "xlsx", "md", "txt", "csv", "json"])]
+    to: String,
+    /// 输出文件；省略时写到标准输出
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    db: crate::db::DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[arg(long, value_name = "NAME")]
+    agency: String,
+    #[arg(long)]
+    year: i32,
+    /// 单元格（cell），如 t3.nd_third_party.total、t4.rev_total
+    #[arg(long, value_name = "KEY")]
+    cell: String,
+    /// 汇总本机关及全部下级机关
+    #[arg(long)]
+    consolidated: bool,
+    /// 以 JSON 输出
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    db: crate::db::DbArgs,
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +126,8 @@ pub fn run(cmd: ReportCommand) -> Result<Status> {
         ReportCommand::Render(args) => render(args),
         ReportCommand::New(args) => new(args),
         ReportCommand::Diff(args) => diff(args),
+        ReportCommand::Generate(args) => generate(args),
+        ReportCommand::Explain(args) => explain(args),
         ReportCommand::Schema => {
             let text = serde_json::to_string_pretty(&schema::report_schema())?;
             println!("{text}");
@@ -369,4 +415,64 @@ fn value_json(v: gongkai_report::Value) -> serde_json::Value {
         gongkai_report::Value::Int(n) => json!(n),
         gongkai_report::Value::Money(d) => json!(d.normalize().to_string()),
     }
+}
+
+fn generate(args: GenerateArgs) -> Result<Status> {
+    let target: Target = args.to.parse().map_err(anyhow::Error::msg)?;
+    let report = crate::db::runtime()?.block_on(async {
+        crate::db::with_store!(args.db, |store| {
+            gongkai_services::generate_report(&store, &args.agency, args.year, args.consolidated)
+                .await
+                .map_err(anyhow::Error::from)
+        })
+    })?;
+    let findings = rules::check(&report);
+    let bytes = gongkai_render::render(&report, &findings, target)?;
+    emit(args.output, &bytes, target.is_binary())
+}
+
+fn explain(args: ExplainArgs) -> Result<Status> {
+    let cell: gongkai_report::CellKey = args.cell.parse()?;
+    let counted = crate::db::runtime()?.block_on(async {
+        crate::db::with_store!(args.db, |store| {
+            gongkai_services::explain(&store, &args.agency, args.year, cell, args.consolidated)
+                .await
+                .map_err(anyhow::Error::from)
+        })
+    })?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let items: Vec<serde_json::Value> = counted
+            .iter()
+            .map(|c| {
+                json!({ "kind": c.kind, "agency": c.agency, "reference": c.reference, "received": c.received.to_string(),
+                        "closed": c.closed.map(|d| d.to_string()), "outcome": c.outcome, "applicant": c.applicant })
+            })
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(
+                &json!({ "cell": cell, "count": counted.len(), "records": items })
+            )?
+        )?;
+    } else {
+        let name = template::cell_name(Format::for_year(args.year), cell);
+        writeln!(
+            out,
+            "{} {} 年 {name}（{cell}）：{} 件",
+            args.agency,
+            args.year,
+            counted.len()
+        )?;
+        for c in &counted {
+            let closed = c.closed.map_or_else(|| "—".to_owned(), |d| d.to_string());
+            writeln!(
+                out,
+                "  {}  {}  收到 {}  办结 {}  {}  {}",
+                c.agency, c.reference, c.received, closed, c.outcome, c.applicant
+            )?;
+        }
+    }
+    Ok(Status::Ok)
 }

@@ -1,0 +1,332 @@
+//! The HTML front-end: a page (a whole CMS page, an article fragment, a rendered report) to a
+//! [`Document`]. Data tables are the innermost `<table>` elements; tables that contain tables
+//! are layout and are read as containers. Row and column spans are resolved into a grid. Site
+//! navigation around the article is cut off by keeping only the smallest element that holds the
+//! report's tables and its first and last sections.
+
+use crate::document::{Block, Cell, Document, Paragraph, Source, Table};
+use crate::norm::norm;
+use scraper::{ElementRef, Html, Node};
+
+/// Elements whose content is never report text.
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "iframe", "object", "svg", "select",
+    "textarea", "button", "input", "img", "video", "audio", "canvas", "map", "option",
+];
+
+/// Elements that end a paragraph.
+const BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "nav",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+    "form",
+    "center",
+    "hr",
+    "caption",
+    "body",
+    "html",
+    "address",
+    "figure",
+    "figcaption",
+    "tbody",
+    "thead",
+    "tfoot",
+    "table",
+];
+
+/// Upper bound on the slots of one table grid (hostile `rowspan`/`colspan`).
+const MAX_SLOTS: usize = 100_000;
+
+/// Parses an HTML page.
+pub fn parse(html: &str) -> Document {
+    let dom = Html::parse_document(html);
+    let root = dom.root_element();
+    let title = root
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "title")
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .filter(|t| !t.is_empty());
+    let content = content_root(root);
+    let mut w = Walker::default();
+    w.walk(content);
+    w.flush();
+    Document {
+        title,
+        blocks: w.blocks,
+    }
+}
+
+fn has_nested_table(table: ElementRef<'_>) -> bool {
+    table
+        .descendants()
+        .skip(1)
+        .filter_map(ElementRef::wrap)
+        .any(|e| e.value().name() == "table")
+}
+
+/// The element holding the report: the lowest common ancestor of the data tables with figures,
+/// widened until it also holds section 一 and section 六 when the page has them.
+fn content_root(root: ElementRef<'_>) -> ElementRef<'_> {
+    let tables: Vec<ElementRef<'_>> = root
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().name() == "table" && !has_nested_table(*e))
+        .filter(|t| {
+            let n = norm(&t.text().collect::<String>());
+            ["第二十条", "信息内容", "自然人", "行政复议", "予以公开"]
+                .iter()
+                .any(|m| n.contains(m))
+        })
+        .collect();
+    let body = root
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "body")
+        .unwrap_or(root);
+    let Some(first) = tables.first() else {
+        return body;
+    };
+    let chain: Vec<ElementRef<'_>> = std::iter::once(*first)
+        .chain(first.ancestors().filter_map(ElementRef::wrap))
+        .collect();
+    let mut depth = 0;
+    for t in &tables[1..] {
+        let ids: Vec<_> = std::iter::once(t.id())
+            .chain(t.ancestors().map(|a| a.id()))
+            .collect();
+        while depth < chain.len() && !ids.contains(&chain[depth].id()) {
+            depth += 1;
+        }
+    }
+    let page: String = body.text().collect();
+    let wants_first = page.contains("总体情况");
+    let wants_last = page.contains("其他需要报告");
+    for el in chain.iter().skip(depth) {
+        let n: String = el.text().collect();
+        if (!wants_first || n.contains("总体情况")) && (!wants_last || n.contains("其他需要报告"))
+        {
+            return *el;
+        }
+    }
+    body
+}
+
+#[derive(Default)]
+struct Walker {
+    blocks: Vec<Block>,
+    para: String,
+    paragraphs: usize,
+    tables: usize,
+}
+
+impl Walker {
+    fn flush(&mut self) {
+        let text = collapse(&self.para);
+        self.para.clear();
+        if !text.is_empty() {
+            self.blocks.push(Block::Paragraph(Paragraph {
+                text,
+                source: Source::Paragraph {
+                    index: self.paragraphs,
+                },
+            }));
+            self.paragraphs += 1;
+        }
+    }
+
+    fn walk(&mut self, el: ElementRef<'_>) {
+        for child in el.children() {
+            match child.value() {
+                Node::Text(t) => self.para.push_str(t),
+                Node::Element(e) => {
+                    let name = e.name();
+                    if SKIP.contains(&name) {
+                        continue;
+                    }
+                    let Some(ce) = ElementRef::wrap(child) else {
+                        continue;
+                    };
+                    if name == "br" {
+                        self.flush();
+                    } else if name == "table" && !has_nested_table(ce) {
+                        self.flush();
+                        self.table(ce);
+                    } else {
+                        let block = BLOCK.contains(&name);
+                        if block {
+                            self.flush();
+                        }
+                        self.walk(ce);
+                        if block {
+                            self.flush();
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn table(&mut self, table: ElementRef<'_>) {
+        let trs: Vec<ElementRef<'_>> = table
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| e.value().name() == "tr")
+            .collect();
+        let index = self.tables;
+        let mut grid: Vec<Vec<Option<Cell>>> = vec![Vec::new(); trs.len()];
+        let mut slots = 0usize;
+        for (r, tr) in trs.iter().enumerate() {
+            let mut c = 0usize;
+            for td in tr
+                .children()
+                .filter_map(ElementRef::wrap)
+                .filter(|e| matches!(e.value().name(), "td" | "th"))
+            {
+                while grid[r].get(c).is_some_and(Option::is_some) {
+                    c += 1;
+                }
+                let rs = span(td.value().attr("rowspan"), 500).min(trs.len() - r);
+                let cs = span(td.value().attr("colspan"), 100);
+                slots += rs * cs;
+                if slots > MAX_SLOTS {
+                    break;
+                }
+                let text = cell_text(td);
+                let source = Source::Table {
+                    table: index,
+                    row: r,
+                    col: c,
+                };
+                for dr in 0..rs {
+                    let row = &mut grid[r + dr];
+                    if row.len() < c + cs {
+                        row.resize(c + cs, None);
+                    }
+                    for dc in 0..cs {
+                        row[c + dc] = Some(Cell {
+                            text: text.clone(),
+                            source,
+                            covered: dr > 0 || dc > 0,
+                        });
+                    }
+                }
+                c += cs;
+            }
+        }
+        let rows: Vec<Vec<Cell>> = grid
+            .into_iter()
+            .enumerate()
+            .map(|(r, row)| {
+                row.into_iter()
+                    .enumerate()
+                    .map(|(c, cell)| {
+                        cell.unwrap_or_else(|| {
+                            Cell::new(
+                                "",
+                                Source::Table {
+                                    table: index,
+                                    row: r,
+                                    col: c,
+                                },
+                            )
+                        })
+                    })
+                    .collect()
+            })
+            .filter(|row: &Vec<Cell>| !row.is_empty())
+            .collect();
+        if !rows.is_empty() {
+            self.blocks.push(Block::Table(Table { rows }));
+            self.tables += 1;
+        }
+    }
+}
+
+fn span(attr: Option<&str>, max: usize) -> usize {
+    let digits: String = attr
+        .unwrap_or("1")
+        .trim()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(6)
+        .collect();
+    digits.parse::<usize>().unwrap_or(1).clamp(1, max)
+}
+
+fn cell_text(td: ElementRef<'_>) -> String {
+    fn go(el: ElementRef<'_>, out: &mut String) {
+        for child in el.children() {
+            match child.value() {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) => {
+                    let name = e.name();
+                    if SKIP.contains(&name) {
+                        continue;
+                    }
+                    if let Some(ce) = ElementRef::wrap(child) {
+                        let block = name == "br" || BLOCK.contains(&name);
+                        if block {
+                            out.push('\n');
+                        }
+                        go(ce, out);
+                        if block {
+                            out.push('\n');
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = String::new();
+    go(td, &mut out);
+    let lines: Vec<String> = out
+        .split('\n')
+        .map(collapse)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
+/// Collapses runs of spaces (ASCII white space, no-break spaces) to one and trims.
+fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_ascii_whitespace() || c == '\u{a0}' {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    crate::norm::clean(&out).to_owned()
+}

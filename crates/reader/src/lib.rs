@@ -1,0 +1,233 @@
+//! The reader of published annual reports (政府信息公开工作年度报告): a page, a text copied from
+//! one, or a Markdown conversion, into the report model of [`gongkai_report`], with where every
+//! figure was found.
+//!
+//! Two halves with a clean boundary, so that more input forms (DOCX, PDF) plug in:
+//! - front-ends turn bytes into a [`Document`] of paragraphs and tables whose every text
+//!   carries its [`Source`] ([`html`], [`text`]);
+//! - the back-end, [`interpret()`], reads the report out of any document (spec §6).
+//!
+//! Pure: bytes in, values out. Never panics on any input.
+#![forbid(unsafe_code)]
+
+pub mod decode;
+pub mod document;
+pub mod html;
+mod interpret;
+pub mod norm;
+pub mod text;
+
+pub use document::{Block, Cell, Document, Paragraph, Source, Table};
+pub use interpret::interpret;
+
+use gongkai_report::{CellKey, Report};
+use std::collections::BTreeMap;
+
+/// What an input is, judged by its content (never by a file name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputKind {
+    /// An HTML page or fragment (UTF-8, GBK or GB18030).
+    Html,
+    /// A JSON document (a CMS API answer) with the page's HTML in a string value.
+    HtmlInJson,
+    /// Text with Markdown tables (`| a | b |` with a `|---|` separator line).
+    Markdown,
+    /// Plain text: copied from a page (one cell per line, tab- or `|`-separated or aligned rows).
+    Text,
+    /// Canonical report JSON (spec §4): already a report.
+    CanonicalJson,
+}
+
+impl InputKind {
+    /// A short name for summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputKind::Html => "html",
+            InputKind::HtmlInJson => "html-in-json",
+            InputKind::Markdown => "markdown",
+            InputKind::Text => "text",
+            InputKind::CanonicalJson => "json",
+        }
+    }
+}
+
+/// Why an input could not be read as a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("无法解码：既不是 UTF-8，也不是 GBK/GB18030 编码的文本")]
+    Undecodable,
+    #[error("不是政府信息公开工作年度报告：{0}")]
+    NotAReport(String),
+    #[error("未找到年度报告的统计表格（表二、表三、表四）")]
+    NoTable,
+    #[error("年度报告 JSON 无效：{0}")]
+    Json(String),
+}
+
+/// A report read from an input, with the source of every cell found and what was doubtful.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub report: Report,
+    /// Where each cell was found, including cells found blank (`null`).
+    pub provenance: BTreeMap<CellKey, Source>,
+    pub kind: InputKind,
+    /// Doubts and omissions, in Chinese, for a person to check.
+    pub warnings: Vec<String>,
+}
+
+/// How much of the format's tables was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completeness {
+    /// Cells located in the input (with a figure or blank).
+    pub found: usize,
+    /// Cells of the report's layout.
+    pub total: usize,
+}
+
+impl Completeness {
+    /// `found / total`, 0 to 1.
+    pub fn ratio(self) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.found as f64 / self.total as f64
+        }
+    }
+}
+
+impl Parsed {
+    /// Cells found over cells of the format, for batch summaries.
+    pub fn completeness(&self) -> Completeness {
+        let keys = self.report.cell_keys();
+        Completeness {
+            found: keys
+                .iter()
+                .filter(|k| self.provenance.contains_key(k))
+                .count(),
+            total: keys.len(),
+        }
+    }
+}
+
+/// Judges what an input is by its content.
+pub fn sniff(bytes: &[u8]) -> InputKind {
+    match decode::decode(bytes) {
+        Some(text) => sniff_text(&text).0,
+        None => InputKind::Text,
+    }
+}
+
+/// The kind of a decoded text, with the embedded HTML of a JSON document.
+fn sniff_text(text: &str) -> (InputKind, Option<String>) {
+    let t = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if (t.starts_with('{') || t.starts_with('['))
+        && let Ok(value) = serde_json::from_str::<serde_json::Value>(t)
+    {
+        if value.get("format").is_some() && value.get("tables").is_some() {
+            return (InputKind::CanonicalJson, None);
+        }
+        if let Some(s) = longest_string(&value)
+            && looks_html(s)
+        {
+            return (InputKind::HtmlInJson, Some(s.to_owned()));
+        }
+    }
+    if looks_html(t) {
+        return (InputKind::Html, None);
+    }
+    let md = t.lines().any(|l| {
+        let l = l.trim();
+        l.starts_with('|')
+            && l.contains("---")
+            && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+    });
+    if md {
+        (InputKind::Markdown, None)
+    } else {
+        (InputKind::Text, None)
+    }
+}
+
+fn looks_html(s: &str) -> bool {
+    let head: String = s
+        .chars()
+        .take(20_000)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    [
+        "<html",
+        "<body",
+        "<table",
+        "<!doctype html",
+        "<div",
+        "<p>",
+        "<p ",
+    ]
+    .iter()
+    .any(|m| head.contains(m))
+}
+
+fn longest_string(v: &serde_json::Value) -> Option<&str> {
+    match v {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Array(a) => a.iter().filter_map(longest_string).max_by_key(|s| s.len()),
+        serde_json::Value::Object(o) => o
+            .values()
+            .filter_map(longest_string)
+            .max_by_key(|s| s.len()),
+        _ => None,
+    }
+}
+
+/// Reads a report, judging the kind of input by its content.
+pub fn read(bytes: &[u8]) -> Result<Parsed, ReadError> {
+    let text = decode::decode(bytes).ok_or(ReadError::Undecodable)?;
+    let (kind, embedded) = sniff_text(&text);
+    read_text(kind, &text, embedded.as_deref())
+}
+
+/// Reads a report as the given kind of input.
+pub fn read_as(kind: InputKind, bytes: &[u8]) -> Result<Parsed, ReadError> {
+    let text = decode::decode(bytes).ok_or(ReadError::Undecodable)?;
+    let embedded = match kind {
+        InputKind::HtmlInJson => match sniff_text(&text) {
+            (InputKind::HtmlInJson, Some(html)) => Some(html),
+            _ => return Err(ReadError::NotAReport("JSON 中没有 HTML 内容".into())),
+        },
+        _ => None,
+    };
+    read_text(kind, &text, embedded.as_deref())
+}
+
+/// The document of an input (the front-end only), for inspection and other back-ends.
+pub fn document(kind: InputKind, bytes: &[u8]) -> Result<Document, ReadError> {
+    let text = decode::decode(bytes).ok_or(ReadError::Undecodable)?;
+    Ok(match kind {
+        InputKind::Html => html::parse(&text),
+        InputKind::HtmlInJson => match sniff_text(&text) {
+            (_, Some(h)) => html::parse(&h),
+            _ => return Err(ReadError::NotAReport("JSON 中没有 HTML 内容".into())),
+        },
+        InputKind::Markdown | InputKind::Text => text::parse(&text),
+        InputKind::CanonicalJson => Document::default(),
+    })
+}
+
+fn read_text(kind: InputKind, text: &str, embedded: Option<&str>) -> Result<Parsed, ReadError> {
+    let doc = match kind {
+        InputKind::CanonicalJson => {
+            let report =
+                gongkai_report::json::from_str(text).map_err(|e| ReadError::Json(e.to_string()))?;
+            return Ok(Parsed {
+                report,
+                provenance: BTreeMap::new(),
+                kind,
+                warnings: Vec::new(),
+            });
+        }
+        InputKind::Html => html::parse(text),
+        InputKind::HtmlInJson => html::parse(embedded.unwrap_or(text)),
+        InputKind::Markdown | InputKind::Text => text::parse(text),
+    };
+    interpret(&doc, kind)
+}

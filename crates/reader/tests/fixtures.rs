@@ -1,0 +1,144 @@
+//! Real published reports against their canonical JSON, written by hand from the sources.
+#![allow(clippy::unwrap_used)]
+
+use gongkai_reader::{InputKind, read};
+use gongkai_report::{CellKey, Report, json};
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/reports")
+        .join(name)
+}
+
+fn expected(name: &str) -> Report {
+    json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap()
+}
+
+/// The cells that differ, over the cells of both layouts.
+fn diff(got: &Report, want: &Report) -> Vec<(CellKey, String, String)> {
+    let mut keys = want.cell_keys();
+    keys.extend(got.cell_keys());
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|&k| got.get(k) != want.get(k))
+        .map(|k| (k, format!("{:?}", got.get(k)), format!("{:?}", want.get(k))))
+        .collect()
+}
+
+fn check_meta(got: &Report, want: &Report) {
+    assert_eq!(got.format, want.format);
+    assert_eq!(got.year, want.year);
+    assert_eq!(got.agency, want.agency);
+    assert_eq!(got.preamble, want.preamble);
+    for (i, (g, w)) in got.sections.iter().zip(&want.sections).enumerate() {
+        assert_eq!(g, w, "section {}", i + 1);
+    }
+}
+
+#[test]
+fn seed_text_reads_exactly_as_its_canonical_json() {
+    let parsed = read(&std::fs::read(fixture("yanhu-2020.txt")).unwrap()).unwrap();
+    let want = expected("yanhu-2020.json");
+    assert_eq!(parsed.kind, InputKind::Text);
+    assert_eq!(diff(&parsed.report, &want), vec![]);
+    check_meta(&parsed.report, &want);
+    assert_eq!(parsed.report, want);
+    let c = parsed.completeness();
+    assert_eq!((c.found, c.total), (198, 198));
+    // Provenance points at the printed line: 采购总金额 `33633789.63万` is on line 97.
+    let key: CellKey = "t2.central_procurement.procurement_amount".parse().unwrap();
+    assert_eq!(
+        parsed.provenance[&key],
+        gongkai_reader::Source::Line { line: 97 }
+    );
+}
+
+#[test]
+fn shuyang_cms_page_2021_format_with_blank_cells() {
+    let parsed = read(&std::fs::read(fixture("shuyang-fgj-2023.html")).unwrap()).unwrap();
+    let want = expected("shuyang-fgj-2023.json");
+    assert_eq!(parsed.kind, InputKind::Html);
+    assert_eq!(diff(&parsed.report, &want), vec![]);
+    check_meta(&parsed.report, &want);
+    assert_eq!(parsed.report, want);
+    // Blank legal-person cells were found (they are in the provenance) and are null.
+    let key: CellKey = "t3.new_received.org_commercial".parse().unwrap();
+    assert!(parsed.provenance.contains_key(&key));
+    assert_eq!(parsed.report.get(key), None);
+    assert_eq!(parsed.completeness().found, parsed.completeness().total);
+}
+
+#[test]
+fn pingtan_cms_page_2019_format() {
+    let parsed = read(&std::fs::read(fixture("pingtan-2019.html")).unwrap()).unwrap();
+    let want = expected("pingtan-2019.json");
+    assert_eq!(diff(&parsed.report, &want), vec![]);
+    check_meta(&parsed.report, &want);
+    assert_eq!(parsed.report, want);
+}
+
+#[test]
+fn pingtan_in_gbk_and_inside_json_reads_the_same() {
+    let html = std::fs::read_to_string(fixture("pingtan-2019.html")).unwrap();
+    let want = expected("pingtan-2019.json");
+    let gbk_html = html.replace("<meta charset=\"utf-8\"", "<meta charset=\"gbk\"");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&gbk_html);
+    assert_eq!(read(&gbk).unwrap().report, want);
+    let wrapped = serde_json::json!({ "code": 200, "data": { "title": "年报", "content": html } });
+    let parsed = read(wrapped.to_string().as_bytes()).unwrap();
+    assert_eq!(parsed.kind, InputKind::HtmlInJson);
+    assert_eq!(parsed.report, want);
+}
+
+/// The broken Markdown of a PDF conversion: everything is recovered except table 二's first
+/// block, whose `本年废止件数` figures were pushed out of their rows (`22`, `55` printed as
+/// separate lines above the table) so that each row holds two figures for three columns.
+#[test]
+fn shanghai_broken_markdown() {
+    let parsed = read(&std::fs::read(fixture("shanghai-office-2025.md")).unwrap()).unwrap();
+    let want = expected("shanghai-office-2025.json");
+    assert_eq!(parsed.kind, InputKind::Markdown);
+    check_meta(&parsed.report, &want);
+    let missed: Vec<String> = diff(&parsed.report, &want)
+        .into_iter()
+        .map(|(k, got, _)| {
+            assert_eq!(got, "None", "{k} read wrongly");
+            k.to_string()
+        })
+        .collect();
+    assert_eq!(
+        missed,
+        [
+            "t2.regulations.issued",
+            "t2.regulations.repealed",
+            "t2.regulations.in_force",
+            "t2.normative_docs.issued",
+            "t2.normative_docs.repealed",
+            "t2.normative_docs.in_force"
+        ]
+    );
+    assert_eq!(parsed.completeness().found, 194);
+}
+
+#[test]
+fn canonical_json_is_recognised() {
+    let bytes = std::fs::read(fixture("yanhu-2020.json")).unwrap();
+    assert_eq!(gongkai_reader::sniff(&bytes), InputKind::CanonicalJson);
+    assert_eq!(read(&bytes).unwrap().report, expected("yanhu-2020.json"));
+}
+
+#[test]
+fn errors_are_named() {
+    use gongkai_reader::ReadError;
+    assert!(matches!(read(b""), Err(ReadError::NotAReport(_))));
+    assert!(matches!(
+        read("<html><body><p>你好</p></body></html>".as_bytes()),
+        Err(ReadError::NotAReport(_))
+    ));
+    assert!(matches!(read(&[0xff; 16]), Err(ReadError::Undecodable)));
+    let no_table =
+        "某某局2023年政府信息公开工作年度报告\n一、总体情况\n无。\n六、其他需要报告的事项\n无。";
+    assert_eq!(read(no_table.as_bytes()), Err(ReadError::NoTable));
+}

@@ -1,0 +1,123 @@
+//! The backend-independent suite of `gongkai_store::conformance` on PostgreSQL, when
+//! `GONGKAI_TEST_POSTGRES_URL` names a server (CI: `postgres://postgres@127.0.0.1:5432/test`).
+//! Each test runs in a fresh schema, dropped afterwards even when the test fails.
+#![allow(clippy::unwrap_used)]
+
+use gongkai_store_postgres::PgStore;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+const URL_VAR: &str = "GONGKAI_TEST_POSTGRES_URL";
+
+fn url() -> Option<String> {
+    match std::env::var(URL_VAR) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!("skipped: {URL_VAR} not set");
+            None
+        }
+    }
+}
+
+fn schema_name() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "gk_test_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Runs `test` on a store in a fresh schema, then drops the schema and re-raises a failure.
+async fn harness<F, Fut>(test: F)
+where
+    F: FnOnce(PgStore) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(url) = url() else { return };
+    let schema = schema_name();
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let outcome = match PgStore::connect_schema(&url, &schema).await {
+        Ok(store) => {
+            let result = tokio::spawn(test(store.clone())).await;
+            store.close().await;
+            result.map_err(|e| e.into_panic())
+        }
+        Err(e) => Err(Box::new(format!("connect: {e}")) as Box<dyn std::any::Any + Send>),
+    };
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+gongkai_store::conformance_tests!(harness);
+
+/// The whole suite on one shared schema, in sequence.
+#[tokio::test]
+async fn whole_suite_on_one_schema() {
+    harness(|store| async move { gongkai_store::conformance::run_all(&store).await }).await;
+}
+
+/// Two appends racing on one request: the row lock makes the second see the first, so exactly
+/// one decision is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_decisions_one_wins() {
+    harness(|store| async move {
+        use gongkai_calendar::Event;
+        use gongkai_cases::{ApplicantRecord, Channel, NewRequest, Outcome, TimelineEvent};
+        use gongkai_store::{Agencies, Requests};
+        let agency = store.create_agency("并发局", None).await.unwrap().id;
+        let day = chrono::NaiveDate::from_ymd_opt(2024, 5, 6).unwrap();
+        let new = NewRequest {
+            agency,
+            reference: "RACE".into(),
+            applicants: vec![ApplicantRecord {
+                name: "甲".into(),
+                kind: gongkai_report::Applicant::NaturalPerson,
+            }],
+            channel: Channel::InPerson,
+            received: day,
+            description: String::new(),
+            requested_form: String::new(),
+        };
+        let first = TimelineEvent {
+            event: Event::Received(day),
+            outcome: None,
+            note: String::new(),
+        };
+        let id = store.create_request(new, first).await.unwrap().id;
+        let decide = |o: Outcome| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .append_event(
+                        id,
+                        TimelineEvent {
+                            event: Event::Decided(day),
+                            outcome: Some(o),
+                            note: String::new(),
+                        },
+                    )
+                    .await
+            })
+        };
+        let (a, b) = (decide(Outcome::Disclosed), decide(Outcome::NaNotHeld));
+        let (a, b) = (a.await.unwrap(), b.await.unwrap());
+        assert!(a.is_ok() != b.is_ok(), "exactly one wins: {a:?} {b:?}");
+        assert_eq!(store.request(id).await.unwrap().unwrap().events.len(), 2);
+    })
+    .await;
+}

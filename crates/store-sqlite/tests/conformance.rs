@@ -1,0 +1,50 @@
+//! The backend-independent suite of `gongkai_store::conformance`, each test on a fresh
+//! database file in a temporary directory.
+#![allow(clippy::unwrap_used)]
+
+use gongkai_store::Requests;
+use gongkai_store_sqlite::SqliteStore;
+use std::future::Future;
+
+async fn harness<F, Fut>(test: F)
+where
+    F: FnOnce(SqliteStore) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    // A nested directory: `open` creates it.
+    let url = format!("sqlite:{}", dir.path().join("data/gongkai.db").display());
+    let store = SqliteStore::open(&url).await.unwrap();
+    test(store.clone()).await;
+    assert_eq!(store.integrity_check().await.unwrap(), ["ok"]);
+    store.close().await;
+}
+
+gongkai_store::conformance_tests!(harness);
+
+/// The whole suite on one shared database, in sequence (the per-test runs use fresh ones).
+#[tokio::test]
+async fn whole_suite_on_one_database() {
+    harness(|store| async move { gongkai_store::conformance::run_all(&store).await }).await;
+}
+
+/// Reopening a file keeps its data and does not re-run migrations destructively.
+#[tokio::test]
+async fn reopen_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("g.db").display());
+    let store = SqliteStore::open(&url).await.unwrap();
+    gongkai_store::conformance::agencies_hierarchy(&store).await;
+    store.close().await;
+    let again = SqliteStore::open(&url).await.unwrap();
+    let agencies = gongkai_store::Agencies::agencies(&again).await.unwrap();
+    assert_eq!(agencies.len(), 3);
+    assert!(again.case_facts(&[], 2024).await.unwrap().is_empty());
+}
+
+/// An in-memory database works too (one connection).
+#[tokio::test]
+async fn in_memory() {
+    let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+    gongkai_store::conformance::run_all(&store).await;
+}

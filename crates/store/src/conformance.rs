@@ -1,0 +1,1007 @@
+//! The one behaviour suite every backend runs (like atuin's database "story" tests).
+//!
+//! Each function takes a fresh store and panics on the first difference from the contract of
+//! the traits. A backend runs them all with [`conformance_tests!`](crate::conformance_tests),
+//! one `#[tokio::test]` per function, given a harness that makes an empty store:
+//!
+//! ```ignore
+//! async fn harness<F, Fut>(test: F)
+//! where
+//!     F: FnOnce(MyStore) -> Fut,
+//!     Fut: std::future::Future<Output = ()>,
+//! { test(MyStore::open_empty().await).await }
+//!
+//! gongkai_store::conformance_tests!(harness);
+//! ```
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
+use crate::{ImportCounts, ImportSummary, Store, StoreError};
+use chrono::NaiveDate;
+use gongkai_calendar::Event;
+use gongkai_cases::{
+    AgencyId, ApplicantRecord, Channel, NewRemedy, NewRequest, Outcome, RemedyKind, RemedyResult,
+    TimelineEvent, YearFigures,
+};
+use gongkai_report::{Applicant, CellKey, T2Col, T2Row, Value};
+
+/// Every test of the suite, by name: the list [`conformance_tests!`](crate::conformance_tests)
+/// expands.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($harness:path) => {
+        $crate::conformance_tests!(@each $harness;
+            agencies_hierarchy,
+            agencies_unique_names,
+            request_round_trip,
+            request_uniqueness_and_references,
+            refused_transition_writes_nothing,
+            correction_lapsed_closes,
+            invalid_new_request_writes_nothing,
+            remedy_round_trip,
+            import_creates_everything,
+            import_is_all_or_nothing,
+            import_is_idempotent_and_adds_decisions,
+            import_refuses_invalid_decision,
+            case_facts_year_boundary,
+            remedy_facts_year_boundary,
+            figures_replace,
+            calendar_overrides_in_order,
+        );
+    };
+    (@each $harness:path; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                $harness(|store| async move { $crate::conformance::$name(&store).await }).await;
+            }
+        )*
+    };
+}
+
+/// Runs the whole suite on one store, in the order of the macro (each test uses its own agency
+/// names, so they can share a store).
+pub async fn run_all<S: Store>(store: &S) {
+    agencies_hierarchy(store).await;
+    agencies_unique_names(store).await;
+    request_round_trip(store).await;
+    request_uniqueness_and_references(store).await;
+    refused_transition_writes_nothing(store).await;
+    correction_lapsed_closes(store).await;
+    invalid_new_request_writes_nothing(store).await;
+    remedy_round_trip(store).await;
+    import_creates_everything(store).await;
+    import_is_all_or_nothing(store).await;
+    import_is_idempotent_and_adds_decisions(store).await;
+    import_refuses_invalid_decision(store).await;
+    case_facts_year_boundary(store).await;
+    remedy_facts_year_boundary(store).await;
+    figures_replace(store).await;
+    calendar_overrides_in_order(store).await;
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn ev(event: Event) -> TimelineEvent {
+    TimelineEvent {
+        event,
+        outcome: None,
+        note: String::new(),
+    }
+}
+
+fn decided(date: NaiveDate, outcome: Outcome) -> TimelineEvent {
+    TimelineEvent {
+        event: Event::Decided(date),
+        outcome: Some(outcome),
+        note: "答复已送达".into(),
+    }
+}
+
+fn new_request(agency: AgencyId, reference: &str, received: NaiveDate) -> NewRequest {
+    NewRequest {
+        agency,
+        reference: reference.into(),
+        applicants: vec![ApplicantRecord {
+            name: "张三".into(),
+            kind: Applicant::NaturalPerson,
+        }],
+        channel: Channel::Online,
+        received,
+        description: format!("{reference} 申请内容"),
+        requested_form: "电子邮件".into(),
+    }
+}
+
+fn new_remedy(agency: AgencyId, reference: &str, received: NaiveDate) -> NewRemedy {
+    NewRemedy {
+        agency,
+        reference: reference.into(),
+        requests: vec![],
+        kind: RemedyKind::Reconsideration,
+        received,
+        closed: None,
+    }
+}
+
+async fn agency<S: Store>(store: &S, name: &str) -> AgencyId {
+    store.create_agency(name, None).await.unwrap().id
+}
+
+fn assert_kind<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str, kind: &str) {
+    let ok = matches!(
+        (&result, kind),
+        (Err(StoreError::NotFound(_)), "NotFound")
+            | (Err(StoreError::Conflict(_)), "Conflict")
+            | (Err(StoreError::Invalid(_)), "Invalid")
+    );
+    assert!(ok, "{what}: expected {kind}, got {result:?}");
+}
+
+/// Parents and children; lookups by id and name; listing; an unknown parent.
+pub async fn agencies_hierarchy<S: Store>(store: &S) {
+    let root = store.create_agency("某区人民政府", None).await.unwrap();
+    assert_eq!(root.name, "某区人民政府");
+    assert_eq!(root.parent, None);
+    let child = store
+        .create_agency("某区教育局", Some(root.id))
+        .await
+        .unwrap();
+    assert_eq!(child.parent, Some(root.id));
+    let grandchild = store
+        .create_agency("某区教育局办公室", Some(child.id))
+        .await
+        .unwrap();
+
+    assert_eq!(store.agency(child.id).await.unwrap(), Some(child.clone()));
+    assert_eq!(
+        store.agency_by_name("某区教育局办公室").await.unwrap(),
+        Some(grandchild.clone())
+    );
+    assert_eq!(store.agency_by_name("不存在的局").await.unwrap(), None);
+    assert_eq!(store.agency(AgencyId(i64::MAX)).await.unwrap(), None);
+
+    let all = store.agencies().await.unwrap();
+    let pos = |a: &gongkai_cases::Agency| all.iter().position(|x| x == a).unwrap();
+    assert!(pos(&root) < pos(&child) && pos(&child) < pos(&grandchild));
+
+    assert_kind(
+        store
+            .create_agency("孤儿单位", Some(AgencyId(i64::MAX)))
+            .await,
+        "unknown parent",
+        "NotFound",
+    );
+    assert_eq!(store.agency_by_name("孤儿单位").await.unwrap(), None);
+}
+
+/// Agency names are unique.
+pub async fn agencies_unique_names<S: Store>(store: &S) {
+    let a = store.create_agency("某县财政局", None).await.unwrap();
+    assert_kind(
+        store.create_agency("某县财政局", None).await,
+        "duplicate name",
+        "Conflict",
+    );
+    assert_kind(
+        store.create_agency("某县财政局", Some(a.id)).await,
+        "duplicate name under a parent",
+        "Conflict",
+    );
+    let count = store
+        .agencies()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|x| x.name == "某县财政局")
+        .count();
+    assert_eq!(count, 1);
+}
+
+/// A request with several applicants and a full timeline reads back exactly; the decision
+/// shows in the year's facts.
+pub async fn request_round_trip<S: Store>(store: &S) {
+    let agency = agency(store, "往返测试局").await;
+    let mut new = new_request(agency, "2024-依申-001", d(2024, 3, 1));
+    new.applicants.push(ApplicantRecord {
+        name: "某某律师事务所".into(),
+        kind: Applicant::OrgLegalService,
+    });
+    new.channel = Channel::RegisteredPost;
+    let first = TimelineEvent {
+        event: Event::Received(d(2024, 3, 1)),
+        outcome: None,
+        note: "挂号信签收".into(),
+    };
+    let created = store
+        .create_request(new.clone(), first.clone())
+        .await
+        .unwrap();
+    assert_eq!(created.data, new);
+    assert_eq!(created.events, vec![first.clone()]);
+
+    let mut expected = vec![first];
+    for next in [
+        TimelineEvent {
+            event: Event::CorrectionRequested(d(2024, 3, 5)),
+            outcome: None,
+            note: "请明确文件名称".into(),
+        },
+        ev(Event::CorrectedReceived(d(2024, 3, 8))),
+        ev(Event::ExtensionApproved(d(2024, 4, 1))),
+        decided(d(2024, 4, 20), Outcome::Partial),
+    ] {
+        let after = store.append_event(created.id, next.clone()).await.unwrap();
+        expected.push(next);
+        assert_eq!(after.events, expected);
+    }
+
+    let read = store.request(created.id).await.unwrap().unwrap();
+    assert_eq!(read.id, created.id);
+    assert_eq!(read.data, new);
+    assert_eq!(read.events, expected);
+    assert_eq!(
+        store
+            .request_by_reference(agency, "2024-依申-001")
+            .await
+            .unwrap(),
+        Some(read)
+    );
+    assert_eq!(
+        store.request_by_reference(agency, "nope").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .request(gongkai_cases::RequestId(i64::MAX))
+            .await
+            .unwrap(),
+        None
+    );
+
+    let facts = store.case_facts(&[agency], 2024).await.unwrap();
+    assert_eq!(facts.len(), 1);
+    assert_eq!(facts[0].id, created.id);
+    assert_eq!(facts[0].agency, agency);
+    assert_eq!(
+        facts[0].kind,
+        Applicant::NaturalPerson,
+        "first-named applicant"
+    );
+    assert_eq!(facts[0].received, d(2024, 3, 1));
+    assert_eq!(facts[0].decided, Some((d(2024, 4, 20), Outcome::Partial)));
+}
+
+/// References are unique per agency, not globally; unknown agencies and requests are errors.
+pub async fn request_uniqueness_and_references<S: Store>(store: &S) {
+    let a = agency(store, "唯一性甲局").await;
+    let b = agency(store, "唯一性乙局").await;
+    let r = new_request(a, "R-1", d(2024, 1, 2));
+    store
+        .create_request(r.clone(), ev(Event::Received(r.received)))
+        .await
+        .unwrap();
+    assert_kind(
+        store
+            .create_request(r.clone(), ev(Event::Received(r.received)))
+            .await,
+        "duplicate reference",
+        "Conflict",
+    );
+    let rb = new_request(b, "R-1", d(2024, 1, 3));
+    let in_b = store
+        .create_request(rb.clone(), ev(Event::Received(rb.received)))
+        .await
+        .unwrap();
+    assert_eq!(in_b.data.agency, b);
+
+    let ghost = new_request(AgencyId(i64::MAX), "R-1", d(2024, 1, 2));
+    assert_kind(
+        store
+            .create_request(ghost, ev(Event::Received(d(2024, 1, 2))))
+            .await,
+        "unknown agency",
+        "NotFound",
+    );
+    assert_kind(
+        store
+            .append_event(
+                gongkai_cases::RequestId(i64::MAX),
+                ev(Event::ExtensionApproved(d(2024, 1, 5))),
+            )
+            .await,
+        "append to unknown request",
+        "NotFound",
+    );
+}
+
+/// A transition the state machine refuses leaves the timeline and the decision columns as they
+/// were.
+pub async fn refused_transition_writes_nothing<S: Store>(store: &S) {
+    let agency = agency(store, "拒绝转移局").await;
+    let r = new_request(agency, "T-1", d(2024, 5, 6));
+    let created = store
+        .create_request(r.clone(), ev(Event::Received(r.received)))
+        .await
+        .unwrap();
+    let done = store
+        .append_event(created.id, decided(d(2024, 5, 20), Outcome::Disclosed))
+        .await
+        .unwrap();
+
+    assert_kind(
+        store
+            .append_event(created.id, decided(d(2024, 5, 21), Outcome::NaNotHeld))
+            .await,
+        "second decision",
+        "Invalid",
+    );
+    assert_kind(
+        store
+            .append_event(created.id, ev(Event::Received(d(2024, 5, 22))))
+            .await,
+        "second Received",
+        "Invalid",
+    );
+    assert_eq!(store.request(created.id).await.unwrap().unwrap(), done);
+    let facts = store.case_facts(&[agency], 2024).await.unwrap();
+    assert_eq!(facts[0].decided, Some((d(2024, 5, 20), Outcome::Disclosed)));
+}
+
+/// `CorrectionLapsed` closes a request as `op_no_correction` (第三十条), on the row too; a
+/// request without applicants counts as `org_other`.
+pub async fn correction_lapsed_closes<S: Store>(store: &S) {
+    let agency = agency(store, "补正届满局").await;
+    let mut r = new_request(agency, "L-1", d(2024, 12, 2));
+    r.applicants.clear();
+    let created = store
+        .create_request(r.clone(), ev(Event::Received(r.received)))
+        .await
+        .unwrap();
+    assert_eq!(created.data.applicants, vec![]);
+    store
+        .append_event(created.id, ev(Event::CorrectionRequested(d(2024, 12, 4))))
+        .await
+        .unwrap();
+    let open = store.case_facts(&[agency], 2024).await.unwrap();
+    assert_eq!(open[0].decided, None);
+    assert_eq!(open[0].kind, Applicant::OrgOther);
+    store
+        .append_event(created.id, ev(Event::CorrectionLapsed(d(2025, 1, 6))))
+        .await
+        .unwrap();
+    let facts = store.case_facts(&[agency], 2025).await.unwrap();
+    assert_eq!(facts.len(), 1);
+    assert_eq!(
+        facts[0].decided,
+        Some((d(2025, 1, 6), Outcome::OpNoCorrection))
+    );
+    assert_kind(
+        store
+            .append_event(created.id, decided(d(2025, 1, 7), Outcome::Disclosed))
+            .await,
+        "decision after the lapse",
+        "Invalid",
+    );
+    let read = store.request(created.id).await.unwrap().unwrap();
+    assert_eq!(read.events.len(), 3);
+    assert_eq!(gongkai_cases::CaseFacts::from(&read), facts[0]);
+}
+
+/// A new request whose first event is not `Received` on the date of receipt, or with an
+/// applicant of kind `Total`, is refused and not stored.
+pub async fn invalid_new_request_writes_nothing<S: Store>(store: &S) {
+    let agency = agency(store, "无效申请局").await;
+    let r = new_request(agency, "X-1", d(2024, 5, 6));
+    assert_kind(
+        store
+            .create_request(r.clone(), decided(d(2024, 5, 6), Outcome::Disclosed))
+            .await,
+        "first event Decided",
+        "Invalid",
+    );
+    assert_kind(
+        store
+            .create_request(r.clone(), ev(Event::Received(d(2024, 5, 7))))
+            .await,
+        "Received on another day than the date of receipt",
+        "Invalid",
+    );
+    let mut total = r.clone();
+    total.applicants[0].kind = Applicant::Total;
+    assert_kind(
+        store
+            .create_request(total, ev(Event::Received(r.received)))
+            .await,
+        "applicant of kind Total",
+        "Invalid",
+    );
+    assert_eq!(
+        store.request_by_reference(agency, "X-1").await.unwrap(),
+        None
+    );
+    assert!(store.case_facts(&[agency], 2024).await.unwrap().is_empty());
+}
+
+/// A remedy case with its linked request references reads back exactly.
+pub async fn remedy_round_trip<S: Store>(store: &S) {
+    let agency = agency(store, "复议往返局").await;
+    let mut m = new_remedy(agency, "复议-2024-1", d(2024, 6, 1));
+    m.requests = vec!["R-9".into(), "R-3".into()];
+    m.kind = RemedyKind::LitigationAfterReconsideration;
+    m.closed = Some((d(2024, 9, 1), RemedyResult::Corrected));
+    let created = store.create_remedy(m.clone()).await.unwrap();
+    assert_eq!(created.data, m);
+    assert_eq!(
+        store
+            .remedy_by_reference(agency, "复议-2024-1")
+            .await
+            .unwrap(),
+        Some(created)
+    );
+    assert_eq!(
+        store.remedy_by_reference(agency, "nope").await.unwrap(),
+        None
+    );
+    assert_kind(store.create_remedy(m).await, "duplicate case", "Conflict");
+}
+
+/// A fresh import stores requests with all their events, and remedies.
+pub async fn import_creates_everything<S: Store>(store: &S) {
+    let agency = agency(store, "导入新建局").await;
+    let mut rows = Vec::new();
+    for i in 0..1200 {
+        let received = d(2023, 1, 1) + chrono::Days::new(i % 300);
+        let mut r = new_request(agency, &format!("IMP-{i:05}"), received);
+        if i % 3 == 0 {
+            r.applicants.insert(
+                0,
+                ApplicantRecord {
+                    name: format!("公司{i}"),
+                    kind: Applicant::OrgCommercial,
+                },
+            );
+        }
+        let mut events = vec![ev(Event::Received(received))];
+        if i % 2 == 0 {
+            events.push(decided(
+                received + chrono::Days::new(10),
+                Outcome::Disclosed,
+            ));
+        }
+        rows.push((r, events));
+    }
+    let mut m = new_remedy(agency, "IMP-案-1", d(2023, 8, 1));
+    m.requests = vec!["IMP-00004".into()];
+    let summary = store.import(rows.clone(), vec![m.clone()]).await.unwrap();
+    assert_eq!(
+        summary,
+        ImportSummary {
+            created: 1200,
+            updated: 0,
+            unchanged: 0,
+            remedies: ImportCounts {
+                created: 1,
+                updated: 0,
+                unchanged: 0
+            },
+        }
+    );
+    for i in [0usize, 1, 3, 599, 1199] {
+        let (r, events) = &rows[i];
+        let got = store
+            .request_by_reference(agency, &r.reference)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(&got.data, r);
+        assert_eq!(&got.events, events);
+    }
+    assert_eq!(
+        store
+            .remedy_by_reference(agency, "IMP-案-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .data,
+        m
+    );
+    let facts = store.case_facts(&[agency], 2023).await.unwrap();
+    assert_eq!(facts.len(), 1200);
+    assert_eq!(facts.iter().filter(|f| f.decided.is_some()).count(), 600);
+    assert_eq!(
+        facts
+            .iter()
+            .filter(|f| f.kind == Applicant::OrgCommercial)
+            .count(),
+        400
+    );
+
+    // An empty event list means a single Received event.
+    let bare = new_request(agency, "IMP-bare", d(2023, 2, 2));
+    store
+        .import(vec![(bare.clone(), vec![])], vec![])
+        .await
+        .unwrap();
+    let got = store
+        .request_by_reference(agency, "IMP-bare")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.events, vec![ev(Event::Received(d(2023, 2, 2)))]);
+}
+
+/// One invalid row, or a duplicated reference, and nothing of the batch is written (not even
+/// the rows before it, in earlier internal batches, nor the remedies).
+pub async fn import_is_all_or_nothing<S: Store>(store: &S) {
+    let agency = agency(store, "导入原子局").await;
+    let existing = new_request(agency, "AON-existing", d(2024, 1, 2));
+    store
+        .import(vec![(existing.clone(), vec![])], vec![])
+        .await
+        .unwrap();
+
+    let mut rows: Vec<_> = (0..2500)
+        .map(|i| {
+            let r = new_request(agency, &format!("AON-{i}"), d(2024, 2, 1));
+            (r, vec![ev(Event::Received(d(2024, 2, 1)))])
+        })
+        .collect();
+    // The existing request gets a decision in this import: it must not be kept either.
+    rows.push((
+        existing.clone(),
+        vec![
+            ev(Event::Received(d(2024, 1, 2))),
+            decided(d(2024, 1, 9), Outcome::Disclosed),
+        ],
+    ));
+    let mut bad = rows.clone();
+    bad[2400].1.push(decided(d(2024, 2, 5), Outcome::Disclosed));
+    bad[2400].1.push(decided(d(2024, 2, 6), Outcome::Disclosed));
+    let remedy = new_remedy(agency, "AON-案", d(2024, 3, 1));
+    assert_kind(
+        store.import(bad, vec![remedy.clone()]).await,
+        "import with an invalid timeline",
+        "Invalid",
+    );
+    let check_nothing = || async {
+        assert_eq!(
+            store.request_by_reference(agency, "AON-0").await.unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .request_by_reference(agency, "AON-2499")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store.remedy_by_reference(agency, "AON-案").await.unwrap(),
+            None
+        );
+        let facts = store.case_facts(&[agency], 2024).await.unwrap();
+        assert_eq!(facts.len(), 1);
+        assert_eq!(facts[0].decided, None);
+        let kept = store
+            .request_by_reference(agency, "AON-existing")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.events.len(), 1);
+    };
+    check_nothing().await;
+
+    let mut dup = rows.clone();
+    dup.push(rows[10].clone());
+    assert_kind(
+        store.import(dup, vec![remedy.clone()]).await,
+        "import with a reference twice",
+        "Conflict",
+    );
+    check_nothing().await;
+
+    let mut total = rows.clone();
+    total[2499].0.applicants[0].kind = Applicant::Total;
+    assert_kind(
+        store.import(total, vec![]).await,
+        "import with an applicant of kind Total",
+        "Invalid",
+    );
+    let mut ghost_agency = rows.clone();
+    ghost_agency[2499].0.agency = AgencyId(i64::MAX);
+    assert!(store.import(ghost_agency, vec![]).await.is_err());
+    check_nothing().await;
+
+    // The good batch goes in whole.
+    let summary = store.import(rows, vec![remedy]).await.unwrap();
+    assert_eq!((summary.created, summary.updated), (2500, 1));
+    assert_eq!(store.case_facts(&[agency], 2024).await.unwrap().len(), 2501);
+}
+
+/// Importing the same ledger again changes nothing; a request decided since gets its decision;
+/// a remedy closed since gets its closing.
+pub async fn import_is_idempotent_and_adds_decisions<S: Store>(store: &S) {
+    let agency = agency(store, "导入幂等局").await;
+    let open = new_request(agency, "ID-open", d(2024, 3, 1));
+    let done = new_request(agency, "ID-done", d(2024, 3, 2));
+    let done_events = vec![
+        ev(Event::Received(d(2024, 3, 2))),
+        decided(d(2024, 3, 20), Outcome::NaNotHeld),
+    ];
+    let other = new_request(agency, "ID-other", d(2024, 3, 3));
+    let remedy = new_remedy(agency, "ID-案", d(2024, 4, 1));
+    let ledger = vec![
+        (open.clone(), vec![ev(Event::Received(d(2024, 3, 1)))]),
+        (done.clone(), done_events.clone()),
+        (other.clone(), vec![]),
+    ];
+    let first = store
+        .import(ledger.clone(), vec![remedy.clone()])
+        .await
+        .unwrap();
+    assert_eq!((first.created, first.updated, first.unchanged), (3, 0, 0));
+    let again = store
+        .import(ledger.clone(), vec![remedy.clone()])
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        ImportSummary {
+            created: 0,
+            updated: 0,
+            unchanged: 3,
+            remedies: ImportCounts {
+                created: 0,
+                updated: 0,
+                unchanged: 1
+            },
+        }
+    );
+    let before = store
+        .request_by_reference(agency, "ID-open")
+        .await
+        .unwrap()
+        .unwrap();
+
+    // The ledger now records a decision for the open request, a different (ignored) decision
+    // for the decided one, a changed description (ignored), and the case's closing.
+    let mut later = ledger.clone();
+    later[0]
+        .1
+        .push(decided(d(2024, 4, 10), Outcome::NdThirdParty));
+    later[0].0.description = "改过的描述".into();
+    later[1].1[1] = decided(d(2024, 3, 21), Outcome::Disclosed);
+    let mut closed = remedy.clone();
+    closed.closed = Some((d(2024, 6, 1), RemedyResult::Upheld));
+    let third = store
+        .import(later.clone(), vec![closed.clone()])
+        .await
+        .unwrap();
+    assert_eq!(
+        third,
+        ImportSummary {
+            created: 0,
+            updated: 1,
+            unchanged: 2,
+            remedies: ImportCounts {
+                created: 0,
+                updated: 1,
+                unchanged: 0
+            },
+        }
+    );
+    let after = store
+        .request_by_reference(agency, "ID-open")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.id, before.id);
+    assert_eq!(
+        after.data, open,
+        "only the decision is taken from a re-import"
+    );
+    assert_eq!(
+        after.events,
+        vec![
+            ev(Event::Received(d(2024, 3, 1))),
+            decided(d(2024, 4, 10), Outcome::NdThirdParty)
+        ]
+    );
+    let kept = store
+        .request_by_reference(agency, "ID-done")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.events, done_events);
+    assert_eq!(
+        store
+            .remedy_by_reference(agency, "ID-案")
+            .await
+            .unwrap()
+            .unwrap()
+            .data
+            .closed,
+        closed.closed
+    );
+    let facts = store.case_facts(&[agency], 2024).await.unwrap();
+    let open_facts = facts.iter().find(|f| f.id == before.id).unwrap();
+    assert_eq!(
+        open_facts.decided,
+        Some((d(2024, 4, 10), Outcome::NdThirdParty))
+    );
+
+    let fourth = store.import(later, vec![closed]).await.unwrap();
+    assert_eq!(
+        (fourth.created, fourth.updated, fourth.unchanged),
+        (0, 0, 3)
+    );
+    assert_eq!(fourth.remedies.unchanged, 1);
+}
+
+/// A decision appended by a re-import is validated against the stored timeline: one the state
+/// machine refuses fails the whole import.
+pub async fn import_refuses_invalid_decision<S: Store>(store: &S) {
+    let agency = agency(store, "导入校验局").await;
+    let r = new_request(agency, "V-1", d(2024, 3, 10));
+    let created = store
+        .create_request(r.clone(), ev(Event::Received(r.received)))
+        .await
+        .unwrap();
+    store
+        .append_event(created.id, ev(Event::ExtensionApproved(d(2024, 4, 1))))
+        .await
+        .unwrap();
+    let fresh = new_request(agency, "V-2", d(2024, 3, 11));
+    // Decided before the last stored event: refused.
+    let rows = vec![
+        (fresh, vec![]),
+        (
+            r.clone(),
+            vec![
+                ev(Event::Received(d(2024, 3, 10))),
+                decided(d(2024, 3, 20), Outcome::Disclosed),
+            ],
+        ),
+    ];
+    assert_kind(
+        store.import(rows, vec![]).await,
+        "stale decision",
+        "Invalid",
+    );
+    assert_eq!(
+        store.request_by_reference(agency, "V-2").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .request(created.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .events
+            .len(),
+        2
+    );
+}
+
+/// `case_facts` of year Y: received on or before 31 Dec Y and not decided before 1 Jan Y, for
+/// the agencies asked only.
+pub async fn case_facts_year_boundary<S: Store>(store: &S) {
+    let a = agency(store, "年度甲局").await;
+    let b = agency(store, "年度乙局").await;
+    let c = agency(store, "年度丙局").await;
+    let mut ids = std::collections::HashMap::new();
+    let cases: [(&str, AgencyId, NaiveDate, Option<NaiveDate>); 8] = [
+        ("decided-2022", a, d(2022, 6, 1), Some(d(2022, 6, 20))),
+        ("open-since-2022", a, d(2022, 12, 30), None),
+        ("eve-decided-eve", a, d(2023, 12, 31), Some(d(2023, 12, 31))),
+        (
+            "eve-decided-newyear",
+            a,
+            d(2023, 12, 31),
+            Some(d(2024, 1, 1)),
+        ),
+        ("newyear-open", a, d(2024, 1, 1), None),
+        ("b-2024", b, d(2024, 7, 1), Some(d(2024, 7, 2))),
+        ("b-2025", b, d(2025, 1, 1), Some(d(2025, 1, 2))),
+        ("c-2024", c, d(2024, 7, 1), None),
+    ];
+    let mut rows = Vec::new();
+    for (reference, agency, received, decided_on) in cases {
+        let mut events = vec![ev(Event::Received(received))];
+        if let Some(on) = decided_on {
+            events.push(decided(on, Outcome::NpRepeat));
+        }
+        let mut r = new_request(agency, reference, received);
+        if reference == "b-2024" {
+            r.applicants[0].kind = Applicant::OrgResearch;
+        }
+        rows.push((r, events));
+    }
+    store.import(rows, vec![]).await.unwrap();
+    for (reference, agency, ..) in cases {
+        let id = store
+            .request_by_reference(agency, reference)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        ids.insert(id, reference);
+    }
+    let names = |year: i32, agencies: Vec<AgencyId>| {
+        let ids = &ids;
+        async move {
+            let facts = store.case_facts(&agencies, year).await.unwrap();
+            let sorted = facts.windows(2).all(|w| w[0].id < w[1].id);
+            assert!(sorted, "case_facts ordered by id");
+            let mut names: Vec<&str> = facts.iter().map(|f| ids[&f.id]).collect();
+            names.sort_unstable();
+            names
+        }
+    };
+    assert_eq!(names(2021, vec![a, b]).await, Vec::<&str>::new());
+    assert_eq!(
+        names(2022, vec![a]).await,
+        ["decided-2022", "open-since-2022"]
+    );
+    assert_eq!(
+        names(2023, vec![a]).await,
+        ["eve-decided-eve", "eve-decided-newyear", "open-since-2022"]
+    );
+    assert_eq!(
+        names(2024, vec![a, b]).await,
+        [
+            "b-2024",
+            "eve-decided-newyear",
+            "newyear-open",
+            "open-since-2022"
+        ]
+    );
+    assert_eq!(
+        names(2025, vec![a, b]).await,
+        ["b-2025", "newyear-open", "open-since-2022"]
+    );
+    assert_eq!(names(2024, vec![]).await, Vec::<&str>::new());
+    assert_eq!(names(2024, vec![c]).await, ["c-2024"]);
+
+    let facts = store.case_facts(&[b], 2024).await.unwrap();
+    assert_eq!(facts.len(), 1);
+    assert_eq!(facts[0].agency, b);
+    assert_eq!(facts[0].kind, Applicant::OrgResearch);
+    assert_eq!(facts[0].received, d(2024, 7, 1));
+    assert_eq!(facts[0].decided, Some((d(2024, 7, 2), Outcome::NpRepeat)));
+}
+
+/// `remedy_facts` of year Y: received on or before 31 Dec Y and not closed before 1 Jan Y.
+pub async fn remedy_facts_year_boundary<S: Store>(store: &S) {
+    let a = agency(store, "复议年度甲局").await;
+    let b = agency(store, "复议年度乙局").await;
+    let mut closed_2023 = new_remedy(a, "closed-2023", d(2023, 3, 1));
+    closed_2023.closed = Some((d(2023, 12, 31), RemedyResult::Upheld));
+    let mut closed_newyear = new_remedy(a, "closed-newyear", d(2023, 6, 1));
+    closed_newyear.kind = RemedyKind::LitigationDirect;
+    closed_newyear.closed = Some((d(2024, 1, 1), RemedyResult::Other));
+    let pending = new_remedy(a, "pending", d(2024, 12, 31));
+    let other_agency = new_remedy(b, "b-2024", d(2024, 2, 1));
+    let mut ids = std::collections::HashMap::new();
+    for m in [&closed_2023, &closed_newyear, &pending] {
+        let id = store.create_remedy(m.clone()).await.unwrap().id;
+        ids.insert(id, m.reference.clone());
+    }
+    store.import(vec![], vec![other_agency]).await.unwrap();
+    let names = |year: i32| {
+        let ids = &ids;
+        async move {
+            let facts = store.remedy_facts(&[a], year).await.unwrap();
+            let mut names: Vec<String> = facts.iter().map(|f| ids[&f.id].clone()).collect();
+            names.sort_unstable();
+            names
+        }
+    };
+    assert_eq!(names(2022).await, Vec::<String>::new());
+    assert_eq!(names(2023).await, ["closed-2023", "closed-newyear"]);
+    assert_eq!(names(2024).await, ["closed-newyear", "pending"]);
+    assert_eq!(names(2025).await, ["pending"]);
+
+    let facts = store.remedy_facts(&[a, b], 2024).await.unwrap();
+    assert_eq!(facts.len(), 3);
+    let newyear = facts
+        .iter()
+        .find(|f| ids.get(&f.id).map(String::as_str) == Some("closed-newyear"))
+        .unwrap();
+    assert_eq!(newyear.agency, a);
+    assert_eq!(newyear.kind, RemedyKind::LitigationDirect);
+    assert_eq!(newyear.received, d(2023, 6, 1));
+    assert_eq!(newyear.closed, Some((d(2024, 1, 1), RemedyResult::Other)));
+    assert!(facts.iter().any(|f| f.agency == b && f.closed.is_none()));
+}
+
+/// `set_figures` replaces the agency-year's cells; other years and agencies are untouched;
+/// cells outside table 二 or of the wrong kind are refused.
+pub async fn figures_replace<S: Store>(store: &S) {
+    let a = agency(store, "表二甲局").await;
+    let b = agency(store, "表二乙局").await;
+    assert_eq!(store.figures(a, 2024).await.unwrap(), None);
+    let issued = CellKey::T2(T2Row::NormativeDocs, T2Col::Issued);
+    let fees = CellKey::T2(T2Row::AdminFees, T2Col::AmountWanYuan);
+    let licensing = CellKey::T2(T2Row::AdminLicensing, T2Col::Decisions);
+    let first = YearFigures {
+        agency: a,
+        year: 2024,
+        cells: vec![
+            (issued, Value::Int(12)),
+            (fees, Value::Money("3.25".parse().unwrap())),
+            (licensing, Value::Int(0)),
+        ],
+    };
+    store.set_figures(first.clone()).await.unwrap();
+    assert_eq!(store.figures(a, 2024).await.unwrap(), Some(first.clone()));
+    let other_year = YearFigures {
+        agency: a,
+        year: 2023,
+        cells: vec![(issued, Value::Int(7))],
+    };
+    store.set_figures(other_year.clone()).await.unwrap();
+    let replaced = YearFigures {
+        agency: a,
+        year: 2024,
+        cells: vec![(licensing, Value::Int(40))],
+    };
+    store.set_figures(replaced.clone()).await.unwrap();
+    assert_eq!(
+        store.figures(a, 2024).await.unwrap(),
+        Some(replaced.clone())
+    );
+    assert_eq!(store.figures(a, 2023).await.unwrap(), Some(other_year));
+    assert_eq!(store.figures(b, 2024).await.unwrap(), None);
+
+    let emptied = YearFigures {
+        agency: b,
+        year: 2024,
+        cells: vec![],
+    };
+    store.set_figures(emptied.clone()).await.unwrap();
+    assert_eq!(store.figures(b, 2024).await.unwrap(), Some(emptied));
+
+    let t3 = YearFigures {
+        agency: a,
+        year: 2024,
+        cells: vec![(
+            CellKey::T3(gongkai_report::T3Row::NewReceived, Applicant::Total),
+            Value::Int(1),
+        )],
+    };
+    assert_kind(store.set_figures(t3).await, "t3 cell", "Invalid");
+    let wrong_kind = YearFigures {
+        agency: a,
+        year: 2024,
+        cells: vec![(fees, Value::Int(3))],
+    };
+    assert_kind(store.set_figures(wrong_kind).await, "wrong kind", "Invalid");
+    assert_eq!(store.figures(a, 2024).await.unwrap(), Some(replaced));
+    let ghost = YearFigures {
+        agency: AgencyId(i64::MAX),
+        year: 2024,
+        cells: vec![],
+    };
+    assert_kind(store.set_figures(ghost).await, "unknown agency", "NotFound");
+}
+
+/// Calendar overrides come back in the order they were added, byte for byte.
+pub async fn calendar_overrides_in_order<S: Store>(store: &S) {
+    let before = store.calendar_overrides().await.unwrap();
+    let texts = [
+        "[2027]\nholidays = []\n# 第一次\n",
+        "[2028]\nholidays = []\n# 第二次\n",
+        "[2027]\n# 更正\n",
+    ];
+    for t in texts {
+        store.add_calendar_override(t).await.unwrap();
+    }
+    let after = store.calendar_overrides().await.unwrap();
+    assert_eq!(after.len(), before.len() + 3);
+    assert_eq!(&after[..before.len()], &before[..]);
+    assert_eq!(&after[before.len()..], &texts[..]);
+}
