@@ -53,6 +53,7 @@ fn remedies(n: usize) -> Vec<RemedyFacts> {
         .map(|i| RemedyFacts {
             id: RemedyId(i as i64),
             agency: AgencyId(1),
+            reference: format!("复{i}"),
             kind: [
                 RemedyKind::Reconsideration,
                 RemedyKind::LitigationDirect,

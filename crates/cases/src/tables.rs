@@ -43,11 +43,14 @@ pub struct CaseFacts {
     pub decided: Option<(NaiveDate, Outcome)>,
 }
 
-/// What table 四 needs of a reconsideration or litigation case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// What table 四 needs of a reconsideration or litigation case, and its reference for the
+/// drill-down (remedy cases are few: carrying the text costs nothing that matters).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RemedyFacts {
     pub id: RemedyId,
     pub agency: AgencyId,
+    /// 案件编号, unique within the agency.
+    pub reference: String,
     pub kind: RemedyKind,
     pub received: NaiveDate,
     /// Closing date and result; `None` while pending.
@@ -77,6 +80,7 @@ impl From<&Remedy> for RemedyFacts {
         RemedyFacts {
             id: r.id,
             agency: r.data.agency,
+            reference: r.data.reference.clone(),
             kind: r.data.kind,
             received: r.data.received,
             closed: r.data.closed,

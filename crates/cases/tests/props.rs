@@ -74,6 +74,7 @@ fn remedy_facts() -> impl Strategy<Value = Vec<RemedyFacts>> {
             .map(|(i, (agency, kind, received, closed))| RemedyFacts {
                 id: RemedyId(i as i64),
                 agency: AgencyId(agency),
+                reference: format!("复{i}"),
                 kind: kinds[kind],
                 received: day(received),
                 closed: closed.map(|(after, r)| (day(received + after), results[r])),
@@ -214,12 +215,12 @@ proptest! {
             }
         }
         let in_tree: Vec<CaseFacts> = facts.iter().filter(|f| set.contains(&f.agency)).copied().collect();
-        let rem_in_tree: Vec<RemedyFacts> = remedies.iter().filter(|f| set.contains(&f.agency)).copied().collect();
+        let rem_in_tree: Vec<RemedyFacts> = remedies.iter().filter(|f| set.contains(&f.agency)).cloned().collect();
         let consolidated = tables::tables(&in_tree, &rem_in_tree, year, format);
         let mut sum: BTreeMap<CellKey, i64> = consolidated.keys().map(|&k| (k, 0)).collect();
         for &id in &ids {
             let own: Vec<CaseFacts> = facts.iter().filter(|f| f.agency == id).copied().collect();
-            let own_rem: Vec<RemedyFacts> = remedies.iter().filter(|f| f.agency == id).copied().collect();
+            let own_rem: Vec<RemedyFacts> = remedies.iter().filter(|f| f.agency == id).cloned().collect();
             for (k, v) in tables::tables(&own, &own_rem, year, format) {
                 *sum.get_mut(&k).unwrap() += v;
             }

@@ -34,6 +34,7 @@ fn remedy(
     RemedyFacts {
         id: RemedyId(id),
         agency: AgencyId(1),
+        reference: format!("复{id}"),
         kind,
         received: d(received),
         closed: closed.map(|(s, r)| (d(s), r)),
@@ -179,17 +180,17 @@ fn a_remedy_closed_after_new_year_is_pending_at_year_end() {
         "2024-06-01",
         Some(("2025-01-10", RemedyResult::Corrected)),
     );
-    let t24 = tables::tables(&[], &[r], 2024, Format::F2021);
+    let t24 = tables::tables(&[], std::slice::from_ref(&r), 2024, Format::F2021);
     assert_eq!(t24[&CellKey::T4(T4Col::LitDirectPending)], 1);
     assert_eq!(t24[&CellKey::T4(T4Col::LitDirectCorrected)], 0);
     assert_eq!(t24[&CellKey::T4(T4Col::LitDirectTotal)], 1);
-    let t25 = tables::tables(&[], &[r], 2025, Format::F2021);
+    let t25 = tables::tables(&[], std::slice::from_ref(&r), 2025, Format::F2021);
     assert_eq!(t25[&CellKey::T4(T4Col::LitDirectCorrected)], 1);
     assert_eq!(t25[&CellKey::T4(T4Col::LitDirectPending)], 0);
     assert_eq!(t25[&CellKey::T4(T4Col::LitDirectTotal)], 1);
-    let t26 = tables::tables(&[], &[r], 2026, Format::F2021);
+    let t26 = tables::tables(&[], std::slice::from_ref(&r), 2026, Format::F2021);
     assert_eq!(t26[&CellKey::T4(T4Col::LitDirectTotal)], 0);
-    let t23 = tables::tables(&[], &[r], 2023, Format::F2021);
+    let t23 = tables::tables(&[], std::slice::from_ref(&r), 2023, Format::F2021);
     assert_eq!(t23[&CellKey::T4(T4Col::LitDirectTotal)], 0);
 
     let closed_dec31 = remedy(
@@ -204,14 +205,15 @@ fn a_remedy_closed_after_new_year_is_pending_at_year_end() {
         "2024-02-01",
         None,
     );
-    let t = tables::tables(&[], &[r, closed_dec31, after], 2024, Format::F2019);
+    let all = [r, closed_dec31, after];
+    let t = tables::tables(&[], &all, 2024, Format::F2019);
     assert_eq!(t[&CellKey::T4(T4Col::RevUpheld)], 1);
     assert_eq!(t[&CellKey::T4(T4Col::RevTotal)], 1);
     assert_eq!(t[&CellKey::T4(T4Col::LitAfterRevPending)], 1);
     assert_eq!(
         explain(
             &[],
-            &[r, closed_dec31, after],
+            &all,
             2024,
             Format::F2019,
             CellKey::T4(T4Col::LitDirectPending)
@@ -275,9 +277,10 @@ fn facts_from_records() {
     };
     let r = RemedyFacts::from(&rem);
     assert_eq!(
-        (r.id, r.kind, r.closed),
+        (r.id, r.reference.as_str(), r.kind, r.closed),
         (
             RemedyId(4),
+            "复2024-1",
             RemedyKind::Reconsideration,
             Some((d("2024-06-01"), RemedyResult::Other))
         )

@@ -2,6 +2,7 @@
 //! arguments, exit status) and the library crates, which do the work.
 #![forbid(unsafe_code)]
 
+mod batch;
 mod db;
 mod deadline_cmd;
 mod files;
@@ -47,6 +48,10 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum RequestCommand {
+    /// 登记申请（add）：申请人、申请方式、收到日期、申请内容
+    Add(records_cmd::RequestAddArgs),
+    /// 记录办理事件（event）：补正、征求意见、收费、延期、答复；不可能的顺序会被拒绝
+    Event(records_cmd::RequestEventArgs),
     /// 查看申请（show）：申请人、经过、状态和答复期限
     Show(records_cmd::RequestShowArgs),
 }
@@ -71,6 +76,8 @@ fn main() -> ExitCode {
         Command::Import(cmd) => records_cmd::import(cmd),
         Command::Figures(cmd) => records_cmd::figures(cmd),
         Command::Calendar(cmd) => records_cmd::calendar(cmd),
+        Command::Request(RequestCommand::Add(args)) => records_cmd::request_add(args),
+        Command::Request(RequestCommand::Event(args)) => records_cmd::request_event(args),
         Command::Request(RequestCommand::Show(args)) => records_cmd::request_show(args),
     };
     match status {

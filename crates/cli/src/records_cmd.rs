@@ -321,3 +321,176 @@ pub fn request_show(args: RequestShowArgs) -> Result<Status> {
         })
     })
 }
+
+#[derive(Debug, Args)]
+pub struct RequestAddArgs {
+    /// 机关名称（agency）
+    #[arg(long, value_name = "NAME")]
+    agency: String,
+    /// 受理编号（reference），在本机关内唯一
+    #[arg(long, value_name = "REF")]
+    reference: String,
+    /// 申请人姓名或名称（applicant）
+    #[arg(long, value_name = "NAME")]
+    applicant: String,
+    /// 申请人类型：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他
+    #[arg(long, value_name = "KIND")]
+    kind: String,
+    /// 申请方式（channel）：当面、挂号信、平信、网上、电子邮件、传真、口头、其他
+    #[arg(long, value_name = "CHANNEL")]
+    channel: String,
+    /// 收到日期（date of receipt，按申请方式确定，见 README）
+    #[arg(long, value_name = "DATE")]
+    received: String,
+    /// 申请内容（description）
+    #[arg(long, value_name = "TEXT")]
+    description: String,
+    /// 获取信息的方式（requested form），如 纸质、电子
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    form: String,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+/// The events an officer records, by their command-line names.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum EventName {
+    /// 发出补正通知（第三十条）
+    CorrectionRequested,
+    /// 收到补正后的申请：期限重新起算
+    CorrectedReceived,
+    /// 补正期限届满未补正：按“申请人无正当理由逾期不补正”办结
+    CorrectionLapsed,
+    /// 开始征求意见（第三十二条、第三十四条）
+    ConsultationStarted,
+    /// 征求意见结束
+    ConsultationEnded,
+    /// 发出收费通知（国办函〔2020〕109号）
+    FeeNoticeSent,
+    /// 缴纳信息处理费
+    FeePaid,
+    /// 批准延期（第三十三条第二款）
+    ExtensionApproved,
+    /// 作出答复（需 --outcome）
+    Decided,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestEventArgs {
+    /// 受理编号（reference）
+    reference: String,
+    #[arg(long, value_name = "NAME")]
+    agency: String,
+    /// 事件（event）
+    #[arg(long, value_enum)]
+    event: EventName,
+    /// 日期
+    #[arg(long, value_name = "DATE")]
+    date: String,
+    /// 办理结果（outcome），作出答复时必填，如 予以公开、属于国家秘密、重复申请
+    #[arg(long, value_name = "LABEL")]
+    outcome: Option<String>,
+    /// 备注（note），如批准延期的负责人
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    note: String,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+fn date(s: &str) -> Result<chrono::NaiveDate> {
+    gongkai_ledger::parse_date_text(s)
+        .with_context(|| format!("无法识别的日期“{s}”（如 2024-03-05）"))
+}
+
+pub fn request_add(args: RequestAddArgs) -> Result<Status> {
+    let kind = gongkai_ledger::parse_applicant(&args.kind).with_context(|| {
+        format!(
+            "申请人类型“{}”应为：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他",
+            args.kind
+        )
+    })?;
+    let channel = gongkai_ledger::parse_channel(&args.channel).with_context(|| {
+        format!(
+            "申请方式“{}”应为：当面、挂号信、平信、网上、电子邮件、传真、口头、其他",
+            args.channel
+        )
+    })?;
+    let received = date(&args.received)?;
+    runtime()?.block_on(async {
+        with_store!(args.db, |store| {
+            use gongkai_store::Requests;
+            let a = gongkai_services::agency(&store, &args.agency).await?;
+            let new = gongkai_cases::NewRequest {
+                agency: a.id,
+                reference: args.reference.trim().to_owned(),
+                applicants: vec![gongkai_cases::ApplicantRecord {
+                    name: args.applicant.clone(),
+                    kind,
+                }],
+                channel,
+                received,
+                description: args.description.clone(),
+                requested_form: args.form.clone(),
+            };
+            let first = gongkai_cases::TimelineEvent {
+                event: gongkai_calendar::Event::Received(received),
+                outcome: None,
+                note: String::new(),
+            };
+            let req = store.create_request(new, first).await?;
+            println!(
+                "已登记申请 {}（{}，收到日期 {received}）",
+                req.data.reference, a.name
+            );
+            Ok(Status::Ok)
+        })
+    })
+}
+
+pub fn request_event(args: RequestEventArgs) -> Result<Status> {
+    use gongkai_calendar::Event;
+    let d = date(&args.date)?;
+    let event = match args.event {
+        EventName::CorrectionRequested => Event::CorrectionRequested(d),
+        EventName::CorrectedReceived => Event::CorrectedReceived(d),
+        EventName::CorrectionLapsed => Event::CorrectionLapsed(d),
+        EventName::ConsultationStarted => Event::ConsultationStarted(d),
+        EventName::ConsultationEnded => Event::ConsultationEnded(d),
+        EventName::FeeNoticeSent => Event::FeeNoticeSent(d),
+        EventName::FeePaid => Event::FeePaid(d),
+        EventName::ExtensionApproved => Event::ExtensionApproved(d),
+        EventName::Decided => Event::Decided(d),
+    };
+    let outcome = match (&args.outcome, args.event) {
+        (Some(label), _) => Some(
+            gongkai_ledger::parse_outcome(label)
+                .with_context(|| format!("无法识别的办理结果“{label}”"))?,
+        ),
+        (None, EventName::Decided) => {
+            bail!("作出答复（decided）须用 --outcome 写明办理结果，如 予以公开")
+        }
+        (None, _) => None,
+    };
+    runtime()?.block_on(async {
+        with_store!(args.db, |store| {
+            use gongkai_store::Requests;
+            let a = gongkai_services::agency(&store, &args.agency).await?;
+            let Some(req) = store.request_by_reference(a.id, &args.reference).await? else {
+                bail!("{} 没有受理编号为 {} 的申请", a.name, args.reference);
+            };
+            let next = gongkai_cases::TimelineEvent {
+                event,
+                outcome,
+                note: args.note.clone(),
+            };
+            let req = store.append_event(req.id, next).await?;
+            let state = gongkai_cases::lifecycle::state(&req.events)?;
+            println!(
+                "已记录：{} {}；当前状态：{state}",
+                d,
+                gongkai_cases::lifecycle::event_name(event)
+            );
+            Ok(Status::Ok)
+        })
+    })
+}

@@ -320,3 +320,92 @@ fn figures_feed_table_two_and_an_added_calendar_year_is_used() {
     let v: serde_json::Value = serde_json::from_str(&known).unwrap();
     assert_eq!(v["provisional"], false);
 }
+
+#[test]
+fn a_request_is_registered_and_its_timeline_refuses_impossible_events() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(gongkai(dir.path(), &["agency", "add", AGENCY]));
+    let add = [
+        "request",
+        "add",
+        "--agency",
+        AGENCY,
+        "--reference",
+        "YS2025-001",
+        "--applicant",
+        "张某",
+        "--kind",
+        "自然人",
+        "--channel",
+        "网上申请",
+        "--received",
+        "2025-01-10",
+        "--description",
+        "某地块规划许可",
+    ];
+    ok(gongkai(dir.path(), &add));
+    let o = gongkai(dir.path(), &add);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a reference is unique within the agency"
+    );
+    let event = |args: &[&str]| {
+        let mut all = vec!["request", "event", "YS2025-001", "--agency", AGENCY];
+        all.extend_from_slice(args);
+        gongkai(dir.path(), &all)
+    };
+    ok(event(&[
+        "--event",
+        "correction-requested",
+        "--date",
+        "2025-01-13",
+    ]));
+    ok(event(&[
+        "--event",
+        "corrected-received",
+        "--date",
+        "2025-01-15",
+    ]));
+    let second = event(&["--event", "correction-requested", "--date", "2025-01-16"]);
+    assert_eq!(second.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("第三十条"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    ok(event(&[
+        "--event",
+        "extension-approved",
+        "--date",
+        "2025-02-10",
+        "--note",
+        "经办公室主任批准",
+    ]));
+    let no_outcome = event(&["--event", "decided", "--date", "2025-03-01"]);
+    assert_eq!(no_outcome.status.code(), Some(2));
+    ok(event(&[
+        "--event",
+        "decided",
+        "--date",
+        "2025-03-03",
+        "--outcome",
+        "予以公开",
+    ]));
+    let after = event(&["--event", "fee-paid", "--date", "2025-03-04"]);
+    assert_eq!(after.status.code(), Some(2), "nothing after closing");
+    let shown = ok(gongkai(
+        dir.path(),
+        &["request", "show", "YS2025-001", "--agency", AGENCY],
+    ));
+    assert!(shown.contains("已办结"), "{shown}");
+    // Trigger 2025-01-15 (corrected request): the 20th working day is 2025-02-18 (see the
+    // deadline test in cli.rs), the 40th with the extension 2025-03-18.
+    assert!(shown.contains("答复期限：2025-03-18"), "{shown}");
+    let v: serde_json::Value = serde_json::from_str(&ok(gongkai(
+        dir.path(),
+        &["report", "generate", "--agency", AGENCY, "--year", "2025"],
+    )))
+    .unwrap();
+    assert_eq!(v["tables"]["t3"]["r_disclosed"]["natural_person"], 1);
+}

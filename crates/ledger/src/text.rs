@@ -81,7 +81,7 @@ pub(crate) fn strip_ordinal(mut k: &str) -> &str {
 
 /// The applicant column from its label (`自然人`, `商业企业`, …); `公民` and `个人` are read as
 /// `自然人`.
-pub(crate) fn parse_applicant(s: &str) -> Option<Applicant> {
+pub fn parse_applicant(s: &str) -> Option<Applicant> {
     let k = key(s);
     if k == "公民" || k == "个人" {
         return Some(Applicant::NaturalPerson);
@@ -123,7 +123,7 @@ const CHANNEL_ALIASES: [(&str, Channel); 16] = [
 ];
 
 /// The channel from the 申请方式 cell. A trailing `申请` (`网上申请`) is ignored.
-pub(crate) fn parse_channel(s: &str) -> Option<Channel> {
+pub fn parse_channel(s: &str) -> Option<Channel> {
     let k = key(s);
     let short = k.strip_suffix("申请").unwrap_or(&k);
     CHANNEL_LABELS
@@ -139,6 +139,12 @@ pub fn channel_label(channel: Channel) -> &'static str {
         .iter()
         .find(|(_, c)| *c == channel)
         .map_or("其他", |(l, _)| l)
+}
+
+/// The outcome from a 办理结果 label as officers write it (`予以公开`, `（一）予以公开`,
+/// `1.属于国家秘密`, `申请人无正当理由逾期不补正`).
+pub fn parse_outcome(s: &str) -> Option<Outcome> {
+    OutcomeTable::new().parse(s)
 }
 
 /// Looks outcomes up by any of their accepted spellings.
@@ -234,7 +240,7 @@ pub fn remedy_result_label(result: Option<RemedyResult>) -> &'static str {
 
 /// A date written as text: `2024-03-05`, `2024/3/5`, `2024.3.5`, `2024年3月5日`, `20240305`,
 /// optionally followed by a time (`2024-03-05 00:00:00`, `2024-03-05T00:00`), which is ignored.
-pub(crate) fn parse_date_text(s: &str) -> Option<NaiveDate> {
+pub fn parse_date_text(s: &str) -> Option<NaiveDate> {
     let s = halfwidth(s);
     let s = s.trim();
     let s = s.split([' ', '\t', 'T']).next()?;

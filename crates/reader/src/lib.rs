@@ -4,7 +4,7 @@
 //!
 //! Two halves with a clean boundary, so that more input forms (DOCX, PDF) plug in:
 //! - front-ends turn bytes into a [`Document`] of paragraphs and tables whose every text
-//!   carries its [`Source`] ([`html`], [`text`]);
+//!   carries its [`Source`] ([`html`], [`text`], [`docx`], [`pdf`]);
 //! - the back-end, [`interpret()`], reads the report out of any document (spec §6).
 //!
 //! Pure: bytes in, values out. Never panics on any input.
@@ -12,9 +12,12 @@
 
 pub mod decode;
 pub mod document;
+pub mod docx;
 pub mod html;
 mod interpret;
 pub mod norm;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod text;
 
 pub use document::{Block, Cell, Document, Paragraph, Source, Table};
@@ -36,6 +39,10 @@ pub enum InputKind {
     Text,
     /// Canonical report JSON (spec §4): already a report.
     CanonicalJson,
+    /// A Word or WPS document (a ZIP package with `word/document.xml`).
+    Docx,
+    /// A PDF with a text layer.
+    Pdf,
 }
 
 impl InputKind {
@@ -47,6 +54,8 @@ impl InputKind {
             InputKind::Markdown => "markdown",
             InputKind::Text => "text",
             InputKind::CanonicalJson => "json",
+            InputKind::Docx => "docx",
+            InputKind::Pdf => "pdf",
         }
     }
 }
@@ -62,6 +71,10 @@ pub enum ReadError {
     NoTable,
     #[error("年度报告 JSON 无效：{0}")]
     Json(String),
+    /// A DOCX or PDF file that could not be opened or whose text could not be extracted
+    /// (damaged, encrypted, too slow, or PDF support not built in).
+    #[error("无法读取文件：{0}")]
+    Unreadable(String),
 }
 
 /// A report read from an input, with the source of every cell found and what was doubtful.
@@ -111,9 +124,41 @@ impl Parsed {
 
 /// Judges what an input is by its content.
 pub fn sniff(bytes: &[u8]) -> InputKind {
+    if let Some(kind) = sniff_binary(bytes) {
+        return kind;
+    }
     match decode::decode(bytes) {
         Some(text) => sniff_text(&text).0,
         None => InputKind::Text,
+    }
+}
+
+/// DOCX (a ZIP package with `word/document.xml`) or PDF (`%PDF-` in the first kilobyte, where
+/// readers accept it).
+fn sniff_binary(bytes: &[u8]) -> Option<InputKind> {
+    if docx::is_docx(bytes) {
+        return Some(InputKind::Docx);
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    head.windows(5)
+        .any(|w| w == b"%PDF-")
+        .then_some(InputKind::Pdf)
+}
+
+/// The document of a binary input.
+fn binary_document(kind: InputKind, bytes: &[u8]) -> Result<Document, ReadError> {
+    match kind {
+        InputKind::Docx => docx::parse(bytes),
+        #[cfg(feature = "pdf")]
+        InputKind::Pdf => pdf::parse(bytes),
+        #[cfg(not(feature = "pdf"))]
+        InputKind::Pdf => Err(ReadError::Unreadable(
+            "本程序未启用 PDF 支持（pdf 功能）".into(),
+        )),
+        _ => Err(ReadError::Unreadable(format!(
+            "{} 不是二进制格式",
+            kind.name()
+        ))),
     }
 }
 
@@ -181,6 +226,9 @@ fn longest_string(v: &serde_json::Value) -> Option<&str> {
 
 /// Reads a report, judging the kind of input by its content.
 pub fn read(bytes: &[u8]) -> Result<Parsed, ReadError> {
+    if let Some(kind) = sniff_binary(bytes) {
+        return interpret(&binary_document(kind, bytes)?, kind);
+    }
     let text = decode::decode(bytes).ok_or(ReadError::Undecodable)?;
     let (kind, embedded) = sniff_text(&text);
     read_text(kind, &text, embedded.as_deref())
@@ -188,6 +236,9 @@ pub fn read(bytes: &[u8]) -> Result<Parsed, ReadError> {
 
 /// Reads a report as the given kind of input.
 pub fn read_as(kind: InputKind, bytes: &[u8]) -> Result<Parsed, ReadError> {
+    if matches!(kind, InputKind::Docx | InputKind::Pdf) {
+        return interpret(&binary_document(kind, bytes)?, kind);
+    }
     let text = decode::decode(bytes).ok_or(ReadError::Undecodable)?;
     let embedded = match kind {
         InputKind::HtmlInJson => match sniff_text(&text) {
@@ -201,6 +252,9 @@ pub fn read_as(kind: InputKind, bytes: &[u8]) -> Result<Parsed, ReadError> {
 
 /// The document of an input (the front-end only), for inspection and other back-ends.
 pub fn document(kind: InputKind, bytes: &[u8]) -> Result<Document, ReadError> {
+    if matches!(kind, InputKind::Docx | InputKind::Pdf) {
+        return binary_document(kind, bytes);
+    }
     let text = decode::decode(bytes).ok_or(ReadError::Undecodable)?;
     Ok(match kind {
         InputKind::Html => html::parse(&text),
@@ -210,6 +264,7 @@ pub fn document(kind: InputKind, bytes: &[u8]) -> Result<Document, ReadError> {
         },
         InputKind::Markdown | InputKind::Text => text::parse(&text),
         InputKind::CanonicalJson => Document::default(),
+        InputKind::Docx | InputKind::Pdf => return binary_document(kind, bytes),
     })
 }
 
@@ -228,6 +283,9 @@ fn read_text(kind: InputKind, text: &str, embedded: Option<&str>) -> Result<Pars
         InputKind::Html => html::parse(text),
         InputKind::HtmlInJson => html::parse(embedded.unwrap_or(text)),
         InputKind::Markdown | InputKind::Text => text::parse(text),
+        InputKind::Docx | InputKind::Pdf => {
+            return Err(ReadError::Unreadable(format!("{} 不是文本", kind.name())));
+        }
     };
     interpret(&doc, kind)
 }

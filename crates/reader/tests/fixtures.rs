@@ -142,3 +142,56 @@ fn errors_are_named() {
         "某某局2023年政府信息公开工作年度报告\n一、总体情况\n无。\n六、其他需要报告的事项\n无。";
     assert_eq!(read(no_table.as_bytes()), Err(ReadError::NoTable));
 }
+
+/// Reads a PDF fixture: (cells right, cells of the layout, parsed).
+#[cfg(feature = "pdf")]
+fn pdf_accuracy(name: &str) -> (usize, usize, gongkai_reader::Parsed) {
+    let parsed = read(&std::fs::read(fixture(&format!("{name}.pdf"))).unwrap()).unwrap();
+    let want = expected(&format!("{name}.json"));
+    assert_eq!(parsed.kind, InputKind::Pdf);
+    assert_eq!(parsed.report.format, want.format);
+    assert_eq!(parsed.report.year, want.year);
+    assert_eq!(parsed.report.agency, want.agency);
+    let wrong = diff(&parsed.report, &want);
+    for (k, got, want) in &wrong {
+        eprintln!("{name}: {k} read {got}, printed {want}");
+    }
+    let total = want.cell_keys().len();
+    (total - wrong.len().min(total), total, parsed)
+}
+
+/// The PDF fixtures (WPS exports, Identity-H fonts with ToUnicode, wrapped row labels, a
+/// vertical row header, page footers) read cell for cell.
+#[cfg(feature = "pdf")]
+#[test]
+fn pdf_fixtures_read_every_cell() {
+    for name in ["huaian-hongze-2023", "huaian-hongze-2024", "huaian-2024"] {
+        let (right, total, parsed) = pdf_accuracy(name);
+        eprintln!("{name}: {right}/{total} cells");
+        let want = expected(&format!("{name}.json"));
+        for (i, (g, w)) in parsed
+            .report
+            .sections
+            .iter()
+            .zip(&want.sections)
+            .enumerate()
+        {
+            if g != w {
+                eprintln!(
+                    "{name}: section {} differs:\n  got  {g:?}\n  want {w:?}",
+                    i + 1
+                );
+            }
+        }
+        assert_eq!((right, total), (total, total), "{name}");
+        check_meta(&parsed.report, &want);
+        assert_eq!(parsed.report, want, "{name}");
+        // Every figure points at a page line.
+        assert!(
+            parsed
+                .provenance
+                .values()
+                .all(|s| matches!(s, gongkai_reader::Source::Page { .. }))
+        );
+    }
+}

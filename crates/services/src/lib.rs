@@ -48,6 +48,16 @@ pub async fn add_agency<S: Store>(store: &S, name: &str, parent: Option<&str>) -
         Some(p) => Some(agency(store, p).await?.id),
         None => None,
     };
+    // Registering the same agency again is not an error, so scripts can be re-run; the same
+    // name under another parent is.
+    if let Some(existing) = store.agency_by_name(name).await? {
+        if existing.parent == parent {
+            return Ok(existing);
+        }
+        return Err(ServiceError::Invalid(format!(
+            "机关“{name}”已登记在另一个上级机关之下"
+        )));
+    }
     Ok(store.create_agency(name, parent).await?)
 }
 
@@ -220,10 +230,14 @@ pub async fn explain<S: Store>(
                 out.push(Counted {
                     kind: "remedy",
                     agency: name_of(f.agency),
-                    reference: format!("{}", id.0),
+                    reference: f.reference.clone(),
                     received: f.received,
                     closed: f.closed.map(|(d, _)| d),
-                    outcome: format!("{:?} {:?}", f.kind, f.closed.map(|(_, r)| r)),
+                    outcome: format!(
+                        "{} {}",
+                        gongkai_ledger::remedy_kind_label(f.kind),
+                        gongkai_ledger::remedy_result_label(f.closed.map(|(_, r)| r))
+                    ),
                     applicant: String::new(),
                 });
             }

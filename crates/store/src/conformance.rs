@@ -895,6 +895,10 @@ pub async fn remedy_facts_year_boundary<S: Store>(store: &S) {
         let ids = &ids;
         async move {
             let facts = store.remedy_facts(&[a], year).await.unwrap();
+            // The facts carry the reference (案件编号) the case was stored with.
+            for f in &facts {
+                assert_eq!(f.reference, ids[&f.id]);
+            }
             let mut names: Vec<String> = facts.iter().map(|f| ids[&f.id].clone()).collect();
             names.sort_unstable();
             names
@@ -915,7 +919,11 @@ pub async fn remedy_facts_year_boundary<S: Store>(store: &S) {
     assert_eq!(newyear.kind, RemedyKind::LitigationDirect);
     assert_eq!(newyear.received, d(2023, 6, 1));
     assert_eq!(newyear.closed, Some((d(2024, 1, 1), RemedyResult::Other)));
-    assert!(facts.iter().any(|f| f.agency == b && f.closed.is_none()));
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.agency == b && f.reference == "b-2024" && f.closed.is_none())
+    );
 }
 
 /// `set_figures` replaces the agency-year's cells; other years and agencies are untouched;

@@ -1,0 +1,569 @@
+//! `gongkai report check` over many files: directories walked, files read and checked in
+//! parallel (rayon), results streamed to the output and to a dataset as they come, the
+//! cross-year rules applied over the whole set at the end, and a summary.
+//!
+//! Memory stays bounded whatever the number of files: a worker holds one file's bytes and
+//! document while it reads; the main thread keeps, per readable report, only the few figures the
+//! cross-year rules need ([`series_key`]), with where they were found, and a few counts.
+
+use crate::Status;
+use crate::files::{self, AtomicFile, Input};
+use crate::report_cmd::{self, CheckArgs, CrossYear};
+use anyhow::{Result, bail};
+use gongkai_reader::Source;
+use gongkai_report::keys::T4_GROUPS;
+use gongkai_report::rules::{self, Finding, Rule, Severity};
+use gongkai_report::{Applicant, CellKey, Format, Report, T2Col, T3Row, json, template};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Above this many files, batch mode prints one line per file unless `--verbose`.
+const SHORT_OUTPUT_ABOVE: usize = 20;
+
+/// How many of the worst reports the summary lists.
+const WORST_SHOWN: usize = 10;
+
+/// Whether `check` runs in batch mode: a directory is given, or a dataset or a number of jobs
+/// is asked for, or more than [`SHORT_OUTPUT_ABOVE`] files are given.
+pub fn is_batch(args: &CheckArgs) -> bool {
+    args.dataset.is_some()
+        || args.jobs.is_some()
+        || args.files.len() > SHORT_OUTPUT_ABOVE
+        || args.files.iter().any(|p| p.is_dir())
+}
+
+/// What a worker sends back for one file.
+struct Outcome {
+    file: String,
+    bytes: u64,
+    result: Result<(Input, Vec<Finding>), String>,
+}
+
+/// What is kept of a readable report for the cross-year rules and the summary.
+struct Kept {
+    file: String,
+    /// Only the cells of [`series_key`]; sections emptied.
+    report: Report,
+    provenance: BTreeMap<CellKey, Source>,
+    errors: usize,
+    warnings: usize,
+}
+
+/// The cells the cross-year rules read (R5 carry-over, R6 in-force documents, R9 jumps).
+pub fn series_key(key: CellKey) -> bool {
+    match key {
+        CellKey::T3(T3Row::CarriedIn | T3Row::CarriedOut, _) => true,
+        CellKey::T3(T3Row::NewReceived | T3Row::RTotal, Applicant::Total) => true,
+        CellKey::T4(c) => T4_GROUPS.iter().any(|g| g[4] == c),
+        CellKey::T2(
+            _,
+            T2Col::Decisions
+            | T2Col::PublishedTotal
+            | T2Col::InForce
+            | T2Col::Issued
+            | T2Col::Repealed,
+        ) => true,
+        _ => false,
+    }
+}
+
+/// The report reduced to the figures of [`series_key`].
+pub fn series_figures(report: &Report) -> Report {
+    let mut small = Report::blank(report.format, report.year, report.agency.clone());
+    for (k, v) in report.values().filter(|&(k, _)| series_key(k)) {
+        // Every key comes from a valid report of the same format, so this cannot fail.
+        let _ = small.set(k, Some(v));
+    }
+    small
+}
+
+/// The dataset being written, row by row as reports come.
+enum Dataset {
+    Csv(Box<csv::Writer<AtomicFile>>),
+    Jsonl(AtomicFile),
+}
+
+/// The columns of the CSV dataset after the metadata: every cell key of both formats, in
+/// canonical order.
+fn dataset_cells() -> Vec<CellKey> {
+    let mut keys: Vec<CellKey> = Format::ALL
+        .iter()
+        .flat_map(|&f| template::cells(f))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+const DATASET_META: [&str; 8] = [
+    "file",
+    "agency",
+    "year",
+    "format",
+    "kind",
+    "completeness",
+    "errors",
+    "warnings",
+];
+
+impl Dataset {
+    fn create(path: &Path) -> Result<Dataset> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "csv" => {
+                let mut file = AtomicFile::create(path)?;
+                file.write_all("\u{feff}".as_bytes())?;
+                let mut w = csv::Writer::from_writer(file);
+                let header: Vec<String> = DATASET_META
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .chain(dataset_cells().iter().map(|k| k.to_string()))
+                    .collect();
+                w.write_record(&header)?;
+                Ok(Dataset::Csv(Box::new(w)))
+            }
+            "jsonl" | "ndjson" => Ok(Dataset::Jsonl(AtomicFile::create(path)?)),
+            _ => bail!(
+                "数据集文件应以 .csv 或 .jsonl 结尾（dataset must be .csv or .jsonl）：{}",
+                path.display()
+            ),
+        }
+    }
+
+    fn write(&mut self, file: &str, input: &Input, errors: usize, warnings: usize) -> Result<()> {
+        let r = &input.parsed.report;
+        let completeness = format!("{:.3}", input.completeness().ratio());
+        match self {
+            Dataset::Csv(w) => {
+                let mut row: Vec<String> = vec![
+                    file.to_owned(),
+                    r.agency.clone(),
+                    r.year.to_string(),
+                    r.format.as_str().to_owned(),
+                    input.parsed.kind.name().to_owned(),
+                    completeness,
+                    errors.to_string(),
+                    warnings.to_string(),
+                ];
+                row.extend(
+                    dataset_cells()
+                        .into_iter()
+                        .map(|k| r.get(k).map(|v| v.to_string()).unwrap_or_default()),
+                );
+                w.write_record(&row)?;
+            }
+            Dataset::Jsonl(f) => {
+                let canonical = json::to_value(r, None);
+                let line = json!({
+                    "file": file,
+                    "agency": r.agency,
+                    "year": r.year,
+                    "format": r.format.as_str(),
+                    "kind": input.parsed.kind.name(),
+                    "completeness": input.completeness().ratio(),
+                    "errors": errors,
+                    "warnings": warnings,
+                    "tables": canonical["tables"],
+                });
+                serde_json::to_writer(&mut *f, &line)?;
+                f.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Dataset::Csv(w) => {
+                let file = w
+                    .into_inner()
+                    .map_err(|e| anyhow::anyhow!("无法写入数据集：{}", e.error()))?;
+                file.finish()
+            }
+            Dataset::Jsonl(f) => f.finish(),
+        }
+    }
+}
+
+/// Running totals for the summary.
+#[derive(Default)]
+struct Tally {
+    files: usize,
+    fully: usize,
+    partly: usize,
+    failed: usize,
+    bytes: u64,
+    /// Per rule: findings, and reports with at least one.
+    by_rule: BTreeMap<Rule, (usize, usize)>,
+    status: Option<Status>,
+}
+
+impl Tally {
+    fn rule_counts(&mut self, findings: &[Finding]) {
+        let mut seen = Vec::new();
+        for f in findings {
+            let e = self.by_rule.entry(f.rule).or_default();
+            e.0 += 1;
+            if !seen.contains(&f.rule) {
+                seen.push(f.rule);
+                e.1 += 1;
+            }
+        }
+    }
+
+    fn worsen(&mut self, s: Status) {
+        self.status = Some(self.status.map_or(s, |t| t.max(s)));
+    }
+}
+
+fn count(findings: &[Finding]) -> (usize, usize) {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    (errors, findings.len() - errors)
+}
+
+/// Runs `check` in batch mode.
+pub fn run(args: &CheckArgs) -> Result<Status> {
+    let started = Instant::now();
+    let (paths, walk_errors) = files::collect_inputs(&args.files);
+    let mut dataset = args.dataset.as_deref().map(Dataset::create).transpose()?;
+    let jobs = args
+        .jobs
+        .map_or_else(rayon::current_num_threads, usize::from);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build()?;
+    let detail = args.verbose || paths.len() <= SHORT_OUTPUT_ABOVE;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar =
+            ProgressBar::with_draw_target(Some(paths.len() as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} 份 {per_sec} 剩余 {eta} {wide_msg}")
+        {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let mut tally = Tally::default();
+    let mut kept: Vec<Kept> = Vec::new();
+    let mut out = std::io::stdout().lock();
+
+    for e in &walk_errors {
+        tally.files += 1;
+        tally.failed += 1;
+        tally.worsen(Status::Trouble);
+        unreadable(&mut out, &bar, args.json, &e.file, &e.message)?;
+    }
+
+    // Workers read and check; the main thread writes. The channel is bounded so that a slow
+    // output holds back the readers instead of piling results up in memory.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(jobs * 4);
+    let result: Result<()> = std::thread::scope(|scope| {
+        let paths = &paths;
+        scope.spawn(move || {
+            pool.install(|| {
+                paths.par_iter().for_each_with(tx, |tx, path| {
+                    // A closed channel means the main thread gave up (an output error).
+                    let _ = tx.send(process(path));
+                });
+            });
+        });
+        for outcome in rx.iter() {
+            tally.files += 1;
+            tally.bytes += outcome.bytes;
+            bar.inc(1);
+            match outcome.result {
+                Err(message) => {
+                    tally.failed += 1;
+                    tally.worsen(Status::Trouble);
+                    unreadable(&mut out, &bar, args.json, &outcome.file, &message)?;
+                }
+                Ok((input, findings)) => {
+                    let (errors, warnings) = count(&findings);
+                    let c = input.completeness();
+                    if c.found >= c.total {
+                        tally.fully += 1;
+                    } else {
+                        tally.partly += 1;
+                    }
+                    tally.rule_counts(&findings);
+                    tally.worsen(report_cmd::status_of(&findings));
+                    if let Some(d) = dataset.as_mut() {
+                        d.write(&outcome.file, &input, errors, warnings)?;
+                    }
+                    bar.suspend(|| -> Result<()> {
+                        if args.json {
+                            let mut v = report_cmd::report_json(&outcome.file, &input, &findings);
+                            if let Some(o) = v.as_object_mut() {
+                                o.insert("type".into(), json!("report"));
+                            }
+                            writeln!(out, "{}", serde_json::to_string(&v)?)?;
+                        } else if detail {
+                            report_cmd::write_check_text(
+                                &mut out,
+                                &outcome.file,
+                                &input,
+                                &findings,
+                                CrossYear::Later,
+                            )?;
+                        } else {
+                            let r = &input.parsed.report;
+                            writeln!(
+                                out,
+                                "{}：{} {} 年（{}，读取 {:.0}%）：{errors} 个错误，{warnings} 个警告",
+                                outcome.file,
+                                r.agency,
+                                r.year,
+                                input.parsed.kind.name(),
+                                c.ratio() * 100.0
+                            )?;
+                        }
+                        Ok(())
+                    })?;
+                    let provenance = input
+                        .parsed
+                        .provenance
+                        .iter()
+                        .filter(|(k, _)| series_key(**k))
+                        .map(|(k, s)| (*k, *s))
+                        .collect();
+                    kept.push(Kept {
+                        file: outcome.file,
+                        report: series_figures(&input.parsed.report),
+                        provenance,
+                        errors,
+                        warnings,
+                    });
+                }
+            }
+        }
+        Ok(())
+    });
+    result?;
+    bar.finish_and_clear();
+
+    // The cross-year rules over the whole set, by agency.
+    let reports: Vec<&Report> = kept.iter().map(|k| &k.report).collect();
+    let series = rules::check_series(&reports);
+    let mut series_findings: Vec<(usize, Finding)> = series;
+    series_findings.sort_by(|a, b| {
+        kept[a.0]
+            .file
+            .cmp(&kept[b.0].file)
+            .then(a.1.rule.cmp(&b.1.rule))
+    });
+    for (i, f) in &series_findings {
+        tally.rule_counts(std::slice::from_ref(f));
+        let k = &mut kept[*i];
+        if f.severity == Severity::Error {
+            k.errors += 1;
+        } else {
+            k.warnings += 1;
+        }
+    }
+    if args.json {
+        for (i, f) in &series_findings {
+            let k = &kept[*i];
+            let v = json!({
+                "type": "cross_year",
+                "file": k.file,
+                "agency": k.report.agency,
+                "year": k.report.year,
+                "finding": report_cmd::finding_json(f, &k.provenance),
+            });
+            writeln!(out, "{}", serde_json::to_string(&v)?)?;
+        }
+    } else if !series_findings.is_empty() {
+        writeln!(out, "\n跨年度检查（R5、R6 及 R9 跨年度异常增减，按机关）：")?;
+        let mut last = None;
+        for (i, f) in &series_findings {
+            let k = &kept[*i];
+            if last != Some(*i) {
+                writeln!(out, "{}：{} {} 年", k.file, k.report.agency, k.report.year)?;
+                last = Some(*i);
+            }
+            report_cmd::write_finding(&mut out, f, &k.provenance)?;
+        }
+    }
+    // Cross-year rules are warnings; the status only changes through the single-report rules.
+    let cross_year_reports = series_findings.len();
+
+    if let Some(d) = dataset {
+        d.finish()?;
+    }
+
+    // The summary.
+    let seconds = started.elapsed().as_secs_f64().max(1e-9);
+    let mut worst: Vec<&Kept> = kept.iter().filter(|k| k.errors > 0).collect();
+    worst.sort_by(|a, b| {
+        b.errors
+            .cmp(&a.errors)
+            .then(b.warnings.cmp(&a.warnings))
+            .then(a.file.cmp(&b.file))
+    });
+    worst.truncate(WORST_SHOWN);
+    let files_per_s = tally.files as f64 / seconds;
+    let mb_per_s = tally.bytes as f64 / 1e6 / seconds;
+    if args.json {
+        let by_rule: serde_json::Map<String, serde_json::Value> = tally
+            .by_rule
+            .iter()
+            .map(|(r, (n, reports))| {
+                (
+                    r.to_string(),
+                    json!({ "findings": n, "reports": reports, "severity": r.severity() }),
+                )
+            })
+            .collect();
+        let v = json!({
+            "type": "summary",
+            "files": tally.files,
+            "read_fully": tally.fully,
+            "read_partly": tally.partly,
+            "failed": tally.failed,
+            "by_rule": by_rule,
+            "cross_year_findings": cross_year_reports,
+            "worst": worst.iter().map(|k| json!({
+                "file": k.file, "agency": k.report.agency, "year": k.report.year,
+                "errors": k.errors, "warnings": k.warnings,
+            })).collect::<Vec<_>>(),
+            "jobs": jobs,
+            "bytes": tally.bytes,
+            "seconds": (seconds * 1000.0).round() / 1000.0,
+            "files_per_second": files_per_s.round(),
+            "mb_per_second": (mb_per_s * 100.0).round() / 100.0,
+            "dataset": args.dataset.as_ref().map(|p| p.display().to_string()),
+        });
+        writeln!(out, "{}", serde_json::to_string(&v)?)?;
+    } else {
+        writeln!(
+            out,
+            "\n汇总：共 {} 个文件；完整读取 {}，部分读取 {}，无法读取 {}",
+            tally.files, tally.fully, tally.partly, tally.failed
+        )?;
+        if tally.by_rule.is_empty() {
+            writeln!(out, "未发现问题")?;
+        } else {
+            writeln!(out, "按规则：")?;
+            for (rule, (n, reports)) in &tally.by_rule {
+                writeln!(
+                    out,
+                    "  {rule:<3} {}：{n} 处，涉及 {reports} 份报告 —— {}",
+                    rule.severity(),
+                    rule.description()
+                )?;
+            }
+        }
+        if !worst.is_empty() {
+            writeln!(out, "错误最多的报告：")?;
+            for k in &worst {
+                writeln!(
+                    out,
+                    "  {}：{} {} 年，{} 个错误，{} 个警告",
+                    k.file, k.report.agency, k.report.year, k.errors, k.warnings
+                )?;
+            }
+        }
+        writeln!(
+            out,
+            "用时 {seconds:.2} 秒，{files_per_s:.0} 份/秒，{mb_per_s:.1} MB/秒（{jobs} 个线程，共 {:.1} MB）",
+            tally.bytes as f64 / 1e6
+        )?;
+        if let Some(p) = &args.dataset {
+            writeln!(out, "数据集：{}", p.display())?;
+        }
+    }
+    out.flush()?;
+    Ok(tally.status.unwrap_or(Status::Ok))
+}
+
+/// Reads and checks one file (in a worker).
+fn process(path: &PathBuf) -> Outcome {
+    let file = path.display().to_string();
+    let result = files::read_input(path)
+        .map(|input| {
+            let findings = rules::check(&input.parsed.report);
+            (input, findings)
+        })
+        .map_err(|e| e.message);
+    let bytes = match &result {
+        Ok((input, _)) => input.bytes,
+        Err(_) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+    };
+    Outcome {
+        file,
+        bytes,
+        result,
+    }
+}
+
+/// Reports an unreadable file: on the output (a line, or a JSON object) and on stderr.
+fn unreadable(
+    out: &mut impl Write,
+    bar: &ProgressBar,
+    as_json: bool,
+    file: &str,
+    message: &str,
+) -> Result<()> {
+    bar.suspend(|| -> Result<()> {
+        if as_json {
+            let v = json!({ "type": "unreadable", "file": file, "error": message });
+            writeln!(out, "{}", serde_json::to_string(&v)?)?;
+        } else {
+            writeln!(out, "{file}：无法读取 —— {message}")?;
+        }
+        eprintln!("gongkai: 无法读取（unreadable）{file}: {message}");
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = include_str!("../../../fixtures/reports/yanhu-2020.json");
+
+    /// The cross-year rules give the same findings on the reduced figures as on whole reports,
+    /// so keeping only [`series_key`] cells loses nothing.
+    #[test]
+    fn series_figures_keep_everything_the_cross_year_rules_read() {
+        let Ok(a) = json::from_str(SEED) else {
+            panic!("seed reads")
+        };
+        let mut b = a.clone();
+        b.year += 1;
+        for (k, v) in a.values() {
+            if let gongkai_report::Value::Int(n) = v {
+                // Change every count, and a lot, so every cross-year rule has something to say.
+                let _ = b.set(k, Some(gongkai_report::Value::Int(n * 7 + 100)));
+            }
+        }
+        let full = rules::check_series(&[&a, &b]);
+        let (sa, sb) = (series_figures(&a), series_figures(&b));
+        let small = rules::check_series(&[&sa, &sb]);
+        assert!(full.len() > 3, "{full:?}");
+        assert_eq!(full, small);
+    }
+
+    #[test]
+    fn dataset_columns_are_the_union_of_both_formats_in_canonical_order() {
+        let cells = dataset_cells();
+        for f in Format::ALL {
+            for k in template::cells(f) {
+                assert!(cells.contains(&k), "{k}");
+            }
+        }
+        assert!(cells.windows(2).all(|w| w[0] < w[1]));
+    }
+}
