@@ -784,64 +784,42 @@ struct Existing {
     closed: bool,
 }
 
-async fn existing_requests(
-    conn: &mut SqliteConnection,
-    keys: &[(i64, &str)],
-) -> Result<HashMap<(i64, String), Existing>> {
-    let mut found = HashMap::new();
-    for chunk in keys.chunks(REQUEST_CHUNK) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v(a, r) AS (");
-        qb.push_values(chunk, |mut b, (a, r)| {
-            b.push_bind(*a).push_bind(*r);
-        });
-        qb.push(
-            ") SELECT requests.id, requests.agency_id, requests.reference, \
-             requests.decided_on IS NOT NULL AS closed \
-             FROM v JOIN requests ON requests.agency_id = v.a AND requests.reference = v.r",
-        );
-        for row in qb
-            .build()
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db("查找已有申请"))?
-        {
-            let get = || -> Result<_, sqlx::Error> {
-                Ok((
-                    (row.try_get("agency_id")?, row.try_get("reference")?),
-                    Existing {
-                        id: row.try_get("id")?,
-                        closed: row.try_get("closed")?,
-                    },
-                ))
-            };
-            let (key, e) = get().map_err(db("查找已有申请"))?;
-            found.insert(key, e);
-        }
-    }
-    Ok(found)
+/// The stored records an import names: requests or remedy cases.
+#[derive(Clone, Copy)]
+enum Kind {
+    Request,
+    Remedy,
 }
 
-async fn existing_remedies(
+impl Kind {
+    /// Table, closing-date column and what to call it in messages. Fixed strings, never input.
+    fn parts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Kind::Request => ("requests", "decided_on", "查找已有申请"),
+            Kind::Remedy => ("remedies", "closed_on", "查找已有复议诉讼案件"),
+        }
+    }
+}
+
+/// The records of `kind` already stored under the (agency, reference) pairs of an import.
+async fn existing(
     conn: &mut SqliteConnection,
+    kind: Kind,
     keys: &[(i64, &str)],
 ) -> Result<HashMap<(i64, String), Existing>> {
+    let (table, closed_on, what) = kind.parts();
     let mut found = HashMap::new();
     for chunk in keys.chunks(REQUEST_CHUNK) {
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("WITH v(a, r) AS (");
         qb.push_values(chunk, |mut b, (a, r)| {
             b.push_bind(*a).push_bind(*r);
         });
-        qb.push(
-            ") SELECT remedies.id, remedies.agency_id, remedies.reference, \
-             remedies.closed_on IS NOT NULL AS closed \
-             FROM v JOIN remedies ON remedies.agency_id = v.a AND remedies.reference = v.r",
-        );
-        for row in qb
-            .build()
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db("查找已有复议诉讼案件"))?
-        {
+        qb.push(format!(
+            ") SELECT {table}.id, {table}.agency_id, {table}.reference, \
+             {table}.{closed_on} IS NOT NULL AS closed \
+             FROM v JOIN {table} ON {table}.agency_id = v.a AND {table}.reference = v.r"
+        ));
+        for row in qb.build().fetch_all(&mut *conn).await.map_err(db(what))? {
             let get = || -> Result<_, sqlx::Error> {
                 Ok((
                     (row.try_get("agency_id")?, row.try_get("reference")?),
@@ -851,7 +829,7 @@ async fn existing_remedies(
                     },
                 ))
             };
-            let (key, e) = get().map_err(db("查找已有复议诉讼案件"))?;
+            let (key, e) = get().map_err(db(what))?;
             found.insert(key, e);
         }
     }
@@ -923,7 +901,7 @@ impl LedgerImport for SqliteStore {
                 .iter()
                 .map(|(r, _)| (r.agency.0, r.reference.as_str()))
                 .collect();
-            let existing = existing_requests(&mut tx, &keys).await?;
+            let existing = existing(&mut tx, Kind::Request, &keys).await?;
             let mut fresh = Vec::new();
             let mut to_close = Vec::new();
             for (r, events) in chunk {
@@ -960,7 +938,7 @@ impl LedgerImport for SqliteStore {
                 .iter()
                 .map(|m| (m.agency.0, m.reference.as_str()))
                 .collect();
-            let existing = existing_remedies(&mut tx, &keys).await?;
+            let existing = existing(&mut tx, Kind::Remedy, &keys).await?;
             let mut fresh = Vec::new();
             for m in chunk {
                 match (existing.get(&(m.agency.0, m.reference.clone())), m.closed) {
