@@ -8,7 +8,7 @@ use crate::norm::{self, Figure, clean, figure, norm};
 use crate::{InputKind, Parsed, ReadError};
 use gongkai_report::template::{self, Format};
 use gongkai_report::{Applicant, CellKey, Report, Section, T2Col, T3Row, T4Col};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// One cell as the back-end sees it.
 #[derive(Debug)]
@@ -90,6 +90,16 @@ struct State<'a> {
     t4_header: Vec<Vec<&'a str>>,
     t4_slots: Option<Vec<Option<T4Col>>>,
     last_t3: Option<T3Row>,
+    /// Lone figures printed in section 二 outside any table row, oldest first.
+    t2_strays: VecDeque<Stray<'a>>,
+}
+
+/// A figure a PDF conversion pushed out of its table 二 row: when a cell wraps (`55` over
+/// `（含自然失效29件）`), some converters print the whole cell as lines of text above the
+/// table and leave the row one figure short. The note under the figure names its column.
+struct Stray<'a> {
+    cell: C<'a>,
+    note: String,
 }
 
 /// Reads a report out of a document.
@@ -237,6 +247,7 @@ pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
         t4_header: Vec::new(),
         t4_slots: None,
         last_t3: None,
+        t2_strays: VecDeque::new(),
     };
     let section_of =
         |i: usize| -> Option<usize> { (0..6).rev().find(|&k| heads[k].is_some_and(|h| h <= i)) };
@@ -393,6 +404,24 @@ impl<'a> State<'a> {
     fn row(&mut self, row: Row<'a>) -> bool {
         if row.cells.iter().all(|c| c.n.is_empty()) {
             return false;
+        }
+        if self.ctx == Some(Ctx::T2) && !row.from_table && row.cells.len() == 1 {
+            let cell = &row.cells[0];
+            if cell.has_figure() {
+                self.t2_strays
+                    .extend(row.cells.into_iter().map(|cell| Stray {
+                        cell,
+                        note: String::new(),
+                    }));
+                return false;
+            }
+            if cell.n.starts_with('(')
+                && let Some(last) = self.t2_strays.back_mut()
+                && last.note.is_empty()
+            {
+                last.note.clone_from(&cell.n);
+                return false;
+            }
         }
         let labels = row.labels();
         let label: String = labels.iter().map(|c| c.n.as_str()).collect();
@@ -564,6 +593,33 @@ impl<'a> State<'a> {
         } else {
             block.columns.to_vec()
         };
+        if vals.len() + 1 == cols.len()
+            && let Some(col) = self
+                .t2_strays
+                .iter()
+                .find_map(|s| norm::note_column(&s.note))
+            && let Some(at) = cols.iter().position(|&c| c == col)
+            && let Some(stray) = self.t2_strays.pop_front()
+        {
+            // The row is one figure short and a stray figure's note names the missing column
+            // (the converter pushed out the same column of every row, so one note names it for
+            // all): the oldest stray fills it and the row's figures fill the others in order.
+            // Said in a warning, so that the officer sees where the figure was taken from.
+            self.warnings.push(format!(
+                "表二“{}”只有{}个数字；“{}”取自表格外{}的“{}”{}",
+                template::t2_row_label(format, r),
+                vals.len(),
+                template::t2_col_label(format, col),
+                stray.cell.source,
+                stray.cell.raw,
+                stray.note
+            ));
+            vals.insert(at, &stray.cell);
+            for (&col, cell) in cols.iter().zip(vals) {
+                self.put(CellKey::T2(r, col), cell);
+            }
+            return;
+        }
         if vals.len() != cols.len() {
             self.warnings.push(format!(
                 "表二“{}”有{}个数字，应为{}个，未读取",

@@ -254,6 +254,18 @@ pub fn t2_cols(n: &str) -> Vec<T2Col> {
     found.into_iter().map(|(_, c)| c).collect()
 }
 
+/// The table 二 column a note printed under a figure belongs to: `（含自然失效29件）` can only
+/// qualify a count of repealed documents; otherwise the column the note names, if exactly one.
+pub fn note_column(n: &str) -> Option<T2Col> {
+    if ["失效", "废止", "撤销"].iter().any(|w| n.contains(w)) {
+        return Some(T2Col::Repealed);
+    }
+    match t2_cols(n)[..] {
+        [c] => Some(c),
+        _ => None,
+    }
+}
+
 /// The caption ordinal of a table 二 block (`第二十条第（五）项` ⇒ 5).
 pub fn t2_caption(n: &str) -> Option<u32> {
     let i = n.find("第二十条")?;

@@ -92,34 +92,57 @@ fn pingtan_in_gbk_and_inside_json_reads_the_same() {
     assert_eq!(parsed.report, want);
 }
 
-/// The broken Markdown of a PDF conversion: everything is recovered except table 二's first
-/// block, whose `本年废止件数` figures were pushed out of their rows (`22`, `55` printed as
-/// separate lines above the table) so that each row holds two figures for three columns.
+/// The broken Markdown of a PDF conversion. Table 二's first block lost its `本年废止件数`
+/// column: the wrapped cells `22（其中修订 16 件）` and `55（含自然失效 29 件）` were printed as
+/// lines above the table and each row holds two figures for three columns. The note
+/// `含自然失效` names the column; the figures are taken from their lines, with a warning.
 #[test]
 fn shanghai_broken_markdown() {
     let parsed = read(&std::fs::read(fixture("shanghai-office-2025.md")).unwrap()).unwrap();
     let want = expected("shanghai-office-2025.json");
     assert_eq!(parsed.kind, InputKind::Markdown);
     check_meta(&parsed.report, &want);
-    let missed: Vec<String> = diff(&parsed.report, &want)
-        .into_iter()
-        .map(|(k, got, _)| {
-            assert_eq!(got, "None", "{k} read wrongly");
-            k.to_string()
-        })
-        .collect();
+    assert_eq!(diff(&parsed.report, &want), vec![]);
+    assert_eq!(parsed.report, want);
+    let c = parsed.completeness();
+    assert_eq!((c.found, c.total), (200, 200));
+    let source = |k: &str| parsed.provenance[&k.parse::<CellKey>().unwrap()];
+    use gongkai_reader::Source;
+    assert_eq!(source("t2.regulations.repealed"), Source::Line { line: 79 });
     assert_eq!(
-        missed,
-        [
-            "t2.regulations.issued",
-            "t2.regulations.repealed",
-            "t2.regulations.in_force",
-            "t2.normative_docs.issued",
-            "t2.normative_docs.repealed",
-            "t2.normative_docs.in_force"
-        ]
+        source("t2.normative_docs.repealed"),
+        Source::Line { line: 81 }
     );
-    assert_eq!(parsed.completeness().found, 194);
+    let moved: Vec<&String> = parsed
+        .warnings
+        .iter()
+        .filter(|w| w.contains("取自表格外"))
+        .collect();
+    assert_eq!(moved.len(), 2, "{moved:?}");
+    assert!(
+        moved[1].contains("第81行") && moved[1].contains("含自然失效"),
+        "{moved:?}"
+    );
+}
+
+/// Without a note naming the column, a short row stays unread: the reader does not guess.
+#[test]
+fn a_short_row_without_a_naming_note_is_left_null() {
+    let md = std::fs::read_to_string(fixture("shanghai-office-2025.md"))
+        .unwrap()
+        .replace("（含自然失效 29 件）", "（其中 29 件）");
+    let parsed = read(md.as_bytes()).unwrap();
+    for k in ["t2.regulations.repealed", "t2.normative_docs.in_force"] {
+        let key: CellKey = k.parse().unwrap();
+        assert_eq!(parsed.report.get(key), None, "{k}");
+        assert!(!parsed.provenance.contains_key(&key), "{k}");
+    }
+    assert!(
+        parsed
+            .warnings
+            .iter()
+            .any(|w| w.contains("有2个数字，应为3个"))
+    );
 }
 
 #[test]
