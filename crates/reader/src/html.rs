@@ -57,6 +57,9 @@ const BLOCK: &[&str] = &[
     "table",
 ];
 
+/// Words that only the report's own tables hold.
+const TABLE_MARKS: &[&str] = &["第二十条", "信息内容", "自然人", "行政复议", "予以公开"];
+
 /// Upper bound on the slots of one table grid (hostile `rowspan`/`colspan`).
 const MAX_SLOTS: usize = 100_000;
 
@@ -96,10 +99,11 @@ fn content_root(root: ElementRef<'_>) -> ElementRef<'_> {
         .filter_map(ElementRef::wrap)
         .filter(|e| e.value().name() == "table" && !has_nested_table(*e))
         .filter(|t| {
-            let n = norm(&t.text().collect::<String>());
-            ["第二十条", "信息内容", "自然人", "行政复议", "予以公开"]
-                .iter()
-                .any(|m| n.contains(m))
+            // The raw text first: normalising every table of a large page costs more than
+            // parsing it, and only tables with spaced-out labels (`自 然 人`) need it.
+            let raw: String = t.text().collect();
+            let marked = |n: &str| TABLE_MARKS.iter().any(|m| n.contains(m));
+            marked(&raw) || marked(&norm(&raw))
         })
         .collect();
     let body = root
@@ -305,12 +309,17 @@ fn cell_text(td: ElementRef<'_>) -> String {
     }
     let mut out = String::new();
     go(td, &mut out);
-    let lines: Vec<String> = out
-        .split('\n')
-        .map(collapse)
-        .filter(|l| !l.is_empty())
-        .collect();
-    lines.join("\n")
+    let mut text = String::with_capacity(out.len());
+    for line in out.split('\n') {
+        let line = collapse(line);
+        if !line.is_empty() {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&line);
+        }
+    }
+    text
 }
 
 /// Collapses runs of spaces (ASCII white space, no-break spaces) to one and trims.

@@ -194,22 +194,24 @@ fn sniff_text(text: &str) -> (InputKind, Option<String>) {
 }
 
 fn looks_html(s: &str) -> bool {
-    let head: String = s
-        .chars()
-        .take(20_000)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    [
-        "<html",
-        "<body",
-        "<table",
-        "<!doctype html",
-        "<div",
-        "<p>",
-        "<p ",
-    ]
-    .iter()
-    .any(|m| head.contains(m))
+    // A tag that only HTML has, near the start (case-insensitive, without copying the text).
+    let head = &s.as_bytes()[..s.len().min(60_000)];
+    const TAGS: &[&[u8]] = &[
+        b"<html",
+        b"<body",
+        b"<table",
+        b"<!doctype html",
+        b"<div",
+        b"<p>",
+        b"<p ",
+    ];
+    head.iter().enumerate().any(|(i, &b)| {
+        b == b'<'
+            && TAGS.iter().any(|t| {
+                head.get(i..i + t.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(t))
+            })
+    })
 }
 
 fn longest_string(v: &serde_json::Value) -> Option<&str> {

@@ -231,7 +231,13 @@ pub fn allows(format: Format, key: CellKey) -> bool {
             .iter()
             .any(|b| b.rows.contains(&row) && b.columns.contains(&col)),
         CellKey::T3(T3Row::ROther, _) => true,
-        CellKey::T3(row, _) => t3_rows(format).contains(&row),
+        CellKey::T3(row, _) => {
+            matches!(
+                row,
+                T3Row::NewReceived | T3Row::CarriedIn | T3Row::RTotal | T3Row::CarriedOut
+            ) || T3_OUTCOMES_COMMON.contains(&row)
+                || t3_other_rows(format).contains(&row)
+        }
         CellKey::T4(_) => true,
     }
 }
