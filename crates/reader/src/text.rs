@@ -4,7 +4,9 @@
 //! - one cell per line with a leading tab, blank lines between rows (text copied from a
 //!   browser; a line holding only a tab is an empty cell standing for a merged one);
 //! - `|`-separated rows (Markdown, also broken tables), tab-separated rows;
-//! - rows aligned with runs of spaces (text renderings), recognised when they hold a figure.
+//! - rows aligned with runs of spaces (text renderings), recognised when they hold a figure;
+//!   under a header line ruled off with dashes, each figure goes to the header column it is
+//!   aligned with, so that a blank cell keeps its place.
 //!
 //! Other lines are paragraphs. Page footers (`— 3 —`) are dropped, and when the text is
 //! hard-wrapped (a PDF conversion) wrapped lines are joined back into paragraphs.
@@ -26,6 +28,9 @@ struct Builder {
     mode: Option<Mode>,
     /// Index in `blocks` of paragraphs that directly follow another paragraph line.
     continues: Vec<bool>,
+    /// The columns of the aligned table being read: the fields of the header line above the
+    /// rule, as display-width spans.
+    columns: Option<Vec<Span>>,
 }
 
 impl Builder {
@@ -44,6 +49,7 @@ impl Builder {
             self.continues.push(false);
         }
         self.mode = None;
+        self.columns = None;
     }
 
     fn start(&mut self, mode: Mode) {
@@ -58,6 +64,7 @@ impl Builder {
 pub fn parse(text: &str) -> Document {
     let mut b = Builder::default();
     let mut after_para = false;
+    let mut previous: &str = "";
     for (i, raw) in text.split('\n').enumerate() {
         let line_no = i + 1;
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
@@ -82,6 +89,31 @@ pub fn parse(text: &str) -> Document {
             }
             after_para = false;
             continue;
+        }
+        let header = std::mem::replace(&mut previous, raw);
+        if let Some(columns) = &b.columns {
+            b.rows.push(
+                aligned_row(raw, columns)
+                    .into_iter()
+                    .map(|c| Cell::new(c, source))
+                    .collect(),
+            );
+            continue;
+        }
+        if is_rule(trimmed) && b.mode != Some(Mode::Rows) {
+            let columns = spans(header);
+            if columns.len() >= 2 && !b.blocks.is_empty() {
+                // The header was read as a paragraph; it is the table's first row.
+                if let Some(Block::Paragraph(p)) = b.blocks.pop() {
+                    b.continues.pop();
+                    b.start(Mode::Rows);
+                    let cells = columns.iter().map(|c| Cell::new(c.text.clone(), p.source));
+                    b.rows.push(cells.collect());
+                    b.columns = Some(columns);
+                    after_para = false;
+                    continue;
+                }
+            }
         }
         if let Some(cells) = row_cells(raw, trimmed) {
             b.start(Mode::Rows);
@@ -122,11 +154,7 @@ fn row_cells(raw: &str, trimmed: &str) -> Option<Vec<String>> {
         }
         return Some(inner.split('|').map(|c| clean(c).to_owned()).collect());
     }
-    if trimmed.chars().count() >= 3
-        && trimmed
-            .chars()
-            .all(|c| matches!(c, '-' | '=' | '─' | '—' | '━' | ' ' | '+' | '|'))
-    {
+    if is_rule(trimmed) {
         return Some(Vec::new());
     }
     if raw.contains('\t') {
@@ -141,6 +169,113 @@ fn row_cells(raw: &str, trimmed: &str) -> Option<Vec<String>> {
         return Some(fields);
     }
     None
+}
+
+/// `-----`, `=====`, `+---+---+`: a rule between table rows.
+fn is_rule(trimmed: &str) -> bool {
+    trimmed.chars().count() >= 3
+        && trimmed
+            .chars()
+            .all(|c| matches!(c, '-' | '=' | '─' | '—' | '━' | ' ' | '+' | '|'))
+}
+
+/// A field of an aligned line and the display columns it occupies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Span {
+    text: String,
+    start: usize,
+    end: usize,
+}
+
+/// The fields of a line separated by two or more spaces, with their display columns.
+fn spans(line: &str) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    let (mut col, mut spaces) = (0usize, 0usize);
+    for c in line.chars() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if c == ' ' || c == '\u{3000}' || c == '\t' {
+            spaces += w;
+        } else {
+            match out.last_mut() {
+                Some(last) if spaces < 2 && last.end + spaces == col => {
+                    if spaces > 0 {
+                        last.text.push(' ');
+                    }
+                    last.text.push(c);
+                    last.end = col + w;
+                }
+                _ => out.push(Span {
+                    text: c.to_string(),
+                    start: col,
+                    end: col + w,
+                }),
+            }
+            spaces = 0;
+        }
+        col += w;
+    }
+    out
+}
+
+/// A row of an aligned table: its label, then one cell per value column with each figure in
+/// the column it is aligned with (blank where nothing is printed). Figures sit flush with
+/// their column's right edge (or left edge) but the whole row may be shifted a little when its
+/// label was retyped with characters of another width (`（` → `(`), so the shift and the edge
+/// that place every figure closest to its column, in order, win.
+fn aligned_row(raw: &str, columns: &[Span]) -> Vec<String> {
+    let fields = spans(raw);
+    let labels = fields
+        .iter()
+        .take_while(|f| !is_figure(&norm(&f.text)))
+        .count();
+    let label_column = columns.first().is_some_and(|c| c.start == 0) && labels > 0;
+    let value_columns = &columns[usize::from(label_column)..];
+    let values = &fields[labels..];
+    let mut best: Option<(usize, usize, Vec<usize>)> = None;
+    for edge in [true, false] {
+        let at = |s: &Span| if edge { s.end } else { s.start };
+        for shift in -12i64..=12 {
+            let mut cost = 0usize;
+            let mut placed = Vec::with_capacity(values.len());
+            for v in values {
+                let pos = at(v) as i64 + shift;
+                let Some((k, d)) = value_columns
+                    .iter()
+                    .enumerate()
+                    .map(|(k, c)| (k, (at(c) as i64 - pos).unsigned_abs() as usize))
+                    .min_by_key(|&(_, d)| d)
+                else {
+                    break;
+                };
+                cost += d;
+                placed.push(k);
+            }
+            let ordered = placed.len() == values.len() && placed.windows(2).all(|w| w[0] < w[1]);
+            let better = best
+                .as_ref()
+                .is_none_or(|(c, s, _)| (cost, shift.unsigned_abs() as usize) < (*c, *s));
+            if ordered && better {
+                best = Some((cost, shift.unsigned_abs() as usize, placed));
+            }
+        }
+    }
+    let mut cells: Vec<String> = Vec::new();
+    if labels > 0 {
+        let label: Vec<&str> = fields[..labels].iter().map(|f| f.text.as_str()).collect();
+        cells.push(label.join(" "));
+    }
+    match best {
+        Some((_, _, placed)) => {
+            let mut row = vec![String::new(); value_columns.len()];
+            for (v, k) in values.iter().zip(placed) {
+                row[k].clone_from(&v.text);
+            }
+            cells.extend(row);
+        }
+        // More figures than columns, or out of order: as printed.
+        None => cells.extend(values.iter().map(|v| v.text.clone())),
+    }
+    cells
 }
 
 fn split_aligned(s: &str) -> Vec<String> {

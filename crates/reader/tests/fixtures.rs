@@ -218,3 +218,22 @@ fn pdf_fixtures_read_every_cell() {
         );
     }
 }
+
+/// A report with many blank cells (Shuyang leaves the legal-person columns empty) rendered as
+/// space-aligned text: every blank keeps its column, so every cell reads back.
+#[test]
+fn aligned_text_keeps_blank_cells_in_their_columns() {
+    for name in [
+        "shuyang-fgj-2023.json",
+        "pingtan-2019.json",
+        "yanhu-2020.json",
+    ] {
+        let want = expected(name);
+        let txt = gongkai_render::render(&want, &[], gongkai_render::Target::Text).unwrap();
+        let parsed = read(&txt).unwrap();
+        assert_eq!(parsed.kind, InputKind::Text, "{name}");
+        assert_eq!(diff(&parsed.report, &want), vec![], "{name}");
+        let c = parsed.completeness();
+        assert_eq!(c.found, c.total, "{name}");
+    }
+}
