@@ -133,6 +133,7 @@ fn extract(bytes: &[u8], cancel: &AtomicBool) -> Result<Vec<Vec<Line>>, ReadErro
     let mut pages = Vec::new();
     let mut fonts: HashMap<ObjectId, Arc<Font>> = HashMap::new();
     let mut glyph_count = 0usize;
+    let mut unmapped = 0usize;
     for (_, page_id) in doc.get_pages().into_iter().take(MAX_PAGES) {
         if cancel.load(Ordering::Relaxed) {
             return Err(ReadError::Unreadable("PDF 解析已取消".into()));
@@ -151,16 +152,25 @@ fn extract(bytes: &[u8], cancel: &AtomicBool) -> Result<Vec<Vec<Line>>, ReadErro
             glyphs: Vec::new(),
             cancel,
             budget: MAX_GLYPHS.saturating_sub(glyph_count),
+            unmapped: 0,
         };
         walker.run(&content, &resources, IDENTITY, 0);
         glyph_count += walker.glyphs.len();
+        unmapped += walker.unmapped;
         let glyphs = std::mem::take(&mut walker.glyphs);
         pages.push(lines(glyphs));
     }
     if pages.iter().all(Vec::is_empty) {
-        return Err(ReadError::Unreadable(
-            "PDF 没有文字层（可能是扫描件）".into(),
-        ));
+        // Glyph codes of a subset font without `ToUnicode` are glyph numbers of that font
+        // alone: no table maps them back to characters, so say that rather than "a scan".
+        return Err(ReadError::Unreadable(if unmapped > 0 {
+            format!(
+                "PDF 有{unmapped}个字形，但字体没有字符映射（ToUnicode），文字无法还原；\
+                 请取得 Word/WPS 原文或网页版"
+            )
+        } else {
+            "PDF 没有文字层（可能是扫描件）".into()
+        }));
     }
     Ok(pages)
 }
@@ -551,6 +561,9 @@ struct Walker<'a> {
     glyphs: Vec<Glyph>,
     cancel: &'a AtomicBool,
     budget: usize,
+    /// Glyphs shown whose code has no text: no `ToUnicode` and no predefined CMap to fall
+    /// back on (a subset font embedded under `Identity-H`).
+    unmapped: usize,
 }
 
 #[derive(Clone)]
@@ -758,6 +771,9 @@ impl Walker<'_> {
             };
             let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
             let text = font.text(code, len);
+            if text.is_empty() {
+                self.unmapped += 1;
+            }
             if font.vertical {
                 let ty = -(ts.size + ts.char_space + space);
                 *tm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, ty], tm);

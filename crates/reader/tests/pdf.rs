@@ -39,6 +39,32 @@ fn truncated_and_damaged_pdfs_are_errors() {
     let _ = read(&zeroed);
 }
 
+/// Subset fonts under `Identity-H` without `ToUnicode` (the fixtures' fonts have no `cmap`
+/// either): the glyph codes cannot become text, and the error says so instead of "a scan".
+#[test]
+fn fonts_without_a_character_map_are_named() {
+    // Same length, so the cross-reference offsets stay right.
+    let bytes = fixture("huaian-hongze-2024.pdf");
+    let maps = String::from_utf8_lossy(&bytes)
+        .matches("/ToUnicode")
+        .count();
+    assert!(maps > 0);
+    let mut stripped = bytes.clone();
+    let pat = b"/ToUnicode";
+    let mut i = 0;
+    while let Some(p) = stripped[i..].windows(pat.len()).position(|w| w == pat) {
+        stripped[i + p + pat.len() - 1] = b'X';
+        i += p + pat.len();
+    }
+    match read(&stripped) {
+        Err(ReadError::Unreadable(m)) => {
+            assert!(m.contains("ToUnicode") && m.contains("无法还原"), "{m}");
+        }
+        other => panic!("{:?}", other.map(|p| p.report.year)),
+    }
+    assert!(read(&bytes).is_ok());
+}
+
 #[test]
 fn extraction_has_a_time_limit() {
     let bytes = fixture("huaian-2024.pdf");
