@@ -1,9 +1,11 @@
-//! `gongkai report check` over many files: directories walked, files read and checked in
-//! parallel (rayon), results streamed to the output and to a dataset as they come, the
-//! cross-year rules applied over the whole set at the end, and a summary.
+//! `gongkai report check` over many files: directories walked, files read, checked and their
+//! output rendered in parallel (rayon), a chunk of files at a time; each chunk's results are
+//! written to the output and to a dataset in file order, so that two runs give the same output
+//! whatever the number of threads; the cross-year rules applied over the whole set at the end,
+//! and a summary.
 //!
-//! Memory stays bounded whatever the number of files: a worker holds one file's bytes and
-//! document while it reads; the main thread keeps, per readable report, only the few figures the
+//! Memory stays bounded whatever the number of files: a chunk holds a few hundred files'
+//! rendered outputs; the main thread keeps, per readable report, only the few figures the
 //! cross-year rules need ([`series_key`]), with where they were found, and a few counts.
 
 use crate::Status;
@@ -19,11 +21,15 @@ use rayon::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 /// Above this many files, batch mode prints one line per file unless `--verbose`.
 const SHORT_OUTPUT_ABOVE: usize = 20;
+
+/// Files per thread read in one chunk: enough that a slow file (a large PDF) at the end of a
+/// chunk leaves the other threads idle only briefly, few enough to keep memory small.
+const CHUNK_PER_JOB: usize = 256;
 
 /// How many of the worst reports the summary lists.
 const WORST_SHOWN: usize = 10;
@@ -41,7 +47,28 @@ pub fn is_batch(args: &CheckArgs) -> bool {
 struct Outcome {
     file: String,
     bytes: u64,
-    result: Result<(Input, Vec<Finding>), String>,
+    result: Result<Checked, String>,
+}
+
+/// A readable file, checked, with its output already rendered: the workers do everything per
+/// file, so that the main thread, which only tallies and writes in order of arrival, never
+/// becomes the bottleneck.
+struct Checked {
+    findings: Vec<Finding>,
+    complete: bool,
+    /// The file's part of the output (a JSON line, a full text or one line).
+    output: Vec<u8>,
+    /// The file's dataset row.
+    row: Option<Row>,
+    kept: Kept,
+}
+
+/// What a worker needs to render a file's output.
+struct Render<'a> {
+    json: bool,
+    detail: bool,
+    dataset: Option<DatasetKind>,
+    columns: &'a [CellKey],
 }
 
 /// What is kept of a readable report for the cross-year rules and the summary.
@@ -86,6 +113,18 @@ pub fn series_figures(report: &Report) -> Report {
 enum Dataset {
     Csv(Box<csv::Writer<AtomicFile>>),
     Jsonl(AtomicFile),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DatasetKind {
+    Csv,
+    Jsonl,
+}
+
+/// One report's dataset row, rendered by a worker.
+enum Row {
+    Csv(Vec<String>),
+    Jsonl(String),
 }
 
 /// The columns of the CSV dataset after the metadata: every cell key of both formats, in
@@ -138,44 +177,21 @@ impl Dataset {
         }
     }
 
-    fn write(&mut self, file: &str, input: &Input, errors: usize, warnings: usize) -> Result<()> {
-        let r = &input.parsed.report;
-        let completeness = format!("{:.3}", input.completeness().ratio());
+    fn kind(&self) -> DatasetKind {
         match self {
-            Dataset::Csv(w) => {
-                let mut row: Vec<String> = vec![
-                    file.to_owned(),
-                    r.agency.clone(),
-                    r.year.to_string(),
-                    r.format.as_str().to_owned(),
-                    input.parsed.kind.name().to_owned(),
-                    completeness,
-                    errors.to_string(),
-                    warnings.to_string(),
-                ];
-                row.extend(
-                    dataset_cells()
-                        .into_iter()
-                        .map(|k| r.get(k).map(|v| v.to_string()).unwrap_or_default()),
-                );
-                w.write_record(&row)?;
-            }
-            Dataset::Jsonl(f) => {
-                let canonical = json::to_value(r, None);
-                let line = json!({
-                    "file": file,
-                    "agency": r.agency,
-                    "year": r.year,
-                    "format": r.format.as_str(),
-                    "kind": input.parsed.kind.name(),
-                    "completeness": input.completeness().ratio(),
-                    "errors": errors,
-                    "warnings": warnings,
-                    "tables": canonical["tables"],
-                });
-                serde_json::to_writer(&mut *f, &line)?;
+            Dataset::Csv(_) => DatasetKind::Csv,
+            Dataset::Jsonl(_) => DatasetKind::Jsonl,
+        }
+    }
+
+    fn write(&mut self, row: &Row) -> Result<()> {
+        match (self, row) {
+            (Dataset::Csv(w), Row::Csv(cells)) => w.write_record(cells)?,
+            (Dataset::Jsonl(f), Row::Jsonl(line)) => {
+                f.write_all(line.as_bytes())?;
                 f.write_all(b"\n")?;
             }
+            _ => bail!("数据集的行与文件格式不符"),
         }
         Ok(())
     }
@@ -191,6 +207,54 @@ impl Dataset {
             Dataset::Jsonl(f) => f.finish(),
         }
     }
+}
+
+/// A report's dataset row: the metadata, then every cell of [`dataset_cells`] (CSV) or the
+/// canonical tables (JSON Lines).
+fn dataset_row(
+    kind: DatasetKind,
+    columns: &[CellKey],
+    file: &str,
+    input: &Input,
+    errors: usize,
+    warnings: usize,
+) -> Result<Row> {
+    let r = &input.parsed.report;
+    Ok(match kind {
+        DatasetKind::Csv => {
+            let mut row: Vec<String> = vec![
+                file.to_owned(),
+                r.agency.clone(),
+                r.year.to_string(),
+                r.format.as_str().to_owned(),
+                input.parsed.kind.name().to_owned(),
+                format!("{:.3}", input.completeness().ratio()),
+                errors.to_string(),
+                warnings.to_string(),
+            ];
+            row.extend(
+                columns
+                    .iter()
+                    .map(|&k| r.get(k).map(|v| v.to_string()).unwrap_or_default()),
+            );
+            Row::Csv(row)
+        }
+        DatasetKind::Jsonl => {
+            let canonical = json::to_value(r, None);
+            let line = json!({
+                "file": file,
+                "agency": r.agency,
+                "year": r.year,
+                "format": r.format.as_str(),
+                "kind": input.parsed.kind.name(),
+                "completeness": input.completeness().ratio(),
+                "errors": errors,
+                "warnings": warnings,
+                "tables": canonical["tables"],
+            });
+            Row::Jsonl(serde_json::to_string(&line)?)
+        }
+    })
 }
 
 /// Running totals for the summary.
@@ -266,20 +330,18 @@ pub fn run(args: &CheckArgs) -> Result<Status> {
         unreadable(&mut out, &bar, args.json, &e.file, &e.message)?;
     }
 
-    // Workers read and check; the main thread writes. The channel is bounded so that a slow
-    // output holds back the readers instead of piling results up in memory.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Outcome>(jobs * 4);
-    let result: Result<()> = std::thread::scope(|scope| {
-        let paths = &paths;
-        scope.spawn(move || {
-            pool.install(|| {
-                paths.par_iter().for_each_with(tx, |tx, path| {
-                    // A closed channel means the main thread gave up (an output error).
-                    let _ = tx.send(process(path));
-                });
-            });
-        });
-        for outcome in rx.iter() {
+    // Workers read, check and render a chunk; the main thread tallies and writes it in order.
+    let columns = dataset_cells();
+    let render = Render {
+        json: args.json,
+        detail,
+        dataset: dataset.as_ref().map(Dataset::kind),
+        columns: &columns,
+    };
+    for chunk in paths.chunks(CHUNK_PER_JOB * jobs) {
+        let outcomes: Vec<Outcome> =
+            pool.install(|| chunk.par_iter().map(|p| process(p, &render)).collect());
+        for outcome in outcomes {
             tally.files += 1;
             tally.bytes += outcome.bytes;
             bar.inc(1);
@@ -289,68 +351,23 @@ pub fn run(args: &CheckArgs) -> Result<Status> {
                     tally.worsen(Status::Trouble);
                     unreadable(&mut out, &bar, args.json, &outcome.file, &message)?;
                 }
-                Ok((input, findings)) => {
-                    let (errors, warnings) = count(&findings);
-                    let c = input.completeness();
-                    if c.found >= c.total {
+                Ok(checked) => {
+                    if checked.complete {
                         tally.fully += 1;
                     } else {
                         tally.partly += 1;
                     }
-                    tally.rule_counts(&findings);
-                    tally.worsen(report_cmd::status_of(&findings));
-                    if let Some(d) = dataset.as_mut() {
-                        d.write(&outcome.file, &input, errors, warnings)?;
+                    tally.rule_counts(&checked.findings);
+                    tally.worsen(report_cmd::status_of(&checked.findings));
+                    if let (Some(d), Some(row)) = (dataset.as_mut(), &checked.row) {
+                        d.write(row)?;
                     }
-                    bar.suspend(|| -> Result<()> {
-                        if args.json {
-                            let mut v = report_cmd::report_json(&outcome.file, &input, &findings);
-                            if let Some(o) = v.as_object_mut() {
-                                o.insert("type".into(), json!("report"));
-                            }
-                            writeln!(out, "{}", serde_json::to_string(&v)?)?;
-                        } else if detail {
-                            report_cmd::write_check_text(
-                                &mut out,
-                                &outcome.file,
-                                &input,
-                                &findings,
-                                CrossYear::Later,
-                            )?;
-                        } else {
-                            let r = &input.parsed.report;
-                            writeln!(
-                                out,
-                                "{}：{} {} 年（{}，读取 {:.0}%）：{errors} 个错误，{warnings} 个警告",
-                                outcome.file,
-                                r.agency,
-                                r.year,
-                                input.parsed.kind.name(),
-                                c.ratio() * 100.0
-                            )?;
-                        }
-                        Ok(())
-                    })?;
-                    let provenance = input
-                        .parsed
-                        .provenance
-                        .iter()
-                        .filter(|(k, _)| series_key(**k))
-                        .map(|(k, s)| (*k, *s))
-                        .collect();
-                    kept.push(Kept {
-                        file: outcome.file,
-                        report: series_figures(&input.parsed.report),
-                        provenance,
-                        errors,
-                        warnings,
-                    });
+                    bar.suspend(|| out.write_all(&checked.output))?;
+                    kept.push(checked.kept);
                 }
             }
         }
-        Ok(())
-    });
-    result?;
+    }
     bar.finish_and_clear();
 
     // The cross-year rules over the whole set, by agency.
@@ -488,24 +505,87 @@ pub fn run(args: &CheckArgs) -> Result<Status> {
     Ok(tally.status.unwrap_or(Status::Ok))
 }
 
-/// Reads and checks one file (in a worker).
-fn process(path: &PathBuf) -> Outcome {
+/// Reads, checks and renders one file (in a worker).
+fn process(path: &Path, render: &Render<'_>) -> Outcome {
     let file = path.display().to_string();
     let result = files::read_input(path)
-        .map(|input| {
+        .map_err(|e| e.message)
+        .and_then(|input| {
             let findings = rules::check(&input.parsed.report);
-            (input, findings)
-        })
-        .map_err(|e| e.message);
-    let bytes = match &result {
-        Ok((input, _)) => input.bytes,
-        Err(_) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            let bytes = input.bytes;
+            checked(&file, input, findings, render)
+                .map(|c| (c, bytes))
+                .map_err(|e| format!("{e:#}"))
+        });
+    let (bytes, result) = match result {
+        Ok((c, bytes)) => (bytes, Ok(c)),
+        Err(e) => (
+            std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            Err(e),
+        ),
     };
     Outcome {
         file,
         bytes,
         result,
     }
+}
+
+/// Renders a checked file's output and dataset row and keeps what the cross-year rules need.
+fn checked(
+    file: &str,
+    input: Input,
+    findings: Vec<Finding>,
+    render: &Render<'_>,
+) -> Result<Checked> {
+    let (errors, warnings) = count(&findings);
+    let c = input.completeness();
+    let mut output = Vec::new();
+    if render.json {
+        let mut v = report_cmd::report_json(file, &input, &findings);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("type".into(), json!("report"));
+        }
+        serde_json::to_writer(&mut output, &v)?;
+        output.push(b'\n');
+    } else if render.detail {
+        report_cmd::write_check_text(&mut output, file, &input, &findings, CrossYear::Later)?;
+    } else {
+        let r = &input.parsed.report;
+        writeln!(
+            output,
+            "{file}：{} {} 年（{}，读取 {:.0}%）：{errors} 个错误，{warnings} 个警告",
+            r.agency,
+            r.year,
+            input.parsed.kind.name(),
+            c.ratio() * 100.0
+        )?;
+    }
+    let row = render
+        .dataset
+        .map(|kind| dataset_row(kind, render.columns, file, &input, errors, warnings))
+        .transpose()?;
+    let provenance = input
+        .parsed
+        .provenance
+        .iter()
+        .filter(|(k, _)| series_key(**k))
+        .map(|(k, s)| (*k, *s))
+        .collect();
+    let kept = Kept {
+        file: file.to_owned(),
+        report: series_figures(&input.parsed.report),
+        provenance,
+        errors,
+        warnings,
+    };
+    Ok(Checked {
+        findings,
+        complete: c.found >= c.total,
+        output,
+        row,
+        kept,
+    })
 }
 
 /// Reports an unreadable file: on the output (a line, or a JSON object) and on stderr.

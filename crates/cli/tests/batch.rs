@@ -363,3 +363,46 @@ fn a_dataset_with_an_unknown_extension_is_refused_before_any_work() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains(".csv 或 .jsonl"));
 }
+
+/// The output and the dataset come in file order whatever the number of threads, so that two
+/// runs over the same files can be compared line by line.
+#[test]
+fn batch_output_does_not_depend_on_the_number_of_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/reports");
+    let run = |jobs: &str| {
+        let dataset = dir.path().join(format!("d{jobs}.csv"));
+        let o = gongkai(&[
+            "report",
+            "check",
+            fixtures.to_str().unwrap(),
+            "--json",
+            "--jobs",
+            jobs,
+            "--dataset",
+            dataset.to_str().unwrap(),
+        ]);
+        let out = String::from_utf8(o.stdout).unwrap();
+        // The summary's last line holds timings.
+        let lines: Vec<String> = out
+            .lines()
+            .filter(|l| !l.contains("\"type\":\"summary\""))
+            .map(str::to_owned)
+            .collect();
+        (lines, std::fs::read(dataset).unwrap())
+    };
+    let (one, d1) = run("1");
+    let (two, d2) = run("2");
+    assert!(one.len() >= 10, "{one:?}");
+    assert_eq!(one, two);
+    assert_eq!(d1, d2);
+    let files: Vec<String> = one
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["type"] == "report")
+        .map(|v| v["file"].as_str().unwrap().to_owned())
+        .collect();
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted);
+}
