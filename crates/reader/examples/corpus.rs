@@ -100,7 +100,7 @@ fn main() {
         for key in base.cell_keys() {
             let x = rng.next();
             let v = match key.kind() {
-                CellKind::Count if x % 11 == 0 => None,
+                CellKind::Count if x.is_multiple_of(11) => None,
                 CellKind::Count => Some(Value::Int((x % 3_000) as i64)),
                 CellKind::SignedCount => Some(Value::Int((x % 41) as i64 - 20)),
                 CellKind::Money(_) => Some(Value::Money(Decimal::new((x % 10_000_000) as i64, 2))),
