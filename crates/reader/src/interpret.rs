@@ -342,7 +342,7 @@ pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
         }
         return Err(ReadError::NoTable);
     }
-    for key in st.report.cell_keys() {
+    for key in crate::expected_cells(&st.report) {
         if !st.provenance.contains_key(&key) {
             st.warnings.push(format!(
                 "未找到{}",

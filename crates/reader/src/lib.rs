@@ -111,7 +111,7 @@ impl Completeness {
 impl Parsed {
     /// Cells found over cells of the format, for batch summaries.
     pub fn completeness(&self) -> Completeness {
-        let keys = self.report.cell_keys();
+        let keys = expected_cells(&self.report);
         Completeness {
             found: keys
                 .iter()
@@ -120,6 +120,28 @@ impl Parsed {
             total: keys.len(),
         }
     }
+}
+
+/// The cells a report of its layout prints: those of its format, except that a 2021-format
+/// report printing the 2019 layout's single `（六）其他处理` row (spec §6) has that row instead of
+/// the three rows `1.`–`3.` under it, which it cannot be expected to hold.
+pub(crate) fn expected_cells(report: &gongkai_report::Report) -> Vec<gongkai_report::CellKey> {
+    use gongkai_report::{CellKey, T3Row};
+    let mixed = report.uses_mixed_other_row();
+    report
+        .cell_keys()
+        .into_iter()
+        .filter(|k| {
+            !mixed
+                || !matches!(
+                    k,
+                    CellKey::T3(
+                        T3Row::OpNoCorrection | T3Row::OpFeeUnpaid | T3Row::OpOther,
+                        _
+                    )
+                )
+        })
+        .collect()
 }
 
 /// Judges what an input is by its content.

@@ -207,6 +207,15 @@ fn pdf_fixtures_read_every_cell() {
             }
         }
         assert_eq!((right, total), (total, total), "{name}");
+        // Every cell its layout prints was found: for Hongze 2023, which prints the single
+        // `（六）其他处理` row, that is 186 cells, not the 2021 format's 207.
+        let c = parsed.completeness();
+        assert_eq!(c.found, c.total, "{name}");
+        if name == "huaian-hongze-2023" {
+            assert!(parsed.report.uses_mixed_other_row());
+            assert_eq!(c.total, 186);
+            assert!(!parsed.warnings.iter().any(|w| w.contains("逾期不补正")));
+        }
         check_meta(&parsed.report, &want);
         assert_eq!(parsed.report, want, "{name}");
         // Every figure points at a page line.
