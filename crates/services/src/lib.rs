@@ -5,12 +5,15 @@
 
 use chrono::NaiveDate;
 use gongkai_calendar::Calendar;
-use gongkai_cases::tables::{self, CaseRef};
-use gongkai_cases::{Agency, AgencyId, Outcome, Request, YearFigures, lifecycle};
+use gongkai_cases::tables::{self, CaseRef, RemedyFacts};
+use gongkai_cases::{
+    Agency, AgencyId, Outcome, RemedyId, Request, RequestId, YearFigures, lifecycle,
+};
 use gongkai_ledger::LedgerErrors;
 use gongkai_report::template::{self, CellKind};
 use gongkai_report::{CellKey, Format, Report, Value};
 use gongkai_store::{ImportSummary, Store, StoreError};
+use std::collections::HashMap;
 
 /// Why a use case could not be carried out.
 #[derive(Debug, thiserror::Error)]
@@ -207,24 +210,40 @@ pub async fn explain<S: Store>(
     }
     let facts = store.case_facts(&agencies, year).await?;
     let remedies = store.remedy_facts(&agencies, year).await?;
-    let names: Vec<Agency> = store.agencies().await?;
-    let name_of = |id: AgencyId| {
-        names
-            .iter()
-            .find(|a| a.id == id)
-            .map_or_else(String::new, |a| a.name.clone())
-    };
-    let mut out = Vec::new();
-    for r in tables::explain(&facts, &remedies, year, format, cell) {
+    let names: HashMap<AgencyId, String> = store
+        .agencies()
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let name_of = |id: AgencyId| names.get(&id).cloned().unwrap_or_default();
+    let refs = tables::explain(&facts, &remedies, year, format, cell);
+    // The requests in one call: thousands of them behind a figure of a large agency-year.
+    let ids: Vec<RequestId> = refs
+        .iter()
+        .filter_map(|r| match r {
+            CaseRef::Request(id) => Some(*id),
+            CaseRef::Remedy(_) => None,
+        })
+        .collect();
+    let requests: HashMap<RequestId, Request> = store
+        .requests_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let remedies: HashMap<RemedyId, &RemedyFacts> = remedies.iter().map(|f| (f.id, f)).collect();
+    let mut out = Vec::with_capacity(refs.len());
+    for r in refs {
         match r {
             CaseRef::Request(id) => {
-                let Some(req) = store.request(id).await? else {
+                let Some(req) = requests.get(&id) else {
                     continue;
                 };
-                out.push(counted_request(&req, &name_of(req.data.agency)));
+                out.push(counted_request(req, &name_of(req.data.agency)));
             }
             CaseRef::Remedy(id) => {
-                let Some(f) = remedies.iter().find(|f| f.id == id) else {
+                let Some(f) = remedies.get(&id) else {
                     continue;
                 };
                 out.push(Counted {

@@ -128,6 +128,7 @@ macro_rules! impl_store {
                     create_request(new: NewRequest, first: TimelineEvent) -> Request;
                     append_event(id: RequestId, event: TimelineEvent) -> Request;
                     request(id: RequestId) -> Option<Request>;
+                    requests_by_ids(ids: &[RequestId]) -> Vec<Request>;
                     request_by_reference(agency: AgencyId, reference: &str) -> Option<Request>;
                     case_facts(agencies: &[AgencyId], year: i32) -> Vec<CaseFacts>;
                 );

@@ -26,6 +26,9 @@ type NewRow<'a> = (
 const REQUEST_CHUNK: usize = 500;
 /// Rows per multi-row `INSERT` of applicants, events and other small rows.
 const ROW_CHUNK: usize = 2000;
+/// Ids per `IN` list of [`Sql::requests_by_ids`] (inlined, so no bind limit; kept short enough
+/// for the statement to stay a few tens of kilobytes).
+const ID_CHUNK: usize = 5000;
 
 /// The operations of the `gongkai_store` traits on the store `B`, in SQL both dialects read:
 /// each public method is the trait method of the same name (documented with the trait).
@@ -167,6 +170,36 @@ where
 
     pub async fn request(&self, id: RequestId) -> Result<Option<Request>> {
         Self::load_request(&mut *self.conn().await?, "id = $1", (id.0, None)).await
+    }
+
+    /// Three queries per [`ID_CHUNK`] distinct ids (requests, applicants, events), assembled in
+    /// memory.
+    pub async fn requests_by_ids(&self, ids: &[RequestId]) -> Result<Vec<Request>> {
+        let mut distinct: Vec<i64> = ids.iter().map(|id| id.0).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let mut found = HashMap::with_capacity(distinct.len());
+        let mut conn = self.conn().await?;
+        for chunk in distinct.chunks(ID_CHUNK) {
+            Self::load_requests(&mut conn, chunk, &mut found).await?;
+        }
+        // How many times each id is still to be given: the last time takes the request.
+        let mut left: HashMap<i64, usize> = HashMap::new();
+        for id in ids {
+            *left.entry(id.0).or_default() += 1;
+        }
+        let mut out = Vec::with_capacity(found.len());
+        for id in ids {
+            let n = left.get_mut(&id.0).expect("counted above");
+            *n -= 1;
+            let request = if *n == 0 {
+                found.remove(&id.0)
+            } else {
+                found.get(&id.0).cloned()
+            };
+            out.extend(request);
+        }
+        Ok(out)
     }
 
     pub async fn request_by_reference(
@@ -530,25 +563,9 @@ where
         rows.iter().map(Self::event_row).collect()
     }
 
-    /// Loads a whole request by a `WHERE` clause on `requests` binding one value (`$1`) or two
-    /// (`$1`, `$2`).
-    async fn load_request(
-        conn: &mut DB::Connection,
-        filter: &str,
-        bind: (i64, Option<&str>),
-    ) -> Result<Option<Request>> {
-        let sql = format!(
-            "SELECT id, agency_id, reference, channel, received, description, requested_form \
-             FROM requests WHERE {filter}"
-        );
-        let mut q = sqlx::query(&sql).bind(bind.0);
-        if let Some(s) = bind.1 {
-            q = q.bind(s);
-        }
-        let Some(row) = q.fetch_optional(&mut *conn).await.map_err(db("读取申请"))? else {
-            return Ok(None);
-        };
-        let read = |row: &DB::Row| -> Result<(i64, NewRequest), sqlx::Error> {
+    /// A request's row (`SELECT {REQUEST_COLUMNS}`): its id and data, without applicants.
+    fn request_row(row: &DB::Row) -> Result<(i64, NewRequest)> {
+        let read = || -> Result<(i64, NewRequest, String), sqlx::Error> {
             Ok((
                 row.try_get("id")?,
                 NewRequest {
@@ -560,26 +577,111 @@ where
                     description: row.try_get("description")?,
                     requested_form: row.try_get("requested_form")?,
                 },
+                row.try_get("channel")?,
             ))
         };
-        let (id, mut data) = read(&row).map_err(db("读取申请"))?;
-        let channel: String = row.try_get("channel").map_err(db("读取申请"))?;
+        let (id, mut data, channel) = read().map_err(db("读取申请"))?;
         data.channel = codec::channel_from(&channel)?;
+        Ok((id, data))
+    }
+
+    fn applicant_row(row: &DB::Row) -> Result<ApplicantRecord> {
+        let kind: String = row.try_get("kind").map_err(db("读取申请人"))?;
+        Ok(ApplicantRecord {
+            name: row.try_get("name").map_err(db("读取申请人"))?,
+            kind: codec::applicant_from(&kind)?,
+        })
+    }
+
+    /// Loads a whole request by a `WHERE` clause on `requests` binding one value (`$1`) or two
+    /// (`$1`, `$2`).
+    async fn load_request(
+        conn: &mut DB::Connection,
+        filter: &str,
+        bind: (i64, Option<&str>),
+    ) -> Result<Option<Request>> {
+        let sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE {filter}");
+        let mut q = sqlx::query(&sql).bind(bind.0);
+        if let Some(s) = bind.1 {
+            q = q.bind(s);
+        }
+        let Some(row) = q.fetch_optional(&mut *conn).await.map_err(db("读取申请"))? else {
+            return Ok(None);
+        };
+        let (id, mut data) = Self::request_row(&row)?;
         let sql = "SELECT name, kind FROM applicants WHERE request_id = $1 ORDER BY position";
         let applicants = Self::children(conn, sql, id, "读取申请人").await?;
-        for a in &applicants {
-            let kind: String = a.try_get("kind").map_err(db("读取申请人"))?;
-            data.applicants.push(ApplicantRecord {
-                name: a.try_get("name").map_err(db("读取申请人"))?,
-                kind: codec::applicant_from(&kind)?,
-            });
-        }
+        data.applicants = applicants
+            .iter()
+            .map(Self::applicant_row)
+            .collect::<Result<_>>()?;
         let events = Self::load_events(conn, id).await?;
         Ok(Some(Request {
             id: RequestId(id),
             data,
             events,
         }))
+    }
+
+    /// Loads the whole requests of `ids` (distinct, at most [`ID_CHUNK`]) that exist into
+    /// `found`, by id: the rows, then the applicants and the events of them all, each in the
+    /// order of their request and position.
+    async fn load_requests(
+        conn: &mut DB::Connection,
+        ids: &[i64],
+        found: &mut HashMap<i64, Request>,
+    ) -> Result<()> {
+        let list = id_list(ids.iter().copied());
+        let sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id IN {list}");
+        for row in Self::rows_of(conn, &sql, "读取申请").await? {
+            let (id, data) = Self::request_row(&row)?;
+            found.insert(
+                id,
+                Request {
+                    id: RequestId(id),
+                    data,
+                    events: Vec::new(),
+                },
+            );
+        }
+        let sql = format!(
+            "SELECT request_id, name, kind FROM applicants WHERE request_id IN {list} \
+             ORDER BY request_id, position"
+        );
+        for row in Self::rows_of(conn, &sql, "读取申请人").await? {
+            let (id, applicant) = (Self::owner(&row, "读取申请人")?, Self::applicant_row(&row)?);
+            if let Some(r) = found.get_mut(&id) {
+                r.data.applicants.push(applicant);
+            }
+        }
+        let sql = format!(
+            "SELECT request_id, kind, date, outcome, note FROM events WHERE request_id IN {list} \
+             ORDER BY request_id, seq"
+        );
+        for row in Self::rows_of(conn, &sql, "读取时间线").await? {
+            let (id, event) = (Self::owner(&row, "读取时间线")?, Self::event_row(&row)?);
+            if let Some(r) = found.get_mut(&id) {
+                r.events.push(event);
+            }
+        }
+        Ok(())
+    }
+
+    /// The rows of a statement binding nothing.
+    async fn rows_of(
+        conn: &mut DB::Connection,
+        sql: &str,
+        what: &'static str,
+    ) -> Result<Vec<DB::Row>> {
+        sqlx::query(sql)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db(what))
+    }
+
+    /// The `request_id` of a child row.
+    fn owner(row: &DB::Row, what: &'static str) -> Result<i64> {
+        row.try_get("request_id").map_err(db(what))
     }
 
     async fn load_remedy(
@@ -855,6 +957,10 @@ where
             .collect()
     }
 }
+
+/// The columns of `requests` that [`Sql::request_row`] reads.
+const REQUEST_COLUMNS: &str =
+    "id, agency_id, reference, channel, received, description, requested_form";
 
 /// `IN (1, 2, 3)` for ids: integers only, so inlining them is safe, and the list has no bind
 /// limit.

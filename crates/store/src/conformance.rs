@@ -33,6 +33,7 @@ macro_rules! conformance_tests {
             agencies_hierarchy,
             agencies_unique_names,
             request_round_trip,
+            requests_by_ids_in_bulk,
             request_uniqueness_and_references,
             refused_transition_writes_nothing,
             correction_lapsed_closes,
@@ -64,6 +65,7 @@ pub async fn run_all<S: Store>(store: &S) {
     agencies_hierarchy(store).await;
     agencies_unique_names(store).await;
     request_round_trip(store).await;
+    requests_by_ids_in_bulk(store).await;
     request_uniqueness_and_references(store).await;
     refused_transition_writes_nothing(store).await;
     correction_lapsed_closes(store).await;
@@ -271,6 +273,75 @@ pub async fn request_round_trip<S: Store>(store: &S) {
     );
     assert_eq!(facts[0].received, d(2024, 3, 1));
     assert_eq!(facts[0].decided, Some((d(2024, 4, 20), Outcome::Partial)));
+}
+
+/// Requests loaded in bulk are those loaded one by one, in the order asked, unknown ids
+/// skipped, with every applicant and event; more ids than one `IN` list holds.
+pub async fn requests_by_ids_in_bulk<S: Store>(store: &S) {
+    let agency = agency(store, "批量读取局").await;
+    let mut rows = Vec::new();
+    for i in 0..300u64 {
+        let received = d(2023, 1, 2) + chrono::Days::new(i % 200);
+        let mut r = new_request(agency, &format!("BULK-{i:04}"), received);
+        for k in 0..i % 3 {
+            r.applicants.push(ApplicantRecord {
+                name: format!("第{k}位共同申请人"),
+                kind: Applicant::OrgOther,
+            });
+        }
+        let mut events = vec![ev(Event::Received(received))];
+        if i % 4 == 1 {
+            events.push(ev(Event::ExtensionApproved(
+                received + chrono::Days::new(15),
+            )));
+        }
+        if i % 2 == 1 {
+            events.push(decided(received + chrono::Days::new(20), Outcome::Partial));
+        }
+        rows.push((r, events));
+    }
+    store.import(rows.clone(), vec![]).await.unwrap();
+    let mut ids = Vec::new();
+    for (r, _) in &rows {
+        let got = store
+            .request_by_reference(agency, &r.reference)
+            .await
+            .unwrap();
+        ids.push(got.unwrap().id);
+    }
+
+    // Newest first, with unknown ids between them and an id asked twice.
+    let unknown = |k: i64| gongkai_cases::RequestId(i64::MAX - k);
+    let mut asked = vec![unknown(0)];
+    for (k, id) in ids.iter().rev().enumerate() {
+        asked.push(*id);
+        asked.push(unknown(k as i64 + 1));
+    }
+    asked.push(ids[7]);
+    let mut expected = Vec::new();
+    for id in &asked {
+        expected.extend(store.request(*id).await.unwrap());
+    }
+    assert_eq!(expected.len(), 301);
+    let got = store.requests_by_ids(&asked).await.unwrap();
+    assert_eq!(got, expected);
+    assert_eq!(got[0].id, ids[299]);
+    assert_eq!(got[300].id, ids[7]);
+    for (r, (new, events)) in got.iter().rev().skip(1).zip(&rows) {
+        assert_eq!(&r.data, new, "applicants in order");
+        assert_eq!(&r.events, events, "the whole timeline");
+    }
+
+    // More ids than one `IN` list holds: the requests in both lists, in order.
+    let mut many: Vec<_> = (0..6000).map(unknown).collect();
+    many.insert(10, ids[3]);
+    many.push(ids[2]);
+    let got = store.requests_by_ids(&many).await.unwrap();
+    let got: Vec<_> = got.iter().map(|r| r.id).collect();
+    assert_eq!(got, vec![ids[3], ids[2]]);
+
+    assert_eq!(store.requests_by_ids(&[]).await.unwrap(), vec![]);
+    assert_eq!(store.requests_by_ids(&[unknown(0)]).await.unwrap(), vec![]);
 }
 
 /// References are unique per agency, not globally; unknown agencies and requests are errors.

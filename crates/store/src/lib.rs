@@ -77,6 +77,15 @@ pub trait Requests: Send + Sync {
     /// The request with this id and its timeline, if any.
     fn request(&self, id: RequestId) -> impl Future<Output = Result<Option<Request>>> + Send;
 
+    /// The requests with these ids and their timelines, in the order of `ids`: what
+    /// [`request`](Self::request) gives for each id in turn, unknown ids skipped (a repeated id
+    /// gives its request each time). A few queries for the lot rather than a few per request,
+    /// for listing the thousands of requests behind a figure of the annual report.
+    fn requests_by_ids(
+        &self,
+        ids: &[RequestId],
+    ) -> impl Future<Output = Result<Vec<Request>>> + Send;
+
     /// The request of `agency` with this reference (受理编号), if any.
     fn request_by_reference(
         &self,
