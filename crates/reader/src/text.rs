@@ -64,7 +64,8 @@ impl Builder {
 pub fn parse(text: &str) -> Document {
     let mut b = Builder::default();
     let mut after_para = false;
-    let mut previous: &str = "";
+    // The raw text of the line just read when it became a paragraph: a possible table header.
+    let mut header: Option<&str> = None;
     for (i, raw) in text.split('\n').enumerate() {
         let line_no = i + 1;
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
@@ -72,6 +73,7 @@ pub fn parse(text: &str) -> Document {
         if is_footer(raw) {
             continue;
         }
+        let last_paragraph = header.take();
         if raw.starts_with('\t') {
             b.start(Mode::Tabbed);
             for part in raw.trim_start_matches('\t').split('\t') {
@@ -90,7 +92,6 @@ pub fn parse(text: &str) -> Document {
             after_para = false;
             continue;
         }
-        let header = std::mem::replace(&mut previous, raw);
         if let Some(columns) = &b.columns {
             b.rows.push(
                 aligned_row(raw, columns)
@@ -100,20 +101,21 @@ pub fn parse(text: &str) -> Document {
             );
             continue;
         }
-        if is_rule(trimmed) && b.mode != Some(Mode::Rows) {
-            let columns = spans(header);
-            if columns.len() >= 2 && !b.blocks.is_empty() {
-                // The header was read as a paragraph; it is the table's first row.
-                if let Some(Block::Paragraph(p)) = b.blocks.pop() {
-                    b.continues.pop();
-                    b.start(Mode::Rows);
-                    let cells = columns.iter().map(|c| Cell::new(c.text.clone(), p.source));
-                    b.rows.push(cells.collect());
-                    b.columns = Some(columns);
-                    after_para = false;
-                    continue;
-                }
-            }
+        // A rule under a line of two or more fields: that line, read as a paragraph (the last
+        // block), is the header of an aligned table and its first row.
+        if is_rule(trimmed)
+            && let Some(line) = last_paragraph
+            && let columns = spans(line)
+            && columns.len() >= 2
+            && let Some(Block::Paragraph(p)) = b.blocks.pop()
+        {
+            b.continues.pop();
+            b.start(Mode::Rows);
+            let cells = columns.iter().map(|c| Cell::new(c.text.clone(), p.source));
+            b.rows.push(cells.collect());
+            b.columns = Some(columns);
+            after_para = false;
+            continue;
         }
         if let Some(cells) = row_cells(raw, trimmed) {
             b.start(Mode::Rows);
@@ -132,6 +134,7 @@ pub fn parse(text: &str) -> Document {
         b.blocks.push(Block::Paragraph(Paragraph { text, source }));
         b.continues.push(after_para);
         after_para = true;
+        header = Some(raw);
     }
     b.end_table();
     let blocks = join_wrapped(b.blocks, &b.continues);
@@ -369,4 +372,40 @@ fn join_wrapped(blocks: Vec<Block>, continues: &[bool]) -> Vec<Block> {
 fn starts_with_ordinal(s: &str) -> bool {
     let n = norm(s);
     crate::norm::strip_ordinal(&n).len() < n.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(doc: &Document) -> Vec<&Table> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                Block::Paragraph(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_ruled_header_gives_the_columns_of_the_rows_below() {
+        let doc =
+            parse("名称      甲    乙    丙\n----------------------\n规章       1           3\n");
+        let t = tables(&doc);
+        assert_eq!(t.len(), 1);
+        let texts: Vec<&str> = t[0].rows[1].iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["规章", "1", "", "3"]);
+    }
+
+    /// Only the line just before the rule, read as a paragraph, can be a header: a rule after
+    /// a tabbed table keeps the table and the paragraph before it.
+    #[test]
+    fn a_rule_after_a_table_takes_nothing_away() {
+        let doc = parse("说明  甲  乙\n\t规章\n\t1\n\t2\n----------\n");
+        assert!(matches!(&doc.blocks[0], Block::Paragraph(p) if p.text == "说明  甲  乙"));
+        let t = tables(&doc);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].rows[0].len(), 3);
+    }
 }
