@@ -4,6 +4,9 @@
 //! known to contain.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::gongkai;
 use gongkai_render::Target;
 use gongkai_report::rules::{self, Rule, Severity};
 use gongkai_report::template::{self, CellKind};
@@ -11,14 +14,6 @@ use gongkai_report::{Applicant, CellKey, Format, Report, Section, T3Row, T4Col, 
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn gongkai(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 /// A small deterministic generator (no dependency needed).
 struct Rng(u64);

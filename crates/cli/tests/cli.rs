@@ -1,28 +1,15 @@
 //! The `gongkai` binary as a user runs it: exit statuses, messages, files written.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{gongkai, stderr, stdout};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../fixtures/reports/yanhu-2020.json"
 );
-
-fn gongkai(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn seed_with(dir: &Path, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
     let mut v: serde_json::Value =

@@ -2,28 +2,9 @@
 //! read are the seed's, findings quote where their cells are, and unreadable files exit 2.
 #![allow(clippy::unwrap_used)]
 
-use std::process::{Command, Output};
+mod common;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reports");
-
-fn fixture(name: &str) -> String {
-    format!("{FIXTURES}/{name}")
-}
-
-fn gongkai(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{fixture, gongkai, stderr, stdout};
 
 /// Flattens `tables` into `cell key → value`, as spec §4 says.
 fn cells(v: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
