@@ -132,9 +132,12 @@ where
         let ids = Self::insert_full_requests(&mut tx, &[(&new, &events, closing)])
             .await
             .map_err(conflict(format!("受理编号 {} 已存在", new.reference)))?;
+        let id = *ids
+            .first()
+            .ok_or_else(|| StoreError::Backend("保存申请：数据库没有返回新记录的 id".into()))?;
         tx.commit().await.map_err(db("提交事务"))?;
         Ok(Request {
-            id: RequestId(ids[0]),
+            id: RequestId(id),
             data: new,
             events,
         })
@@ -896,7 +899,9 @@ where
         .await?;
         let mut links = Vec::new();
         for m in rows {
-            let id = ids[&(m.agency.0, m.reference.clone())];
+            let id = *ids.get(&(m.agency.0, m.reference.clone())).ok_or_else(|| {
+                StoreError::Backend(format!("{what}：数据库没有返回 {} 的 id", m.reference))
+            })?;
             links.extend(m.requests.iter().enumerate().map(|(i, r)| (id, i, r)));
         }
         let head = "INSERT INTO remedy_requests (remedy_id, position, reference) ";
