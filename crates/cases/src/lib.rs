@@ -4,12 +4,15 @@
 //! - [`model`]: the records (agencies, requests with their timeline, outcomes, remedies);
 //! - [`lifecycle`]: the state machine of a request over its timeline, and its deadline;
 //! - [`tables`]: tables 三/四 of a year from the records, drill-down, report generation and
-//!   consolidation over an agency's subtree.
+//!   consolidation over an agency's subtree;
+//! - [`vocab`]: the words officers type for applicant kinds, channels, outcomes, remedies and
+//!   dates, shared by every front end.
 #![forbid(unsafe_code)]
 
 pub mod lifecycle;
 pub mod model;
 pub mod tables;
+pub mod vocab;
 
 pub use lifecycle::{Refusal, State, TransitionError};
 pub use model::*;

@@ -398,18 +398,18 @@ pub struct RequestEventArgs {
 }
 
 fn date(s: &str) -> Result<chrono::NaiveDate> {
-    gongkai_ledger::parse_date_text(s)
+    gongkai_cases::vocab::parse_date_text(s)
         .with_context(|| format!("无法识别的日期“{s}”（如 2024-03-05）"))
 }
 
 pub fn request_add(args: RequestAddArgs) -> Result<Status> {
-    let kind = gongkai_ledger::parse_applicant(&args.kind).with_context(|| {
+    let kind = gongkai_cases::vocab::parse_applicant(&args.kind).with_context(|| {
         format!(
             "申请人类型“{}”应为：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他",
             args.kind
         )
     })?;
-    let channel = gongkai_ledger::parse_channel(&args.channel).with_context(|| {
+    let channel = gongkai_cases::vocab::parse_channel(&args.channel).with_context(|| {
         format!(
             "申请方式“{}”应为：当面、挂号信、平信、网上、电子邮件、传真、口头、其他",
             args.channel
@@ -463,7 +463,7 @@ pub fn request_event(args: RequestEventArgs) -> Result<Status> {
     };
     let outcome = match (&args.outcome, args.event) {
         (Some(label), _) => Some(
-            gongkai_ledger::parse_outcome(label)
+            gongkai_cases::vocab::parse_outcome(label)
                 .with_context(|| format!("无法识别的办理结果“{label}”"))?,
         ),
         (None, EventName::Decided) => {

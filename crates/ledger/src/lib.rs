@@ -34,10 +34,6 @@ use gongkai_cases::{NewRemedy, NewRequest, TimelineEvent};
 
 pub use read::read_ledger;
 pub use template::{TemplateError, template, write_ledger};
-pub use text::{
-    channel_label, parse_applicant, parse_channel, parse_date_text, parse_outcome,
-    remedy_kind_label, remedy_result_label,
-};
 
 /// The sheet of requests in the template.
 pub const REQUEST_SHEET: &str = "台账";

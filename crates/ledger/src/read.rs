@@ -9,10 +9,12 @@ use chrono::NaiveDate;
 use gongkai_calendar::Event;
 use gongkai_cases::{AgencyId, ApplicantRecord, NewRemedy, NewRequest, TimelineEvent};
 
-use crate::text::{
-    OutcomeTable, date_from_number, header_key, key, parse_applicant, parse_channel,
-    parse_date_text, parse_remedy_kind, parse_remedy_result,
+use gongkai_cases::vocab::{
+    OutcomeTable, key, parse_applicant, parse_channel, parse_date_text, parse_remedy_kind,
+    parse_remedy_result,
 };
+
+use crate::text::{date_from_number, header_key};
 use crate::{
     INSTRUCTIONS_SHEET, Ledger, LedgerError, LedgerErrors, OPTIONS_SHEET, REMEDY_HEADERS,
     REMEDY_SHEET, REQUEST_HEADERS, REQUEST_SHEET,

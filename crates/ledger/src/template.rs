@@ -10,10 +10,13 @@ use rust_xlsxwriter::{
     FormatAlign, Formula, Workbook, Worksheet, XlsxError,
 };
 
-use crate::text::{CHANNEL_LABELS, REMEDY_KIND_LABELS, REMEDY_RESULT_LABELS, channel_label};
 use crate::{
     INSTRUCTIONS_SHEET, Ledger, OPTIONS_SHEET, REMEDY_HEADERS, REMEDY_SHEET, REQUEST_HEADERS,
-    REQUEST_SHEET, remedy_kind_label, remedy_result_label,
+    REQUEST_SHEET,
+};
+use gongkai_cases::vocab::{
+    CHANNEL_LABELS, REMEDY_KIND_LABELS, REMEDY_RESULT_LABELS, channel_label, remedy_kind_label,
+    remedy_result_label,
 };
 
 /// The template could not be written.

@@ -254,8 +254,8 @@ pub async fn explain<S: Store>(
                     closed: f.closed.map(|(d, _)| d),
                     outcome: format!(
                         "{} {}",
-                        gongkai_ledger::remedy_kind_label(f.kind),
-                        gongkai_ledger::remedy_result_label(f.closed.map(|(_, r)| r))
+                        gongkai_cases::vocab::remedy_kind_label(f.kind),
+                        gongkai_cases::vocab::remedy_result_label(f.closed.map(|(_, r)| r))
                     ),
                     applicant: String::new(),
                 });
