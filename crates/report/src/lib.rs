@@ -8,7 +8,8 @@
 //! - [`model`]: a report as values;
 //! - [`json`]: canonical JSON in and out (spec §4);
 //! - [`schema`]: the JSON Schema of canonical JSON, generated from the template;
-//! - [`rules`]: the checks R1–R10 (spec §5), with [`prose`] reading figures from text for R8.
+//! - [`rules`]: the checks R1–R10 (spec §5), with [`prose`] reading figures from text for R8,
+//!   and [`names`] telling which reports are the same agency's across years.
 //!
 //! This crate does no I/O: it takes values and returns values.
 #![forbid(unsafe_code)]
@@ -17,6 +18,7 @@ pub mod json;
 pub mod keys;
 pub mod layout;
 pub mod model;
+pub mod names;
 pub mod prose;
 pub mod rules;
 pub mod schema;

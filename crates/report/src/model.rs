@@ -157,6 +157,28 @@ impl Report {
         keys
     }
 
+    /// The cells this report's layout prints: [`Report::cell_keys`], except that a 2021 report
+    /// printed with the 2019 `（六）其他处理` row (spec §6) has that row in place of the three rows
+    /// `1.`–`3.` under it, which it cannot be expected to hold. What completeness counts and
+    /// what the empty-cells check (R10) looks at.
+    pub fn printed_cells(&self) -> Vec<CellKey> {
+        use crate::keys::T3Row;
+        let mixed = self.uses_mixed_other_row();
+        self.cell_keys()
+            .into_iter()
+            .filter(|k| {
+                !mixed
+                    || !matches!(
+                        k,
+                        CellKey::T3(
+                            T3Row::OpNoCorrection | T3Row::OpFeeUnpaid | T3Row::OpOther,
+                            _
+                        )
+                    )
+            })
+            .collect()
+    }
+
     /// The table 三 rows of this report's layout: the format's rows, except that a 2021 report
     /// printed with the 2019 `（六）其他处理` row has `r_other` in place of the three `op_*` rows.
     pub fn t3_rows(&self) -> Vec<crate::keys::T3Row> {

@@ -131,20 +131,37 @@ pub fn check(report: &Report) -> Vec<Finding> {
     out
 }
 
-/// The cross-year rules (R5, R6, and R9's year-on-year jumps) over any set of reports. Reports
-/// are grouped by agency and compared year with previous year; each finding is returned with the
-/// index (in `reports`) of the later report, which is where it belongs.
+/// The cross-year rules (R5, R6, and R9's year-on-year jumps) over any set of reports, pairing
+/// reports whose agency names are identical. Each finding is returned with the index (in
+/// `reports`) of the later report, which is where it belongs.
 pub fn check_series(reports: &[&Report]) -> Vec<(usize, Finding)> {
-    // Index by (agency, year) so the cost grows as n log n with the number of reports; with
-    // duplicates of one agency-year the last given wins.
-    let index: std::collections::HashMap<(&str, i32), usize> = reports
+    let agencies: std::collections::HashMap<&str, usize> = reports
         .iter()
         .enumerate()
-        .map(|(i, r)| ((r.agency.as_str(), r.year), i))
+        .map(|(i, r)| (r.agency.as_str(), i))
+        .collect();
+    let groups: Vec<usize> = reports
+        .iter()
+        .map(|r| agencies[r.agency.as_str()])
+        .collect();
+    check_series_by(reports, &groups)
+}
+
+/// The cross-year rules over reports grouped by agency: `groups[i]` names the agency of
+/// `reports[i]` (equal numbers, same agency: see [`crate::names::groups`], which matches
+/// name variants), and each report is compared with its group's report of the previous year.
+pub fn check_series_by(reports: &[&Report], groups: &[usize]) -> Vec<(usize, Finding)> {
+    // Index by (agency, year) so the cost grows as n log n with the number of reports; with
+    // duplicates of one agency-year the last given wins.
+    let index: std::collections::HashMap<(usize, i32), usize> = reports
+        .iter()
+        .zip(groups)
+        .enumerate()
+        .map(|(i, (r, &g))| ((g, r.year), i))
         .collect();
     let mut out = Vec::new();
-    for (i, cur) in reports.iter().enumerate() {
-        if let Some(&p) = index.get(&(cur.agency.as_str(), cur.year - 1)) {
+    for (i, (cur, &g)) in reports.iter().zip(groups).enumerate() {
+        if let Some(&p) = index.get(&(g, cur.year - 1)) {
             let prev = reports[p];
             let mut found = Vec::new();
             r5_carry_over(prev, cur, &mut found);
@@ -154,6 +171,22 @@ pub fn check_series(reports: &[&Report]) -> Vec<(usize, Finding)> {
         }
     }
     out
+}
+
+/// Every cell the cross-year rules read, of either report and either format: what a batch
+/// must keep of each report to apply them at the end. Built from the rules' own cell lists
+/// ([`r5_pairs`], [`r6_rows`], [`r9_jump_cells`]), so that it cannot drift from them.
+pub fn series_cells() -> Vec<CellKey> {
+    let mut keys: Vec<CellKey> = r5_pairs().flat_map(|(was, now)| [was, now]).collect();
+    for row in r6_rows() {
+        keys.extend(R6_COLUMNS.iter().map(|&c| CellKey::T2(row, c)));
+    }
+    for format in Format::ALL {
+        keys.extend(r9_jump_cells(format));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 fn t3(row: T3Row, col: Applicant) -> CellKey {
@@ -403,15 +436,7 @@ const JUMP_RATIO: i64 = 5;
 
 /// R9 across years: a large count that grows or shrinks fivefold or more.
 fn r9_jumps(prev: &Report, cur: &Report, out: &mut Vec<Finding>) {
-    let mut keys: Vec<CellKey> = vec![
-        t3(T3Row::NewReceived, Applicant::Total),
-        t3(T3Row::RTotal, Applicant::Total),
-    ];
-    keys.extend(T4_GROUPS.iter().map(|g| CellKey::T4(g[4])));
-    keys.extend(template::cells(cur.format).into_iter().filter(|k| {
-        matches!(k, CellKey::T2(_, c) if matches!(c, T2Col::Decisions | T2Col::PublishedTotal | T2Col::InForce))
-    }));
-    for key in keys {
+    for key in r9_jump_cells(cur.format) {
         if let (Some(a), Some(b)) = (prev.int(key), cur.int(key))
             && a.max(b) >= JUMP_MIN
             && (b >= a.saturating_mul(JUMP_RATIO) || a >= b.saturating_mul(JUMP_RATIO))
@@ -430,11 +455,23 @@ fn r9_jumps(prev: &Report, cur: &Report, out: &mut Vec<Finding>) {
     }
 }
 
+/// The large counts whose year-on-year jumps R9 questions in a report of `format`: requests
+/// received and decided, remedy totals, table 二 decisions, documents published and in force.
+fn r9_jump_cells(format: Format) -> Vec<CellKey> {
+    let mut keys: Vec<CellKey> = vec![
+        t3(T3Row::NewReceived, Applicant::Total),
+        t3(T3Row::RTotal, Applicant::Total),
+    ];
+    keys.extend(T4_GROUPS.iter().map(|g| CellKey::T4(g[4])));
+    keys.extend(template::cells(format).into_iter().filter(|k| {
+        matches!(k, CellKey::T2(_, c) if matches!(c, T2Col::Decisions | T2Col::PublishedTotal | T2Col::InForce))
+    }));
+    keys
+}
+
 /// R5: this year's `carried_in` equals last year's `carried_out`, column by column.
 fn r5_carry_over(prev: &Report, cur: &Report, out: &mut Vec<Finding>) {
-    for &col in Applicant::ALL {
-        let was = t3(T3Row::CarriedOut, col);
-        let now = t3(T3Row::CarriedIn, col);
+    for (col, (was, now)) in Applicant::ALL.iter().zip(r5_pairs()) {
         if let (Some(a), Some(b)) = (prev.int(was), cur.int(now))
             && a != b
         {
@@ -443,7 +480,7 @@ fn r5_carry_over(prev: &Report, cur: &Report, out: &mut Vec<Finding>) {
                 vec![now],
                 format!(
                     "表三“{}”列：{} 年“上年结转”为 {b}，而 {} 年报告“结转下年度继续办理”为 {a}",
-                    template::applicant_label(col),
+                    template::applicant_label(*col),
                     cur.year,
                     prev.year
                 ),
@@ -452,12 +489,28 @@ fn r5_carry_over(prev: &Report, cur: &Report, out: &mut Vec<Finding>) {
     }
 }
 
+/// The cells R5 compares, column by column of [`Applicant::ALL`]: last year's `carried_out`
+/// and this year's `carried_in`.
+fn r5_pairs() -> impl Iterator<Item = (CellKey, CellKey)> {
+    Applicant::ALL
+        .iter()
+        .map(|&col| (t3(T3Row::CarriedOut, col), t3(T3Row::CarriedIn, col)))
+}
+
+/// The table 二 rows R6 follows from year to year, and the columns it reads of them.
+fn r6_rows() -> [T2Row; 2] {
+    [T2Row::Regulations, T2Row::NormativeDocs]
+}
+
+/// See [`r6_rows`].
+const R6_COLUMNS: [T2Col; 3] = [T2Col::InForce, T2Col::Issued, T2Col::Repealed];
+
 /// R6 (2021 format): in force this year = in force last year + issued − repealed.
 fn r6_in_force(prev: &Report, cur: &Report, out: &mut Vec<Finding>) {
     if cur.format != Format::F2021 || prev.format != Format::F2021 {
         return;
     }
-    for row in [T2Row::Regulations, T2Row::NormativeDocs] {
+    for row in r6_rows() {
         let k = |c| CellKey::T2(row, c);
         let figures = (
             prev.int(k(T2Col::InForce)),
@@ -484,14 +537,14 @@ fn r6_in_force(prev: &Report, cur: &Report, out: &mut Vec<Finding>) {
 /// How many missing cells a message lists by name before summarising.
 const MISSING_LISTED: usize = 5;
 
-/// R10: missing cells (one finding per table), empty required sections, fees not explained.
+/// R10: missing cells of the layout (one finding per table; the cells completeness counts),
+/// empty required sections, fees not explained.
 fn r10_completeness(report: &Report, out: &mut Vec<Finding>) {
     for (table, name) in [("t2", "表二"), ("t3", "表三"), ("t4", "表四")] {
         let missing: Vec<CellKey> = report
-            .cells()
+            .printed_cells()
             .into_iter()
-            .filter(|(k, v)| v.is_none() && table_of(*k) == table)
-            .map(|(k, _)| k)
+            .filter(|&k| report.get(k).is_none() && table_of(k) == table)
             .collect();
         if !missing.is_empty() {
             let mut names: Vec<String> = missing

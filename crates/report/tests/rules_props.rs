@@ -252,3 +252,34 @@ fn prose_figures_are_compared_with_the_tables() {
     );
     let _ = T4Col::RevTotal;
 }
+
+proptest! {
+    /// R10 lists exactly the cells of the layout that are empty: the cells completeness counts
+    /// ([`Report::printed_cells`]), also for a 2021 report printed with the 2019 `（六）` row.
+    #[test]
+    fn r10_lists_the_empty_cells_of_the_layout(f in figures(), holes in prop::collection::vec(any::<prop::sample::Index>(), 0..20), mixed in any::<bool>()) {
+        let mut r = build(&f);
+        if mixed && r.format == Format::F2021 {
+            for &col in Applicant::ALL {
+                r.set(CellKey::T3(T3Row::ROther, col), Some(Value::Int(0))).unwrap();
+                for row in [T3Row::OpNoCorrection, T3Row::OpFeeUnpaid, T3Row::OpOther] {
+                    r.set(CellKey::T3(row, col), None).unwrap();
+                }
+            }
+        }
+        let printed = r.printed_cells();
+        let mut emptied = BTreeSet::new();
+        for h in holes {
+            let k = printed[h.index(printed.len())];
+            r.set(k, None).unwrap();
+            emptied.insert(k);
+        }
+        let listed: BTreeSet<CellKey> = rules::check(&r)
+            .into_iter()
+            // R10's other findings (fees not explained) name cells that hold figures.
+            .filter(|f| f.rule == Rule::R10 && f.cells.iter().all(|&k| r.get(k).is_none()))
+            .flat_map(|f| f.cells)
+            .collect();
+        prop_assert_eq!(listed, emptied);
+    }
+}
