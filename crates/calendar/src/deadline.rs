@@ -878,10 +878,15 @@ fn run(cal: &Calendar, plan: Plan) -> Result<Deadline, DeadlineError> {
     let provisional = !unknown.is_empty();
     if provisional {
         let years: Vec<String> = unknown.iter().map(|y| format!("{y} 年")).collect();
+        let known = match (cal.first_year(), cal.last_year()) {
+            (Some(a), Some(b)) => format!("（已知 {a}–{b} 年）"),
+            _ => String::new(),
+        };
+        // Spec §7: an administrator adds a year without a release; say how.
         steps.push(Step::new(
             StepKind::Provisional,
             format!(
-                "期间涉及 {}，尚无国务院公布的节假日安排，暂按星期一至星期五推算：此结果为暂定，新的年度安排公布后须复核。",
+                "期间涉及 {}，工作日历中没有该年的放假安排{known}，暂按星期一至星期五推算：此结果为暂定。国务院公布该年安排后，可用 gongkai calendar import 导入，期限随之更正。",
                 years.join("、")
             ),
         ));

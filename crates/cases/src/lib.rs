@@ -2,14 +2,19 @@
 //! annual report's tables 三 and 四 computed from them.
 //!
 //! - [`model`]: the records (agencies, requests with their timeline, outcomes, remedies);
+//! - [`amend`]: corrections of recorded requests and remedy cases, and the differences of a
+//!   re-imported ledger row;
 //! - [`lifecycle`]: the state machine of a request over its timeline, and its deadline;
+//! - [`limits`]: the longest texts and the range of dates the records accept;
 //! - [`tables`]: tables 三/四 of a year from the records, drill-down, report generation and
 //!   consolidation over an agency's subtree;
 //! - [`vocab`]: the words officers type for applicant kinds, channels, outcomes, remedies and
 //!   dates, shared by every front end.
 #![forbid(unsafe_code)]
 
+pub mod amend;
 pub mod lifecycle;
+pub mod limits;
 pub mod model;
 pub mod tables;
 pub mod vocab;

@@ -3,7 +3,7 @@
 //! agency's yearly table 二 figures. Storage crates persist exactly these types.
 
 use chrono::NaiveDate;
-use gongkai_report::{Applicant, CellKey, T3Row};
+use gongkai_report::{Applicant, CellKey, Section, T3Row};
 use serde::{Deserialize, Serialize};
 
 /// Database identity of an agency.
@@ -23,8 +23,58 @@ pub struct RemedyId(pub i64);
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agency {
     pub id: AgencyId,
+    /// The name in use now.
     pub name: String,
     pub parent: Option<AgencyId>,
+    /// Merged into another agency (机构改革): from the year of the merger on, its records count
+    /// in that agency's reports, and it files none of its own.
+    pub merged: Option<Merger>,
+    /// The names it had before, oldest first, each with the day it stopped being used.
+    pub former_names: Vec<FormerName>,
+}
+
+/// An agency's merger into another (`gongkai agency merge A --into B`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Merger {
+    pub into: AgencyId,
+    /// The day the merger took effect.
+    pub on: NaiveDate,
+}
+
+/// A name an agency used before it was renamed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormerName {
+    pub name: String,
+    /// The day the new name took effect: the former name was used before this day.
+    pub until: NaiveDate,
+}
+
+impl Agency {
+    /// An agency with a name and a parent, never renamed or merged.
+    pub fn new(id: AgencyId, name: impl Into<String>, parent: Option<AgencyId>) -> Agency {
+        Agency {
+            id,
+            name: name.into(),
+            parent,
+            merged: None,
+            former_names: Vec::new(),
+        }
+    }
+
+    /// The name the agency bore on `date`: a report keeps the name it was filed under, which is
+    /// the name in use at the end of its year.
+    pub fn name_on(&self, date: NaiveDate) -> &str {
+        self.former_names
+            .iter()
+            .filter(|f| f.until > date)
+            .min_by_key(|f| f.until)
+            .map_or(&self.name, |f| &f.name)
+    }
+
+    /// Whether `name` is, or was, this agency's name.
+    pub fn has_name(&self, name: &str) -> bool {
+        self.name == name || self.former_names.iter().any(|f| f.name == name)
+    }
 }
 
 /// How a request arrived (第二十九条). The channel decides which day is the date of receipt
@@ -180,6 +230,25 @@ pub struct YearFigures {
     pub year: i32,
     /// Only `t2.*` cells; absent cells stay `null` in the report.
     pub cells: Vec<(CellKey, gongkai_report::Value)>,
+}
+
+/// The written parts of an agency-year's annual report, set by its officer: the text before
+/// section 一 (often a paragraph on the legal basis and the period covered) and the prose of the
+/// sections, in statutory order. A section left out has no text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportText {
+    pub preamble: String,
+    pub sections: Vec<(Section, String)>,
+}
+
+impl ReportText {
+    /// The text of a section, empty when not given.
+    pub fn section(&self, section: Section) -> &str {
+        self.sections
+            .iter()
+            .find(|(s, _)| *s == section)
+            .map_or("", |(_, t)| t.as_str())
+    }
 }
 
 impl Outcome {

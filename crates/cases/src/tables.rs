@@ -381,6 +381,51 @@ pub fn subtree(agencies: &[Agency], root: AgencyId) -> Vec<AgencyId> {
     out
 }
 
+/// The agency whose reports count `agency`'s records in `year`: the agency itself, or, when it
+/// was merged into another (机构改革) in or before that year, the agency it was merged into,
+/// followed along a chain of mergers. Bounded by the number of agencies, so a cycle ends.
+pub fn owner_in(agencies: &[Agency], agency: AgencyId, year: i32) -> AgencyId {
+    let by_id: HashMap<AgencyId, &Agency> = agencies.iter().map(|a| (a.id, a)).collect();
+    owner(&by_id, agency, year)
+}
+
+fn owner(by_id: &HashMap<AgencyId, &Agency>, agency: AgencyId, year: i32) -> AgencyId {
+    let mut at = agency;
+    for _ in 0..by_id.len() {
+        match by_id.get(&at).and_then(|a| a.merged) {
+            Some(m) if m.on.year() <= year => at = m.into,
+            _ => break,
+        }
+    }
+    at
+}
+
+/// The agencies whose records a report of `root` for `year` counts: `root` alone, or with
+/// `consolidated` every agency of its subtree; and in either case every agency merged into one
+/// of those in or before `year` (its records, carried-over requests included, are the
+/// successor's from then on). An agency of the subtree that was merged into an agency outside
+/// it no longer counts here. Ordered by id.
+pub fn report_scope(
+    agencies: &[Agency],
+    root: AgencyId,
+    year: i32,
+    consolidated: bool,
+) -> Vec<AgencyId> {
+    let heads: HashSet<AgencyId> = if consolidated {
+        subtree(agencies, root).into_iter().collect()
+    } else {
+        HashSet::from([root])
+    };
+    let by_id: HashMap<AgencyId, &Agency> = agencies.iter().map(|a| (a.id, a)).collect();
+    let mut scope: Vec<AgencyId> = agencies
+        .iter()
+        .map(|a| a.id)
+        .filter(|&id| heads.contains(&owner(&by_id, id, year)))
+        .collect();
+    scope.sort_unstable();
+    scope
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -91,11 +91,11 @@ fn agencies() -> impl Strategy<Value = Vec<Agency>> {
             .enumerate()
             .map(|(i, p)| {
                 let id = i as i64 + 1;
-                Agency {
-                    id: AgencyId(id),
-                    name: format!("机关{id}"),
-                    parent: p.filter(|&p| p >= 1 && p < id).map(AgencyId),
-                }
+                Agency::new(
+                    AgencyId(id),
+                    format!("机关{id}"),
+                    p.filter(|&p| p >= 1 && p < id).map(AgencyId),
+                )
             })
             .collect()
     })

@@ -361,11 +361,7 @@ fn generated_report_has_tables_figures_and_agreeing_prose() {
 }
 
 fn agency(id: i64, parent: Option<i64>) -> Agency {
-    Agency {
-        id: AgencyId(id),
-        name: format!("机关{id}"),
-        parent: parent.map(AgencyId),
-    }
+    Agency::new(AgencyId(id), format!("机关{id}"), parent.map(AgencyId))
 }
 
 #[test]
@@ -399,4 +395,67 @@ fn subtree_lists_descendants_once_even_with_cycles() {
         vec![AgencyId(2), AgencyId(3), AgencyId(1)]
     );
     assert_eq!(subtree(&cycle, AgencyId(4)), vec![AgencyId(4)]);
+}
+
+/// 机构改革: an agency merged into another counts in the successor's reports from the year of
+/// the merger on, and a report keeps the name its agency bore at the end of its year.
+#[test]
+fn mergers_move_records_to_the_successor_from_their_year_and_names_follow_the_year() {
+    use gongkai_cases::tables::{owner_in, report_scope};
+    use gongkai_cases::{FormerName, Merger};
+    // 1 government; 2 and 3 its departments; 4 under 3; 3 merged into 2 on 2024-03-01;
+    // 5 outside the government, merged into 2 as well.
+    let mut tree = vec![
+        agency(1, None),
+        agency(2, Some(1)),
+        agency(3, Some(1)),
+        agency(4, Some(3)),
+        agency(5, None),
+    ];
+    let on = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+    tree[2].merged = Some(Merger {
+        into: AgencyId(2),
+        on,
+    });
+    tree[4].merged = Some(Merger {
+        into: AgencyId(2),
+        on,
+    });
+    let ids = |v: Vec<AgencyId>| v.into_iter().map(|a| a.0).collect::<Vec<_>>();
+    assert_eq!(ids(report_scope(&tree, AgencyId(2), 2023, false)), [2]);
+    assert_eq!(
+        ids(report_scope(&tree, AgencyId(2), 2024, false)),
+        [2, 3, 5]
+    );
+    assert_eq!(ids(report_scope(&tree, AgencyId(3), 2023, false)), [3]);
+    assert!(report_scope(&tree, AgencyId(3), 2024, false).is_empty());
+    // The government's consolidated report: its subtree, and from 2024 also 5 (merged into 2),
+    // and 4 stays (its parent 3 was merged, 4 itself was not).
+    assert_eq!(
+        ids(report_scope(&tree, AgencyId(1), 2023, true)),
+        [1, 2, 3, 4]
+    );
+    assert_eq!(
+        ids(report_scope(&tree, AgencyId(1), 2024, true)),
+        [1, 2, 3, 4, 5]
+    );
+    assert_eq!(owner_in(&tree, AgencyId(3), 2023), AgencyId(3));
+    assert_eq!(owner_in(&tree, AgencyId(3), 2024), AgencyId(2));
+    // A cycle of mergers ends.
+    tree[1].merged = Some(Merger {
+        into: AgencyId(3),
+        on,
+    });
+    let _ = owner_in(&tree, AgencyId(3), 2024);
+
+    let mut renamed = agency(7, None);
+    renamed.name = "某县自然资源局".into();
+    renamed.former_names = vec![FormerName {
+        name: "某县国土资源局".into(),
+        until: NaiveDate::from_ymd_opt(2019, 3, 1).unwrap(),
+    }];
+    let end = |y| NaiveDate::from_ymd_opt(y, 12, 31).unwrap();
+    assert_eq!(renamed.name_on(end(2018)), "某县国土资源局");
+    assert_eq!(renamed.name_on(end(2019)), "某县自然资源局");
+    assert!(renamed.has_name("某县国土资源局"));
 }

@@ -1,12 +1,12 @@
-//! Reading inputs and writing outputs: every failure names the file and says why, and an
-//! output file is either written whole or not at all.
+//! Reading inputs and writing outputs: every failure names the file as given and says why in
+//! Chinese, an output file is either written whole or not at all, `-` is standard output, and a
+//! closed pipe ends the command quietly.
 
-use anyhow::{Context, Result, bail};
-use gongkai_reader::{Completeness, InputKind, Parsed};
-use gongkai_report::{Report, json};
-use std::collections::BTreeMap;
+use anyhow::{Result, bail};
+use gongkai_services::review::{self, Reviewed};
+use std::borrow::Cow;
 use std::fs;
-use std::io::Write;
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Why an input could not be read as a report.
@@ -14,126 +14,81 @@ use std::path::{Path, PathBuf};
 pub struct ReadError {
     pub file: String,
     pub message: String,
+    /// The input is no report at all (an image, a README): a batch skips it with a note.
+    pub not_a_report: bool,
 }
 
 impl std::error::Error for ReadError {}
 
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.file, self.message)
+        write!(f, "{}：{}", self.file, self.message)
     }
 }
 
-/// Reads a report from canonical JSON or from a published report (HTML, text, Markdown, and
-/// whatever else [`gongkai_reader::read`] accepts), judging the input by its content.
-pub fn read_report(path: &Path) -> Result<Report, ReadError> {
-    read_input(path).map(|input| input.parsed.report)
-}
-
-/// A report read from a file, with where each figure was found (empty for canonical JSON).
-#[derive(Debug)]
-pub struct Input {
-    pub parsed: Parsed,
-    /// Size of the file read, for throughput figures.
-    pub bytes: u64,
-}
-
-impl Input {
-    /// How much of the report's tables was found. Canonical JSON states every cell (a `null` is
-    /// stated too), so it counts as complete.
-    pub fn completeness(&self) -> Completeness {
-        completeness(&self.parsed)
+/// An I/O error in Chinese (the operating system's own text is English).
+pub fn io_text(e: &io::Error) -> String {
+    use io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "文件或目录不存在".to_owned(),
+        PermissionDenied => "没有访问权限".to_owned(),
+        AlreadyExists => "文件已存在".to_owned(),
+        IsADirectory => "这是一个目录，不是文件".to_owned(),
+        NotADirectory => "路径中有一项不是目录".to_owned(),
+        StorageFull => "磁盘空间已满".to_owned(),
+        ReadOnlyFilesystem => "文件系统是只读的".to_owned(),
+        BrokenPipe => "输出已关闭".to_owned(),
+        InvalidData => "内容无法读取（不是有效的文本或格式）".to_owned(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("读写失败（系统错误码 {code}）"),
+            None => "读写失败".to_owned(),
+        },
     }
 }
 
-/// See [`Input::completeness`].
-pub fn completeness(parsed: &Parsed) -> Completeness {
-    if parsed.kind == InputKind::CanonicalJson {
-        let total = parsed.report.cell_keys().len();
-        Completeness {
-            found: total,
-            total,
-        }
-    } else {
-        parsed.completeness()
-    }
-}
-
-/// Reads a file as a report, judging its kind by content: canonical JSON is read strictly as
-/// today (errors name the JSON path); anything else goes to the reader of published reports.
-pub fn read_input(path: &Path) -> Result<Input, ReadError> {
+/// Reads a file as a report, judging its kind by content, and checks it.
+pub fn read_input(path: &Path) -> Result<(Reviewed, u64), ReadError> {
     let file = path.display().to_string();
-    let fail = |message: String| ReadError {
+    let bytes = fs::read(path).map_err(|e| ReadError {
         file: file.clone(),
-        message,
-    };
-    let bytes = fs::read(path).map_err(|e| fail(format!("无法读取文件（cannot read）：{e}")))?;
+        message: format!("无法读取：{}", io_text(&e)),
+        not_a_report: false,
+    })?;
     let size = bytes.len() as u64;
-    parse_bytes(&bytes)
-        .map(|parsed| Input {
-            parsed,
-            bytes: size,
+    review::review(&bytes)
+        .map(|r| (r, size))
+        .map_err(|e| ReadError {
+            file,
+            not_a_report: e.is_not_a_report(),
+            message: e.to_string(),
         })
-        .map_err(fail)
-}
-
-/// Reads the bytes of an input as a report; the error says why not, in Chinese.
-pub fn parse_bytes(bytes: &[u8]) -> Result<Parsed, String> {
-    if looks_like_json(bytes) {
-        let canonical = std::str::from_utf8(bytes)
-            .map_err(|e| format!("不是 UTF-8 编码的文本（第 {} 字节处）", e.valid_up_to()))
-            .and_then(|text| {
-                json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| e.to_string())
-            });
-        return match canonical {
-            Ok(report) => Ok(Parsed {
-                report,
-                provenance: BTreeMap::new(),
-                kind: InputKind::CanonicalJson,
-                warnings: Vec::new(),
-            }),
-            // A CMS answer with the page's HTML inside is a published report, not a bad
-            // canonical document.
-            Err(_) if gongkai_reader::sniff(bytes) == InputKind::HtmlInJson => {
-                gongkai_reader::read(bytes).map_err(|e| e.to_string())
-            }
-            Err(e) => Err(e),
-        };
-    }
-    gongkai_reader::read(bytes).map_err(|e| e.to_string())
-}
-
-/// Whether the input starts like a JSON document (after a BOM and white space).
-fn looks_like_json(bytes: &[u8]) -> bool {
-    let b = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    b.iter()
-        .find(|c| !c.is_ascii_whitespace())
-        .is_some_and(|&c| c == b'{' || c == b'[')
 }
 
 /// The files named: a directory is walked recursively (hidden entries skipped, files in name
 /// order, every file taken whatever its extension, since inputs are judged by content); a file
 /// (or a path that does not exist, which is then reported as unreadable) is taken as given.
-pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
+/// Each path found says whether it was named (true) or found in a directory.
+pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<ReadError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         if path.is_dir() {
             walk(path, &mut files, &mut errors);
         } else {
-            files.push(path.clone());
+            files.push((path.clone(), true));
         }
     }
     (files, errors)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
+fn walk(dir: &Path, files: &mut Vec<(PathBuf, bool)>, errors: &mut Vec<ReadError>) {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             errors.push(ReadError {
                 file: dir.display().to_string(),
-                message: format!("无法读取目录（cannot read directory）：{e}"),
+                message: format!("无法读取目录：{}", io_text(&e)),
+                not_a_report: false,
             });
             return;
         }
@@ -148,7 +103,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
         if p.is_dir() {
             walk(&p, files, errors);
         } else if p.is_file() {
-            files.push(p);
+            files.push((p, false));
         }
     }
 }
@@ -160,42 +115,41 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ReadError>) {
 pub struct AtomicFile {
     path: PathBuf,
     tmp: PathBuf,
-    file: Option<std::io::BufWriter<fs::File>>,
+    file: Option<io::BufWriter<fs::File>>,
 }
 
 impl AtomicFile {
     pub fn create(path: &Path) -> Result<AtomicFile> {
         let tmp = temp_path(path)?;
-        let file = fs::File::create(&tmp)
-            .with_context(|| format!("无法写入（cannot write）{}", path.display()))?;
+        let file = fs::File::create(&tmp).map_err(|e| write_error(path, &e))?;
         Ok(AtomicFile {
             path: path.to_owned(),
             tmp,
-            file: Some(std::io::BufWriter::new(file)),
+            file: Some(io::BufWriter::new(file)),
         })
     }
 
     pub fn finish(mut self) -> Result<()> {
-        let result = (|| -> std::io::Result<()> {
+        let result = (|| -> io::Result<()> {
             if let Some(w) = self.file.take() {
                 let f = w.into_inner().map_err(|e| e.into_error())?;
                 f.sync_all()?;
             }
             fs::rename(&self.tmp, &self.path)
         })();
-        result.with_context(|| format!("无法写入（cannot write）{}", self.path.display()))
+        result.map_err(|e| write_error(&self.path, &e))
     }
 }
 
 impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.file {
             Some(f) => f.write(buf),
-            None => Err(std::io::Error::other("file already finished")),
+            None => Err(io::Error::other("文件已写完")),
         }
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn flush(&mut self) -> io::Result<()> {
         match &mut self.file {
             Some(f) => f.flush(),
             None => Ok(()),
@@ -211,6 +165,10 @@ impl Drop for AtomicFile {
     }
 }
 
+fn write_error(path: &Path, e: &io::Error) -> anyhow::Error {
+    anyhow::anyhow!("无法写入 {}：{}", path.display(), io_text(e))
+}
+
 /// The temporary name next to `path`, checking that the directory exists.
 fn temp_path(path: &Path) -> Result<PathBuf> {
     let dir = match path.parent() {
@@ -218,11 +176,11 @@ fn temp_path(path: &Path) -> Result<PathBuf> {
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        bail!("输出目录不存在（no such directory）：{}", dir.display());
+        bail!("输出目录不存在：{}", dir.display());
     }
-    let name = path
-        .file_name()
-        .with_context(|| format!("输出路径不是文件名：{}", path.display()))?;
+    let Some(name) = path.file_name() else {
+        bail!("输出路径不是文件名：{}", path.display());
+    };
     Ok(dir.join(format!(
         ".{}.{}.tmp",
         name.to_string_lossy(),
@@ -234,7 +192,7 @@ fn temp_path(path: &Path) -> Result<PathBuf> {
 /// so a crash or a full disk never leaves a half-written document behind.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = temp_path(path)?;
-    let result = (|| -> std::io::Result<()> {
+    let result = (|| -> io::Result<()> {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
@@ -242,7 +200,69 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("无法写入（cannot write）{}", path.display()));
+        return Err(write_error(path, &e));
     }
     Ok(())
+}
+
+/// Whether an output path means standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Writes a document to a file (atomically) or, without `-o` or with `-o -`, to standard
+/// output; a binary document is not written to a terminal.
+pub fn emit(output: Option<&Path>, bytes: &[u8], binary: bool) -> Result<()> {
+    match output.filter(|p| !is_stdout(p)) {
+        Some(path) => write_atomic(path, bytes),
+        None => {
+            if binary && io::stdout().is_terminal() {
+                bail!("二进制文档不能输出到终端：请用 -o 指定输出文件");
+            }
+            let mut out = io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// A text cell of a CSV file written for spreadsheets, with a leading `'` when it would start a
+/// formula (`=`, `+`, `-`, `@`, tab, carriage return): a report or agency name such as
+/// `=HYPERLINK(…)` from an untrusted source must not run when the file is opened. Numbers
+/// (`-4`) are left as they are.
+pub fn csv_text(text: &str) -> Cow<'_, str> {
+    let risky = text
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    if risky && text.parse::<f64>().is_err() {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        assert_eq!(csv_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_text("+1+1"), "'+1+1");
+        assert_eq!(csv_text("\tx"), "'\tx");
+        assert_eq!(csv_text("-4"), "-4");
+        assert_eq!(csv_text("1.5"), "1.5");
+        assert_eq!(csv_text("盐湖区"), "盐湖区");
+    }
+
+    #[test]
+    fn io_errors_are_chinese() {
+        let e = io::Error::from(io::ErrorKind::NotFound);
+        assert_eq!(io_text(&e), "文件或目录不存在");
+        let e = io::Error::from_raw_os_error(5);
+        assert!(io_text(&e).contains("系统错误码 5"));
+    }
 }

@@ -1,59 +1,70 @@
-//! `gongkai`: the command line. It only translates between the outside world (files,
-//! arguments, exit status) and the library crates, which do the work.
+//! `gongkai`: the command line. It parses arguments, calls one use case of
+//! `gongkai-services` and prints what it returns; it holds no rule of the 条例 and no store
+//! call. Exit statuses: 0 fine, 1 a finding or a difference the user must look at, 2 bad usage
+//! or an input or output that failed.
 #![forbid(unsafe_code)]
 
 mod batch;
-mod db;
-mod deadline_cmd;
+mod commands;
+mod context;
 mod files;
-mod records_cmd;
-mod report_cmd;
+mod values;
+mod zh;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use commands::{agency, audit, calendar, config, deadline, figures, install, ledger, remedy};
+use commands::{report, request};
 use std::process::ExitCode;
 
-/// gongkai（公开）：政府信息公开工作平台 / government information disclosure, from requests to
-/// the statutory annual report.
+/// gongkai（公开）：政府信息公开工作平台（government information disclosure），从依申请公开到法定年度报告
 #[derive(Debug, Parser)]
 #[command(name = "gongkai", version, about, long_about = None, propagate_version = true)]
 struct Cli {
+    #[command(flatten)]
+    global: context::Global,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// 年度报告（annual report）：检查 check、生成文档 render、新建 new、比较 diff
+    /// 年度报告（report）：检查、读取、生成文档、由记录生成、追溯、正文
     #[command(subcommand)]
-    Report(report_cmd::ReportCommand),
-    /// 答复期限（deadline）：按官方工作日历计算依申请公开的法定答复期限，并逐步说明
-    #[command(after_help = deadline_cmd::CONVENTIONS)]
-    Deadline(deadline_cmd::DeadlineArgs),
-    /// 机关（agency）：登记 add、列出 list
+    Report(report::ReportCommand),
+    /// 申请（request）：登记、记录事件、查看、工作清单、更正
     #[command(subcommand)]
-    Agency(records_cmd::AgencyCommand),
-    /// 导入（import）：依申请公开台账 ledger、台账模板 template
+    Request(request::RequestCommand),
+    /// 复议诉讼（remedy）：登记、结案、列出行政复议和行政诉讼案件
     #[command(subcommand)]
-    Import(records_cmd::ImportCommand),
+    Remedy(remedy::RemedyCommand),
+    /// 机关（agency）：登记、列出、更名、调整上级、合并、别名
+    #[command(subcommand)]
+    Agency(agency::AgencyCommand),
+    /// 导入（import）：依申请公开台账、台账模板
+    #[command(subcommand)]
+    Import(ledger::ImportCommand),
+    /// 导出（export）：按导入模板导出台账
+    #[command(subcommand)]
+    Export(ledger::ExportCommand),
     /// 表二数据（figures）：规范性文件、行政许可/处罚/强制、收费等年度数据
     #[command(subcommand)]
-    Figures(records_cmd::FiguresCommand),
-    /// 工作日历（calendar）：导入新一年的放假安排 import、查看 show
+    Figures(figures::FiguresCommand),
+    /// 答复期限（deadline）：按官方工作日历计算法定答复期限并逐步说明
+    #[command(after_help = deadline::CONVENTIONS)]
+    Deadline(deadline::DeadlineArgs),
+    /// 工作日历（calendar）：导入新一年的放假安排、查看已知年份
     #[command(subcommand)]
-    Calendar(records_cmd::CalendarCommand),
-    /// 申请（request）：查看一件申请的经过、状态和答复期限
+    Calendar(calendar::CalendarCommand),
+    /// 审计日志（audit）：列出、校验哈希链、最新哈希
     #[command(subcommand)]
-    Request(RequestCommand),
-}
-
-#[derive(Debug, Subcommand)]
-enum RequestCommand {
-    /// 登记申请（add）：申请人、申请方式、收到日期、申请内容
-    Add(records_cmd::RequestAddArgs),
-    /// 记录办理事件（event）：补正、征求意见、收费、延期、答复；不可能的顺序会被拒绝
-    Event(records_cmd::RequestEventArgs),
-    /// 查看申请（show）：申请人、经过、状态和答复期限
-    Show(records_cmd::RequestShowArgs),
+    Audit(audit::AuditCommand),
+    /// 配置（config）：显示生效的配置
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// 备份（backup）：在使用中生成一致的数据库副本（SQLite 文件）
+    Backup(install::BackupArgs),
+    /// 迁移（migrate）：把整个系统迁移到另一个数据库（如 PostgreSQL）并验证
+    Migrate(install::MigrateArgs),
 }
 
 /// Exit statuses, as documented in the README.
@@ -61,30 +72,73 @@ enum RequestCommand {
 pub enum Status {
     /// Everything fine.
     Ok = 0,
-    /// A report has an error-severity finding (or `diff` found differences).
+    /// A report has an error-severity finding, `diff` found differences, a ledger differs from
+    /// the records, the audit chain is broken.
     Findings = 1,
-    /// An input could not be read, or an output could not be written.
+    /// Bad usage, or an input could not be read, or an output could not be written.
     Trouble = 2,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cmd = zh::localize_root(Cli::command());
+    let matches = match cmd.try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return usage_error(&e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e),
+    };
     let status = match cli.command {
-        Command::Report(cmd) => report_cmd::run(cmd),
-        Command::Deadline(args) => deadline_cmd::run(args),
-        Command::Agency(cmd) => records_cmd::agency(cmd),
-        Command::Import(cmd) => records_cmd::import(cmd),
-        Command::Figures(cmd) => records_cmd::figures(cmd),
-        Command::Calendar(cmd) => records_cmd::calendar(cmd),
-        Command::Request(RequestCommand::Add(args)) => records_cmd::request_add(args),
-        Command::Request(RequestCommand::Event(args)) => records_cmd::request_event(args),
-        Command::Request(RequestCommand::Show(args)) => records_cmd::request_show(args),
+        Command::Report(c) => report::run(&cli.global, c),
+        Command::Request(c) => request::run(&cli.global, c),
+        Command::Remedy(c) => remedy::run(&cli.global, c),
+        Command::Agency(c) => agency::run(&cli.global, c),
+        Command::Import(c) => ledger::import(&cli.global, c),
+        Command::Export(c) => ledger::export(&cli.global, c),
+        Command::Figures(c) => figures::run(&cli.global, c),
+        Command::Deadline(a) => deadline::run(&cli.global, a),
+        Command::Calendar(c) => calendar::run(&cli.global, c),
+        Command::Audit(c) => audit::run(&cli.global, c),
+        Command::Config(c) => config::run(&cli.global, c),
+        Command::Backup(a) => install::backup(&cli.global, a),
+        Command::Migrate(a) => install::migrate(&cli.global, a),
     };
     match status {
         Ok(status) => ExitCode::from(status as u8),
+        // A closed pipe (`| head`) ends the command quietly: the reader has what it wanted.
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gongkai: 错误（error）: {e:#}");
+            let code = commands::exit_status(&e);
+            eprintln!("gongkai：错误：{}", commands::message(&e));
+            ExitCode::from(code as u8)
+        }
+    }
+}
+
+/// Help and version go to standard output as they are; a usage error is worded in Chinese.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::from(Status::Trouble as u8)
+        }
+        _ => {
+            eprintln!("gongkai：{}", zh::message(e));
             ExitCode::from(Status::Trouble as u8)
         }
     }
+}
+
+/// Whether the error is a write to a closed pipe.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -179,10 +179,12 @@ fn a_directory_of_hundreds_of_reports_is_checked_in_one_batch() {
         csv_path.to_str().unwrap(),
     ]);
     let stderr = String::from_utf8_lossy(&o.stderr);
+    // Error-severity findings make it 1; files that are no report, found in the directory,
+    // are skipped with a note and change nothing.
     assert_eq!(
         o.status.code(),
-        Some(2),
-        "worst status: unreadable\n{stderr}"
+        Some(1),
+        "worst status: error findings\n{stderr}"
     );
     let lines: Vec<serde_json::Value> = String::from_utf8(o.stdout)
         .unwrap()
@@ -198,7 +200,8 @@ fn a_directory_of_hundreds_of_reports_is_checked_in_one_batch() {
     assert_eq!(summary["files"], 244, "hidden file skipped");
     assert_eq!(summary["read_fully"], 242, "{summary}");
     assert_eq!(summary["read_partly"], 0);
-    assert_eq!(summary["failed"], 2);
+    assert_eq!(summary["failed"], 0);
+    assert_eq!(summary["skipped"], 2);
     for rule in [Rule::R1, Rule::R2, Rule::R3, Rule::R4, Rule::R7] {
         let want = expected_rules.get(&rule).copied().unwrap_or(0);
         let got = summary["by_rule"][rule.to_string()]["findings"]
@@ -240,15 +243,16 @@ fn a_directory_of_hundreds_of_reports_is_checked_in_one_batch() {
         let src = c["finding"]["provenance"][0]["source"].as_str().unwrap();
         assert!(src.contains("表格") && src.contains("行第"), "{src}");
     }
-    // Garbage: reported, named, skipped.
-    let bad = of_type("unreadable");
+    // Garbage: named, skipped as no report.
+    let bad = of_type("skipped");
     let mut bad_files: Vec<&str> = bad.iter().map(|b| b["file"].as_str().unwrap()).collect();
     bad_files.sort();
     assert_eq!(
         bad_files,
         [garbage2.to_str().unwrap(), garbage1.to_str().unwrap()]
     );
-    assert!(stderr.contains("garbage-1.html") && !stderr.contains(".hidden"));
+    assert!(of_type("unreadable").is_empty());
+    assert!(!stderr.contains(".hidden"));
 
     // The dataset: BOM, header, one row per readable report with its figures.
     let bytes = std::fs::read(&csv_path).unwrap();
@@ -299,17 +303,19 @@ fn a_directory_of_hundreds_of_reports_is_checked_in_one_batch() {
 
     // Human output over more than 20 files: one line per file, then the summary.
     let o = gongkai(&["report", "check", root.to_str().unwrap(), "--jobs", "1"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8(o.stdout).unwrap();
     let per_file = out
         .lines()
         .filter(|l| l.starts_with(root.to_str().unwrap()))
-        .filter(|l| l.contains("个错误，") || l.contains("无法读取 ——"))
+        .filter(|l| l.contains("个错误，") || l.contains("跳过 —— 不是年度报告"))
         .count();
     assert_eq!(per_file, 244, "{out}");
     assert!(!out.contains("✓ R1"), "short lines only");
     assert!(
-        out.contains("汇总：共 244 个文件；完整读取 242，部分读取 0，无法读取 2"),
+        out.contains(
+            "汇总：共 244 个文件；完整读取 242，部分读取 0，无法读取 0，不是年度报告而跳过 2"
+        ),
         "{out}"
     );
     assert!(

@@ -342,7 +342,7 @@ pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
         }
         return Err(ReadError::NoTable);
     }
-    for key in crate::expected_cells(&st.report) {
+    for key in st.report.printed_cells() {
         if !st.provenance.contains_key(&key) {
             st.warnings.push(format!(
                 "未找到{}",

@@ -77,6 +77,18 @@ pub enum ReadError {
     Unreadable(String),
 }
 
+impl ReadError {
+    /// Whether the input is no report at all (an image, a README, a page without the report's
+    /// tables), rather than a report that could not be read (a damaged document, bad canonical
+    /// JSON): a batch over a directory skips the first kind with a note.
+    pub fn is_not_a_report(&self) -> bool {
+        matches!(
+            self,
+            ReadError::Undecodable | ReadError::NotAReport(_) | ReadError::NoTable
+        )
+    }
+}
+
 /// A report read from an input, with the source of every cell found and what was doubtful.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {
@@ -109,39 +121,22 @@ impl Completeness {
 }
 
 impl Parsed {
-    /// Cells found over cells of the format, for batch summaries.
+    /// Cells found over cells of the report's layout, for batch summaries. Canonical JSON
+    /// states every cell (a `null` is stated too), so it counts as complete.
     pub fn completeness(&self) -> Completeness {
-        let keys = expected_cells(&self.report);
-        Completeness {
-            found: keys
-                .iter()
+        let keys = self.report.printed_cells();
+        let found = if self.kind == InputKind::CanonicalJson {
+            keys.len()
+        } else {
+            keys.iter()
                 .filter(|k| self.provenance.contains_key(k))
-                .count(),
+                .count()
+        };
+        Completeness {
+            found,
             total: keys.len(),
         }
     }
-}
-
-/// The cells a report of its layout prints: those of its format, except that a 2021-format
-/// report printing the 2019 layout's single `（六）其他处理` row (spec §6) has that row instead of
-/// the three rows `1.`–`3.` under it, which it cannot be expected to hold.
-pub(crate) fn expected_cells(report: &gongkai_report::Report) -> Vec<gongkai_report::CellKey> {
-    use gongkai_report::{CellKey, T3Row};
-    let mixed = report.uses_mixed_other_row();
-    report
-        .cell_keys()
-        .into_iter()
-        .filter(|k| {
-            !mixed
-                || !matches!(
-                    k,
-                    CellKey::T3(
-                        T3Row::OpNoCorrection | T3Row::OpFeeUnpaid | T3Row::OpOther,
-                        _
-                    )
-                )
-        })
-        .collect()
 }
 
 /// Judges what an input is by its content.
@@ -245,6 +240,41 @@ fn longest_string(v: &serde_json::Value) -> Option<&str> {
             .filter_map(longest_string)
             .max_by_key(|s| s.len()),
         _ => None,
+    }
+}
+
+/// Reads a report in any form, judging it by its content: canonical JSON strictly (a bad
+/// canonical document is an error whose message names the JSON path), a JSON document holding a
+/// page's HTML (a CMS answer) as that page, anything else as [`read`] does.
+pub fn read_any(bytes: &[u8]) -> Result<Parsed, ReadError> {
+    let b = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let json = b
+        .iter()
+        .find(|c| !c.is_ascii_whitespace())
+        .is_some_and(|&c| c == b'{' || c == b'[');
+    if !json {
+        return read(bytes);
+    }
+    let text = match std::str::from_utf8(b) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(ReadError::Json(format!(
+                "不是 UTF-8 编码的文本（第 {} 字节处）",
+                e.valid_up_to()
+            )));
+        }
+    };
+    match gongkai_report::json::from_str(text) {
+        Ok(report) => Ok(Parsed {
+            report,
+            provenance: BTreeMap::new(),
+            kind: InputKind::CanonicalJson,
+            warnings: Vec::new(),
+        }),
+        // A CMS answer with the page's HTML inside is a published report, not a bad canonical
+        // document.
+        Err(_) if sniff(bytes) == InputKind::HtmlInJson => read(bytes),
+        Err(e) => Err(ReadError::Json(e.to_string())),
     }
 }
 

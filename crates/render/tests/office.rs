@@ -69,14 +69,21 @@ fn to_pdf(dir: &Path, file: &Path) -> Option<PathBuf> {
         "-env:UserInstallation=file://{}",
         dir.join("profile").display()
     );
-    let ok = run(
-        Command::new(soffice)
-            .arg(profile)
-            .args(["--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(dir)
-            .arg(file),
-        Duration::from_secs(180),
-    );
+    // One conversion at a time, and a second try: under a loaded machine a first start of
+    // LibreOffice with a new profile occasionally exits without converting.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let convert = || {
+        run(
+            Command::new(&soffice)
+                .arg(&profile)
+                .args(["--headless", "--convert-to", "pdf", "--outdir"])
+                .arg(dir)
+                .arg(file),
+            Duration::from_secs(180),
+        )
+    };
+    let ok = convert() || convert();
     assert!(ok, "LibreOffice failed to convert {}", file.display());
     let pdf = file.with_extension("pdf");
     let bytes = std::fs::read(&pdf).expect("LibreOffice wrote no PDF");

@@ -21,13 +21,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Datelike, Days, NaiveDate};
+use gongkai_audit::Draft;
 use gongkai_calendar::Event;
 use gongkai_cases::{
     AgencyId, ApplicantRecord, Channel, NewRemedy, NewRequest, Outcome, RemedyKind, RemedyResult,
     TimelineEvent,
 };
 use gongkai_report::{Applicant, CellKey, T3Row, Value};
-use gongkai_store::Store;
+use gongkai_services::{Actor, Ctx, Scope, Settings};
+use gongkai_store::{ImportPolicy, Store};
 use gongkai_store_postgres::PgStore;
 use gongkai_store_sqlite::SqliteStore;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -79,6 +81,22 @@ fn requests_total() -> usize {
         .ok()
         .and_then(|s| s.replace('_', "").parse().ok())
         .unwrap_or(1_000_000)
+}
+
+/// Who the benchmark acts as, and its settings: the command line's operator.
+static SCOPE: LazyLock<Scope> =
+    LazyLock::new(|| Scope::operator(Actor::new("bench").unwrap_or_else(|e| panic!("{e}"))));
+static SETTINGS: LazyLock<Settings> =
+    LazyLock::new(|| Settings::new(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default()));
+
+fn ctx<S: Store>(store: &S) -> Ctx<'_, S> {
+    Ctx::new(store, &SCOPE, &SETTINGS)
+}
+
+/// The audit entry of a write of the benchmark.
+fn audit(action: &'static str) -> Draft {
+    let grant = SCOPE.installation().unwrap_or_else(|e| panic!("{e}"));
+    Draft::new(&grant, action, "bench")
 }
 
 static RT: LazyLock<Runtime> = LazyLock::new(|| {
@@ -262,18 +280,25 @@ fn per_ledger() -> usize {
 
 /// Creates the agencies and imports every agency-year ledger, in year order; prints the time.
 async fn populate<S: Store>(store: &S, backend: &str) {
-    let government = store.create_agency(GOVERNMENT, None).await.unwrap().id;
+    let government = store
+        .create_agency(GOVERNMENT, None, audit("agency.add"))
+        .await
+        .unwrap()
+        .id;
     let mut agencies = vec![government];
     for name in SUBORDINATES {
         agencies.push(
             store
-                .create_agency(name, Some(government))
+                .create_agency(name, Some(government), audit("agency.add"))
                 .await
                 .unwrap()
                 .id,
         );
     }
-    store.create_agency(IMPORT_AGENCY, None).await.unwrap();
+    store
+        .create_agency(IMPORT_AGENCY, None, audit("agency.add"))
+        .await
+        .unwrap();
     let n = per_ledger();
     let (mut requests, mut remedies, mut generating) = (0usize, 0usize, 0.0f64);
     let start = Instant::now();
@@ -284,8 +309,11 @@ async fn populate<S: Store>(store: &S, backend: &str) {
             generating += t.elapsed().as_secs_f64();
             requests += reqs.len();
             remedies += rems.len();
-            let summary = store.import(reqs, rems).await.unwrap();
-            assert_eq!(summary.created, n);
+            let report = store
+                .import(reqs, rems, ImportPolicy::default(), audit("ledger.import"))
+                .await
+                .unwrap();
+            assert_eq!(report.summary.created, n);
         }
     }
     let secs = start.elapsed().as_secs_f64() - generating;
@@ -438,13 +466,17 @@ fn bench_import<S: Store>(bencher: divan::Bencher, store: &S) {
     bencher
         .counter(divan::counter::ItemsCount::new(per_ledger()))
         .with_inputs(|| fresh_ledger(agency))
-        .bench_local_values(|(reqs, rems)| RT.block_on(store.import(reqs, rems)).unwrap());
+        .bench_local_values(|(reqs, rems)| {
+            RT.block_on(store.import(reqs, rems, ImportPolicy::default(), audit("ledger.import")))
+                .unwrap()
+        });
 }
 
 fn bench_report<S: Store>(bencher: divan::Bencher, store: &S, name: &str, year: i32, all: bool) {
     let report = RT
-        .block_on(gongkai_services::generate_report(store, name, year, all))
-        .unwrap();
+        .block_on(ctx(store).generate_report(name, year, all))
+        .unwrap()
+        .report;
     let received = report.get(CellKey::T3(T3Row::NewReceived, Applicant::Total));
     eprintln!(
         "({name} {year}{}: 新收 {received:?})",
@@ -452,7 +484,7 @@ fn bench_report<S: Store>(bencher: divan::Bencher, store: &S, name: &str, year: 
     );
     assert!(matches!(received, Some(Value::Int(n)) if n > 0));
     bencher.bench_local(|| {
-        RT.block_on(gongkai_services::generate_report(store, name, year, all))
+        RT.block_on(ctx(store).generate_report(name, year, all))
             .unwrap()
     });
 }
@@ -460,11 +492,11 @@ fn bench_report<S: Store>(bencher: divan::Bencher, store: &S, name: &str, year: 
 fn bench_explain<S: Store>(bencher: divan::Bencher, store: &S) {
     let cell = CellKey::T3(T3Row::RDisclosed, Applicant::Total);
     let rows = RT
-        .block_on(gongkai_services::explain(store, AGENCY, YEAR, cell, false))
+        .block_on(ctx(store).explain(AGENCY, YEAR, cell, false))
         .unwrap();
     eprintln!("(explain {cell}: {} records)", rows.len());
     bencher.counter(rows.len()).bench_local(|| {
-        RT.block_on(gongkai_services::explain(store, AGENCY, YEAR, cell, false))
+        RT.block_on(ctx(store).explain(AGENCY, YEAR, cell, false))
             .unwrap()
     });
 }

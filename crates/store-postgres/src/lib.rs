@@ -73,10 +73,31 @@ impl Backend for PgStore {
     /// ([`lock_rows`](Self::lock_rows)).
     const BEGIN_WRITE: &'static str = "BEGIN";
 
+    /// `EXCLUSIVE` conflicts with itself and with row writes but not with plain reads: writers
+    /// append to the audit chain one at a time while readers go on.
+    const AUDIT_LOCK: &'static str = "LOCK TABLE audit_log IN EXCLUSIVE MODE";
+
     /// `FOR UPDATE OF table`: appending an event locks the request row before loading and
     /// checking its timeline; the ledger import locks the stored records it may complete.
     fn lock_rows(table: &str) -> String {
         format!("FOR UPDATE OF {table}")
+    }
+
+    /// None: a PostgreSQL installation is backed up by copying it into a new SQLite file
+    /// (`copy_from`), or with the database's own tools.
+    const SNAPSHOT: Option<&'static str> = None;
+
+    /// Each identity sequence set to the largest id copied, so the next row gets the next id.
+    fn after_copy() -> Vec<String> {
+        gongkai_store::transfer::GENERATED_IDS
+            .iter()
+            .map(|t| {
+                format!(
+                    "SELECT setval(pg_get_serial_sequence('{t}', 'id'), \
+                     COALESCE(MAX(id), 0) + 1, false) FROM {t}"
+                )
+            })
+            .collect()
     }
 
     /// Nothing: the planner chooses from statistics (the covering indexes allow index-only

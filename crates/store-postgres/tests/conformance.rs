@@ -71,6 +71,34 @@ async fn whole_suite_on_one_schema() {
     harness(|store| async move { gongkai_store::conformance::run_all(&store).await }).await;
 }
 
+use gongkai_store::conformance::audit;
+
+/// Writers racing on several connections append to one audit chain, never forking it: every
+/// write has its entry and the chain verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_writers_keep_one_audit_chain() {
+    harness(|store| async move {
+        use gongkai_store::{Agencies, AuditLog};
+        let tasks: Vec<_> = (0..16)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .create_agency(&format!("并发审计局{i}"), None, audit())
+                        .await
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let log = store.audit_page(0, 1000).await.unwrap();
+        assert_eq!(log.len(), 16);
+        assert_eq!(gongkai_audit::verify(&log, None).unwrap().0, 16);
+    })
+    .await;
+}
+
 /// Two appends racing on one request: the row lock makes the second see the first, so exactly
 /// one decision is recorded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -79,7 +107,11 @@ async fn racing_decisions_one_wins() {
         use gongkai_calendar::Event;
         use gongkai_cases::{ApplicantRecord, Channel, NewRequest, Outcome, TimelineEvent};
         use gongkai_store::{Agencies, Requests};
-        let agency = store.create_agency("并发局", None).await.unwrap().id;
+        let agency = store
+            .create_agency("并发局", None, audit())
+            .await
+            .unwrap()
+            .id;
         let day = chrono::NaiveDate::from_ymd_opt(2024, 5, 6).unwrap();
         let new = NewRequest {
             agency,
@@ -98,7 +130,7 @@ async fn racing_decisions_one_wins() {
             outcome: None,
             note: String::new(),
         };
-        let id = store.create_request(new, first).await.unwrap().id;
+        let id = store.create_request(new, first, audit()).await.unwrap().id;
         let decide = |o: Outcome| {
             let store = store.clone();
             tokio::spawn(async move {
@@ -110,6 +142,7 @@ async fn racing_decisions_one_wins() {
                             outcome: Some(o),
                             note: String::new(),
                         },
+                        audit(),
                     )
                     .await
             })

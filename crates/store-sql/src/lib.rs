@@ -8,10 +8,10 @@
 //! [`Sql`]. The statements use numbered parameters (`$1`), which PostgreSQL and SQLite both
 //! read; the multi-row `VALUES` lists of bulk statements take the database's own placeholders.
 //!
-//! - Every write is one transaction. Those that read before they write (appending an event,
-//!   the ledger import) begin with [`Backend::BEGIN_WRITE`] and lock the rows they read with
-//!   [`Backend::lock_rows`], so that two appends to one timeline are checked one after the
-//!   other.
+//! - Every write is one transaction, and every write reads before it writes (at least the
+//!   audit log's last entry, whose hash the new entry chains to): each begins with
+//!   [`Backend::BEGIN_WRITE`] and takes [`Backend::AUDIT_LOCK`], so writers wait their turn and
+//!   the chain never forks, and it locks the rows it reads with [`Backend::lock_rows`].
 //! - The ledger import inserts with multi-row `INSERT`s of a few hundred rows, all in the one
 //!   transaction: all of it is stored or none of it.
 #![forbid(unsafe_code)]
@@ -19,7 +19,7 @@
 mod sql;
 mod values;
 
-pub use sql::Sql;
+pub use sql::{ImportTx, Sql};
 
 use gongkai_cases::CaseFacts;
 use gongkai_store::{Result, StoreError};
@@ -31,13 +31,24 @@ pub trait Backend: Send + Sync {
     /// The sqlx database.
     type Db: Database;
 
-    /// The statement beginning a transaction that reads before it writes (appending an event,
-    /// the ledger import).
+    /// The statement beginning a write transaction (every write reads first).
     const BEGIN_WRITE: &'static str;
+
+    /// The statement run first in every write transaction to hold the audit log until it ends
+    /// (possibly empty, when [`BEGIN_WRITE`](Self::BEGIN_WRITE) holds the database already).
+    const AUDIT_LOCK: &'static str;
 
     /// The clause that ends a `SELECT` reading rows of `table` which the transaction may then
     /// change, locking them until it ends (possibly empty: see the backend).
     fn lock_rows(table: &str) -> String;
+
+    /// The statement that writes a consistent copy of the whole database into a new file named
+    /// by `$1` while it is in use, if the backend has one.
+    const SNAPSHOT: Option<&'static str>;
+
+    /// Statements run at the end of a copy of an installation (`copy_from`), so that ids the
+    /// database generates continue after the copied ones.
+    fn after_copy() -> Vec<String>;
 
     /// The clause that follows `FROM table` to make a scan read `index` (possibly empty: see the
     /// backend).
@@ -87,13 +98,17 @@ where
 /// What [`impl_store!`] expands to needs, reachable through this crate.
 #[doc(hidden)]
 pub mod __private {
+    pub use chrono::NaiveDate;
+    pub use gongkai_cases::amend::{Amendment, Change};
     pub use gongkai_cases::{
-        Agency, AgencyId, CaseFacts, NewRemedy, NewRequest, Remedy, RemedyFacts, Request,
-        RequestId, TimelineEvent, YearFigures,
+        Agency, AgencyId, CaseFacts, NewRemedy, NewRequest, Remedy, RemedyFacts, RemedyId,
+        RemedyResult, ReportText, Request, RequestId, TimelineEvent, YearFigures,
     };
+    pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
-        Agencies, CalendarOverrides, Figures, ImportSummary, LedgerImport, Remedies, Requests,
-        Result,
+        Agencies, AuditLog, CalendarOverrides, ChunkReport, Draft, Entry, Figures, ImportPolicy,
+        ImportSession, ImportSummary, Installation, LedgerImport, Remedies, ReportTexts, Requests,
+        Result, Transfer,
     };
 }
 
@@ -116,7 +131,12 @@ macro_rules! impl_store {
 
             impl Agencies for $store {
                 $crate::impl_store!(@forward
-                    create_agency(name: &str, parent: Option<AgencyId>) -> Agency;
+                    create_agency(name: &str, parent: Option<AgencyId>, audit: Draft) -> Agency;
+                    rename_agency(id: AgencyId, name: &str, on: NaiveDate, audit: Draft) -> Agency;
+                    move_agency(id: AgencyId, parent: Option<AgencyId>, audit: Draft) -> Agency;
+                    merge_agency(id: AgencyId, into: AgencyId, on: NaiveDate, audit: Draft) -> Agency;
+                    add_alias(id: AgencyId, alias: &str, audit: Draft) -> ();
+                    aliases() -> Vec<(String, AgencyId)>;
                     agency(id: AgencyId) -> Option<Agency>;
                     agency_by_name(name: &str) -> Option<Agency>;
                     agencies() -> Vec<Agency>;
@@ -125,44 +145,93 @@ macro_rules! impl_store {
 
             impl Requests for $store {
                 $crate::impl_store!(@forward
-                    create_request(new: NewRequest, first: TimelineEvent) -> Request;
-                    append_event(id: RequestId, event: TimelineEvent) -> Request;
+                    create_request(new: NewRequest, first: TimelineEvent, audit: Draft) -> Request;
+                    append_event(id: RequestId, event: TimelineEvent, audit: Draft) -> Request;
+                    amend_request(id: RequestId, amendment: &Amendment, audit: Draft)
+                        -> (Request, Vec<Change>);
+                    withdraw_event(id: RequestId, audit: Draft) -> (Request, TimelineEvent);
                     request(id: RequestId) -> Option<Request>;
                     requests_by_ids(ids: &[RequestId]) -> Vec<Request>;
                     request_by_reference(agency: AgencyId, reference: &str) -> Option<Request>;
+                    request_ids(agencies: &[AgencyId], open_only: bool) -> Vec<RequestId>;
                     case_facts(agencies: &[AgencyId], year: i32) -> Vec<CaseFacts>;
                 );
             }
 
             impl Remedies for $store {
                 $crate::impl_store!(@forward
-                    create_remedy(new: NewRemedy) -> Remedy;
+                    create_remedy(new: NewRemedy, audit: Draft) -> Remedy;
+                    close_remedy(id: RemedyId, closed: (NaiveDate, RemedyResult), audit: Draft)
+                        -> Remedy;
                     remedy_by_reference(agency: AgencyId, reference: &str) -> Option<Remedy>;
+                    remedies_of(agencies: &[AgencyId]) -> Vec<Remedy>;
                     remedy_facts(agencies: &[AgencyId], year: i32) -> Vec<RemedyFacts>;
                 );
             }
 
             impl LedgerImport for $store {
-                $crate::impl_store!(@forward
-                    import(
-                        requests: Vec<(NewRequest, Vec<TimelineEvent>)>,
-                        remedies: Vec<NewRemedy>
-                    ) -> ImportSummary;
-                );
+                type Session = $crate::ImportTx<$store>;
+
+                async fn begin_import(&self, policy: ImportPolicy) -> Result<Self::Session> {
+                    $crate::Sql(self).begin_import(policy).await
+                }
             }
 
             impl Figures for $store {
                 $crate::impl_store!(@forward
-                    set_figures(figures: YearFigures) -> ();
+                    set_figures(figures: YearFigures, audit: Draft) -> ();
                     figures(agency: AgencyId, year: i32) -> Option<YearFigures>;
+                );
+            }
+
+            impl ReportTexts for $store {
+                $crate::impl_store!(@forward
+                    set_report_text(agency: AgencyId, year: i32, text: &ReportText, audit: Draft)
+                        -> ();
+                    report_text(agency: AgencyId, year: i32) -> Option<ReportText>;
                 );
             }
 
             impl CalendarOverrides for $store {
                 $crate::impl_store!(@forward
                     calendar_overrides() -> Vec<String>;
-                    add_calendar_override(toml: &str) -> ();
+                    add_calendar_override(toml: &str, audit: Draft) -> ();
                 );
+            }
+
+            impl AuditLog for $store {
+                $crate::impl_store!(@forward
+                    audit_page(after: i64, limit: usize) -> Vec<Entry>;
+                    audit_recent(agency: Option<AgencyId>, limit: usize) -> Vec<Entry>;
+                    audit_last() -> Option<Entry>;
+                );
+            }
+
+            impl Installation for $store {
+                $crate::impl_store!(@forward
+                    installation_key() -> Vec<u8>;
+                    table_counts() -> Vec<(String, i64)>;
+                    snapshot_into(path: &std::path::Path) -> bool;
+                );
+
+                async fn copy_from<T: Transfer>(
+                    &self,
+                    source: &T,
+                    progress: impl FnMut(&str, u64) + Send,
+                ) -> Result<Vec<(String, i64)>> {
+                    $crate::Sql(self).copy_from(source, progress).await
+                }
+            }
+
+            impl Transfer for $store {
+                async fn rows(
+                    &self,
+                    table: &'static TableDef,
+                    offset: u64,
+                    limit: usize,
+                ) -> Result<Vec<Row>> {
+                    $crate::Sql(self).rows(table, offset, limit).await
+                }
             }
         };
     };

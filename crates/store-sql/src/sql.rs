@@ -2,12 +2,19 @@
 
 use crate::values::{Tuple, Values};
 use crate::{Backend, db};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_audit::{Draft, Entry, Hash};
+use gongkai_cases::amend::{self, Amendment, Change};
 use gongkai_cases::{
-    Agency, AgencyId, ApplicantRecord, CaseFacts, NewRemedy, NewRequest, Outcome, Remedy,
-    RemedyFacts, RemedyId, Request, RequestId, TimelineEvent, YearFigures,
+    Agency, AgencyId, ApplicantRecord, CaseFacts, FormerName, Merger, NewRemedy, NewRequest,
+    Outcome, Remedy, RemedyFacts, RemedyId, RemedyResult, ReportText, Request, RequestId,
+    TimelineEvent, YearFigures,
 };
-use gongkai_store::{ImportSummary, Result, StoreError, codec, rules};
+use gongkai_report::Section;
+use gongkai_store::transfer::{self, Cell, Col, TableDef};
+use gongkai_store::{
+    ChunkReport, Difference, ImportPolicy, ImportSummary, Result, StoreError, codec, rules,
+};
 use sqlx::pool::PoolConnection;
 use sqlx::{
     ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Transaction, Type,
@@ -49,26 +56,75 @@ where
     for<'s> &'s str: ColumnIndex<DB::Row> + Encode<'s, DB> + Type<DB>,
     for<'s> Option<&'s str>: Encode<'s, DB>,
     for<'r> bool: Decode<'r, DB> + Type<DB>,
-    for<'q> i32: Encode<'q, DB> + Type<DB>,
+    for<'q> i32: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> Option<i64>: Encode<'q, DB>,
     for<'q> NaiveDate: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> Option<NaiveDate>: Encode<'q, DB>,
     for<'r> String: Decode<'r, DB> + Type<DB>,
 {
-    /// Begins a transaction that reads before it writes (see [`Backend::BEGIN_WRITE`]).
+    /// Begins a write transaction: every write reads before it writes (at least the last
+    /// entry of the audit log), so every write begins with [`Backend::BEGIN_WRITE`] and takes
+    /// [`Backend::AUDIT_LOCK`], and writers wait their turn instead of failing.
     async fn write_tx(&self) -> Result<Transaction<'static, DB>> {
-        self.0
+        let mut tx = self
+            .0
             .pool()
             .begin_with(B::BEGIN_WRITE)
             .await
-            .map_err(db("开始写事务"))
+            .map_err(db("开始写事务"))?;
+        if !B::AUDIT_LOCK.is_empty() {
+            sqlx::query(B::AUDIT_LOCK)
+                .execute(&mut *tx)
+                .await
+                .map_err(db("锁定审计日志"))?;
+        }
+        Ok(tx)
     }
 
-    /// Begins an ordinary transaction, for writes whose reads need no lock (that the agency
-    /// exists, which the foreign keys check again).
-    async fn tx(&self) -> Result<Transaction<'static, DB>> {
-        self.0.pool().begin().await.map_err(db("开始事务"))
+    /// Appends the audit entry of a write inside its transaction: the next sequence number, the
+    /// previous entry's hash, the time now. The transaction holds the audit log
+    /// ([`write_tx`](Self::write_tx)), so the chain cannot fork.
+    async fn append_audit(conn: &mut DB::Connection, draft: &Draft) -> Result<Entry> {
+        let last: Option<(i64, String)> =
+            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db("读取审计日志"))?;
+        let (seq, prev) = match last {
+            None => (1, Hash::GENESIS),
+            Some((seq, hash)) => (
+                seq + 1,
+                hash.parse()
+                    .map_err(|e| StoreError::Backend(format!("审计日志第 {seq} 条：{e}")))?,
+            ),
+        };
+        let e = draft.seal(seq, chrono::Utc::now(), prev);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, agency_id, agency, action, object, summary, \
+             prev, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(e.seq)
+        .bind(e.at.as_str())
+        .bind(e.actor.as_str())
+        .bind(e.agency_id)
+        .bind(e.agency.as_str())
+        .bind(e.action.as_str())
+        .bind(e.object.as_str())
+        .bind(e.summary.as_str())
+        .bind(e.prev.to_string().as_str())
+        .bind(e.hash.to_string().as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(db("写入审计日志"))?;
+        Ok(e)
+    }
+
+    /// Appends the audit entry and commits.
+    async fn finish(mut tx: Transaction<'static, DB>, draft: &Draft) -> Result<()> {
+        Self::append_audit(&mut tx, draft).await?;
+        tx.commit().await.map_err(db("提交事务"))
     }
 
     /// A connection of the pool, for a read of several statements.
@@ -76,11 +132,17 @@ where
         self.0.pool().acquire().await.map_err(db("连接数据库"))
     }
 
-    pub async fn create_agency(&self, name: &str, parent: Option<AgencyId>) -> Result<Agency> {
-        let mut tx = self.tx().await?;
+    pub async fn create_agency(
+        &self,
+        name: &str,
+        parent: Option<AgencyId>,
+        mut audit: Draft,
+    ) -> Result<Agency> {
+        let mut tx = self.write_tx().await?;
         if let Some(p) = parent {
             Self::agencies_exist(&mut tx, &HashSet::from([p.0])).await?;
         }
+        Self::name_is_free(&mut tx, name).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO agencies (name, parent_id) VALUES ($1, $2) RETURNING id",
         )
@@ -90,44 +152,288 @@ where
         .await
         .map_err(db("创建机关"))
         .map_err(conflict(format!("机关名称“{name}”已存在")))?;
-        tx.commit().await.map_err(db("提交事务"))?;
-        Ok(Agency {
-            id: AgencyId(id),
-            name: name.to_owned(),
-            parent,
-        })
+        audit.set("id", id).set("name", name);
+        Self::finish(tx, &audit).await?;
+        Ok(Agency::new(AgencyId(id), name, parent))
+    }
+
+    /// Refuses a name that is an alias (current names are unique by the schema).
+    async fn name_is_free(conn: &mut DB::Connection, name: &str) -> Result<()> {
+        let alias: Option<i64> =
+            sqlx::query_scalar("SELECT agency_id FROM agency_aliases WHERE alias = $1")
+                .bind(name)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db("查找机关别名"))?;
+        match alias {
+            Some(_) => Err(StoreError::Conflict(format!(
+                "“{name}”已是另一个机关的别名"
+            ))),
+            None => Ok(()),
+        }
     }
 
     pub async fn agency(&self, id: AgencyId) -> Result<Option<Agency>> {
-        let row = sqlx::query("SELECT id, name, parent_id FROM agencies WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(self.0.pool())
-            .await
-            .map_err(db("读取机关"))?;
-        row.as_ref().map(Self::agency_row).transpose()
+        Self::load_agency(&mut *self.conn().await?, "id = $1", AgencyKey::Id(id.0)).await
     }
 
     pub async fn agency_by_name(&self, name: &str) -> Result<Option<Agency>> {
-        let row = sqlx::query("SELECT id, name, parent_id FROM agencies WHERE name = $1")
-            .bind(name)
-            .fetch_optional(self.0.pool())
-            .await
-            .map_err(db("读取机关"))?;
-        row.as_ref().map(Self::agency_row).transpose()
+        Self::load_agency(&mut *self.conn().await?, "name = $1", AgencyKey::Name(name)).await
     }
 
     pub async fn agencies(&self) -> Result<Vec<Agency>> {
-        let rows = sqlx::query("SELECT id, name, parent_id FROM agencies ORDER BY id")
-            .fetch_all(self.0.pool())
-            .await
-            .map_err(db("读取机关"))?;
-        rows.iter().map(Self::agency_row).collect()
+        let mut conn = self.conn().await?;
+        let sql = format!("SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY id");
+        let rows = Self::rows_of(&mut conn, &sql, "读取机关").await?;
+        let mut all: Vec<Agency> = rows.iter().map(Self::agency_row).collect::<Result<_>>()?;
+        let former = Self::rows_of(
+            &mut conn,
+            "SELECT agency_id, until, name FROM agency_former_names ORDER BY agency_id, until",
+            "读取机关曾用名",
+        )
+        .await?;
+        let index: HashMap<i64, usize> = all.iter().enumerate().map(|(i, a)| (a.id.0, i)).collect();
+        for row in &former {
+            let (id, name) = Self::former_row(row)?;
+            if let Some(&i) = index.get(&id) {
+                all[i].former_names.push(name);
+            }
+        }
+        Ok(all)
     }
 
-    pub async fn create_request(&self, new: NewRequest, first: TimelineEvent) -> Result<Request> {
+    /// One agency by a `WHERE` clause binding `$1`, with its former names.
+    async fn load_agency(
+        conn: &mut DB::Connection,
+        filter: &str,
+        key: AgencyKey<'_>,
+    ) -> Result<Option<Agency>> {
+        let sql = format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE {filter}");
+        let q = sqlx::query(&sql);
+        let q = match key {
+            AgencyKey::Id(id) => q.bind(id),
+            AgencyKey::Name(name) => q.bind(name),
+        };
+        let Some(row) = q.fetch_optional(&mut *conn).await.map_err(db("读取机关"))? else {
+            return Ok(None);
+        };
+        let mut agency = Self::agency_row(&row)?;
+        let sql = "SELECT agency_id, until, name FROM agency_former_names WHERE agency_id = $1 \
+                   ORDER BY until";
+        for row in Self::children(conn, sql, agency.id.0, "读取机关曾用名").await? {
+            agency.former_names.push(Self::former_row(&row)?.1);
+        }
+        Ok(Some(agency))
+    }
+
+    fn former_row(row: &DB::Row) -> Result<(i64, FormerName)> {
+        let get = || -> Result<_, sqlx::Error> {
+            Ok((
+                row.try_get("agency_id")?,
+                FormerName {
+                    name: row.try_get("name")?,
+                    until: row.try_get("until")?,
+                },
+            ))
+        };
+        get().map_err(db("读取机关曾用名"))
+    }
+
+    /// The agency `id` inside a write transaction, locked, or [`StoreError::NotFound`].
+    async fn locked_agency(conn: &mut DB::Connection, id: AgencyId) -> Result<Agency> {
+        let sql = format!("id = $1 {}", B::lock_rows("agencies"));
+        Self::load_agency(conn, &sql, AgencyKey::Id(id.0))
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("机关 id {}", id.0)))
+    }
+
+    pub async fn rename_agency(
+        &self,
+        id: AgencyId,
+        name: &str,
+        on: NaiveDate,
+        mut audit: Draft,
+    ) -> Result<Agency> {
+        let mut tx = self.write_tx().await?;
+        let mut agency = Self::locked_agency(&mut tx, id).await?;
+        if agency.name == name {
+            return Err(StoreError::Invalid(format!("机关现名称已是“{name}”")));
+        }
+        if let Some(last) = agency.former_names.last()
+            && last.until >= on
+        {
+            return Err(StoreError::Invalid(format!(
+                "更名日期 {on} 不晚于上一次更名的日期 {}",
+                last.until
+            )));
+        }
+        Self::name_is_free(&mut tx, name).await?;
+        sqlx::query("INSERT INTO agency_former_names (agency_id, until, name) VALUES ($1, $2, $3)")
+            .bind(id.0)
+            .bind(on)
+            .bind(agency.name.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db("记录机关曾用名"))?;
+        sqlx::query("UPDATE agencies SET name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("机关更名"))
+            .map_err(conflict(format!("机关名称“{name}”已存在")))?;
+        audit
+            .set("old", agency.name.as_str())
+            .set("new", name)
+            .set("on", on.to_string());
+        Self::finish(tx, &audit).await?;
+        agency.former_names.push(FormerName {
+            name: std::mem::replace(&mut agency.name, name.to_owned()),
+            until: on,
+        });
+        Ok(agency)
+    }
+
+    pub async fn move_agency(
+        &self,
+        id: AgencyId,
+        parent: Option<AgencyId>,
+        mut audit: Draft,
+    ) -> Result<Agency> {
+        let mut tx = self.write_tx().await?;
+        let mut agency = Self::locked_agency(&mut tx, id).await?;
+        if let Some(p) = parent {
+            // Walk up from the new parent: reaching the agency itself would make a cycle.
+            let rows: Vec<(i64, Option<i64>)> =
+                sqlx::query_as("SELECT id, parent_id FROM agencies")
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db("读取机关"))?;
+            let parents: HashMap<i64, Option<i64>> = rows.into_iter().collect();
+            if !parents.contains_key(&p.0) {
+                return Err(StoreError::NotFound(format!("上级机关 id {}", p.0)));
+            }
+            let mut at = Some(p.0);
+            for _ in 0..=parents.len() {
+                match at {
+                    Some(x) if x == id.0 => {
+                        return Err(StoreError::Invalid(
+                            "不能把机关移到它自己或它的下级机关之下".into(),
+                        ));
+                    }
+                    Some(x) => at = parents.get(&x).copied().flatten(),
+                    None => break,
+                }
+            }
+        }
+        sqlx::query("UPDATE agencies SET parent_id = $1 WHERE id = $2")
+            .bind(parent.map(|p| p.0))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("调整上级机关"))?;
+        audit
+            .set("old_parent", agency.parent.map(|p| p.0))
+            .set("new_parent", parent.map(|p| p.0));
+        Self::finish(tx, &audit).await?;
+        agency.parent = parent;
+        Ok(agency)
+    }
+
+    pub async fn merge_agency(
+        &self,
+        id: AgencyId,
+        into: AgencyId,
+        on: NaiveDate,
+        mut audit: Draft,
+    ) -> Result<Agency> {
+        if id == into {
+            return Err(StoreError::Invalid("机关不能并入它自己".into()));
+        }
+        let mut tx = self.write_tx().await?;
+        let mut agency = Self::locked_agency(&mut tx, id).await?;
+        if let Some(m) = agency.merged {
+            return Err(StoreError::Invalid(format!(
+                "“{}”已于 {} 并入其他机关",
+                agency.name, m.on
+            )));
+        }
+        // The successor must not be merged into this agency, directly or along a chain.
+        let rows: Vec<(i64, Option<i64>)> = sqlx::query_as("SELECT id, merged_into FROM agencies")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db("读取机关"))?;
+        let merged: HashMap<i64, Option<i64>> = rows.into_iter().collect();
+        if !merged.contains_key(&into.0) {
+            return Err(StoreError::NotFound(format!("机关 id {}", into.0)));
+        }
+        let mut at = Some(into.0);
+        for _ in 0..=merged.len() {
+            match at {
+                Some(x) if x == id.0 => {
+                    return Err(StoreError::Invalid(
+                        "两个机关不能互相并入：目标机关已（直接或间接）并入本机关".into(),
+                    ));
+                }
+                Some(x) => at = merged.get(&x).copied().flatten(),
+                None => break,
+            }
+        }
+        sqlx::query("UPDATE agencies SET merged_into = $1, merged_on = $2 WHERE id = $3")
+            .bind(into.0)
+            .bind(on)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("记录机关合并"))?;
+        audit.set("into", into.0).set("on", on.to_string());
+        Self::finish(tx, &audit).await?;
+        agency.merged = Some(Merger { into, on });
+        Ok(agency)
+    }
+
+    pub async fn add_alias(&self, id: AgencyId, alias: &str, mut audit: Draft) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        Self::agencies_exist(&mut tx, &HashSet::from([id.0])).await?;
+        let current: Option<i64> = sqlx::query_scalar("SELECT id FROM agencies WHERE name = $1")
+            .bind(alias)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db("查找机关"))?;
+        if current.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "“{alias}”是一个已登记机关的现名称，不能作别名"
+            )));
+        }
+        sqlx::query("INSERT INTO agency_aliases (alias, agency_id) VALUES ($1, $2)")
+            .bind(alias)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("登记机关别名"))
+            .map_err(conflict(format!("别名“{alias}”已登记")))?;
+        audit.set("alias", alias);
+        Self::finish(tx, &audit).await
+    }
+
+    pub async fn aliases(&self) -> Result<Vec<(String, AgencyId)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT alias, agency_id FROM agency_aliases ORDER BY alias")
+                .fetch_all(self.0.pool())
+                .await
+                .map_err(db("读取机关别名"))?;
+        Ok(rows.into_iter().map(|(a, id)| (a, AgencyId(id))).collect())
+    }
+
+    pub async fn create_request(
+        &self,
+        new: NewRequest,
+        first: TimelineEvent,
+        mut audit: Draft,
+    ) -> Result<Request> {
         let events = vec![first];
         let closing = rules::check_new_request(&new, &events)?;
-        let mut tx = self.tx().await?;
+        let mut tx = self.write_tx().await?;
         Self::agencies_exist(&mut tx, &HashSet::from([new.agency.0])).await?;
         let ids = Self::insert_full_requests(&mut tx, &[(&new, &events, closing)])
             .await
@@ -135,7 +441,8 @@ where
         let id = *ids
             .first()
             .ok_or_else(|| StoreError::Backend("保存申请：数据库没有返回新记录的 id".into()))?;
-        tx.commit().await.map_err(db("提交事务"))?;
+        audit.set("id", id);
+        Self::finish(tx, &audit).await?;
         Ok(Request {
             id: RequestId(id),
             data: new,
@@ -146,29 +453,149 @@ where
     /// Locks the request row (where the backend has row locks; SQLite's write transaction holds
     /// the whole database) before loading and checking its timeline, so that two appends to one
     /// request are checked one after the other.
-    pub async fn append_event(&self, id: RequestId, event: TimelineEvent) -> Result<Request> {
+    pub async fn append_event(
+        &self,
+        id: RequestId,
+        event: TimelineEvent,
+        mut audit: Draft,
+    ) -> Result<Request> {
         let mut tx = self.write_tx().await?;
-        let sql = format!(
-            "SELECT id FROM requests WHERE id = $1 {}",
-            B::lock_rows("requests")
-        );
-        let exists: Option<i64> = sqlx::query_scalar(&sql)
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db("读取申请"))?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound(format!("申请 id {}", id.0)));
-        }
-        let events = Self::load_events(&mut tx, id.0).await?;
+        let events = Self::locked_request(&mut tx, id).await?.events;
         let state = rules::check_append(&events, &event)?;
         Self::insert_events(&mut tx, &[(id.0, events.len(), &event)]).await?;
         Self::set_closing(&mut tx, id.0, rules::closing(state)).await?;
         let request = Self::load_request(&mut tx, "id = $1", (id.0, None))
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("申请 id {}", id.0)))?;
-        tx.commit().await.map_err(db("提交事务"))?;
+        audit
+            .set("event", codec::event_kind_str(event.event))
+            .set("date", event.event.date().to_string())
+            .set("outcome", event.outcome.map(codec::outcome_str))
+            .set("state", state.label());
+        Self::finish(tx, &audit).await?;
         Ok(request)
+    }
+
+    /// The request `id` inside a write transaction, its row locked first (where the backend
+    /// has row locks; SQLite's write transaction holds the whole database), so that two changes
+    /// of one timeline are checked one after the other.
+    async fn locked_request(conn: &mut DB::Connection, id: RequestId) -> Result<Request> {
+        let sql = format!(
+            "SELECT id FROM requests WHERE id = $1 {}",
+            B::lock_rows("requests")
+        );
+        let exists: Option<i64> = sqlx::query_scalar(&sql)
+            .bind(id.0)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db("读取申请"))?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(format!("申请 id {}", id.0)));
+        }
+        Self::load_request(conn, "id = $1", (id.0, None))
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("申请 id {}", id.0)))
+    }
+
+    pub async fn amend_request(
+        &self,
+        id: RequestId,
+        amendment: &Amendment,
+        mut audit: Draft,
+    ) -> Result<(Request, Vec<Change>)> {
+        let mut tx = self.write_tx().await?;
+        let stored = Self::locked_request(&mut tx, id).await?;
+        let (amended, changes) = amend::apply(&stored, amendment)?;
+        Self::replace_request(&mut tx, &amended).await?;
+        rules::record_changes(&mut audit, &changes);
+        Self::finish(tx, &audit).await?;
+        Ok((amended, changes))
+    }
+
+    pub async fn withdraw_event(
+        &self,
+        id: RequestId,
+        mut audit: Draft,
+    ) -> Result<(Request, TimelineEvent)> {
+        let mut tx = self.write_tx().await?;
+        let stored = Self::locked_request(&mut tx, id).await?;
+        let (request, removed) = amend::withdraw_last(&stored)?;
+        Self::replace_request(&mut tx, &request).await?;
+        audit
+            .set("event", codec::event_kind_str(removed.event))
+            .set("date", removed.event.date().to_string())
+            .set("outcome", removed.outcome.map(codec::outcome_str))
+            .set("note", removed.note.as_str());
+        Self::finish(tx, &audit).await?;
+        Ok((request, removed))
+    }
+
+    /// Writes a whole request over the stored one of its id: the row (with the kind it counts
+    /// under and its closing recomputed), its applicants and its timeline.
+    async fn replace_request(conn: &mut DB::Connection, r: &Request) -> Result<()> {
+        let closing = rules::check_timeline(&r.events)?;
+        sqlx::query(
+            "UPDATE requests SET channel = $1, received = $2, description = $3, \
+             requested_form = $4, applicant_kind = $5, decided_on = $6, outcome = $7 \
+             WHERE id = $8",
+        )
+        .bind(codec::channel_str(r.data.channel))
+        .bind(r.data.received)
+        .bind(r.data.description.as_str())
+        .bind(r.data.requested_form.as_str())
+        .bind(codec::applicant_str(rules::counted_kind(&r.data)))
+        .bind(closing.map(|c| c.0))
+        .bind(closing.map(|c| codec::outcome_str(c.1)))
+        .bind(r.id.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(db("更正申请"))?;
+        for table in ["applicants", "events"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE request_id = $1"))
+                .bind(r.id.0)
+                .execute(&mut *conn)
+                .await
+                .map_err(db("更正申请"))?;
+        }
+        let applicants: Vec<(i64, usize, &ApplicantRecord)> = r
+            .data
+            .applicants
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (r.id.0, i, a))
+            .collect();
+        Self::insert_applicants(conn, &applicants).await?;
+        let events: Vec<(i64, usize, &TimelineEvent)> = r
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (r.id.0, i, e))
+            .collect();
+        Self::insert_events(conn, &events).await
+    }
+
+    pub async fn request_ids(
+        &self,
+        agencies: &[AgencyId],
+        open_only: bool,
+    ) -> Result<Vec<RequestId>> {
+        if agencies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id FROM requests WHERE agency_id IN {}{} ORDER BY id",
+            id_list(agencies.iter().map(|a| a.0)),
+            if open_only {
+                " AND decided_on IS NULL"
+            } else {
+                ""
+            }
+        );
+        let ids: Vec<i64> = sqlx::query_scalar(&sql)
+            .fetch_all(self.0.pool())
+            .await
+            .map_err(db("列出申请"))?;
+        Ok(ids.into_iter().map(RequestId).collect())
     }
 
     pub async fn request(&self, id: RequestId) -> Result<Option<Request>> {
@@ -234,18 +661,84 @@ where
         Ok(facts)
     }
 
-    pub async fn create_remedy(&self, new: NewRemedy) -> Result<Remedy> {
+    pub async fn create_remedy(&self, new: NewRemedy, mut audit: Draft) -> Result<Remedy> {
         rules::check_new_remedy(&new)?;
-        let mut tx = self.tx().await?;
+        let mut tx = self.write_tx().await?;
         Self::agencies_exist(&mut tx, &HashSet::from([new.agency.0])).await?;
         Self::insert_remedies(&mut tx, &[&new])
             .await
             .map_err(conflict(format!("案件编号 {} 已存在", new.reference)))?;
-        let stored = Self::load_remedy(&mut tx, new.agency, &new.reference)
-            .await?
-            .ok_or_else(|| StoreError::Backend("保存复议诉讼案件后读取失败".into()))?;
-        tx.commit().await.map_err(db("提交事务"))?;
+        let stored = Self::load_remedy(
+            &mut tx,
+            "agency_id = $1 AND reference = $2",
+            (new.agency.0, Some(&new.reference)),
+        )
+        .await?
+        .ok_or_else(|| StoreError::Backend("保存复议诉讼案件后读取失败".into()))?;
+        audit.set("id", stored.id.0);
+        Self::finish(tx, &audit).await?;
         Ok(stored)
+    }
+
+    pub async fn close_remedy(
+        &self,
+        id: RemedyId,
+        closed: (NaiveDate, RemedyResult),
+        mut audit: Draft,
+    ) -> Result<Remedy> {
+        let mut tx = self.write_tx().await?;
+        let filter = format!("id = $1 {}", B::lock_rows("remedies"));
+        let mut remedy = Self::load_remedy(&mut tx, &filter, (id.0, None))
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("复议诉讼案件 id {}", id.0)))?;
+        if let Some((date, result)) = remedy.data.closed {
+            return Err(StoreError::Invalid(format!(
+                "案件 {} 已于 {date} 结案（{}）",
+                remedy.data.reference,
+                gongkai_cases::vocab::remedy_result_label(Some(result))
+            )));
+        }
+        remedy.data.closed = Some(closed);
+        rules::check_new_remedy(&remedy.data)?;
+        Self::set_remedy_closing(&mut tx, id.0, Some(closed)).await?;
+        audit
+            .set("closed", closed.0.to_string())
+            .set("result", codec::remedy_result_str(closed.1));
+        Self::finish(tx, &audit).await?;
+        Ok(remedy)
+    }
+
+    async fn set_remedy_closing(
+        conn: &mut DB::Connection,
+        id: i64,
+        closed: Option<(NaiveDate, RemedyResult)>,
+    ) -> Result<()> {
+        sqlx::query("UPDATE remedies SET closed_on = $1, result = $2 WHERE id = $3")
+            .bind(closed.map(|c| c.0))
+            .bind(closed.map(|c| codec::remedy_result_str(c.1)))
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(db("记录结案"))?;
+        Ok(())
+    }
+
+    /// Writes a whole remedy case over the stored one of its id.
+    async fn replace_remedy(conn: &mut DB::Connection, r: &Remedy) -> Result<()> {
+        sqlx::query("UPDATE remedies SET kind = $1, received = $2 WHERE id = $3")
+            .bind(codec::remedy_kind_str(r.data.kind))
+            .bind(r.data.received)
+            .bind(r.id.0)
+            .execute(&mut *conn)
+            .await
+            .map_err(db("更正复议诉讼案件"))?;
+        Self::set_remedy_closing(conn, r.id.0, r.data.closed).await?;
+        sqlx::query("DELETE FROM remedy_requests WHERE remedy_id = $1")
+            .bind(r.id.0)
+            .execute(&mut *conn)
+            .await
+            .map_err(db("更正复议诉讼案件"))?;
+        Self::insert_links(conn, r.id.0, &r.data.requests).await
     }
 
     pub async fn remedy_by_reference(
@@ -253,7 +746,54 @@ where
         agency: AgencyId,
         reference: &str,
     ) -> Result<Option<Remedy>> {
-        Self::load_remedy(&mut *self.conn().await?, agency, reference).await
+        Self::load_remedy(
+            &mut *self.conn().await?,
+            "agency_id = $1 AND reference = $2",
+            (agency.0, Some(reference)),
+        )
+        .await
+    }
+
+    pub async fn remedies_of(&self, agencies: &[AgencyId]) -> Result<Vec<Remedy>> {
+        if agencies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.conn().await?;
+        let sql = format!(
+            "SELECT {REMEDY_COLUMNS} FROM remedies WHERE agency_id IN {} ORDER BY id",
+            id_list(agencies.iter().map(|a| a.0))
+        );
+        let rows = Self::rows_of(&mut conn, &sql, "读取复议诉讼案件").await?;
+        let mut out: Vec<Remedy> = rows.iter().map(Self::remedy_row).collect::<Result<_>>()?;
+        Self::load_links(&mut conn, &mut out).await?;
+        Ok(out)
+    }
+
+    /// Fills in the linked request references of `remedies`, in one query per chunk.
+    async fn load_links(conn: &mut DB::Connection, remedies: &mut [Remedy]) -> Result<()> {
+        let index: HashMap<i64, usize> = remedies
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.0, i))
+            .collect();
+        let ids: Vec<i64> = index.keys().copied().collect();
+        for chunk in ids.chunks(ID_CHUNK) {
+            let sql = format!(
+                "SELECT remedy_id, reference FROM remedy_requests WHERE remedy_id IN {} \
+                 ORDER BY remedy_id, position",
+                id_list(chunk.iter().copied())
+            );
+            for row in Self::rows_of(conn, &sql, "读取复议诉讼案件").await? {
+                let get = || -> Result<(i64, String), sqlx::Error> {
+                    Ok((row.try_get("remedy_id")?, row.try_get("reference")?))
+                };
+                let (id, reference) = get().map_err(db("读取复议诉讼案件"))?;
+                if let Some(&i) = index.get(&id) {
+                    remedies[i].data.requests.push(reference);
+                }
+            }
+        }
+        Ok(())
     }
 
     pub async fn remedy_facts(&self, agencies: &[AgencyId], year: i32) -> Result<Vec<RemedyFacts>> {
@@ -296,125 +836,23 @@ where
             .map_err(db(kind.counting()))
     }
 
-    /// ONE transaction for the whole ledger, begun like [`append_event`](Self::append_event)'s:
-    /// on any error nothing is stored. The stored records it names are looked up a chunk at a
-    /// time (`existing`), new ones inserted with multi-row `INSERT`s.
-    pub async fn import(
-        &self,
-        requests: Vec<(NewRequest, Vec<TimelineEvent>)>,
-        remedies: Vec<NewRemedy>,
-    ) -> Result<ImportSummary> {
-        check_unique(
-            requests
-                .iter()
-                .map(|(r, _)| (r.agency.0, r.reference.as_str())),
-            "受理编号",
-        )?;
-        check_unique(
-            remedies.iter().map(|m| (m.agency.0, m.reference.as_str())),
-            "案件编号",
-        )?;
-        for m in &remedies {
-            rules::check_new_remedy(m)?;
-        }
-        // An empty timeline stands for the receipt alone.
-        let requests: Vec<(NewRequest, Vec<TimelineEvent>)> = requests
-            .into_iter()
-            .map(|(r, mut events)| {
-                if events.is_empty() {
-                    events.push(TimelineEvent {
-                        event: gongkai_calendar::Event::Received(r.received),
-                        outcome: None,
-                        note: String::new(),
-                    });
-                }
-                (r, events)
-            })
-            .collect();
-        let agencies: HashSet<i64> = requests
-            .iter()
-            .map(|(r, _)| r.agency.0)
-            .chain(remedies.iter().map(|m| m.agency.0))
-            .collect();
-
-        let mut summary = ImportSummary::default();
-        let mut tx = self.write_tx().await?;
-        Self::agencies_exist(&mut tx, &agencies).await?;
-
-        for chunk in requests.chunks(REQUEST_CHUNK) {
-            let keys: Vec<(i64, &str)> = chunk
-                .iter()
-                .map(|(r, _)| (r.agency.0, r.reference.as_str()))
-                .collect();
-            let existing = Self::existing(&mut tx, Kind::Request, &keys).await?;
-            let mut fresh = Vec::new();
-            let mut to_close = Vec::new();
-            for (r, events) in chunk {
-                match existing.get(&(r.agency.0, r.reference.clone())) {
-                    None => {
-                        let closing = rules::check_new_request(r, events)?;
-                        fresh.push((r, events.as_slice(), closing));
-                    }
-                    Some(e) if !e.closed => match rules::closing_event(events) {
-                        Some(closing) => to_close.push((e.id, r, closing)),
-                        None => summary.unchanged += 1,
-                    },
-                    Some(_) => summary.unchanged += 1,
-                }
-            }
-            Self::insert_full_requests(&mut tx, &fresh).await?;
-            summary.created += fresh.len();
-            for (id, r, event) in to_close {
-                let stored = Self::load_events(&mut tx, id).await?;
-                let state = rules::check_append(&stored, event).map_err(|e| match e {
-                    StoreError::Invalid(m) => {
-                        StoreError::Invalid(format!("受理编号 {}：{m}", r.reference))
-                    }
-                    other => other,
-                })?;
-                Self::insert_events(&mut tx, &[(id, stored.len(), event)]).await?;
-                Self::set_closing(&mut tx, id, rules::closing(state)).await?;
-                summary.updated += 1;
-            }
-        }
-
-        for chunk in remedies.chunks(REQUEST_CHUNK) {
-            let keys: Vec<(i64, &str)> = chunk
-                .iter()
-                .map(|m| (m.agency.0, m.reference.as_str()))
-                .collect();
-            let existing = Self::existing(&mut tx, Kind::Remedy, &keys).await?;
-            let mut fresh = Vec::new();
-            for m in chunk {
-                match (existing.get(&(m.agency.0, m.reference.clone())), m.closed) {
-                    (None, _) => fresh.push(m),
-                    (Some(e), Some((date, result))) if !e.closed => {
-                        sqlx::query(
-                            "UPDATE remedies SET closed_on = $1, result = $2 WHERE id = $3",
-                        )
-                        .bind(date)
-                        .bind(codec::remedy_result_str(result))
-                        .bind(e.id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db("记录结案"))?;
-                        summary.remedies.updated += 1;
-                    }
-                    (Some(_), _) => summary.remedies.unchanged += 1,
-                }
-            }
-            Self::insert_remedies(&mut tx, &fresh).await?;
-            summary.remedies.created += fresh.len();
-        }
-
-        tx.commit().await.map_err(db("提交导入"))?;
-        Ok(summary)
+    /// Begins an import: ONE write transaction for the whole ledger, fed chunk by chunk
+    /// ([`ImportTx::add`]); on any error, or when the session is dropped, nothing is stored.
+    pub async fn begin_import(&self, policy: ImportPolicy) -> Result<ImportTx<B>> {
+        Ok(ImportTx {
+            tx: self.write_tx().await?,
+            policy,
+            seen_requests: HashSet::new(),
+            seen_remedies: HashSet::new(),
+            agencies: HashSet::new(),
+            summary: ImportSummary::default(),
+        })
     }
 
-    pub async fn set_figures(&self, figures: YearFigures) -> Result<()> {
+    pub async fn set_figures(&self, figures: YearFigures, mut audit: Draft) -> Result<()> {
         let cells = rules::check_figures(&figures)?;
         let (agency, year) = (figures.agency.0, figures.year);
-        let mut tx = self.tx().await?;
+        let mut tx = self.write_tx().await?;
         Self::agencies_exist(&mut tx, &HashSet::from([agency])).await?;
         sqlx::query("DELETE FROM figure_cells WHERE agency_id = $1 AND year = $2")
             .bind(agency)
@@ -448,8 +886,12 @@ where
             },
         )
         .await?;
-        tx.commit().await.map_err(db("提交事务"))?;
-        Ok(())
+        let values: serde_json::Map<String, serde_json::Value> = cells
+            .iter()
+            .map(|(_, (k, v))| (k.clone(), serde_json::Value::from(v.as_str())))
+            .collect();
+        audit.set("year", year).set("cells", values);
+        Self::finish(tx, &audit).await
     }
 
     pub async fn figures(&self, agency: AgencyId, year: i32) -> Result<Option<YearFigures>> {
@@ -492,22 +934,392 @@ where
             .map_err(db("读取日历补充"))
     }
 
-    pub async fn add_calendar_override(&self, toml: &str) -> Result<()> {
+    pub async fn add_calendar_override(&self, toml: &str, audit: Draft) -> Result<()> {
+        let mut tx = self.write_tx().await?;
         sqlx::query("INSERT INTO calendar_overrides (toml) VALUES ($1)")
             .bind(toml)
-            .execute(self.0.pool())
+            .execute(&mut *tx)
             .await
             .map_err(db("保存日历补充"))?;
+        Self::finish(tx, &audit).await
+    }
+
+    pub async fn set_report_text(
+        &self,
+        agency: AgencyId,
+        year: i32,
+        text: &ReportText,
+        mut audit: Draft,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        Self::agencies_exist(&mut tx, &HashSet::from([agency.0])).await?;
+        sqlx::query("DELETE FROM report_texts WHERE agency_id = $1 AND year = $2")
+            .bind(agency.0)
+            .bind(year)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("保存报告正文"))?;
+        sqlx::query(
+            "INSERT INTO report_text_sets (agency_id, year) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(agency.0)
+        .bind(year)
+        .execute(&mut *tx)
+        .await
+        .map_err(db("保存报告正文"))?;
+        let mut parts: Vec<(&str, &str)> = vec![("preamble", text.preamble.as_str())];
+        parts.extend(text.sections.iter().map(|(s, t)| (s.key(), t.as_str())));
+        let head = "INSERT INTO report_texts (agency_id, year, part, text) ";
+        Self::run_values(
+            &mut tx,
+            (head, ""),
+            &parts,
+            ROW_CHUNK,
+            "保存报告正文",
+            |b, (part, text)| {
+                b.bind(agency.0).bind(year).bind(*part).bind(*text);
+            },
+        )
+        .await?;
+        let chars: serde_json::Map<String, serde_json::Value> = parts
+            .iter()
+            .map(|(p, t)| ((*p).to_owned(), serde_json::Value::from(t.chars().count())))
+            .collect();
+        audit.set("year", year).set("characters", chars);
+        Self::finish(tx, &audit).await
+    }
+
+    pub async fn report_text(&self, agency: AgencyId, year: i32) -> Result<Option<ReportText>> {
+        let mut conn = self.conn().await?;
+        let set: Option<i64> = sqlx::query_scalar(
+            "SELECT agency_id FROM report_text_sets WHERE agency_id = $1 AND year = $2",
+        )
+        .bind(agency.0)
+        .bind(year)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db("读取报告正文"))?;
+        if set.is_none() {
+            return Ok(None);
+        }
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT part, text FROM report_texts WHERE agency_id = $1 AND year = $2",
+        )
+        .bind(agency.0)
+        .bind(year)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db("读取报告正文"))?;
+        let mut text = ReportText::default();
+        for (part, body) in rows {
+            if part == "preamble" {
+                text.preamble = body;
+            } else {
+                let section = Section::from_key(&part).ok_or_else(|| {
+                    StoreError::Backend(format!("数据库中的报告章节无法识别：{part:?}"))
+                })?;
+                text.sections.push((section, body));
+            }
+        }
+        text.sections.sort_by_key(|(s, _)| *s);
+        Ok(Some(text))
+    }
+
+    pub async fn audit_page(&self, after: i64, limit: usize) -> Result<Vec<Entry>> {
+        let sql = format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT {}",
+            limit.max(1)
+        );
+        let rows = sqlx::query(&sql)
+            .bind(after)
+            .fetch_all(self.0.pool())
+            .await
+            .map_err(db("读取审计日志"))?;
+        rows.iter().map(Self::audit_row).collect()
+    }
+
+    pub async fn audit_recent(&self, agency: Option<AgencyId>, limit: usize) -> Result<Vec<Entry>> {
+        let filter = match agency {
+            Some(a) => format!("WHERE agency_id = {}", a.0),
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log {filter} ORDER BY seq DESC LIMIT {}",
+            limit.max(1)
+        );
+        let rows = Self::rows_of(&mut *self.conn().await?, &sql, "读取审计日志").await?;
+        rows.iter().map(Self::audit_row).collect()
+    }
+
+    pub async fn audit_last(&self) -> Result<Option<Entry>> {
+        Ok(self.audit_recent(None, 1).await?.into_iter().next())
+    }
+
+    fn audit_row(row: &DB::Row) -> Result<Entry> {
+        let e = db("读取审计日志");
+        let hash = |col: &str| -> Result<Hash> {
+            let text: String = row.try_get(col).map_err(&e)?;
+            text.parse()
+                .map_err(|err| StoreError::Backend(format!("审计日志的 {col}：{err}")))
+        };
+        Ok(Entry {
+            seq: row.try_get("seq").map_err(&e)?,
+            at: row.try_get("at").map_err(&e)?,
+            actor: row.try_get("actor").map_err(&e)?,
+            agency_id: row.try_get("agency_id").map_err(&e)?,
+            agency: row.try_get("agency").map_err(&e)?,
+            action: row.try_get("action").map_err(&e)?,
+            object: row.try_get("object").map_err(&e)?,
+            summary: row.try_get("summary").map_err(&e)?,
+            prev: hash("prev")?,
+            hash: hash("hash")?,
+        })
+    }
+
+    /// Made on first use: 32 bytes from the operating system's generator, kept in hexadecimal.
+    pub async fn installation_key(&self) -> Result<Vec<u8>> {
+        let read = |text: String| -> Result<Vec<u8>> {
+            let h: Hash = text
+                .parse()
+                .map_err(|e| StoreError::Backend(format!("系统密钥：{e}")))?;
+            Ok(h.0.to_vec())
+        };
+        let key: Option<String> = sqlx::query_scalar("SELECT key FROM installation WHERE id = 1")
+            .fetch_optional(self.0.pool())
+            .await
+            .map_err(db("读取系统密钥"))?;
+        if let Some(k) = key {
+            return read(k);
+        }
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| StoreError::Backend(format!("无法生成系统密钥：{e}")))?;
+        let mut tx = self.write_tx().await?;
+        sqlx::query("INSERT INTO installation (id, key) VALUES (1, $1) ON CONFLICT DO NOTHING")
+            .bind(Hash(bytes).to_string().as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db("保存系统密钥"))?;
+        // Another process may have made it first: the stored key is the key.
+        let key: String = sqlx::query_scalar("SELECT key FROM installation WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db("读取系统密钥"))?;
+        tx.commit().await.map_err(db("提交事务"))?;
+        read(key)
+    }
+
+    pub async fn table_counts(&self) -> Result<Vec<(String, i64)>> {
+        Self::counts(&mut *self.conn().await?).await
+    }
+
+    async fn counts(conn: &mut DB::Connection) -> Result<Vec<(String, i64)>> {
+        let mut out = Vec::new();
+        for t in transfer::SCHEMA {
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", t.name))
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(db("统计数据表"))?;
+            out.push((t.name.to_owned(), n));
+        }
+        Ok(out)
+    }
+
+    pub async fn snapshot_into(&self, path: &std::path::Path) -> Result<bool> {
+        let Some(statement) = B::SNAPSHOT else {
+            return Ok(false);
+        };
+        if path.exists() {
+            return Err(StoreError::Conflict(format!(
+                "{} 已存在：备份不会覆盖已有文件",
+                path.display()
+            )));
+        }
+        let target = path.to_str().ok_or_else(|| {
+            StoreError::Invalid(format!("备份路径不是有效的 UTF-8：{}", path.display()))
+        })?;
+        sqlx::query(statement)
+            .bind(target)
+            .execute(self.0.pool())
+            .await
+            .map_err(db("备份数据库"))?;
+        Ok(true)
+    }
+
+    pub async fn rows(
+        &self,
+        t: &'static TableDef,
+        offset: u64,
+        limit: usize,
+    ) -> Result<Vec<transfer::Row>> {
+        let cols: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY {} LIMIT {} OFFSET {offset}",
+            cols.join(", "),
+            t.name,
+            t.key.join(", "),
+            limit.max(1)
+        );
+        let rows = sqlx::query(&sql)
+            .fetch_all(self.0.pool())
+            .await
+            .map_err(db("读取数据表"))?;
+        rows.iter()
+            .map(|row| {
+                t.columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, col))| Self::cell(row, i, *col))
+                    .collect::<Result<_, sqlx::Error>>()
+                    .map_err(db("读取数据表"))
+            })
+            .collect()
+    }
+
+    fn cell(row: &DB::Row, i: usize, col: Col) -> Result<Cell, sqlx::Error> {
+        Ok(match col {
+            Col::Int => Cell::Int(row.try_get(i)?),
+            Col::Int32 => Cell::Int(i64::from(row.try_get::<i32, _>(i)?)),
+            Col::OptInt => row
+                .try_get::<Option<i64>, _>(i)?
+                .map_or(Cell::Null, Cell::Int),
+            Col::Text => Cell::Text(row.try_get(i)?),
+            Col::OptText => row
+                .try_get::<Option<String>, _>(i)?
+                .map_or(Cell::Null, Cell::Text),
+            Col::Date => Cell::Date(row.try_get(i)?),
+            Col::OptDate => row
+                .try_get::<Option<NaiveDate>, _>(i)?
+                .map_or(Cell::Null, Cell::Date),
+            Col::Time => Cell::Time(row.try_get(i)?),
+        })
+    }
+
+    /// Rows of a copy read per query.
+    const COPY_PAGE: usize = 10_000;
+
+    pub async fn copy_from<T: gongkai_store::Transfer>(
+        &self,
+        source: &T,
+        mut progress: impl FnMut(&str, u64) + Send,
+    ) -> Result<Vec<(String, i64)>> {
+        let mut tx = self.write_tx().await?;
+        // A target opened for the copy may have made its own key: the source's replaces it.
+        sqlx::query("DELETE FROM installation")
+            .execute(&mut *tx)
+            .await
+            .map_err(db("清空目标数据库"))?;
+        if let Some((table, n)) = Self::counts(&mut tx)
+            .await?
+            .into_iter()
+            .find(|(_, n)| *n > 0)
+        {
+            return Err(StoreError::Conflict(format!(
+                "目标数据库不是空的（{table} 表已有 {n} 行）：只能迁移到一个新的空数据库"
+            )));
+        }
+        for t in transfer::SCHEMA {
+            let mut offset = 0u64;
+            loop {
+                let page = source.rows(t, offset, Self::COPY_PAGE).await?;
+                if page.is_empty() {
+                    break;
+                }
+                Self::insert_rows(&mut tx, t, &page).await?;
+                offset += page.len() as u64;
+                progress(t.name, offset);
+                if page.len() < Self::COPY_PAGE {
+                    break;
+                }
+            }
+        }
+        for statement in B::after_copy() {
+            sqlx::query(&statement)
+                .execute(&mut *tx)
+                .await
+                .map_err(db("更新编号生成器"))?;
+        }
+        let counts = Self::counts(&mut tx).await?;
+        tx.commit().await.map_err(db("提交迁移"))?;
+        Ok(counts)
+    }
+
+    async fn insert_rows(
+        conn: &mut DB::Connection,
+        t: &'static TableDef,
+        rows: &[transfer::Row],
+    ) -> Result<()> {
+        let cols: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
+        let head = format!("INSERT INTO {} ({}) ", t.name, cols.join(", "));
+        // Within both databases' limits on parameters per statement.
+        let chunk = (30_000 / t.columns.len()).max(1);
+        let bad = || StoreError::Backend(format!("迁移 {}：数据与表结构不符", t.name));
+        let fits = |col: Col, cell: &Cell| {
+            matches!(
+                (col, cell),
+                (Col::Int | Col::Int32, Cell::Int(_))
+                    | (Col::OptInt, Cell::Int(_) | Cell::Null)
+                    | (Col::Text, Cell::Text(_))
+                    | (Col::OptText, Cell::Text(_) | Cell::Null)
+                    | (Col::Date, Cell::Date(_))
+                    | (Col::OptDate, Cell::Date(_) | Cell::Null)
+                    | (Col::Time, Cell::Time(_))
+            )
+        };
+        for row in rows {
+            if row.len() != t.columns.len()
+                || !t
+                    .columns
+                    .iter()
+                    .zip(row)
+                    .all(|((_, col), cell)| fits(*col, cell))
+            {
+                return Err(bad());
+            }
+        }
+        Self::run_values(
+            conn,
+            (&head, ""),
+            rows,
+            chunk,
+            "写入数据表",
+            |b, row| {
+                for ((_, col), cell) in t.columns.iter().zip(row) {
+                    // Nulls carry their column's type (PostgreSQL checks it).
+                    match (col, cell) {
+                        (Col::Int | Col::OptInt, Cell::Int(n)) => b.bind(*n),
+                        (Col::Int32, Cell::Int(n)) => b.bind(i32::try_from(*n).unwrap_or(i32::MAX)),
+                        (Col::OptInt, _) => b.bind(None::<i64>),
+                        (Col::Text | Col::OptText, Cell::Text(s)) => b.bind(s.as_str()),
+                        (Col::OptText, _) => b.bind(None::<&str>),
+                        (Col::Date | Col::OptDate, Cell::Date(d)) => b.bind(*d),
+                        (Col::OptDate, _) => b.bind(None::<NaiveDate>),
+                        (Col::Time, Cell::Time(t)) => b.bind(*t),
+                        // Checked above: no other cell reaches here.
+                        (_, _) => b.bind(None::<i64>),
+                    };
+                }
+            },
+        )
+        .await?;
         Ok(())
     }
 
+    /// An agency's row (`SELECT {AGENCY_COLUMNS}`), without its former names.
     fn agency_row(row: &DB::Row) -> Result<Agency> {
         let get = || -> Result<Agency, sqlx::Error> {
-            Ok(Agency {
-                id: AgencyId(row.try_get("id")?),
-                name: row.try_get("name")?,
-                parent: row.try_get::<Option<i64>, _>("parent_id")?.map(AgencyId),
-            })
+            let mut a = Agency::new(
+                AgencyId(row.try_get("id")?),
+                row.try_get::<String, _>("name")?,
+                row.try_get::<Option<i64>, _>("parent_id")?.map(AgencyId),
+            );
+            let into: Option<i64> = row.try_get("merged_into")?;
+            let on: Option<NaiveDate> = row.try_get("merged_on")?;
+            a.merged = into.zip(on).map(|(into, on)| Merger {
+                into: AgencyId(into),
+                on,
+            });
+            Ok(a)
         };
         get().map_err(db("读取机关"))
     }
@@ -687,40 +1499,44 @@ where
         row.try_get("request_id").map_err(db(what))
     }
 
+    /// Loads a whole remedy case by a `WHERE` clause on `remedies` binding one value (`$1`) or
+    /// two (`$1`, `$2`).
     async fn load_remedy(
         conn: &mut DB::Connection,
-        agency: AgencyId,
-        reference: &str,
+        filter: &str,
+        bind: (i64, Option<&str>),
     ) -> Result<Option<Remedy>> {
-        let row = sqlx::query(
-            "SELECT id, reference, kind, received, closed_on, result FROM remedies \
-             WHERE agency_id = $1 AND reference = $2",
-        )
-        .bind(agency.0)
-        .bind(reference)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db("读取复议诉讼案件"))?;
-        let Some(row) = row else { return Ok(None) };
-        let facts = Self::remedy_facts_row(&row, agency)?;
-        let sql = "SELECT reference FROM remedy_requests WHERE remedy_id = $1 ORDER BY position";
-        let requests = Self::children(conn, sql, facts.id.0, "读取复议诉讼案件")
-            .await?
-            .iter()
-            .map(|row| row.try_get("reference"))
-            .collect::<Result<_, _>>()
+        let sql = format!("SELECT {REMEDY_COLUMNS} FROM remedies WHERE {filter}");
+        let mut q = sqlx::query(&sql).bind(bind.0);
+        if let Some(s) = bind.1 {
+            q = q.bind(s);
+        }
+        let row = q
+            .fetch_optional(&mut *conn)
+            .await
             .map_err(db("读取复议诉讼案件"))?;
-        Ok(Some(Remedy {
+        let Some(row) = row else { return Ok(None) };
+        let mut remedy = [Self::remedy_row(&row)?];
+        Self::load_links(conn, &mut remedy).await?;
+        let [remedy] = remedy;
+        Ok(Some(remedy))
+    }
+
+    /// A remedy's row (`SELECT {REMEDY_COLUMNS}`), without its linked references.
+    fn remedy_row(row: &DB::Row) -> Result<Remedy> {
+        let agency = AgencyId(row.try_get("agency_id").map_err(db("读取复议诉讼案件"))?);
+        let facts = Self::remedy_facts_row(row, agency)?;
+        Ok(Remedy {
             id: facts.id,
             data: NewRemedy {
                 agency,
                 reference: facts.reference,
-                requests,
+                requests: Vec::new(),
                 kind: facts.kind,
                 received: facts.received,
                 closed: facts.closed,
             },
-        }))
+        })
     }
 
     fn remedy_facts_row(row: &DB::Row, agency: AgencyId) -> Result<RemedyFacts> {
@@ -848,11 +1664,20 @@ where
             applicants.extend(r.applicants.iter().enumerate().map(|(i, a)| (id, i, a)));
             events.extend(evs.iter().enumerate().map(|(i, e)| (id, i, e)));
         }
+        Self::insert_applicants(conn, &applicants).await?;
+        Self::insert_events(conn, &events).await?;
+        Ok(out)
+    }
+
+    async fn insert_applicants(
+        conn: &mut DB::Connection,
+        rows: &[(i64, usize, &ApplicantRecord)],
+    ) -> Result<()> {
         let head = "INSERT INTO applicants (request_id, position, name, kind) ";
         Self::run_values(
             conn,
             (head, ""),
-            &applicants,
+            rows,
             ROW_CHUNK,
             "保存申请人",
             |b, (id, pos, a)| {
@@ -863,10 +1688,10 @@ where
             },
         )
         .await?;
-        Self::insert_events(conn, &events).await?;
-        Ok(out)
+        Ok(())
     }
 
+    /// Records a closing on the request's row (nothing to do while it stays open).
     async fn set_closing(
         conn: &mut DB::Connection,
         id: i64,
@@ -904,13 +1729,26 @@ where
             })?;
             links.extend(m.requests.iter().enumerate().map(|(i, r)| (id, i, r)));
         }
+        Self::insert_link_rows(conn, &links).await
+    }
+
+    async fn insert_links(conn: &mut DB::Connection, id: i64, refs: &[String]) -> Result<()> {
+        let links: Vec<(i64, usize, &String)> =
+            refs.iter().enumerate().map(|(i, r)| (id, i, r)).collect();
+        Self::insert_link_rows(conn, &links).await
+    }
+
+    async fn insert_link_rows(
+        conn: &mut DB::Connection,
+        links: &[(i64, usize, &String)],
+    ) -> Result<()> {
         let head = "INSERT INTO remedy_requests (remedy_id, position, reference) ";
         Self::run_values(
             conn,
             (head, ""),
-            &links,
+            links,
             ROW_CHUNK,
-            what,
+            "保存复议诉讼案件",
             |b, (id, pos, r)| {
                 b.bind(*id).bind(*pos as i64).bind(r.as_str());
             },
@@ -926,11 +1764,10 @@ where
         conn: &mut DB::Connection,
         kind: Kind,
         keys: &[(i64, &str)],
-    ) -> Result<HashMap<(i64, String), Existing>> {
-        let (table, closed_on, what) = kind.parts();
+    ) -> Result<HashMap<(i64, String), i64>> {
+        let (table, _, what) = kind.parts();
         let tail = format!(
-            ") SELECT {table}.id, {table}.agency_id, {table}.reference, \
-             {table}.{closed_on} IS NOT NULL AS closed \
+            ") SELECT {table}.id, {table}.agency_id, {table}.reference \
              FROM v JOIN {table} ON {table}.agency_id = v.a AND {table}.reference = v.r {}",
             B::lock_rows(table)
         );
@@ -951,16 +1788,301 @@ where
                 let get = || -> Result<_, sqlx::Error> {
                     Ok((
                         (row.try_get("agency_id")?, row.try_get("reference")?),
-                        Existing {
-                            id: row.try_get("id")?,
-                            closed: row.try_get("closed")?,
-                        },
+                        row.try_get("id")?,
                     ))
                 };
                 get().map_err(db(what))
             })
             .collect()
     }
+}
+
+/// A ledger import in progress (see `gongkai_store::ImportSession`): the transaction, what the
+/// import has seen so far (a reference twice in one import is refused, whichever chunks they
+/// are in) and the running counts.
+pub struct ImportTx<B: Backend> {
+    tx: Transaction<'static, B::Db>,
+    policy: ImportPolicy,
+    seen_requests: HashSet<(i64, String)>,
+    seen_remedies: HashSet<(i64, String)>,
+    /// Agencies known to exist.
+    agencies: HashSet<i64>,
+    summary: ImportSummary,
+}
+
+impl<B: Backend> std::fmt::Debug for ImportTx<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportTx")
+            .field("policy", &self.policy)
+            .field("summary", &self.summary)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The session's operations, with the bounds of [`Sql`]'s (the statements are its own).
+impl<B, DB> ImportTx<B>
+where
+    B: Backend<Db = DB>,
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'s> &'s str: ColumnIndex<DB::Row> + Encode<'s, DB> + Type<DB>,
+    for<'s> Option<&'s str>: Encode<'s, DB>,
+    for<'r> bool: Decode<'r, DB> + Type<DB>,
+    for<'q> i32: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+    for<'q> NaiveDate: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<NaiveDate>: Encode<'q, DB>,
+    for<'r> String: Decode<'r, DB> + Type<DB>,
+{
+    /// Stores one chunk: the stored records it names are looked up (and locked) a few hundred
+    /// at a time, new ones inserted with multi-row `INSERT`s, stored ones completed or compared
+    /// with the file (`gongkai_cases::amend::differences`).
+    pub async fn add(
+        &mut self,
+        requests: Vec<(NewRequest, Vec<TimelineEvent>)>,
+        remedies: Vec<NewRemedy>,
+    ) -> Result<ChunkReport> {
+        check_unique(
+            &mut self.seen_requests,
+            requests
+                .iter()
+                .map(|(r, _)| (r.agency.0, r.reference.as_str())),
+            "受理编号",
+        )?;
+        check_unique(
+            &mut self.seen_remedies,
+            remedies.iter().map(|m| (m.agency.0, m.reference.as_str())),
+            "案件编号",
+        )?;
+        for m in &remedies {
+            rules::check_new_remedy(m)?;
+        }
+        // An empty timeline stands for the receipt alone.
+        let requests: Vec<(NewRequest, Vec<TimelineEvent>)> = requests
+            .into_iter()
+            .map(|(r, mut events)| {
+                if events.is_empty() {
+                    events.push(TimelineEvent {
+                        event: gongkai_calendar::Event::Received(r.received),
+                        outcome: None,
+                        note: String::new(),
+                    });
+                }
+                (r, events)
+            })
+            .collect();
+        let agencies: HashSet<i64> = requests
+            .iter()
+            .map(|(r, _)| r.agency.0)
+            .chain(remedies.iter().map(|m| m.agency.0))
+            .filter(|a| !self.agencies.contains(a))
+            .collect();
+        Sql::<B>::agencies_exist(&mut self.tx, &agencies).await?;
+        self.agencies.extend(agencies);
+
+        let mut report = ChunkReport::default();
+        for chunk in requests.chunks(REQUEST_CHUNK) {
+            self.requests_chunk(chunk, &mut report).await?;
+        }
+        for chunk in remedies.chunks(REQUEST_CHUNK) {
+            self.remedies_chunk(chunk, &mut report).await?;
+        }
+        self.summary.created += report.summary.created;
+        self.summary.updated += report.summary.updated;
+        self.summary.changed += report.summary.changed;
+        self.summary.unchanged += report.summary.unchanged;
+        let (total, chunk) = (&mut self.summary.remedies, report.summary.remedies);
+        total.created += chunk.created;
+        total.updated += chunk.updated;
+        total.changed += chunk.changed;
+        total.unchanged += chunk.unchanged;
+        Ok(report)
+    }
+
+    async fn requests_chunk(
+        &mut self,
+        chunk: &[(NewRequest, Vec<TimelineEvent>)],
+        report: &mut ChunkReport,
+    ) -> Result<()> {
+        let tx = &mut self.tx;
+        let keys: Vec<(i64, &str)> = chunk
+            .iter()
+            .map(|(r, _)| (r.agency.0, r.reference.as_str()))
+            .collect();
+        let existing = Sql::<B>::existing(tx, Kind::Request, &keys).await?;
+        let ids: Vec<i64> = existing.values().copied().collect();
+        let mut stored = HashMap::with_capacity(ids.len());
+        for ids in ids.chunks(ID_CHUNK) {
+            Sql::<B>::load_requests(tx, ids, &mut stored).await?;
+        }
+        let mut fresh = Vec::new();
+        for (r, events) in chunk {
+            let Some(&id) = existing.get(&(r.agency.0, r.reference.clone())) else {
+                let closing = rules::check_new_request(r, events)?;
+                fresh.push((r, events.as_slice(), closing));
+                continue;
+            };
+            let mut current = stored
+                .remove(&id)
+                .ok_or_else(|| StoreError::Backend(format!("读取已有申请 {} 失败", r.reference)))?;
+            let named = |e: StoreError| rules::name_reference(e, &r.reference);
+            let diff = amend::differences(&current, r, events);
+            let mut touched = false;
+            if !diff.is_empty() {
+                let (amended, changes) = amend::apply(&current, &diff)
+                    .map_err(StoreError::from)
+                    .map_err(named)?;
+                report
+                    .differences
+                    .extend(changes.into_iter().map(|change| Difference {
+                        record: "申请",
+                        reference: r.reference.clone(),
+                        change,
+                    }));
+                if self.policy.apply_changes {
+                    Sql::<B>::replace_request(tx, &amended).await?;
+                    current = amended;
+                    report.summary.changed += 1;
+                    touched = true;
+                }
+            }
+            let open = rules::check_timeline(&current.events)?.is_none();
+            if let (true, Some(closing)) = (open, rules::closing_event(events)) {
+                let state = rules::check_append(&current.events, closing).map_err(named)?;
+                Sql::<B>::insert_events(tx, &[(id, current.events.len(), closing)]).await?;
+                Sql::<B>::set_closing(tx, id, rules::closing(state)).await?;
+                report.summary.updated += 1;
+            } else if !touched {
+                report.summary.unchanged += 1;
+            }
+        }
+        Sql::<B>::insert_full_requests(tx, &fresh).await?;
+        report.summary.created += fresh.len();
+        Ok(())
+    }
+
+    async fn remedies_chunk(
+        &mut self,
+        chunk: &[NewRemedy],
+        report: &mut ChunkReport,
+    ) -> Result<()> {
+        let tx = &mut self.tx;
+        let keys: Vec<(i64, &str)> = chunk
+            .iter()
+            .map(|m| (m.agency.0, m.reference.as_str()))
+            .collect();
+        let existing = Sql::<B>::existing(tx, Kind::Remedy, &keys).await?;
+        let mut fresh = Vec::new();
+        for m in chunk {
+            let Some(&id) = existing.get(&(m.agency.0, m.reference.clone())) else {
+                fresh.push(m);
+                continue;
+            };
+            let mut current = Sql::<B>::load_remedy(tx, "id = $1", (id, None))
+                .await?
+                .ok_or_else(|| StoreError::Backend(format!("读取已有案件 {} 失败", m.reference)))?;
+            let diff = amend::remedy_differences(&current, m);
+            let mut touched = false;
+            if !diff.is_empty() {
+                let (amended, changes) = amend::apply_remedy(&current, &diff)
+                    .map_err(StoreError::from)
+                    .map_err(|e| rules::name_reference(e, &m.reference))?;
+                report
+                    .differences
+                    .extend(changes.into_iter().map(|change| Difference {
+                        record: "复议诉讼案件",
+                        reference: m.reference.clone(),
+                        change,
+                    }));
+                if self.policy.apply_changes {
+                    Sql::<B>::replace_remedy(tx, &amended).await?;
+                    current = amended;
+                    report.summary.remedies.changed += 1;
+                    touched = true;
+                }
+            }
+            match (current.data.closed, m.closed) {
+                (None, Some(closed)) => {
+                    Sql::<B>::set_remedy_closing(tx, id, Some(closed)).await?;
+                    report.summary.remedies.updated += 1;
+                }
+                _ if !touched => report.summary.remedies.unchanged += 1,
+                _ => {}
+            }
+        }
+        Sql::<B>::insert_remedies(tx, &fresh).await?;
+        report.summary.remedies.created += fresh.len();
+        Ok(())
+    }
+
+    /// Appends the import's audit entry (completed with the counts) and commits.
+    pub async fn commit(mut self, mut audit: Draft) -> Result<ImportSummary> {
+        let s = self.summary;
+        audit
+            .set("created", s.created)
+            .set("updated", s.updated)
+            .set("changed", s.changed)
+            .set("unchanged", s.unchanged)
+            .set("remedies_created", s.remedies.created)
+            .set("remedies_updated", s.remedies.updated)
+            .set("remedies_changed", s.remedies.changed)
+            .set("remedies_unchanged", s.remedies.unchanged);
+        Sql::<B>::append_audit(&mut self.tx, &audit).await?;
+        self.tx.commit().await.map_err(db("提交导入"))?;
+        Ok(s)
+    }
+}
+
+/// The session of every backend (`ImportTx::add`, `ImportTx::commit`).
+impl<B, DB> gongkai_store::ImportSession for ImportTx<B>
+where
+    B: Backend<Db = DB>,
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    usize: ColumnIndex<DB::Row>,
+    for<'s> &'s str: ColumnIndex<DB::Row> + Encode<'s, DB> + Type<DB>,
+    for<'s> Option<&'s str>: Encode<'s, DB>,
+    for<'r> bool: Decode<'r, DB> + Type<DB>,
+    for<'q> i32: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> DateTime<Utc>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<i64>: Encode<'q, DB>,
+    for<'q> NaiveDate: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<NaiveDate>: Encode<'q, DB>,
+    for<'r> String: Decode<'r, DB> + Type<DB>,
+{
+    async fn add(
+        &mut self,
+        requests: Vec<(NewRequest, Vec<TimelineEvent>)>,
+        remedies: Vec<NewRemedy>,
+    ) -> Result<ChunkReport> {
+        ImportTx::add(self, requests, remedies).await
+    }
+
+    async fn commit(self, audit: Draft) -> Result<ImportSummary> {
+        ImportTx::commit(self, audit).await
+    }
+}
+
+/// The columns of `audit_log` that [`Sql::audit_row`] reads.
+const AUDIT_COLUMNS: &str =
+    "seq, at, actor, agency_id, agency, action, object, summary, prev, hash";
+
+/// The columns of `agencies` that [`Sql::agency_row`] reads.
+const AGENCY_COLUMNS: &str = "id, name, parent_id, merged_into, merged_on";
+
+/// The columns of `remedies` that [`Sql::remedy_row`] reads.
+const REMEDY_COLUMNS: &str = "id, agency_id, reference, kind, received, closed_on, result";
+
+/// How [`Sql::load_agency`] finds an agency.
+enum AgencyKey<'a> {
+    Id(i64),
+    Name(&'a str),
 }
 
 /// The columns of `requests` that [`Sql::request_row`] reads.
@@ -1001,12 +2123,6 @@ fn facts_sql<B: Backend>(
          SELECT {cols} FROM {table} {by_closed} \
          WHERE agency_id IN {ids} AND {closed_col} IS NULL AND received < $1 {each}"
     )
-}
-
-/// What the store already holds of one imported request or remedy case.
-struct Existing {
-    id: i64,
-    closed: bool,
 }
 
 /// The two kinds of records with a reference, a receipt and a closing: requests and remedy
@@ -1053,17 +2169,16 @@ fn conflict(message: String) -> impl FnOnce(StoreError) -> StoreError {
     }
 }
 
-/// Refuses an import that names one (agency, reference) twice.
+/// Refuses an import that names one (agency, reference) twice, in this chunk or an earlier one.
 fn check_unique<'a>(
+    seen: &mut HashSet<(i64, String)>,
     keys: impl Iterator<Item = (i64, &'a str)>,
     what: &str,
 ) -> Result<(), StoreError> {
-    let mut seen = HashSet::new();
-    for key in keys {
-        if !seen.insert(key) {
+    for (agency, reference) in keys {
+        if !seen.insert((agency, reference.to_owned())) {
             return Err(StoreError::Conflict(format!(
-                "导入数据中{what} {} 出现了不止一次",
-                key.1
+                "导入数据中{what} {reference} 出现了不止一次"
             )));
         }
     }

@@ -1,7 +1,11 @@
 //! The embedded SQLite backend of `gongkai-store`: one database file, zero setup.
 //!
-//! - The file and its parent directory are created on first use; the schema is brought up to
-//!   date by the append-only migrations in `migrations/` when the store is opened.
+//! - The file is created on first use (its directory must exist: a mistyped path is an error,
+//!   not a new tree); the schema is brought up to date by the append-only migrations in
+//!   `migrations/` when the store is opened, inside one `BEGIN IMMEDIATE` transaction, so that
+//!   several processes opening a brand-new file at once migrate it one after the other.
+//! - A file that cannot be written (read-only permissions or medium) opens read-only
+//!   ([`Access::Read`]): every read works, every write fails with a clear error.
 //! - WAL journal (readers never block the writer), foreign keys on, `synchronous = FULL` (a
 //!   committed transaction survives a power cut as well as a killed process), a busy timeout so
 //!   that concurrent writers wait for each other instead of failing.
@@ -31,40 +35,78 @@ type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    read_only: bool,
+}
+
+/// What a command needs of the database file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reading and writing: the file is created and migrated as needed.
+    Write,
+    /// Reading only: a file that cannot be written is opened read-only instead of failing
+    /// (`attempt to write a readonly database`); a writable one is opened as for writing.
+    Read,
+}
+
+/// How long a connection waits for another writer before giving up: writers wait their turn.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Whether this process may write the file: its permission bits say so for other users, and
+/// opening it for writing tells the truth for root (who may write any file) and read-only media.
+fn writable(path: &std::path::Path) -> bool {
+    std::fs::OpenOptions::new().append(true).open(path).is_ok()
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `url` (`sqlite:path/to/file.db`,
-    /// `sqlite://path`, or `sqlite::memory:` for a private in-memory database) and applies
-    /// pending migrations.
+    /// Opens (creating the file if needed, in a directory that must exist) the database at
+    /// `url` (`sqlite:path/to/file.db`, `sqlite://path`, or `sqlite::memory:` for a private
+    /// in-memory database) for reading and writing, and applies pending migrations.
     pub async fn open(url: &str) -> Result<Self> {
+        Self::open_with(url, Access::Write).await
+    }
+
+    /// Opens the database at `url` as `access` says (see [`Access`]).
+    pub async fn open_with(url: &str, access: Access) -> Result<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::Backend(format!("数据库地址 {url} 无效：{e}")))?;
         let in_memory = options.get_filename().as_os_str() == ":memory:"
             || url.contains(":memory:")
             || url.contains("mode=memory");
-        if !in_memory
-            && let Some(dir) = options.get_filename().parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Backend(format!("无法创建数据库目录 {}：{e}", dir.display()))
-            })?;
+        let path = options.get_filename().to_owned();
+        if !in_memory {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            if let Some(dir) = dir
+                && !dir.is_dir()
+            {
+                return Err(StoreError::Backend(format!(
+                    "数据库目录不存在：{}（请先创建该目录，或检查 --db 的路径）",
+                    dir.display()
+                )));
+            }
         }
-        let options = options
-            .create_if_missing(true)
-            .journal_mode(if in_memory {
+        let read_only = match access {
+            Access::Write => false,
+            Access::Read => !in_memory && path.exists() && !writable(&path),
+        };
+        let options = if read_only {
+            // No journal-mode change and no file creation: both would write.
+            options.read_only(true).create_if_missing(false)
+        } else {
+            options.create_if_missing(true).journal_mode(if in_memory {
                 SqliteJournalMode::Memory
             } else {
                 SqliteJournalMode::Wal
             })
+        };
+        let options = options
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             // An in-memory database exists once per connection: keep exactly one.
             .max_connections(if in_memory { 1 } else { 4 })
             .min_connections(u32::from(in_memory))
+            .acquire_timeout(BUSY_TIMEOUT)
             .idle_timeout(if in_memory {
                 None
             } else {
@@ -78,8 +120,72 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Backend(format!("无法打开数据库 {url}：{e}")))?;
-        gongkai_store_sql::migrate(&pool, sqlx::migrate!("./migrations")).await?;
-        Ok(Self { pool })
+        let store = Self { pool, read_only };
+        if read_only {
+            store.check_schema().await?;
+        } else {
+            store.migrate().await?;
+        }
+        Ok(store)
+    }
+
+    /// Whether the store was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Applies the pending migrations in ONE write transaction (`BEGIN IMMEDIATE`): a second
+    /// process opening the same new file waits for it (busy timeout), then finds the schema
+    /// up to date. Each migration runs as a savepoint inside it.
+    async fn migrate(&self) -> Result<()> {
+        let migrator = sqlx::migrate!("./migrations");
+        if self.pending(&migrator).await? == 0 {
+            return Ok(());
+        }
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db("开始数据库迁移"))?;
+        migrator
+            .run_direct(&mut *tx)
+            .await
+            .map_err(|e| StoreError::Backend(format!("数据库迁移失败：{e}")))?;
+        tx.commit().await.map_err(db("提交数据库迁移"))
+    }
+
+    /// How many migrations of `migrator` the database has not applied (all of them for a new
+    /// file): read without writing.
+    async fn pending(&self, migrator: &sqlx::migrate::Migrator) -> Result<usize> {
+        let exists: Option<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db("读取数据库版本"))?;
+        if exists.is_none() {
+            return Ok(migrator.iter().count());
+        }
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db("读取数据库版本"))?;
+        Ok(migrator
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .count())
+    }
+
+    /// A read-only database must already have this version's schema: it cannot be migrated.
+    async fn check_schema(&self) -> Result<()> {
+        let pending = self.pending(&sqlx::migrate!("./migrations")).await?;
+        if pending > 0 {
+            return Err(StoreError::Backend(format!(
+                "数据库文件只读，且其结构比本程序旧 {pending} 个版本：请以可写方式运行一次任一命令（如 gongkai agency list）完成升级"
+            )));
+        }
+        Ok(())
     }
 
     /// Closes every connection (checkpointing the WAL).
@@ -102,10 +208,22 @@ impl Backend for SqliteStore {
     /// Takes the database's write lock first: SQLite's equivalent of locking the rows read.
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
 
+    /// Nothing: `BEGIN IMMEDIATE` holds the database's one write lock already.
+    const AUDIT_LOCK: &'static str = "";
+
     /// Nothing: SQLite has no row locks, and [`BEGIN_WRITE`](Self::BEGIN_WRITE) already holds
     /// the write lock of the whole database.
     fn lock_rows(_table: &str) -> String {
         String::new()
+    }
+
+    /// `VACUUM INTO`: a consistent copy while other connections read and write.
+    const SNAPSHOT: Option<&'static str> = Some("VACUUM INTO $1");
+
+    /// Nothing: an explicit id above the largest moves SQLite's rowid and AUTOINCREMENT
+    /// counters on by itself.
+    fn after_copy() -> Vec<String> {
+        Vec::new()
     }
 
     /// `INDEXED BY`, so that the plan does not depend on statistics: without it SQLite may

@@ -12,8 +12,7 @@ where
     Fut: Future<Output = ()>,
 {
     let dir = tempfile::tempdir().unwrap();
-    // A nested directory: `open` creates it.
-    let url = format!("sqlite:{}", dir.path().join("data/gongkai.db").display());
+    let url = format!("sqlite:{}", dir.path().join("gongkai.db").display());
     let store = SqliteStore::open(&url).await.unwrap();
     test(store.clone()).await;
     assert_eq!(store.integrity_check().await.unwrap(), ["ok"]);

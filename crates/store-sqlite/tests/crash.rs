@@ -57,7 +57,13 @@ fn batch(agency: AgencyId, number: u32) -> Vec<(NewRequest, Vec<TimelineEvent>)>
 async fn agency(store: &SqliteStore) -> AgencyId {
     match store.agency_by_name(AGENCY).await.unwrap() {
         Some(a) => a.id,
-        None => store.create_agency(AGENCY, None).await.unwrap().id,
+        None => {
+            store
+                .create_agency(AGENCY, None, gongkai_store::conformance::audit())
+                .await
+                .unwrap()
+                .id
+        }
     }
 }
 
@@ -93,7 +99,7 @@ async fn batches(url: &str) -> Vec<(String, i64, i64, i64)> {
 #[tokio::test]
 async fn killed_mid_import_keeps_whole_batches() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite:{}", dir.path().join("crash/gongkai.db").display());
+    let url = format!("sqlite:{}", dir.path().join("gongkai.db").display());
     let exe = std::env::current_exe().unwrap();
     let mut total = 0;
     for round in 0..4 {
@@ -147,7 +153,16 @@ async fn killed_mid_import_keeps_whole_batches() {
     // The database takes a further import after the crashes.
     let store = SqliteStore::open(&url).await.unwrap();
     let a = agency(&store).await;
-    let summary = store.import(batch(a, 999_999), vec![]).await.unwrap();
+    let summary = store
+        .import(
+            batch(a, 999_999),
+            vec![],
+            Default::default(),
+            gongkai_store::conformance::audit(),
+        )
+        .await
+        .unwrap()
+        .summary;
     assert_eq!(summary.created, BATCH);
     assert_eq!(store.integrity_check().await.unwrap(), ["ok"]);
 }
@@ -166,7 +181,15 @@ async fn crash_child() {
     // parent is gone.
     let start = first_free(&url).await;
     for number in start..start + 500 {
-        store.import(batch(a, number), vec![]).await.unwrap();
+        store
+            .import(
+                batch(a, number),
+                vec![],
+                Default::default(),
+                gongkai_store::conformance::audit(),
+            )
+            .await
+            .unwrap();
         println!("committed {number}");
     }
 }

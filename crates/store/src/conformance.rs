@@ -15,8 +15,9 @@
 //! ```
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
-use crate::{ImportCounts, ImportSummary, Store, StoreError};
+use crate::{Draft, ImportCounts, ImportPolicy, ImportSummary, Store, StoreError};
 use chrono::NaiveDate;
+use gongkai_access::{Actor, Scope};
 use gongkai_calendar::Event;
 use gongkai_cases::{
     AgencyId, ApplicantRecord, Channel, NewRemedy, NewRequest, Outcome, RemedyKind, RemedyResult,
@@ -42,11 +43,19 @@ macro_rules! conformance_tests {
             import_creates_everything,
             import_is_all_or_nothing,
             import_is_idempotent_and_adds_decisions,
+            import_reports_and_applies_differences,
             import_refuses_invalid_decision,
             case_facts_year_boundary,
             remedy_facts_year_boundary,
             figures_replace,
             calendar_overrides_in_order,
+            audit_chain_records_every_write,
+            amend_and_withdraw,
+            remedy_close_and_list,
+            agencies_rename_move_merge_alias,
+            report_texts_replace,
+            installation_key_and_counts,
+            import_session_spans_chunks,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -74,11 +83,40 @@ pub async fn run_all<S: Store>(store: &S) {
     import_creates_everything(store).await;
     import_is_all_or_nothing(store).await;
     import_is_idempotent_and_adds_decisions(store).await;
+    import_reports_and_applies_differences(store).await;
     import_refuses_invalid_decision(store).await;
     case_facts_year_boundary(store).await;
     remedy_facts_year_boundary(store).await;
     figures_replace(store).await;
     calendar_overrides_in_order(store).await;
+    audit_chain_records_every_write(store).await;
+    amend_and_withdraw(store).await;
+    remedy_close_and_list(store).await;
+    agencies_rename_move_merge_alias(store).await;
+    report_texts_replace(store).await;
+    installation_key_and_counts(store).await;
+    import_session_spans_chunks(store).await;
+}
+
+/// The audit entry of a write by the suite (the operator's grant on the whole installation).
+pub fn audit() -> Draft {
+    let grant = Scope::operator(Actor::new("conformance").unwrap())
+        .installation()
+        .unwrap();
+    Draft::new(&grant, "test.write", "conformance")
+}
+
+/// A whole import under the default policy, as the suite's older tests knew it: its counts.
+async fn import<S: Store>(
+    store: &S,
+    requests: Vec<(NewRequest, Vec<TimelineEvent>)>,
+    remedies: Vec<NewRemedy>,
+) -> Result<ImportSummary, StoreError> {
+    let report = store
+        .import(requests, remedies, ImportPolicy::default(), audit())
+        .await?;
+    assert!(report.differences.is_empty(), "{:?}", report.differences);
+    Ok(report.summary)
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -128,7 +166,7 @@ fn new_remedy(agency: AgencyId, reference: &str, received: NaiveDate) -> NewReme
 }
 
 async fn agency<S: Store>(store: &S, name: &str) -> AgencyId {
-    store.create_agency(name, None).await.unwrap().id
+    store.create_agency(name, None, audit()).await.unwrap().id
 }
 
 fn assert_kind<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str, kind: &str) {
@@ -137,22 +175,27 @@ fn assert_kind<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str, ki
         (Err(StoreError::NotFound(_)), "NotFound")
             | (Err(StoreError::Conflict(_)), "Conflict")
             | (Err(StoreError::Invalid(_)), "Invalid")
+            | (Err(StoreError::Refused(_)), "Refused")
+            | (Err(StoreError::Correction(_)), "Correction")
     );
     assert!(ok, "{what}: expected {kind}, got {result:?}");
 }
 
 /// Parents and children; lookups by id and name; listing; an unknown parent.
 pub async fn agencies_hierarchy<S: Store>(store: &S) {
-    let root = store.create_agency("某区人民政府", None).await.unwrap();
+    let root = store
+        .create_agency("某区人民政府", None, audit())
+        .await
+        .unwrap();
     assert_eq!(root.name, "某区人民政府");
     assert_eq!(root.parent, None);
     let child = store
-        .create_agency("某区教育局", Some(root.id))
+        .create_agency("某区教育局", Some(root.id), audit())
         .await
         .unwrap();
     assert_eq!(child.parent, Some(root.id));
     let grandchild = store
-        .create_agency("某区教育局办公室", Some(child.id))
+        .create_agency("某区教育局办公室", Some(child.id), audit())
         .await
         .unwrap();
 
@@ -170,7 +213,7 @@ pub async fn agencies_hierarchy<S: Store>(store: &S) {
 
     assert_kind(
         store
-            .create_agency("孤儿单位", Some(AgencyId(i64::MAX)))
+            .create_agency("孤儿单位", Some(AgencyId(i64::MAX)), audit())
             .await,
         "unknown parent",
         "NotFound",
@@ -180,14 +223,17 @@ pub async fn agencies_hierarchy<S: Store>(store: &S) {
 
 /// Agency names are unique.
 pub async fn agencies_unique_names<S: Store>(store: &S) {
-    let a = store.create_agency("某县财政局", None).await.unwrap();
+    let a = store
+        .create_agency("某县财政局", None, audit())
+        .await
+        .unwrap();
     assert_kind(
-        store.create_agency("某县财政局", None).await,
+        store.create_agency("某县财政局", None, audit()).await,
         "duplicate name",
         "Conflict",
     );
     assert_kind(
-        store.create_agency("某县财政局", Some(a.id)).await,
+        store.create_agency("某县财政局", Some(a.id), audit()).await,
         "duplicate name under a parent",
         "Conflict",
     );
@@ -217,7 +263,7 @@ pub async fn request_round_trip<S: Store>(store: &S) {
         note: "挂号信签收".into(),
     };
     let created = store
-        .create_request(new.clone(), first.clone())
+        .create_request(new.clone(), first.clone(), audit())
         .await
         .unwrap();
     assert_eq!(created.data, new);
@@ -234,7 +280,10 @@ pub async fn request_round_trip<S: Store>(store: &S) {
         ev(Event::ExtensionApproved(d(2024, 4, 1))),
         decided(d(2024, 4, 20), Outcome::Partial),
     ] {
-        let after = store.append_event(created.id, next.clone()).await.unwrap();
+        let after = store
+            .append_event(created.id, next.clone(), audit())
+            .await
+            .unwrap();
         expected.push(next);
         assert_eq!(after.events, expected);
     }
@@ -300,7 +349,7 @@ pub async fn requests_by_ids_in_bulk<S: Store>(store: &S) {
         }
         rows.push((r, events));
     }
-    store.import(rows.clone(), vec![]).await.unwrap();
+    import(store, rows.clone(), vec![]).await.unwrap();
     let mut ids = Vec::new();
     for (r, _) in &rows {
         let got = store
@@ -350,19 +399,19 @@ pub async fn request_uniqueness_and_references<S: Store>(store: &S) {
     let b = agency(store, "唯一性乙局").await;
     let r = new_request(a, "R-1", d(2024, 1, 2));
     store
-        .create_request(r.clone(), ev(Event::Received(r.received)))
+        .create_request(r.clone(), ev(Event::Received(r.received)), audit())
         .await
         .unwrap();
     assert_kind(
         store
-            .create_request(r.clone(), ev(Event::Received(r.received)))
+            .create_request(r.clone(), ev(Event::Received(r.received)), audit())
             .await,
         "duplicate reference",
         "Conflict",
     );
     let rb = new_request(b, "R-1", d(2024, 1, 3));
     let in_b = store
-        .create_request(rb.clone(), ev(Event::Received(rb.received)))
+        .create_request(rb.clone(), ev(Event::Received(rb.received)), audit())
         .await
         .unwrap();
     assert_eq!(in_b.data.agency, b);
@@ -370,7 +419,7 @@ pub async fn request_uniqueness_and_references<S: Store>(store: &S) {
     let ghost = new_request(AgencyId(i64::MAX), "R-1", d(2024, 1, 2));
     assert_kind(
         store
-            .create_request(ghost, ev(Event::Received(d(2024, 1, 2))))
+            .create_request(ghost, ev(Event::Received(d(2024, 1, 2))), audit())
             .await,
         "unknown agency",
         "NotFound",
@@ -380,6 +429,7 @@ pub async fn request_uniqueness_and_references<S: Store>(store: &S) {
             .append_event(
                 gongkai_cases::RequestId(i64::MAX),
                 ev(Event::ExtensionApproved(d(2024, 1, 5))),
+                audit(),
             )
             .await,
         "append to unknown request",
@@ -393,27 +443,35 @@ pub async fn refused_transition_writes_nothing<S: Store>(store: &S) {
     let agency = agency(store, "拒绝转移局").await;
     let r = new_request(agency, "T-1", d(2024, 5, 6));
     let created = store
-        .create_request(r.clone(), ev(Event::Received(r.received)))
+        .create_request(r.clone(), ev(Event::Received(r.received)), audit())
         .await
         .unwrap();
     let done = store
-        .append_event(created.id, decided(d(2024, 5, 20), Outcome::Disclosed))
+        .append_event(
+            created.id,
+            decided(d(2024, 5, 20), Outcome::Disclosed),
+            audit(),
+        )
         .await
         .unwrap();
 
     assert_kind(
         store
-            .append_event(created.id, decided(d(2024, 5, 21), Outcome::NaNotHeld))
+            .append_event(
+                created.id,
+                decided(d(2024, 5, 21), Outcome::NaNotHeld),
+                audit(),
+            )
             .await,
         "second decision",
-        "Invalid",
+        "Refused",
     );
     assert_kind(
         store
-            .append_event(created.id, ev(Event::Received(d(2024, 5, 22))))
+            .append_event(created.id, ev(Event::Received(d(2024, 5, 22))), audit())
             .await,
         "second Received",
-        "Invalid",
+        "Refused",
     );
     assert_eq!(store.request(created.id).await.unwrap().unwrap(), done);
     let facts = store.case_facts(&[agency], 2024).await.unwrap();
@@ -427,19 +485,27 @@ pub async fn correction_lapsed_closes<S: Store>(store: &S) {
     let mut r = new_request(agency, "L-1", d(2024, 12, 2));
     r.applicants.clear();
     let created = store
-        .create_request(r.clone(), ev(Event::Received(r.received)))
+        .create_request(r.clone(), ev(Event::Received(r.received)), audit())
         .await
         .unwrap();
     assert_eq!(created.data.applicants, vec![]);
     store
-        .append_event(created.id, ev(Event::CorrectionRequested(d(2024, 12, 4))))
+        .append_event(
+            created.id,
+            ev(Event::CorrectionRequested(d(2024, 12, 4))),
+            audit(),
+        )
         .await
         .unwrap();
     let open = store.case_facts(&[agency], 2024).await.unwrap();
     assert_eq!(open[0].decided, None);
     assert_eq!(open[0].kind, Applicant::OrgOther);
     store
-        .append_event(created.id, ev(Event::CorrectionLapsed(d(2025, 1, 6))))
+        .append_event(
+            created.id,
+            ev(Event::CorrectionLapsed(d(2025, 1, 6))),
+            audit(),
+        )
         .await
         .unwrap();
     let facts = store.case_facts(&[agency], 2025).await.unwrap();
@@ -450,10 +516,14 @@ pub async fn correction_lapsed_closes<S: Store>(store: &S) {
     );
     assert_kind(
         store
-            .append_event(created.id, decided(d(2025, 1, 7), Outcome::Disclosed))
+            .append_event(
+                created.id,
+                decided(d(2025, 1, 7), Outcome::Disclosed),
+                audit(),
+            )
             .await,
         "decision after the lapse",
-        "Invalid",
+        "Refused",
     );
     let read = store.request(created.id).await.unwrap().unwrap();
     assert_eq!(read.events.len(), 3);
@@ -467,14 +537,18 @@ pub async fn invalid_new_request_writes_nothing<S: Store>(store: &S) {
     let r = new_request(agency, "X-1", d(2024, 5, 6));
     assert_kind(
         store
-            .create_request(r.clone(), decided(d(2024, 5, 6), Outcome::Disclosed))
+            .create_request(
+                r.clone(),
+                decided(d(2024, 5, 6), Outcome::Disclosed),
+                audit(),
+            )
             .await,
         "first event Decided",
         "Invalid",
     );
     assert_kind(
         store
-            .create_request(r.clone(), ev(Event::Received(d(2024, 5, 7))))
+            .create_request(r.clone(), ev(Event::Received(d(2024, 5, 7))), audit())
             .await,
         "Received on another day than the date of receipt",
         "Invalid",
@@ -483,7 +557,7 @@ pub async fn invalid_new_request_writes_nothing<S: Store>(store: &S) {
     total.applicants[0].kind = Applicant::Total;
     assert_kind(
         store
-            .create_request(total, ev(Event::Received(r.received)))
+            .create_request(total, ev(Event::Received(r.received)), audit())
             .await,
         "applicant of kind Total",
         "Invalid",
@@ -502,7 +576,7 @@ pub async fn remedy_round_trip<S: Store>(store: &S) {
     m.requests = vec!["R-9".into(), "R-3".into()];
     m.kind = RemedyKind::LitigationAfterReconsideration;
     m.closed = Some((d(2024, 9, 1), RemedyResult::Corrected));
-    let created = store.create_remedy(m.clone()).await.unwrap();
+    let created = store.create_remedy(m.clone(), audit()).await.unwrap();
     assert_eq!(created.data, m);
     assert_eq!(
         store
@@ -515,7 +589,11 @@ pub async fn remedy_round_trip<S: Store>(store: &S) {
         store.remedy_by_reference(agency, "nope").await.unwrap(),
         None
     );
-    assert_kind(store.create_remedy(m).await, "duplicate case", "Conflict");
+    assert_kind(
+        store.create_remedy(m, audit()).await,
+        "duplicate case",
+        "Conflict",
+    );
 }
 
 /// A fresh import stores requests with all their events, and remedies.
@@ -545,16 +623,18 @@ pub async fn import_creates_everything<S: Store>(store: &S) {
     }
     let mut m = new_remedy(agency, "IMP-案-1", d(2023, 8, 1));
     m.requests = vec!["IMP-00004".into()];
-    let summary = store.import(rows.clone(), vec![m.clone()]).await.unwrap();
+    let summary = import(store, rows.clone(), vec![m.clone()]).await.unwrap();
     assert_eq!(
         summary,
         ImportSummary {
             created: 1200,
             updated: 0,
+            changed: 0,
             unchanged: 0,
             remedies: ImportCounts {
                 created: 1,
                 updated: 0,
+                changed: 0,
                 unchanged: 0
             },
         }
@@ -591,8 +671,7 @@ pub async fn import_creates_everything<S: Store>(store: &S) {
 
     // An empty event list means a single Received event.
     let bare = new_request(agency, "IMP-bare", d(2023, 2, 2));
-    store
-        .import(vec![(bare.clone(), vec![])], vec![])
+    import(store, vec![(bare.clone(), vec![])], vec![])
         .await
         .unwrap();
     let got = store
@@ -608,8 +687,7 @@ pub async fn import_creates_everything<S: Store>(store: &S) {
 pub async fn import_is_all_or_nothing<S: Store>(store: &S) {
     let agency = agency(store, "导入原子局").await;
     let existing = new_request(agency, "AON-existing", d(2024, 1, 2));
-    store
-        .import(vec![(existing.clone(), vec![])], vec![])
+    import(store, vec![(existing.clone(), vec![])], vec![])
         .await
         .unwrap();
 
@@ -632,7 +710,7 @@ pub async fn import_is_all_or_nothing<S: Store>(store: &S) {
     bad[2400].1.push(decided(d(2024, 2, 6), Outcome::Disclosed));
     let remedy = new_remedy(agency, "AON-案", d(2024, 3, 1));
     assert_kind(
-        store.import(bad, vec![remedy.clone()]).await,
+        import(store, bad, vec![remedy.clone()]).await,
         "import with an invalid timeline",
         "Invalid",
     );
@@ -667,7 +745,7 @@ pub async fn import_is_all_or_nothing<S: Store>(store: &S) {
     let mut dup = rows.clone();
     dup.push(rows[10].clone());
     assert_kind(
-        store.import(dup, vec![remedy.clone()]).await,
+        import(store, dup, vec![remedy.clone()]).await,
         "import with a reference twice",
         "Conflict",
     );
@@ -676,17 +754,17 @@ pub async fn import_is_all_or_nothing<S: Store>(store: &S) {
     let mut total = rows.clone();
     total[2499].0.applicants[0].kind = Applicant::Total;
     assert_kind(
-        store.import(total, vec![]).await,
+        import(store, total, vec![]).await,
         "import with an applicant of kind Total",
         "Invalid",
     );
     let mut ghost_agency = rows.clone();
     ghost_agency[2499].0.agency = AgencyId(i64::MAX);
-    assert!(store.import(ghost_agency, vec![]).await.is_err());
+    assert!(import(store, ghost_agency, vec![]).await.is_err());
     check_nothing().await;
 
     // The good batch goes in whole.
-    let summary = store.import(rows, vec![remedy]).await.unwrap();
+    let summary = import(store, rows, vec![remedy]).await.unwrap();
     assert_eq!((summary.created, summary.updated), (2500, 1));
     assert_eq!(store.case_facts(&[agency], 2024).await.unwrap().len(), 2501);
 }
@@ -708,13 +786,11 @@ pub async fn import_is_idempotent_and_adds_decisions<S: Store>(store: &S) {
         (done.clone(), done_events.clone()),
         (other.clone(), vec![]),
     ];
-    let first = store
-        .import(ledger.clone(), vec![remedy.clone()])
+    let first = import(store, ledger.clone(), vec![remedy.clone()])
         .await
         .unwrap();
     assert_eq!((first.created, first.updated, first.unchanged), (3, 0, 0));
-    let again = store
-        .import(ledger.clone(), vec![remedy.clone()])
+    let again = import(store, ledger.clone(), vec![remedy.clone()])
         .await
         .unwrap();
     assert_eq!(
@@ -722,10 +798,12 @@ pub async fn import_is_idempotent_and_adds_decisions<S: Store>(store: &S) {
         ImportSummary {
             created: 0,
             updated: 0,
+            changed: 0,
             unchanged: 3,
             remedies: ImportCounts {
                 created: 0,
                 updated: 0,
+                changed: 0,
                 unchanged: 1
             },
         }
@@ -736,18 +814,15 @@ pub async fn import_is_idempotent_and_adds_decisions<S: Store>(store: &S) {
         .unwrap()
         .unwrap();
 
-    // The ledger now records a decision for the open request, a different (ignored) decision
-    // for the decided one, a changed description (ignored), and the case's closing.
+    // The ledger now records a decision for the open request and the case's closing: what the
+    // records lack is added, nothing else changes.
     let mut later = ledger.clone();
     later[0]
         .1
         .push(decided(d(2024, 4, 10), Outcome::NdThirdParty));
-    later[0].0.description = "改过的描述".into();
-    later[1].1[1] = decided(d(2024, 3, 21), Outcome::Disclosed);
     let mut closed = remedy.clone();
     closed.closed = Some((d(2024, 6, 1), RemedyResult::Upheld));
-    let third = store
-        .import(later.clone(), vec![closed.clone()])
+    let third = import(store, later.clone(), vec![closed.clone()])
         .await
         .unwrap();
     assert_eq!(
@@ -755,10 +830,12 @@ pub async fn import_is_idempotent_and_adds_decisions<S: Store>(store: &S) {
         ImportSummary {
             created: 0,
             updated: 1,
+            changed: 0,
             unchanged: 2,
             remedies: ImportCounts {
                 created: 0,
                 updated: 1,
+                changed: 0,
                 unchanged: 0
             },
         }
@@ -803,12 +880,124 @@ pub async fn import_is_idempotent_and_adds_decisions<S: Store>(store: &S) {
         Some((d(2024, 4, 10), Outcome::NdThirdParty))
     );
 
-    let fourth = store.import(later, vec![closed]).await.unwrap();
+    let fourth = import(store, later, vec![closed]).await.unwrap();
     assert_eq!(
         (fourth.created, fourth.updated, fourth.unchanged),
         (0, 0, 3)
     );
     assert_eq!(fourth.remedies.unchanged, 1);
+}
+
+/// A re-imported row whose values differ from the records is a difference: every one is
+/// reported (reference, column, recorded → file) and, under the default policy, nothing is
+/// stored; with `apply_changes` they are applied in the one transaction.
+pub async fn import_reports_and_applies_differences<S: Store>(store: &S) {
+    let agency = agency(store, "导入差异局").await;
+    let open = new_request(agency, "DF-open", d(2024, 3, 1));
+    let done = new_request(agency, "DF-done", d(2024, 3, 2));
+    let ledger = vec![
+        (open.clone(), vec![]),
+        (
+            done.clone(),
+            vec![
+                ev(Event::Received(d(2024, 3, 2))),
+                decided(d(2024, 3, 20), Outcome::NaNotHeld),
+            ],
+        ),
+    ];
+    let remedy = new_remedy(agency, "DF-案", d(2024, 4, 1));
+    import(store, ledger.clone(), vec![remedy.clone()])
+        .await
+        .unwrap();
+    let log_before = store.audit_last().await.unwrap().unwrap().seq;
+
+    let mut later = ledger.clone();
+    later[0].0.description = "改过的描述".into();
+    later[1].1[1] = decided(d(2024, 3, 21), Outcome::Disclosed);
+    let mut other_kind = remedy.clone();
+    other_kind.kind = RemedyKind::LitigationDirect;
+    let report = store
+        .import(
+            later.clone(),
+            vec![other_kind.clone()],
+            ImportPolicy::default(),
+            audit(),
+        )
+        .await
+        .unwrap();
+    let listed: Vec<(&str, &str, &str, &str)> = report
+        .differences
+        .iter()
+        .map(|x| {
+            (
+                x.reference.as_str(),
+                x.change.field.label(),
+                x.change.old.as_str(),
+                x.change.new.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("DF-open", "申请内容", "DF-open 申请内容", "改过的描述"),
+            (
+                "DF-done",
+                "办理结果",
+                "本机关不掌握相关政府信息",
+                "予以公开"
+            ),
+            ("DF-done", "答复日期", "2024-03-20", "2024-03-21"),
+            ("DF-案", "类型", "行政复议", "未经复议直接起诉"),
+        ]
+    );
+    // Nothing was stored, not even an audit entry.
+    let kept = store
+        .request_by_reference(agency, "DF-open")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.data.description, "DF-open 申请内容");
+    assert_eq!(
+        store.audit_last().await.unwrap().unwrap().seq,
+        log_before,
+        "an import with differences is not committed"
+    );
+
+    let applied = store
+        .import(
+            later.clone(),
+            vec![other_kind.clone()],
+            ImportPolicy {
+                apply_changes: true,
+            },
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(applied.differences.len(), 4);
+    assert_eq!(
+        (applied.summary.changed, applied.summary.remedies.changed),
+        (2, 1)
+    );
+    let fixed = store
+        .request_by_reference(agency, "DF-done")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        gongkai_cases::lifecycle::outcome(&fixed.events),
+        Some((d(2024, 3, 21), Outcome::Disclosed))
+    );
+    let facts = store.case_facts(&[agency], 2024).await.unwrap();
+    let f = facts.iter().find(|f| f.id == fixed.id).unwrap();
+    assert_eq!(f.decided, Some((d(2024, 3, 21), Outcome::Disclosed)));
+    let entry = store.audit_last().await.unwrap().unwrap();
+    assert_eq!(entry.seq, log_before + 1);
+    assert!(entry.summary.contains("\"changed\":2"), "{}", entry.summary);
+    // The file now agrees with the records.
+    let again = import(store, later, vec![other_kind]).await.unwrap();
+    assert_eq!((again.changed, again.unchanged), (0, 2));
 }
 
 /// A decision appended by a re-import is validated against the stored timeline: one the state
@@ -817,11 +1006,15 @@ pub async fn import_refuses_invalid_decision<S: Store>(store: &S) {
     let agency = agency(store, "导入校验局").await;
     let r = new_request(agency, "V-1", d(2024, 3, 10));
     let created = store
-        .create_request(r.clone(), ev(Event::Received(r.received)))
+        .create_request(r.clone(), ev(Event::Received(r.received)), audit())
         .await
         .unwrap();
     store
-        .append_event(created.id, ev(Event::ExtensionApproved(d(2024, 4, 1))))
+        .append_event(
+            created.id,
+            ev(Event::ExtensionApproved(d(2024, 4, 1))),
+            audit(),
+        )
         .await
         .unwrap();
     let fresh = new_request(agency, "V-2", d(2024, 3, 11));
@@ -837,7 +1030,7 @@ pub async fn import_refuses_invalid_decision<S: Store>(store: &S) {
         ),
     ];
     assert_kind(
-        store.import(rows, vec![]).await,
+        import(store, rows, vec![]).await,
         "stale decision",
         "Invalid",
     );
@@ -891,7 +1084,7 @@ pub async fn case_facts_year_boundary<S: Store>(store: &S) {
         }
         rows.push((r, events));
     }
-    store.import(rows, vec![]).await.unwrap();
+    import(store, rows, vec![]).await.unwrap();
     for (reference, agency, ..) in cases {
         let id = store
             .request_by_reference(agency, reference)
@@ -958,10 +1151,10 @@ pub async fn remedy_facts_year_boundary<S: Store>(store: &S) {
     let other_agency = new_remedy(b, "b-2024", d(2024, 2, 1));
     let mut ids = std::collections::HashMap::new();
     for m in [&closed_2023, &closed_newyear, &pending] {
-        let id = store.create_remedy(m.clone()).await.unwrap().id;
+        let id = store.create_remedy(m.clone(), audit()).await.unwrap().id;
         ids.insert(id, m.reference.clone());
     }
-    store.import(vec![], vec![other_agency]).await.unwrap();
+    import(store, vec![], vec![other_agency]).await.unwrap();
     let names = |year: i32| {
         let ids = &ids;
         async move {
@@ -1015,20 +1208,23 @@ pub async fn figures_replace<S: Store>(store: &S) {
             (licensing, Value::Int(0)),
         ],
     };
-    store.set_figures(first.clone()).await.unwrap();
+    store.set_figures(first.clone(), audit()).await.unwrap();
     assert_eq!(store.figures(a, 2024).await.unwrap(), Some(first.clone()));
     let other_year = YearFigures {
         agency: a,
         year: 2023,
         cells: vec![(issued, Value::Int(7))],
     };
-    store.set_figures(other_year.clone()).await.unwrap();
+    store
+        .set_figures(other_year.clone(), audit())
+        .await
+        .unwrap();
     let replaced = YearFigures {
         agency: a,
         year: 2024,
         cells: vec![(licensing, Value::Int(40))],
     };
-    store.set_figures(replaced.clone()).await.unwrap();
+    store.set_figures(replaced.clone(), audit()).await.unwrap();
     assert_eq!(
         store.figures(a, 2024).await.unwrap(),
         Some(replaced.clone())
@@ -1041,7 +1237,7 @@ pub async fn figures_replace<S: Store>(store: &S) {
         year: 2024,
         cells: vec![],
     };
-    store.set_figures(emptied.clone()).await.unwrap();
+    store.set_figures(emptied.clone(), audit()).await.unwrap();
     assert_eq!(store.figures(b, 2024).await.unwrap(), Some(emptied));
 
     let t3 = YearFigures {
@@ -1052,20 +1248,28 @@ pub async fn figures_replace<S: Store>(store: &S) {
             Value::Int(1),
         )],
     };
-    assert_kind(store.set_figures(t3).await, "t3 cell", "Invalid");
+    assert_kind(store.set_figures(t3, audit()).await, "t3 cell", "Invalid");
     let wrong_kind = YearFigures {
         agency: a,
         year: 2024,
         cells: vec![(fees, Value::Int(3))],
     };
-    assert_kind(store.set_figures(wrong_kind).await, "wrong kind", "Invalid");
+    assert_kind(
+        store.set_figures(wrong_kind, audit()).await,
+        "wrong kind",
+        "Invalid",
+    );
     assert_eq!(store.figures(a, 2024).await.unwrap(), Some(replaced));
     let ghost = YearFigures {
         agency: AgencyId(i64::MAX),
         year: 2024,
         cells: vec![],
     };
-    assert_kind(store.set_figures(ghost).await, "unknown agency", "NotFound");
+    assert_kind(
+        store.set_figures(ghost, audit()).await,
+        "unknown agency",
+        "NotFound",
+    );
 }
 
 /// Calendar overrides come back in the order they were added, byte for byte.
@@ -1077,10 +1281,450 @@ pub async fn calendar_overrides_in_order<S: Store>(store: &S) {
         "[2027]\n# 更正\n",
     ];
     for t in texts {
-        store.add_calendar_override(t).await.unwrap();
+        store.add_calendar_override(t, audit()).await.unwrap();
     }
     let after = store.calendar_overrides().await.unwrap();
     assert_eq!(after.len(), before.len() + 3);
     assert_eq!(&after[..before.len()], &before[..]);
     assert_eq!(&after[before.len()..], &texts[..]);
+}
+
+/// Every write appends exactly one audit entry in its own transaction; a refused write appends
+/// none; the chain verifies; personal data given to an entry as such is never stored in clear.
+pub async fn audit_chain_records_every_write<S: Store>(store: &S) {
+    let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
+    let agency = agency(store, "审计链局").await;
+    let r = new_request(agency, "AU-1", d(2024, 3, 1));
+    let created = store
+        .create_request(r.clone(), ev(Event::Received(r.received)), audit())
+        .await
+        .unwrap();
+    let refused = store
+        .append_event(created.id, ev(Event::FeePaid(d(2024, 3, 2))), audit())
+        .await;
+    assert_kind(refused, "fee paid without a notice", "Refused");
+    store
+        .append_event(
+            created.id,
+            decided(d(2024, 3, 5), Outcome::Disclosed),
+            audit(),
+        )
+        .await
+        .unwrap();
+    let grant = Scope::operator(Actor::new("审计员").unwrap())
+        .installation()
+        .unwrap();
+    let mut personal = Draft::new(&grant, "request.amend", "申请 AU-1")
+        .with_pseudonyms(gongkai_audit::Pseudonyms::new(b"conformance key"));
+    personal.set_personal("applicant", "张三丰");
+    store
+        .amend_request(
+            created.id,
+            &gongkai_cases::amend::Amendment {
+                applicant: Some("张三丰".into()),
+                ..Default::default()
+            },
+            personal,
+        )
+        .await
+        .unwrap();
+    let entries = store.audit_page(before, 1000).await.unwrap();
+    assert_eq!(entries.len(), 4, "agency, request, decision, correction");
+    assert_eq!(entries[0].seq, before + 1);
+    assert!(entries.iter().all(|e| e.seq > before));
+    assert_eq!(entries[3].actor, "审计员");
+    assert!(
+        !entries[3].summary.contains("张三丰"),
+        "{}",
+        entries[3].summary
+    );
+    assert!(
+        entries[3].summary.contains("hmac:"),
+        "{}",
+        entries[3].summary
+    );
+    // The request's entries name their agency.
+    assert!(
+        entries[1..]
+            .iter()
+            .all(|e| e.agency_id.is_none() || e.agency_id == Some(agency.0))
+    );
+    // The whole chain, page by page.
+    let mut v = gongkai_audit::Verifier::new(None);
+    let mut after = 0;
+    loop {
+        let page = store.audit_page(after, 2).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for e in &page {
+            v.push(e).unwrap();
+        }
+    }
+    let (n, head) = v.finish().unwrap();
+    assert_eq!(n, before + 4);
+    assert_eq!(head, store.audit_last().await.unwrap().unwrap().hash);
+    let recent = store.audit_recent(Some(agency), 10).await.unwrap();
+    assert!(
+        recent.windows(2).all(|w| w[0].seq > w[1].seq),
+        "newest first"
+    );
+}
+
+/// Corrections: an outcome, a date of receipt; the last event withdrawn; what cannot be
+/// corrected is refused and leaves the request as it was. The report's facts follow.
+pub async fn amend_and_withdraw<S: Store>(store: &S) {
+    use gongkai_cases::amend::{Amendment, Field};
+    let agency = agency(store, "更正局").await;
+    let r = new_request(agency, "AM-1", d(2024, 3, 1));
+    let created = store
+        .create_request(r.clone(), ev(Event::Received(r.received)), audit())
+        .await
+        .unwrap();
+    let open_outcome = Amendment {
+        outcome: Some(Outcome::Partial),
+        ..Default::default()
+    };
+    assert_kind(
+        store
+            .amend_request(created.id, &open_outcome, audit())
+            .await,
+        "outcome of an open request",
+        "Correction",
+    );
+    store
+        .append_event(
+            created.id,
+            decided(d(2024, 3, 20), Outcome::Disclosed),
+            audit(),
+        )
+        .await
+        .unwrap();
+    let (amended, changes) = store
+        .amend_request(
+            created.id,
+            &Amendment {
+                outcome: Some(Outcome::NdThirdParty),
+                kind: Some(Applicant::OrgCommercial),
+                ..Default::default()
+            },
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        changes.iter().map(|c| c.field).collect::<Vec<_>>(),
+        [Field::Kind, Field::Outcome]
+    );
+    assert_eq!(store.request(created.id).await.unwrap().unwrap(), amended);
+    let facts = store.case_facts(&[agency], 2024).await.unwrap();
+    assert_eq!(facts[0].kind, Applicant::OrgCommercial);
+    assert_eq!(
+        facts[0].decided,
+        Some((d(2024, 3, 20), Outcome::NdThirdParty))
+    );
+    // A date of receipt after the decision: refused, nothing changed.
+    let late = Amendment {
+        received: Some(d(2024, 3, 25)),
+        ..Default::default()
+    };
+    assert_kind(
+        store.amend_request(created.id, &late, audit()).await,
+        "received after the decision",
+        "Refused",
+    );
+    assert_eq!(store.request(created.id).await.unwrap().unwrap(), amended);
+    // The decision withdrawn: open again, in the facts too.
+    let (reopened, removed) = store.withdraw_event(created.id, audit()).await.unwrap();
+    assert_eq!(removed.outcome, Some(Outcome::NdThirdParty));
+    assert_eq!(reopened.events.len(), 1);
+    let facts = store.case_facts(&[agency], 2024).await.unwrap();
+    assert_eq!(facts[0].decided, None);
+    assert_kind(
+        store.withdraw_event(created.id, audit()).await,
+        "the receipt",
+        "Correction",
+    );
+    assert_eq!(
+        store.request_ids(&[agency], true).await.unwrap(),
+        [created.id]
+    );
+    store
+        .append_event(
+            created.id,
+            decided(d(2024, 3, 21), Outcome::NpRepeat),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert!(store.request_ids(&[agency], true).await.unwrap().is_empty());
+    assert_eq!(
+        store.request_ids(&[agency], false).await.unwrap(),
+        [created.id]
+    );
+    assert!(store.request_ids(&[], false).await.unwrap().is_empty());
+}
+
+/// A pending case is closed once; the cases of agencies are listed with their links.
+pub async fn remedy_close_and_list<S: Store>(store: &S) {
+    let agency = agency(store, "结案局").await;
+    let m = new_remedy(agency, "RC-1", d(2024, 4, 1));
+    let created = store.create_remedy(m.clone(), audit()).await.unwrap();
+    assert_kind(
+        store
+            .close_remedy(created.id, (d(2024, 3, 1), RemedyResult::Upheld), audit())
+            .await,
+        "closed before received",
+        "Invalid",
+    );
+    let closed = store
+        .close_remedy(
+            created.id,
+            (d(2024, 6, 1), RemedyResult::Corrected),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        closed.data.closed,
+        Some((d(2024, 6, 1), RemedyResult::Corrected))
+    );
+    assert_kind(
+        store
+            .close_remedy(created.id, (d(2024, 7, 1), RemedyResult::Other), audit())
+            .await,
+        "closed twice",
+        "Invalid",
+    );
+    let listed = store.remedies_of(&[agency]).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].data.requests, m.requests);
+    assert_eq!(listed[0].data.closed, closed.data.closed);
+    let facts = store.remedy_facts(&[agency], 2024).await.unwrap();
+    assert_eq!(facts[0].closed, closed.data.closed);
+}
+
+/// 机构改革: a rename keeps the former name with its date; a move refuses a cycle; a merger
+/// is recorded once; an alias is unique and never a current name.
+pub async fn agencies_rename_move_merge_alias<S: Store>(store: &S) {
+    let gov = store
+        .create_agency("改革县人民政府", None, audit())
+        .await
+        .unwrap();
+    let land = store
+        .create_agency("改革县国土资源局", Some(gov.id), audit())
+        .await
+        .unwrap();
+    let town = store
+        .create_agency("改革县某镇", Some(gov.id), audit())
+        .await
+        .unwrap();
+    let renamed = store
+        .rename_agency(land.id, "改革县自然资源局", d(2019, 3, 1), audit())
+        .await
+        .unwrap();
+    assert_eq!(renamed.name, "改革县自然资源局");
+    let read = store.agency(land.id).await.unwrap().unwrap();
+    assert_eq!(read, renamed);
+    assert_eq!(read.name_on(d(2018, 12, 31)), "改革县国土资源局");
+    assert!(
+        store
+            .agency_by_name("改革县国土资源局")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_kind(
+        store
+            .rename_agency(land.id, "改革县某镇", d(2020, 1, 1), audit())
+            .await,
+        "a name in use",
+        "Conflict",
+    );
+    assert_kind(
+        store
+            .rename_agency(land.id, "改革县自然资源和规划局", d(2019, 1, 1), audit())
+            .await,
+        "a rename dated before the last",
+        "Invalid",
+    );
+    // Moves.
+    assert_kind(
+        store.move_agency(gov.id, Some(town.id), audit()).await,
+        "a cycle",
+        "Invalid",
+    );
+    let moved = store
+        .move_agency(town.id, Some(land.id), audit())
+        .await
+        .unwrap();
+    assert_eq!(moved.parent, Some(land.id));
+    // Mergers.
+    let merged = store
+        .merge_agency(town.id, land.id, d(2024, 3, 1), audit())
+        .await
+        .unwrap();
+    assert_eq!(merged.merged.unwrap().into, land.id);
+    assert_eq!(
+        store.agency(town.id).await.unwrap().unwrap().merged,
+        merged.merged
+    );
+    assert_kind(
+        store
+            .merge_agency(town.id, gov.id, d(2024, 4, 1), audit())
+            .await,
+        "merged twice",
+        "Invalid",
+    );
+    assert_kind(
+        store
+            .merge_agency(land.id, town.id, d(2024, 4, 1), audit())
+            .await,
+        "merged into each other",
+        "Invalid",
+    );
+    // Aliases.
+    store
+        .add_alias(land.id, "改革县资源局", audit())
+        .await
+        .unwrap();
+    assert_kind(
+        store.add_alias(gov.id, "改革县资源局", audit()).await,
+        "an alias twice",
+        "Conflict",
+    );
+    assert_kind(
+        store.add_alias(gov.id, "改革县自然资源局", audit()).await,
+        "a current name as alias",
+        "Conflict",
+    );
+    assert_kind(
+        store.create_agency("改革县资源局", None, audit()).await,
+        "a new agency named as an alias",
+        "Conflict",
+    );
+    let aliases = store.aliases().await.unwrap();
+    assert!(aliases.contains(&("改革县资源局".to_owned(), land.id)));
+    let all = store.agencies().await.unwrap();
+    let land_listed = all.iter().find(|a| a.id == land.id).unwrap();
+    assert_eq!(land_listed.former_names, renamed.former_names);
+}
+
+/// The report's text of an agency-year is replaced as a whole.
+pub async fn report_texts_replace<S: Store>(store: &S) {
+    use gongkai_cases::ReportText;
+    use gongkai_report::Section;
+    let agency = agency(store, "正文局").await;
+    assert!(store.report_text(agency, 2024).await.unwrap().is_none());
+    let text = ReportText {
+        preamble: "本报告依据《条例》编制。".into(),
+        sections: vec![
+            (Section::S1Overview, "一年来……".into()),
+            (Section::S5Problems, "存在的问题……".into()),
+        ],
+    };
+    store
+        .set_report_text(agency, 2024, &text, audit())
+        .await
+        .unwrap();
+    assert_eq!(store.report_text(agency, 2024).await.unwrap(), Some(text));
+    let shorter = ReportText {
+        preamble: String::new(),
+        sections: vec![(Section::S6Other, "本年度未收取信息处理费。".into())],
+    };
+    store
+        .set_report_text(agency, 2024, &shorter, audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.report_text(agency, 2024).await.unwrap(),
+        Some(shorter)
+    );
+    assert!(store.report_text(agency, 2023).await.unwrap().is_none());
+    assert_kind(
+        store
+            .set_report_text(AgencyId(999_999), 2024, &ReportText::default(), audit())
+            .await,
+        "unknown agency",
+        "NotFound",
+    );
+}
+
+/// The installation's key is made once and then always the same; the table counts cover
+/// every table.
+pub async fn installation_key_and_counts<S: Store>(store: &S) {
+    let key = store.installation_key().await.unwrap();
+    assert_eq!(key.len(), 32);
+    assert!(key.iter().any(|&b| b != 0));
+    assert_eq!(store.installation_key().await.unwrap(), key);
+    let counts = store.table_counts().await.unwrap();
+    let installation = counts.iter().find(|(t, _)| t == "installation").unwrap();
+    assert_eq!(installation.1, 1);
+    assert!(counts.iter().any(|(t, n)| t == "audit_log" && *n >= 0));
+}
+
+/// An import fed in chunks is one transaction: a reference repeated in a later chunk fails it,
+/// and a session dropped without committing leaves nothing, audit log included.
+pub async fn import_session_spans_chunks<S: Store>(store: &S) {
+    use crate::ImportSession;
+    let agency = agency(store, "分块导入局").await;
+    let log_before = store.audit_last().await.unwrap().map(|e| e.seq);
+    let rows = |from: usize, to: usize| -> Vec<(NewRequest, Vec<TimelineEvent>)> {
+        (from..to)
+            .map(|i| {
+                (
+                    new_request(agency, &format!("CH-{i}"), d(2024, 5, 1)),
+                    vec![],
+                )
+            })
+            .collect()
+    };
+    let mut session = store.begin_import(ImportPolicy::default()).await.unwrap();
+    session.add(rows(0, 600), vec![]).await.unwrap();
+    assert_kind(
+        session.add(rows(599, 700), vec![]).await,
+        "a reference in two chunks",
+        "Conflict",
+    );
+    drop(session);
+    assert!(
+        store
+            .request_ids(&[agency], false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let mut session = store.begin_import(ImportPolicy::default()).await.unwrap();
+    session.add(rows(0, 600), vec![]).await.unwrap();
+    session.add(rows(600, 1300), vec![]).await.unwrap();
+    drop(session);
+    assert!(
+        store
+            .request_ids(&[agency], false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.audit_last().await.unwrap().map(|e| e.seq), log_before);
+
+    let mut session = store.begin_import(ImportPolicy::default()).await.unwrap();
+    session.add(rows(0, 600), vec![]).await.unwrap();
+    session.add(rows(600, 1300), vec![]).await.unwrap();
+    let summary = session.commit(audit()).await.unwrap();
+    assert_eq!(summary.created, 1300);
+    assert_eq!(
+        store.request_ids(&[agency], false).await.unwrap().len(),
+        1300
+    );
+    let entry = store.audit_last().await.unwrap().unwrap();
+    assert_eq!(
+        entry.seq,
+        log_before.unwrap_or(0) + 1,
+        "one entry per import"
+    );
+    assert!(
+        entry.summary.contains("\"created\":1300"),
+        "{}",
+        entry.summary
+    );
 }

@@ -1,5 +1,8 @@
 //! The one error type of storage.
 
+use gongkai_cases::TransitionError;
+use gongkai_cases::amend::AmendError;
+
 /// Why a storage operation failed. Messages are Chinese, for the officer; the variant says what
 /// a caller can do about it. No variant carries a database driver type: backends translate
 /// their errors into these.
@@ -11,12 +14,36 @@ pub enum StoreError {
     /// The record would duplicate a unique name or reference.
     #[error("重复：{0}")]
     Conflict(String),
-    /// The data breaks a rule of the domain (a refused timeline transition, a missing applicant,
-    /// a figure of the wrong kind). Nothing was written.
+    /// The data breaks a rule of the domain (a missing applicant, a figure of the wrong kind, a
+    /// move that would make a cycle). Nothing was written.
     #[error("数据无效：{0}")]
     Invalid(String),
+    /// The state machine refused an event or a timeline: the error names the event and the
+    /// article of the 条例 it breaks. Nothing was written.
+    #[error("{0}")]
+    Refused(TransitionError),
+    /// A correction that cannot be made (nothing to correct, an open request's outcome). A
+    /// corrected timeline the state machine refuses is [`StoreError::Refused`]. Nothing was
+    /// written.
+    #[error("{0}")]
+    Correction(AmendError),
     /// The database failed (connection, I/O, a constraint the store did not expect, corrupt
     /// data). The message names the operation.
     #[error("存储错误：{0}")]
     Backend(String),
+}
+
+impl From<TransitionError> for StoreError {
+    fn from(e: TransitionError) -> Self {
+        StoreError::Refused(e)
+    }
+}
+
+impl From<AmendError> for StoreError {
+    fn from(e: AmendError) -> Self {
+        match e {
+            AmendError::Refused(t) => StoreError::Refused(t),
+            other => StoreError::Correction(other),
+        }
+    }
 }

@@ -4,7 +4,9 @@
 
 use crate::StoreError;
 use chrono::NaiveDate;
+use gongkai_audit::Draft;
 use gongkai_calendar::Event;
+use gongkai_cases::amend::Change;
 use gongkai_cases::lifecycle::{self, State};
 use gongkai_cases::{NewRemedy, NewRequest, Outcome, TimelineEvent, YearFigures};
 use gongkai_report::{Applicant, CellKey};
@@ -12,14 +14,14 @@ use gongkai_report::{Applicant, CellKey};
 /// Validates appending `next` to the stored timeline `events` with the domain state machine
 /// ([`lifecycle::check_append`]), returning the request's state afterwards.
 pub fn check_append(events: &[TimelineEvent], next: &TimelineEvent) -> Result<State, StoreError> {
-    lifecycle::check_append(events, next).map_err(|e| StoreError::Invalid(e.to_string()))
+    Ok(lifecycle::check_append(events, next)?)
 }
 
 /// Validates a whole timeline and returns its closing (decision date and outcome), if closed.
 pub fn check_timeline(
     events: &[TimelineEvent],
 ) -> Result<Option<(NaiveDate, Outcome)>, StoreError> {
-    match lifecycle::state(events).map_err(|e| StoreError::Invalid(e.to_string()))? {
+    match lifecycle::state(events)? {
         State::Closed { decided, outcome } => Ok(Some((decided, outcome))),
         _ => Ok(None),
     }
@@ -53,6 +55,33 @@ pub fn counted_kind(new: &NewRequest) -> Applicant {
         .map_or(Applicant::OrgOther, |a| a.kind)
 }
 
+/// Records corrections in an audit entry: field, old and new value, personal data as
+/// pseudonyms (see `gongkai_audit::Pseudonyms`), so that the log never holds a name in clear.
+pub fn record_changes(audit: &mut Draft, changes: &[Change]) {
+    let list: Vec<serde_json::Value> = changes
+        .iter()
+        .map(|c| {
+            let (old, new) = if c.field.is_personal() {
+                (audit.pseudonym(&c.old), audit.pseudonym(&c.new))
+            } else {
+                (c.old.clone(), c.new.clone())
+            };
+            serde_json::json!({ "field": c.field, "old": old, "new": new })
+        })
+        .collect();
+    audit.set("changes", list);
+}
+
+/// Names the request or case of `reference` in an error about it.
+pub fn name_reference(e: StoreError, reference: &str) -> StoreError {
+    match e {
+        StoreError::Invalid(m) => StoreError::Invalid(format!("受理编号 {reference}：{m}")),
+        StoreError::Correction(m) => StoreError::Invalid(format!("编号 {reference}：{m}")),
+        StoreError::Refused(t) => StoreError::Invalid(format!("受理编号 {reference}：{t}")),
+        other => other,
+    }
+}
+
 /// Checks a new request and its timeline: a reference; no applicant of kind `Total`; the first
 /// event is `Received` on the date of receipt; the timeline passes the state machine. Returns
 /// the closing to record on the row. Error messages name the request by its reference.
@@ -60,10 +89,7 @@ pub fn check_new_request(
     new: &NewRequest,
     events: &[TimelineEvent],
 ) -> Result<Option<(NaiveDate, Outcome)>, StoreError> {
-    let named = |e: StoreError| match e {
-        StoreError::Invalid(m) => StoreError::Invalid(format!("受理编号 {}：{m}", new.reference)),
-        other => other,
-    };
+    let named = |e: StoreError| name_reference(e, &new.reference);
     if new.reference.trim().is_empty() {
         return Err(StoreError::Invalid("受理编号不能为空".into()));
     }

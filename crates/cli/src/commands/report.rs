@@ -1,37 +1,91 @@
-//! `gongkai report …`: check, render, create and compare annual reports.
+//! `gongkai report …`: check, read, render, create and compare annual reports; generate one
+//! from the records, trace a figure to its records, and write the report's text.
 
 use crate::Status;
-use crate::files::{self, Input, ReadError};
-use anyhow::{Result, bail};
+use crate::context::{Access, Env, Global, runtime, with_ctx};
+use crate::files::{self, ReadError};
+use crate::values;
+use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use gongkai_reader::{Completeness, InputKind, Source};
+use gongkai_reader::{InputKind, Source};
 use gongkai_render::Target;
-use gongkai_report::rules::{self, Finding, Rule, Severity};
+use gongkai_report::rules::{Finding, Rule, Severity};
 use gongkai_report::{CellKey, Format, Report, json, schema, template};
+use gongkai_services::reports::{self, ReportWarning};
+use gongkai_services::review::{Aliases, Reviewed, Series};
 use serde_json::json;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
+
+/// Every input form the reader takes, for `--help`.
+const INPUTS: &str = "可读取的格式（按内容识别，不看扩展名）：
+  · 规范 JSON（canonical JSON，gongkai 的交换格式）；
+  · HTML 网页（UTF-8、GBK、GB18030；含 Word 粘贴的表格、合并单元格），以及 CMS 接口返回的、内含网页 HTML 的 JSON；
+  · 从网页复制的文本：每格一行、以 | 或制表符分隔的行、按空格对齐的列；Markdown 表格；
+  · Word 文档（DOCX，含 WPS 保存的）；
+  · 带文字层的 PDF；
+  · gongkai 自己导出的 Excel（XLSX）和 CSV。";
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// 检查年度报告（check）：勾稽关系与合理性规则 R1–R10；可给出目录，批量并行检查；
-    /// 有“错误”级问题时退出码为 1，无法读取输入时为 2
+    /// 检查年度报告（check）：勾稽关系与合理性规则 R1–R10，可批量
+    ///
+    /// 给出目录、多于 20 个文件、--dataset 或 --jobs 时进入批量模式：并行读取和检查，不是年度报告的文件
+    /// 跳过并注明。退出码：0 没有“错误”级问题；1 至少一份报告有“错误”级问题（警告不影响退出码）；
+    /// 2 用法有误，或直接给出的文件无法读取。
+    #[command(after_help = INPUTS)]
     Check(CheckArgs),
-    /// 读取已发布的年度报告（parse）：HTML、文本、Markdown 等，按内容识别，输出规范 JSON
+    /// 读取已发布的年度报告（parse），输出规范 JSON 或每个单元格及其来源
+    #[command(after_help = INPUTS)]
     Parse(ParseArgs),
-    /// 生成文档（render）：HTML、Word（docx）、Excel（xlsx）、Markdown、纯文本、CSV、JSON
+    /// 生成文档（render）：HTML、Word、Excel、Markdown、文本、CSV、JSON
+    #[command(after_help = INPUTS)]
     Render(RenderArgs),
     /// 新建空白年度报告（new）：所有单元格为 null，供填写
     New(NewArgs),
     /// 比较两份报告（diff）：逐单元格差异，以及跨年度规则 R5、R6
+    #[command(after_help = INPUTS)]
     Diff(DiffArgs),
     /// 打印规范 JSON 的 JSON Schema（schema）
     Schema,
-    /// 由办理记录生成年度报告（generate）：表三、表四由申请和复议诉讼记录计算，表二取已登记数据
+    /// 由办理记录生成年度报告（generate）：表三、表四由记录计算，表二取登记数据，正文取已设置的正文
     Generate(GenerateArgs),
-    /// 追溯单元格（explain）：列出计入某个单元格的申请或案件，如 --cell t3.nd_third_party.total
+    /// 追溯单元格（explain）：列出计入某个单元格的申请或案件
     Explain(ExplainArgs),
+    /// 报告正文（prose）：模板、设置、查看
+    #[command(subcommand)]
+    Prose(ProseCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProseCommand {
+    /// 打印正文模板（template）：Markdown，标题为法定的六个部分
+    Template {
+        /// 输出文件；省略或 - 为标准输出
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+    /// 设置某机关某年度报告的正文（set）：读取按模板写好的 Markdown 文件
+    Set {
+        /// 机关名称（agency）
+        #[arg(long, value_name = "NAME")]
+        agency: String,
+        /// 报告年度
+        #[arg(long, value_parser = values::year)]
+        year: i32,
+        /// Markdown 文件
+        file: PathBuf,
+    },
+    /// 查看已设置的正文（show），以 Markdown 输出
+    Show {
+        /// 机关名称（agency）
+        #[arg(long, value_name = "NAME")]
+        agency: String,
+        /// 报告年度
+        #[arg(long, value_parser = values::year)]
+        year: i32,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -40,7 +94,7 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "NAME")]
     agency: String,
     /// 报告年度（year）
-    #[arg(long)]
+    #[arg(long, value_parser = values::year)]
     year: i32,
     /// 汇总本机关及全部下级机关（consolidated）
     #[arg(long)]
@@ -48,18 +102,18 @@ pub struct GenerateArgs {
     /// 输出格式，默认规范 JSON
     #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = ["html", "docx", "xlsx", "md", "txt", "csv", "json"])]
     to: String,
-    /// 输出文件；省略时写到标准输出
+    /// 输出文件；省略或 - 为标准输出
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
-    #[command(flatten)]
-    db: crate::db::DbArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
+    /// 机关名称（agency）
     #[arg(long, value_name = "NAME")]
     agency: String,
-    #[arg(long)]
+    /// 报告年度
+    #[arg(long, value_parser = values::year)]
     year: i32,
     /// 单元格（cell），如 t3.nd_third_party.total、t4.rev_total
     #[arg(long, value_name = "KEY")]
@@ -70,23 +124,20 @@ pub struct ExplainArgs {
     /// 以 JSON 输出
     #[arg(long)]
     json: bool,
-    #[command(flatten)]
-    db: crate::db::DbArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// 年度报告文件或目录：规范 JSON 或已发布的报告（HTML、文本、Markdown……，按内容识别）；
-    /// 目录递归读取（跳过隐藏文件）。给出同一机关多个年度时，同时检查跨年度规则 R5、R6
+    /// 年度报告文件或目录；目录递归读取（跳过隐藏文件）；给出同一机关多个年度时，同时检查跨年度规则
     #[arg(required = true, value_name = "FILE_OR_DIR")]
     pub files: Vec<PathBuf>,
-    /// 以 JSON 输出检查结果（machine-readable）；批量模式下为 JSON Lines
+    /// 以 JSON 输出检查结果；批量模式下为 JSON Lines
     #[arg(long)]
     pub json: bool,
-    /// 批量模式：把每份报告的数据写成数据集（.csv 或 .jsonl），并启用批量模式
+    /// 把每份报告的数据写成数据集（.csv 或 .jsonl），并启用批量模式
     #[arg(long, value_name = "OUT")]
     pub dataset: Option<PathBuf>,
-    /// 批量模式：并行线程数（默认为全部 CPU 核），并启用批量模式
+    /// 并行线程数（默认为全部 CPU 核），并启用批量模式
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
     /// 批量模式下文件多于 20 个时，仍逐份输出完整检查结果
@@ -96,11 +147,10 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct ParseArgs {
-    /// 已发布的年度报告文件（HTML、文本、Markdown 或规范 JSON，按内容识别）
+    /// 已发布的年度报告文件（按内容识别格式）
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// 输出规范 JSON（一个文件时为一个 JSON 对象；多个文件时为 JSON Lines，每行一份）；
-    /// 省略时列出每个单元格的值及其在原文中的位置
+    /// 输出规范 JSON（一个文件时为一个 JSON 对象；多个文件时为 JSON Lines）；省略时列出每个单元格的值及来源
     #[arg(long)]
     json: bool,
 }
@@ -113,7 +163,7 @@ pub struct RenderArgs {
     /// 输出格式（output format）
     #[arg(long, value_name = "FORMAT", value_parser = ["html", "docx", "xlsx", "md", "txt", "csv", "json"])]
     to: String,
-    /// 输出文件（output file）；省略时写到标准输出（docx、xlsx 不能写到终端）
+    /// 输出文件；省略或 - 为标准输出（docx、xlsx 不能写到终端）
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
 }
@@ -124,94 +174,97 @@ pub struct NewArgs {
     #[arg(long, value_parser = ["2019", "2021"])]
     format: Option<String>,
     /// 报告年度（year）
-    #[arg(long, value_parser = clap::value_parser!(i32).range(2008..=2100))]
+    #[arg(long, value_parser = values::year)]
     year: i32,
     /// 机关名称（agency），如“某某县人民政府”
     #[arg(long, value_name = "NAME")]
     agency: String,
-    /// 输出文件；省略时写到标准输出
+    /// 输出文件；省略或 - 为标准输出
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// 较早的报告（规范 JSON 或已发布的报告）
+    /// 较早的报告
     a: PathBuf,
-    /// 较晚的报告（规范 JSON 或已发布的报告）
+    /// 较晚的报告
     b: PathBuf,
     /// 以 JSON 输出
     #[arg(long)]
     json: bool,
 }
 
-pub fn run(cmd: ReportCommand) -> Result<Status> {
+pub fn run(g: &Global, cmd: ReportCommand) -> Result<Status> {
     match cmd {
         ReportCommand::Check(args) => {
+            let aliases = aliases(g)?;
             if crate::batch::is_batch(&args) {
-                crate::batch::run(&args)
+                crate::batch::run(&args, &aliases)
             } else {
-                check(args)
+                check(args, &aliases)
             }
         }
         ReportCommand::Parse(args) => parse(args),
         ReportCommand::Render(args) => render(args),
         ReportCommand::New(args) => new(args),
-        ReportCommand::Diff(args) => diff(args),
-        ReportCommand::Generate(args) => generate(args),
-        ReportCommand::Explain(args) => explain(args),
+        ReportCommand::Diff(args) => diff(g, args),
+        ReportCommand::Generate(args) => generate(g, args),
+        ReportCommand::Explain(args) => explain(g, args),
+        ReportCommand::Prose(cmd) => prose(g, cmd),
         ReportCommand::Schema => {
             let text = serde_json::to_string_pretty(&schema::report_schema())?;
-            println!("{text}");
+            writeln!(std::io::stdout().lock(), "{text}")?;
             Ok(Status::Ok)
         }
     }
 }
 
-/// One input of `check`: the report read with all its findings, or why it could not be read.
-struct Checked {
-    file: String,
-    outcome: Result<(Input, Vec<Finding>), ReadError>,
+/// The agencies' other names (aliases, former names) from the database, when there is one, for
+/// pairing reports across years.
+fn aliases(g: &Global) -> Result<Aliases> {
+    let env = Env::load(g)?;
+    if !env.has_database() {
+        return Ok(Aliases::default());
+    }
+    runtime()?.block_on(async {
+        with_ctx!(env, Access::Read, |ctx| Ok(Aliases::new(
+            ctx.name_variants().await?
+        )))
+    })
 }
 
-fn check(args: CheckArgs) -> Result<Status> {
+/// One input of `check`: the report reviewed, or why it could not be read.
+struct Checked {
+    file: String,
+    outcome: Result<(Reviewed, Vec<Finding>), ReadError>,
+}
+
+fn check(args: CheckArgs, aliases: &Aliases) -> Result<Status> {
     let mut checked: Vec<Checked> = args
         .files
         .iter()
         .map(|path| Checked {
             file: path.display().to_string(),
-            outcome: files::read_input(path).map(|input| {
-                let f = rules::check(&input.parsed.report);
-                (input, f)
+            outcome: files::read_input(path).map(|(r, _)| {
+                let f = r.findings.clone();
+                (r, f)
             }),
         })
         .collect();
     // The cross-year rules over every readable report given.
-    let readable: Vec<usize> = (0..checked.len())
-        .filter(|&i| checked[i].outcome.is_ok())
-        .collect();
-    let reports: Vec<&Report> = readable
-        .iter()
-        .filter_map(|&i| {
-            checked[i]
-                .outcome
-                .as_ref()
-                .ok()
-                .map(|(r, _)| &r.parsed.report)
-        })
-        .collect();
-    let series = rules::check_series(&reports);
-    // A report can be checked across years only when last year's report of its agency is given.
-    let has_prev: Vec<bool> = reports
-        .iter()
-        .map(|r| {
-            reports
-                .iter()
-                .any(|p| p.agency == r.agency && p.year == r.year - 1)
-        })
-        .collect();
-    for (i, finding) in series {
-        if let Ok((_, findings)) = &mut checked[readable[i]].outcome {
+    let mut series = Series::new();
+    let mut index = Vec::new();
+    for (i, c) in checked.iter().enumerate() {
+        if let Ok((r, _)) = &c.outcome {
+            series.add(r);
+            index.push(i);
+        }
+    }
+    let groups = series.groups(aliases);
+    let has_prev = series.with_predecessor(&groups);
+    for (k, finding) in series.findings(&groups) {
+        if let Ok((_, findings)) = &mut checked[index[k]].outcome {
             findings.push(finding);
             findings.sort_by_key(|f| f.rule);
         }
@@ -230,15 +283,15 @@ fn check(args: CheckArgs) -> Result<Status> {
         writeln!(out, "{}", serde_json::to_string_pretty(&items)?)?;
     } else {
         for (i, c) in checked.iter().enumerate() {
-            let cross_year = readable
+            let cross_year = index
                 .iter()
                 .position(|&k| k == i)
                 .is_some_and(|k| has_prev[k]);
             match &c.outcome {
-                Ok((input, findings)) => write_check_text(
+                Ok((r, findings)) => write_check_text(
                     &mut out,
                     &c.file,
-                    input,
+                    r,
                     findings,
                     if cross_year {
                         CrossYear::Checked
@@ -252,7 +305,7 @@ fn check(args: CheckArgs) -> Result<Status> {
     }
     for c in &checked {
         if let Err(e) = &c.outcome {
-            eprintln!("gongkai: 无法读取（unreadable）{e}");
+            eprintln!("gongkai：无法读取 {e}");
         }
     }
     Ok(status)
@@ -269,31 +322,29 @@ pub(crate) fn status_of(findings: &[Finding]) -> Status {
 
 fn check_json(c: &Checked) -> serde_json::Value {
     match &c.outcome {
-        Ok((input, findings)) => report_json(&c.file, input, findings),
+        Ok((r, findings)) => report_json(&c.file, r, findings),
         Err(e) => json!({ "file": c.file, "error": e.message }),
     }
 }
 
 /// The JSON of one checked report: metadata, how it was read, and the findings with where each
 /// of their cells was found in the input.
-pub(crate) fn report_json(file: &str, input: &Input, findings: &[Finding]) -> serde_json::Value {
-    let r = &input.parsed.report;
+pub(crate) fn report_json(file: &str, r: &Reviewed, findings: &[Finding]) -> serde_json::Value {
+    let report = r.report();
+    let (errors, warnings) = gongkai_services::review::count(findings);
+    let c = r.completeness();
     json!({
         "file": file,
-        "agency": r.agency,
-        "year": r.year,
-        "format": r.format.as_str(),
-        "kind": input.parsed.kind.name(),
-        "completeness": completeness_json(input.completeness()),
-        "errors": findings.iter().filter(|f| f.severity == Severity::Error).count(),
-        "warnings": findings.iter().filter(|f| f.severity == Severity::Warning).count(),
-        "findings": findings.iter().map(|f| finding_json(f, &input.parsed.provenance)).collect::<Vec<_>>(),
-        "reader_warnings": input.parsed.warnings,
+        "agency": report.agency,
+        "year": report.year,
+        "format": report.format.as_str(),
+        "kind": r.parsed.kind.name(),
+        "completeness": { "found": c.found, "total": c.total, "ratio": (c.ratio() * 1000.0).round() / 1000.0 },
+        "errors": errors,
+        "warnings": warnings,
+        "findings": findings.iter().map(|f| finding_json(f, &r.parsed.provenance)).collect::<Vec<_>>(),
+        "reader_warnings": r.parsed.warnings,
     })
-}
-
-pub(crate) fn completeness_json(c: Completeness) -> serde_json::Value {
-    json!({ "found": c.found, "total": c.total, "ratio": (c.ratio() * 1000.0).round() / 1000.0 })
 }
 
 /// A finding as JSON (rule, severity, cells, message) with `provenance`: for each cell found in
@@ -319,7 +370,7 @@ pub(crate) fn finding_json(
 }
 
 /// A cell for people: its key and, when read from a published report, where it was found.
-pub(crate) fn cell_with_source(key: CellKey, provenance: &BTreeMap<CellKey, Source>) -> String {
+fn cell_with_source(key: CellKey, provenance: &BTreeMap<CellKey, Source>) -> String {
     match provenance.get(&key) {
         Some(s) => format!("{key}（{s}）"),
         None => key.to_string(),
@@ -342,28 +393,28 @@ pub(crate) enum CrossYear {
 pub(crate) fn write_check_text(
     out: &mut impl Write,
     file: &str,
-    input: &Input,
+    r: &Reviewed,
     findings: &[Finding],
     cross_year: CrossYear,
 ) -> Result<()> {
-    let report = &input.parsed.report;
-    let provenance = &input.parsed.provenance;
+    let report = r.report();
+    let provenance = &r.parsed.provenance;
     writeln!(
         out,
         "{file}：{} {} 年度报告（{} 格式）",
         report.agency, report.year, report.format
     )?;
-    if input.parsed.kind != InputKind::CanonicalJson {
-        let c = input.completeness();
+    if r.parsed.kind != InputKind::CanonicalJson {
+        let c = r.completeness();
         writeln!(
             out,
             "  读取：{}，找到 {}/{} 个单元格（{:.0}%）",
-            input.parsed.kind.name(),
+            r.parsed.kind.name(),
             c.found,
             c.total,
             c.ratio() * 100.0
         )?;
-        for w in &input.parsed.warnings {
+        for w in &r.parsed.warnings {
             writeln!(out, "  ? 读取提示：{w}")?;
         }
     }
@@ -373,7 +424,7 @@ pub(crate) fn write_check_text(
             let note = match (rule.is_cross_year(), cross_year) {
                 (false, _) | (true, CrossYear::Checked) => None,
                 (true, CrossYear::NoPredecessor) => Some("（未检查：需要同一机关上一年度的报告）"),
-                (true, CrossYear::Later) => Some("（跨年度规则在全部文件读完后检查，见文末）"),
+                (true, CrossYear::Later) => Some("（跨年度规则在全部文件读完后检查，结果见文末）"),
             };
             let mark = if note.is_some() { "－" } else { "✓" };
             writeln!(
@@ -387,11 +438,7 @@ pub(crate) fn write_check_text(
             write_finding(out, f, provenance)?;
         }
     }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = findings.len() - errors;
+    let (errors, warnings) = gongkai_services::review::count(findings);
     writeln!(out, "  结果：{errors} 个错误，{warnings} 个警告\n")?;
     Ok(())
 }
@@ -425,6 +472,13 @@ pub(crate) fn write_finding(
     Ok(())
 }
 
+/// Reads an input named on the command line, or fails naming it.
+fn read(path: &std::path::Path) -> Result<Reviewed> {
+    files::read_input(path)
+        .map(|(r, _)| r)
+        .map_err(|e| anyhow!("{e}"))
+}
+
 /// `report parse`: published reports into canonical JSON, or a listing of every cell with
 /// where it was found.
 fn parse(args: ParseArgs) -> Result<Status> {
@@ -432,17 +486,17 @@ fn parse(args: ParseArgs) -> Result<Status> {
     let mut out = std::io::stdout().lock();
     let several = args.files.len() > 1;
     for path in &args.files {
-        let input = match files::read_input(path) {
-            Ok(i) => i,
+        let r = match files::read_input(path) {
+            Ok((r, _)) => r,
             Err(e) => {
-                eprintln!("gongkai: 无法读取（unreadable）{e}");
+                eprintln!("gongkai：无法读取 {e}");
                 status = Status::Trouble;
                 continue;
             }
         };
-        let parsed = &input.parsed;
+        let parsed = &r.parsed;
         for w in &parsed.warnings {
-            eprintln!("gongkai: {}：读取提示：{w}", path.display());
+            eprintln!("gongkai：{}：读取提示：{w}", path.display());
         }
         if args.json {
             if several {
@@ -453,20 +507,20 @@ fn parse(args: ParseArgs) -> Result<Status> {
             }
             continue;
         }
-        let r = &parsed.report;
-        let c = input.completeness();
+        let report = &parsed.report;
+        let c = r.completeness();
         writeln!(
             out,
             "{}：{} {} 年度报告（{} 格式），读自 {}，找到 {}/{} 个单元格",
             path.display(),
-            r.agency,
-            r.year,
-            r.format,
+            report.agency,
+            report.year,
+            report.format,
             parsed.kind.name(),
             c.found,
             c.total
         )?;
-        for (key, value) in r.cells() {
+        for (key, value) in report.cells() {
             let value = value.map_or_else(|| "空".to_owned(), |v| v.to_string());
             let source = parsed
                 .provenance
@@ -476,7 +530,7 @@ fn parse(args: ParseArgs) -> Result<Status> {
                 out,
                 "  {:<48} {value:>14}  {source:<20} {}",
                 key.to_string(),
-                template::cell_name(r.format, key)
+                template::cell_name(report.format, key)
             )?;
         }
         writeln!(out)?;
@@ -487,10 +541,10 @@ fn parse(args: ParseArgs) -> Result<Status> {
 
 fn render(args: RenderArgs) -> Result<Status> {
     let target: Target = args.to.parse().map_err(anyhow::Error::msg)?;
-    let report = files::read_report(&args.file)?;
-    let findings = rules::check(&report);
-    let bytes = gongkai_render::render(&report, &findings, target)?;
-    emit(args.output, &bytes, target.is_binary())
+    let r = read(&args.file)?;
+    let bytes = gongkai_render::render(r.report(), &r.findings, target)?;
+    files::emit(args.output.as_deref(), &bytes, target.is_binary())?;
+    Ok(Status::Ok)
 }
 
 fn new(args: NewArgs) -> Result<Status> {
@@ -502,33 +556,19 @@ fn new(args: NewArgs) -> Result<Status> {
         bail!("机关名称（--agency）不能为空");
     }
     let report = Report::blank(format, args.year, args.agency.trim());
-    emit(
-        args.output,
+    files::emit(
+        args.output.as_deref(),
         json::to_string(&report, None).as_bytes(),
         false,
-    )
-}
-
-/// Writes a document to a file (atomically) or to standard output.
-fn emit(output: Option<PathBuf>, bytes: &[u8], binary: bool) -> Result<Status> {
-    match output {
-        Some(path) => files::write_atomic(&path, bytes)?,
-        None => {
-            if binary && std::io::stdout().is_terminal() {
-                bail!("二进制文档不能输出到终端：请用 -o 指定输出文件（use -o FILE）");
-            }
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()?;
-        }
-    }
+    )?;
     Ok(Status::Ok)
 }
 
-fn diff(args: DiffArgs) -> Result<Status> {
-    let input_a = files::read_input(&args.a)?;
-    let input_b = files::read_input(&args.b)?;
-    let (a, b) = (&input_a.parsed.report, &input_b.parsed.report);
+fn diff(g: &Global, args: DiffArgs) -> Result<Status> {
+    let input_a = read(&args.a)?;
+    let input_b = read(&args.b)?;
+    let aliases = aliases(g)?;
+    let (a, b) = (input_a.report(), input_b.report());
     let (pa, pb) = (&input_a.parsed.provenance, &input_b.parsed.provenance);
     let mut keys = a.cell_keys();
     for k in b.cell_keys() {
@@ -548,8 +588,17 @@ fn diff(args: DiffArgs) -> Result<Status> {
         .copied()
         .filter(|&s| a.section(s).trim() != b.section(s).trim())
         .collect();
-    let series = rules::check_series(&[a, b]);
-    let cross: Vec<&Finding> = series.iter().map(|(_, f)| f).collect();
+    let mut series = Series::new();
+    series.add(&input_a);
+    series.add(&input_b);
+    let groups = series.groups(&aliases);
+    let paired = groups[0] == groups[1] && b.year == a.year + 1;
+    let cross: Vec<Finding> = series
+        .findings(&groups)
+        .into_iter()
+        .filter(|(i, _)| *i == 1)
+        .map(|(_, f)| f)
+        .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
         let cells: Vec<_> = changed
@@ -568,22 +617,16 @@ fn diff(args: DiffArgs) -> Result<Status> {
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
     } else {
-        writeln!(
-            out,
-            "A：{}（{} {} 年，{} 格式）",
-            args.a.display(),
-            a.agency,
-            a.year,
-            a.format
-        )?;
-        writeln!(
-            out,
-            "B：{}（{} {} 年，{} 格式）",
-            args.b.display(),
-            b.agency,
-            b.year,
-            b.format
-        )?;
+        for (label, path, r) in [("A", &args.a, a), ("B", &args.b, b)] {
+            writeln!(
+                out,
+                "{label}：{}（{} {} 年，{} 格式）",
+                path.display(),
+                r.agency,
+                r.year,
+                r.format
+            )?;
+        }
         writeln!(out, "\n不同的单元格：{} 个", changed.len())?;
         for &k in &changed {
             let mut place = Vec::new();
@@ -613,7 +656,7 @@ fn diff(args: DiffArgs) -> Result<Status> {
                 .collect();
             writeln!(out, "\n文字不同的章节：{}", names.join("；"))?;
         }
-        if a.agency != b.agency || b.year != a.year + 1 {
+        if !paired {
             writeln!(
                 out,
                 "\n跨年度规则 R5、R6：未检查（需要同一机关相邻两个年度的报告，A 在前）"
@@ -641,28 +684,44 @@ fn value_json(v: gongkai_report::Value) -> serde_json::Value {
     }
 }
 
-fn generate(args: GenerateArgs) -> Result<Status> {
+fn generate(g: &Global, args: GenerateArgs) -> Result<Status> {
     let target: Target = args.to.parse().map_err(anyhow::Error::msg)?;
-    let report = crate::db::runtime()?.block_on(async {
-        crate::db::with_store!(args.db, |store| {
-            gongkai_services::generate_report(&store, &args.agency, args.year, args.consolidated)
-                .await
-                .map_err(anyhow::Error::from)
-        })
+    let env = Env::load(g)?;
+    let generated = runtime()?.block_on(async {
+        with_ctx!(env, Access::Read, |ctx| Ok::<_, anyhow::Error>(
+            ctx.generate_report(&args.agency, args.year, args.consolidated)
+                .await?
+        ))
     })?;
-    let findings = rules::check(&report);
+    let report = generated.report;
+    let findings = gongkai_report::rules::check(&report);
     let bytes = gongkai_render::render(&report, &findings, target)?;
-    emit(args.output, &bytes, target.is_binary())
+    files::emit(args.output.as_deref(), &bytes, target.is_binary())?;
+    let mut err = std::io::stderr().lock();
+    let (agency, year) = (&args.agency, args.year);
+    for w in &generated.warnings {
+        let text = match w {
+            ReportWarning::NoTable2Figures => format!(
+                "表二（主动公开）没有登记数据，各单元格为空：用 gongkai figures set --agency {agency} --year {year} KEY=VALUE… 登记"
+            ),
+            ReportWarning::EmptySection(s) => format!(
+                "“{}”没有正文：用 gongkai report prose template 取得模板，写好后用 gongkai report prose set --agency {agency} --year {year} 文件.md 设置",
+                template::section_heading(*s)
+            ),
+        };
+        writeln!(err, "gongkai：提示：{text}")?;
+    }
+    Ok(Status::Ok)
 }
 
-fn explain(args: ExplainArgs) -> Result<Status> {
-    let cell: gongkai_report::CellKey = args.cell.parse()?;
-    let counted = crate::db::runtime()?.block_on(async {
-        crate::db::with_store!(args.db, |store| {
-            gongkai_services::explain(&store, &args.agency, args.year, cell, args.consolidated)
-                .await
-                .map_err(anyhow::Error::from)
-        })
+fn explain(g: &Global, args: ExplainArgs) -> Result<Status> {
+    let cell: CellKey = args.cell.parse()?;
+    let env = Env::load(g)?;
+    let counted = runtime()?.block_on(async {
+        with_ctx!(env, Access::Read, |ctx| Ok::<_, anyhow::Error>(
+            ctx.explain(&args.agency, args.year, cell, args.consolidated)
+                .await?
+        ))
     })?;
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -699,4 +758,70 @@ fn explain(args: ExplainArgs) -> Result<Status> {
         }
     }
     Ok(Status::Ok)
+}
+
+fn prose(g: &Global, cmd: ProseCommand) -> Result<Status> {
+    match cmd {
+        ProseCommand::Template { output } => {
+            files::emit(
+                output.as_deref(),
+                reports::prose_template().as_bytes(),
+                false,
+            )?;
+            Ok(Status::Ok)
+        }
+        ProseCommand::Set { agency, year, file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow!("无法读取 {}：{}", file.display(), files::io_text(&e)))?;
+            let env = Env::load(g)?;
+            runtime()?.block_on(async {
+                with_ctx!(env, Access::Write, |ctx| {
+                    let set = ctx.set_prose(&agency, year, &text).await.map_err(|e| {
+                        anyhow::Error::from(e).context(format!("{} 未设置", file.display()))
+                    })?;
+                    let filled: Vec<&str> = set
+                        .sections
+                        .iter()
+                        .filter(|(_, t)| !t.trim().is_empty())
+                        .map(|(s, _)| template::section_heading(*s))
+                        .collect();
+                    writeln!(
+                        std::io::stdout().lock(),
+                        "已设置 {agency} {year} 年度报告的正文：{}",
+                        if filled.is_empty() {
+                            "（各部分均为空）".to_owned()
+                        } else {
+                            filled.join("；")
+                        }
+                    )?;
+                    Ok(Status::Ok)
+                })
+            })
+        }
+        ProseCommand::Show { agency, year } => {
+            let env = Env::load(g)?;
+            runtime()?.block_on(async {
+                with_ctx!(env, Access::Read, |ctx| {
+                    let mut out = std::io::stdout().lock();
+                    match ctx.prose(&agency, year).await? {
+                        None => writeln!(out, "{agency} {year} 年度报告尚未设置正文")?,
+                        Some(t) => {
+                            if !t.preamble.is_empty() {
+                                writeln!(out, "{}\n", t.preamble)?;
+                            }
+                            for &s in gongkai_report::Section::ALL {
+                                writeln!(
+                                    out,
+                                    "## {}\n\n{}\n",
+                                    template::section_heading(s),
+                                    t.section(s)
+                                )?;
+                            }
+                        }
+                    }
+                    Ok(Status::Ok)
+                })
+            })
+        }
+    }
 }

@@ -1,0 +1,764 @@
+//! The configuration of gongkai, layered as lldap layers it: **defaults → `gongkai.toml` →
+//! environment `GONGKAI_*` → secrets from `*_FILE` paths**, each layer overriding the ones before
+//! (figment merges them and remembers where every value came from). Every command reads it, and
+//! the web server will. Secrets (a database URL, which may hold a password, and the audit key)
+//! are redacted in `Debug` and in [`Config::to_redacted_toml`], what `gongkai config show`
+//! prints.
+//!
+//! | key | environment | default |
+//! |---|---|---|
+//! | `data_dir` | `GONGKAI_DATA_DIR` | `$XDG_DATA_HOME/gongkai`, else `$HOME/.local/share/gongkai`, else `./gongkai-data` |
+//! | `database.url` | `GONGKAI_DATABASE_URL`, `GONGKAI_DATABASE_URL_FILE` | `sqlite:<data_dir>/gongkai.db` |
+//! | `audit.key` | `GONGKAI_AUDIT_KEY`, `GONGKAI_AUDIT_KEY_FILE` | none: the installation's own key, kept in the database |
+//! | `deadline.fee_pause` | `GONGKAI_DEADLINE__FEE_PAUSE` | `true` |
+//! | `deadline.due_soon_days` | `GONGKAI_DEADLINE__DUE_SOON_DAYS` | `5` |
+//!
+//! A new section (the server's, with issue 6) is a field of [`Raw`], a row above and a block of
+//! [`Config::to_redacted_toml`]. Nested keys come from the environment with `__`
+//! (`GONGKAI_DEADLINE__FEE_PAUSE`); the two historical variables `GONGKAI_DATABASE_URL` and
+//! `GONGKAI_DATA_DIR` keep their names. An empty variable counts as unset.
+#![forbid(unsafe_code)]
+
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Profile, Provider};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Why the configuration could not be read. Messages are Chinese and name the file, key or
+/// variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// `--config` named a file that does not exist.
+    #[error("配置文件 {0} 不存在")]
+    Missing(PathBuf),
+    /// The file could not be read.
+    #[error("无法读取配置文件 {path}：{reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    /// The file is not valid TOML.
+    #[error("配置文件 {path} 第 {line} 行不是有效的 TOML：{reason}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    /// A key gongkai does not know (a typo would otherwise be ignored silently).
+    #[error("未知的配置项 {key}（来自{origin}）；可用的配置项见 gongkai config show")]
+    UnknownKey { key: String, origin: String },
+    /// A value of the wrong type.
+    #[error("配置项 {key} 的值类型不对（来自{origin}）：应为{expected}")]
+    WrongType {
+        key: String,
+        origin: String,
+        expected: String,
+    },
+    /// A `*_FILE` variable naming a file that cannot be read.
+    #[error("无法读取环境变量 {var} 指定的文件 {path}：{reason}")]
+    SecretFile {
+        var: String,
+        path: PathBuf,
+        reason: String,
+    },
+    /// A `*_FILE` variable naming an empty file.
+    #[error("环境变量 {var} 指定的文件 {path} 是空的")]
+    EmptySecret { var: String, path: PathBuf },
+    /// Anything else figment reports.
+    #[error("配置有误：{0}")]
+    Other(String),
+}
+
+/// A secret: printed nowhere. `Debug` shows `Secret(***)`; there is no `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Secret<T> {
+        Secret(value)
+    }
+
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// A database URL: shown with its password as `***` (`postgres://u:***@h:5432/db`), its real
+/// text only through [`DatabaseUrl::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    text: String,
+    default: bool,
+}
+
+impl DatabaseUrl {
+    /// A URL given by a person.
+    pub fn new(text: &str) -> DatabaseUrl {
+        DatabaseUrl {
+            text: text.trim().to_owned(),
+            default: false,
+        }
+    }
+
+    /// The text to connect with.
+    pub fn expose(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether this is the default SQLite file in the data directory (the only database whose
+    /// directory gongkai creates).
+    pub fn is_default(&self) -> bool {
+        self.default
+    }
+}
+
+/// The URL with the password of its user information replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme + 3..];
+    // The user information ends at the last `@` before the path.
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_url(&self.text))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({self})")
+    }
+}
+
+/// Where the configuration comes from: an explicit file or the working directory's
+/// `gongkai.toml`, and the environment (a map, so that tests never touch the process's).
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// `--config PATH`: must exist.
+    pub explicit: Option<PathBuf>,
+    /// The working directory, where an optional `gongkai.toml` is looked for.
+    pub cwd: Option<PathBuf>,
+    pub env: BTreeMap<String, String>,
+}
+
+impl Sources {
+    /// The process's environment and the given file or working directory.
+    pub fn from_process(explicit: Option<PathBuf>, cwd: PathBuf) -> Sources {
+        Sources {
+            explicit,
+            cwd: Some(cwd),
+            env: std::env::vars().collect(),
+        }
+    }
+
+    fn var(&self, name: &str) -> Option<&str> {
+        self.env
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// The configuration file's shape: every key gongkai reads. Unknown keys are errors.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Raw {
+    pub data_dir: Option<PathBuf>,
+    #[serde(default)]
+    pub database: RawDatabase,
+    #[serde(default)]
+    pub audit: RawAudit,
+    #[serde(default)]
+    pub deadline: DeadlineConfig,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDatabase {
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAudit {
+    pub key: Option<String>,
+}
+
+/// How deadlines are counted (see `gongkai_calendar::DeadlineSettings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeadlineConfig {
+    /// Pause the answer clock between a fee notice and payment (国办函〔2020〕109号).
+    pub fee_pause: bool,
+    /// A request is due soon with at most this many working days left.
+    pub due_soon_days: u32,
+}
+
+impl Default for DeadlineConfig {
+    fn default() -> Self {
+        DeadlineConfig {
+            fee_pause: true,
+            due_soon_days: 5,
+        }
+    }
+}
+
+/// The configuration in effect.
+#[derive(Clone)]
+pub struct Config {
+    data_dir: PathBuf,
+    database_url: DatabaseUrl,
+    audit_key: Option<Secret<String>>,
+    pub deadline: DeadlineConfig,
+    /// Where each key's value came from, for [`Config::to_redacted_toml`].
+    origins: BTreeMap<&'static str, String>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url)
+            .field("audit_key", &self.audit_key)
+            .field("deadline", &self.deadline)
+            .finish()
+    }
+}
+
+/// One layer of values with the name of its source.
+struct Layer {
+    name: String,
+    data: Dict,
+}
+
+impl Provider for Layer {
+    fn metadata(&self) -> Metadata {
+        Metadata::named(self.name.clone())
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        Ok(Profile::Default.collect(self.data.clone()))
+    }
+}
+
+/// A dictionary holding `value` at the dotted `key`.
+fn nested(key: &str, value: Value) -> Dict {
+    let mut parts: Vec<&str> = key.split('.').collect();
+    let last = parts.pop().unwrap_or(key);
+    let mut dict = Dict::new();
+    dict.insert(last.to_owned(), value);
+    for part in parts.into_iter().rev() {
+        let mut outer = Dict::new();
+        outer.insert(part.to_owned(), Value::from(dict));
+        dict = outer;
+    }
+    dict
+}
+
+/// The keys whose values are secrets, with their historical and `*_FILE` variables.
+const SECRETS: [(&str, &str); 2] = [
+    ("database.url", "GONGKAI_DATABASE_URL"),
+    ("audit.key", "GONGKAI_AUDIT_KEY"),
+];
+
+/// The other variables with a name of their own.
+const NAMED: [(&str, &str); 1] = [("data_dir", "GONGKAI_DATA_DIR")];
+
+/// Variables that are not configuration although they start with `GONGKAI_`.
+const NOT_CONFIG: [&str; 1] = ["GONGKAI_TEST_POSTGRES_URL"];
+
+/// Every key, in the order `config show` prints them.
+const KEYS: [&str; 5] = [
+    "data_dir",
+    "database.url",
+    "audit.key",
+    "deadline.fee_pause",
+    "deadline.due_soon_days",
+];
+
+impl Config {
+    /// Loads the configuration from `sources`.
+    ///
+    /// # Errors
+    /// A missing explicit file, bad TOML, an unknown key, a value of the wrong type, an
+    /// unreadable or empty secret file: each named.
+    pub fn load(sources: Sources) -> Result<Config, ConfigError> {
+        let mut figment = Figment::new();
+        // The TOML file: `--config`, else `gongkai.toml` in the working directory if present.
+        let file = match &sources.explicit {
+            Some(p) if !p.exists() => return Err(ConfigError::Missing(p.clone())),
+            Some(p) => Some(p.clone()),
+            None => sources
+                .cwd
+                .as_ref()
+                .map(|d| d.join("gongkai.toml"))
+                .filter(|p| p.is_file()),
+        };
+        if let Some(path) = &file {
+            figment = figment.merge(Layer {
+                name: format!("配置文件 {}", path.display()),
+                data: read_toml(path)?,
+            });
+        }
+        // The environment: named variables, then `GONGKAI_SECTION__KEY`.
+        for (key, var) in SECRETS.iter().chain(NAMED.iter()) {
+            if let Some(v) = sources.var(var) {
+                figment = figment.merge(Layer {
+                    name: format!("环境变量 {var}"),
+                    data: nested(key, Value::from(v.to_owned())),
+                });
+            }
+        }
+        for (var, v) in &sources.env {
+            let Some(rest) = var.strip_prefix("GONGKAI_") else {
+                continue;
+            };
+            let named = SECRETS
+                .iter()
+                .chain(NAMED.iter())
+                .any(|(_, n)| n == var || *var == format!("{n}_FILE"));
+            if named || NOT_CONFIG.contains(&var.as_str()) || v.trim().is_empty() {
+                continue;
+            }
+            let key = rest.to_lowercase().replace("__", ".");
+            let value: Value = v.parse().unwrap_or_else(|_| Value::from(v.clone()));
+            figment = figment.merge(Layer {
+                name: format!("环境变量 {var}"),
+                data: nested(&key, value),
+            });
+        }
+        // Secrets from files, last: a file wins over the plain variable (lldap's rule), so a
+        // secret never has to be in the environment at all.
+        for (key, var) in SECRETS {
+            let file_var = format!("{var}_FILE");
+            let Some(path) = sources.var(&file_var) else {
+                continue;
+            };
+            let path = PathBuf::from(path);
+            let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::SecretFile {
+                var: file_var.clone(),
+                path: path.clone(),
+                reason: io_reason(&e),
+            })?;
+            let text = text.strip_suffix('\n').unwrap_or(&text);
+            let text = text.strip_suffix('\r').unwrap_or(text);
+            if text.trim().is_empty() {
+                return Err(ConfigError::EmptySecret {
+                    var: file_var,
+                    path,
+                });
+            }
+            figment = figment.merge(Layer {
+                name: format!("文件 {file_var}={}", path.display()),
+                data: nested(key, Value::from(text.to_owned())),
+            });
+        }
+        let raw: Raw = figment.extract().map_err(|e| translate(&e))?;
+        let origin = |key: &str| {
+            figment
+                .find_metadata(key)
+                .map(|m| m.name.to_string())
+                .unwrap_or_else(|| "默认".to_owned())
+        };
+        let mut origins = BTreeMap::new();
+        for key in KEYS {
+            origins.insert(key, origin(key));
+        }
+        let data_dir = raw
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| default_data_dir(&sources));
+        let database_url = match raw.database.url.as_deref().filter(|u| !u.trim().is_empty()) {
+            Some(url) => DatabaseUrl::new(url),
+            None => {
+                origins.insert("database.url", "默认（数据目录中的 gongkai.db）".to_owned());
+                DatabaseUrl {
+                    text: format!("sqlite:{}", data_dir.join("gongkai.db").display()),
+                    default: true,
+                }
+            }
+        };
+        Ok(Config {
+            data_dir,
+            database_url,
+            audit_key: raw.audit.key.filter(|k| !k.is_empty()).map(Secret::new),
+            deadline: raw.deadline,
+            origins,
+        })
+    }
+
+    /// Where the default database lives.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone()
+    }
+
+    /// The database in effect.
+    pub fn database_url(&self) -> &DatabaseUrl {
+        &self.database_url
+    }
+
+    /// The key of the audit log's pseudonyms, if configured.
+    pub fn audit_key(&self) -> Option<&Secret<String>> {
+        self.audit_key.as_ref()
+    }
+
+    /// The database a command line option names, over every other layer.
+    pub fn set_database_url(&mut self, url: &str) {
+        self.database_url = DatabaseUrl::new(url);
+        self.origins
+            .insert("database.url", "命令行 --db".to_owned());
+    }
+
+    /// The configuration in effect as TOML: every key, defaults included, each with a comment
+    /// saying where its value came from; secrets as `"***"` (a database URL shows only its
+    /// password as `***`).
+    pub fn to_redacted_toml(&self) -> String {
+        let from = |key: &str| {
+            self.origins
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| "默认".to_owned())
+        };
+        let quote = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        let mut out = String::from("# gongkai 生效的配置（密码和密钥显示为 ***）\n\n");
+        out.push_str(&format!(
+            "# 来自：{}\ndata_dir = {}\n\n",
+            from("data_dir"),
+            quote(&self.data_dir.display().to_string())
+        ));
+        out.push_str(&format!(
+            "[database]\n# 来自：{}\nurl = {}\n\n",
+            from("database.url"),
+            quote(&self.database_url.to_string())
+        ));
+        out.push_str("[audit]\n");
+        match &self.audit_key {
+            Some(_) => out.push_str(&format!("# 来自：{}\nkey = \"***\"\n\n", from("audit.key"))),
+            None => out.push_str(
+                "# 未设置：审计日志的假名使用本系统自己的密钥（保存在数据库中）\n# key = \"***\"\n\n",
+            ),
+        }
+        out.push_str(&format!(
+            "[deadline]\n# 来自：{}\nfee_pause = {}\n# 来自：{}\ndue_soon_days = {}\n",
+            from("deadline.fee_pause"),
+            self.deadline.fee_pause,
+            from("deadline.due_soon_days"),
+            self.deadline.due_soon_days
+        ));
+        out
+    }
+}
+
+/// The default data directory: `$XDG_DATA_HOME/gongkai`, else `$HOME/.local/share/gongkai`,
+/// else `./gongkai-data`.
+fn default_data_dir(sources: &Sources) -> PathBuf {
+    sources
+        .var("XDG_DATA_HOME")
+        .map(|d| Path::new(d).join("gongkai"))
+        .or_else(|| {
+            sources
+                .var("HOME")
+                .map(|h| Path::new(h).join(".local/share/gongkai"))
+        })
+        .unwrap_or_else(|| PathBuf::from("gongkai-data"))
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_owned(),
+        _ => "读取失败".to_owned(),
+    }
+}
+
+/// A TOML file as a dictionary, a syntax error named by line.
+fn read_toml(path: &Path) -> Result<Dict, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+        path: path.to_owned(),
+        reason: io_reason(&e),
+    })?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| {
+        let line = e.span().map_or(1, |s| {
+            text[..s.start.min(text.len())].matches('\n').count() + 1
+        });
+        ConfigError::Syntax {
+            path: path.to_owned(),
+            line,
+            reason: e.message().to_owned(),
+        }
+    })?;
+    let value = Value::serialize(table).map_err(|e| ConfigError::Other(e.to_string()))?;
+    match value {
+        Value::Dict(_, dict) => Ok(dict),
+        _ => Ok(Dict::new()),
+    }
+}
+
+/// figment's extraction error in Chinese, naming the key and its source.
+fn translate(e: &figment::Error) -> ConfigError {
+    use figment::error::Kind;
+    let origin = e
+        .metadata
+        .as_ref()
+        .map_or_else(|| "默认值".to_owned(), |m| m.name.to_string());
+    let path = e.path.join(".");
+    // figment's path already ends with the unknown field, when it has one.
+    let key = |field: &str| {
+        if path.is_empty() {
+            field.to_owned()
+        } else if path == field || path.ends_with(&format!(".{field}")) {
+            path.clone()
+        } else {
+            format!("{path}.{field}")
+        }
+    };
+    match &e.kind {
+        Kind::UnknownField(field, _) => ConfigError::UnknownKey {
+            key: key(field),
+            origin,
+        },
+        Kind::InvalidType(_, expected) => ConfigError::WrongType {
+            key: path.clone(),
+            origin: origin.clone(),
+            expected: expected_text(expected),
+        },
+        Kind::InvalidValue(_, expected) => ConfigError::WrongType {
+            key: path.clone(),
+            origin: origin.clone(),
+            expected: expected_text(expected),
+        },
+        other => ConfigError::Other(format!("{other}")),
+    }
+}
+
+/// serde's "expected" words in Chinese.
+fn expected_text(expected: &str) -> String {
+    if expected.contains("bool") {
+        "true 或 false".to_owned()
+    } else if expected.contains("u32") || expected.contains("integer") {
+        "非负整数".to_owned()
+    } else if expected.contains("string") || expected.contains("path") {
+        "文本（用引号括起）".to_owned()
+    } else {
+        format!("“{expected}”类型")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::fs;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn load(dir: &Path, toml: Option<&str>, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        if let Some(t) = toml {
+            fs::write(dir.join("gongkai.toml"), t).unwrap();
+        }
+        Config::load(Sources {
+            explicit: None,
+            cwd: Some(dir.to_owned()),
+            env: env(vars),
+        })
+    }
+
+    #[test]
+    fn defaults_follow_the_data_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = load(dir.path(), None, &[("HOME", "/home/u")]).unwrap();
+        assert_eq!(c.data_dir(), Path::new("/home/u/.local/share/gongkai"));
+        assert_eq!(
+            c.database_url().expose(),
+            "sqlite:/home/u/.local/share/gongkai/gongkai.db"
+        );
+        assert!(c.database_url().is_default());
+        assert_eq!(c.deadline, DeadlineConfig::default());
+        let c = load(dir.path(), None, &[("HOME", "/h"), ("XDG_DATA_HOME", "/x")]).unwrap();
+        assert_eq!(c.data_dir(), Path::new("/x/gongkai"));
+        let c = load(dir.path(), None, &[("GONGKAI_DATA_DIR", "/d")]).unwrap();
+        assert_eq!(c.database_url().expose(), "sqlite:/d/gongkai.db");
+        // An empty variable counts as unset.
+        let c = load(
+            dir.path(),
+            None,
+            &[("HOME", "/h"), ("GONGKAI_DATA_DIR", " ")],
+        )
+        .unwrap();
+        assert_eq!(c.data_dir(), Path::new("/h/.local/share/gongkai"));
+    }
+
+    #[test]
+    fn each_layer_overrides_the_one_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = "data_dir = \"/from-file\"\n[database]\nurl = \"sqlite:/file.db\"\n[audit]\nkey = \"file-key\"\n[deadline]\nfee_pause = false\ndue_soon_days = 3\n";
+        let c = load(dir.path(), Some(toml), &[]).unwrap();
+        assert_eq!(c.data_dir(), Path::new("/from-file"));
+        assert_eq!(c.database_url().expose(), "sqlite:/file.db");
+        assert!(!c.database_url().is_default());
+        assert_eq!(c.audit_key().unwrap().expose(), "file-key");
+        assert_eq!(
+            c.deadline,
+            DeadlineConfig {
+                fee_pause: false,
+                due_soon_days: 3
+            }
+        );
+        let secret = dir.path().join("db-url");
+        fs::write(&secret, "postgres://u:from-file-secret@h/db\n").unwrap();
+        let vars = [
+            ("GONGKAI_DATA_DIR", "/from-env"),
+            ("GONGKAI_DATABASE_URL", "sqlite:/env.db"),
+            ("GONGKAI_AUDIT_KEY", "env-key"),
+            ("GONGKAI_DEADLINE__FEE_PAUSE", "true"),
+            ("GONGKAI_DEADLINE__DUE_SOON_DAYS", "7"),
+        ];
+        let c = load(dir.path(), None, &vars).unwrap();
+        assert_eq!(c.data_dir(), Path::new("/from-env"));
+        assert_eq!(c.database_url().expose(), "sqlite:/env.db");
+        assert_eq!(c.audit_key().unwrap().expose(), "env-key");
+        assert_eq!(c.deadline.due_soon_days, 7);
+        assert!(c.deadline.fee_pause);
+        let mut with_file = vars.to_vec();
+        let secret_text = secret.display().to_string();
+        with_file.push(("GONGKAI_DATABASE_URL_FILE", &secret_text));
+        let c = load(dir.path(), None, &with_file).unwrap();
+        assert_eq!(
+            c.database_url().expose(),
+            "postgres://u:from-file-secret@h/db",
+            "the file wins over the variable"
+        );
+        let mut cli = c.clone();
+        cli.set_database_url("sqlite:/cli.db");
+        assert_eq!(cli.database_url().expose(), "sqlite:/cli.db");
+        assert!(cli.to_redacted_toml().contains("命令行 --db"));
+    }
+
+    #[test]
+    fn secrets_are_never_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key");
+        fs::write(&key, "the-audit-key\n").unwrap();
+        let key_text = key.display().to_string();
+        let c = load(
+            dir.path(),
+            None,
+            &[
+                (
+                    "GONGKAI_DATABASE_URL",
+                    "postgres://gk:s3cr3t-pw@db:5432/gongkai",
+                ),
+                ("GONGKAI_AUDIT_KEY_FILE", &key_text),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.audit_key().unwrap().expose(), "the-audit-key");
+        for printed in [format!("{c:?}"), c.to_redacted_toml()] {
+            assert!(!printed.contains("s3cr3t-pw"), "{printed}");
+            assert!(!printed.contains("the-audit-key"), "{printed}");
+        }
+        let shown = c.to_redacted_toml();
+        assert!(
+            shown.contains("postgres://gk:***@db:5432/gongkai"),
+            "{shown}"
+        );
+        assert!(shown.contains("环境变量 GONGKAI_DATABASE_URL"), "{shown}");
+        assert!(shown.contains("文件 GONGKAI_AUDIT_KEY_FILE="), "{shown}");
+        // The printed form is TOML.
+        assert!(toml::from_str::<toml::Table>(&shown).is_ok(), "{shown}");
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = load(dir.path(), Some("[databse]\nurl = \"x\"\n"), &[]).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::UnknownKey { key, .. } if key == "databse"),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("gongkai.toml"), "{e}");
+        let e = load(dir.path(), Some("[deadline]\nfee_pause = \"yes\"\n"), &[]).unwrap_err();
+        assert!(matches!(e, ConfigError::WrongType { .. }), "{e:?}");
+        assert!(e.to_string().contains("deadline.fee_pause"), "{e}");
+        let e = load(dir.path(), Some("[deadline]\nfee_pause = \n"), &[]).unwrap_err();
+        assert!(matches!(e, ConfigError::Syntax { line: 2, .. }), "{e:?}");
+        let _ = fs::remove_file(dir.path().join("gongkai.toml"));
+        let e = load(
+            dir.path(),
+            None,
+            &[("GONGKAI_DEADLINE__DUE_SOON_DAYS", "many")],
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("GONGKAI_DEADLINE__DUE_SOON_DAYS"),
+            "{e}"
+        );
+        let e = load(
+            dir.path(),
+            None,
+            &[("GONGKAI_AUDIT_KEY_FILE", "/no/such/file")],
+        )
+        .unwrap_err();
+        assert!(matches!(e, ConfigError::SecretFile { .. }), "{e:?}");
+        let empty = dir.path().join("empty");
+        fs::write(&empty, "\n").unwrap();
+        let e = load(
+            dir.path(),
+            None,
+            &[("GONGKAI_AUDIT_KEY_FILE", empty.to_str().unwrap())],
+        )
+        .unwrap_err();
+        assert!(matches!(e, ConfigError::EmptySecret { .. }), "{e:?}");
+        let e = Config::load(Sources {
+            explicit: Some(dir.path().join("nope.toml")),
+            cwd: None,
+            env: BTreeMap::new(),
+        })
+        .unwrap_err();
+        assert!(matches!(e, ConfigError::Missing(_)));
+        // The test variable is not configuration.
+        assert!(
+            load(
+                dir.path(),
+                None,
+                &[("GONGKAI_TEST_POSTGRES_URL", "postgres://x")]
+            )
+            .is_ok()
+        );
+    }
+
+    proptest::proptest! {
+        /// No password, whatever characters it holds, survives redaction.
+        #[test]
+        fn passwords_are_redacted(pw in "[ -~]{1,30}") {
+            let pw_enc: String = pw.chars().filter(|c| !matches!(c, '@' | '/' | '?' | '#')).collect();
+            proptest::prop_assume!(pw_enc.len() >= 4);
+            let url = format!("postgres://user:{pw_enc}@host:5432/db");
+            let shown = DatabaseUrl::new(&url).to_string();
+            proptest::prop_assert!(!shown.contains(&pw_enc) || "user:***@host:5432/db".contains(&pw_enc), "{}", shown);
+            proptest::prop_assert!(shown.starts_with("postgres://user:***@host"), "{}", shown);
+        }
+    }
+}

@@ -1,0 +1,499 @@
+//! The annual report from the records (第四十九条、第五十条): tables 三 and 四 computed from the
+//! requests and remedy cases, table 二 from the recorded figures, the text from what the officer
+//! wrote; the drill-down to the records behind a figure; and the report's text as a Markdown
+//! file whose headings are the statutory sections.
+
+use crate::{Ctx, Result, ServiceError};
+use chrono::NaiveDate;
+use gongkai_cases::limits::{MAX_TEXT_CHARS, check_text, check_year};
+use gongkai_cases::tables::{self, CaseRef, RemedyFacts};
+use gongkai_cases::{AgencyId, Outcome, RemedyId, ReportText, Request, RequestId, YearFigures};
+use gongkai_cases::{lifecycle, vocab};
+use gongkai_report::template::{self, CellKind};
+use gongkai_report::{CellKey, Format, Report, Section, Value};
+use gongkai_store::Store;
+use std::collections::HashMap;
+
+/// A report generated from the records, with what is still missing from it.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub report: Report,
+    pub warnings: Vec<ReportWarning>,
+}
+
+/// Something a generated report lacks that the officer should supply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportWarning {
+    /// No table 二 figures were recorded for the agency-year (every table 二 cell is empty).
+    NoTable2Figures,
+    /// A section the officer writes is empty (sections 一, 五 and 六 have no table).
+    EmptySection(Section),
+}
+
+/// The sections that are text only: the officer writes them, and R10 asks for them.
+const WRITTEN: [Section; 3] = [Section::S1Overview, Section::S5Problems, Section::S6Other];
+
+/// One record behind a figure, for the officer's drill-down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counted {
+    /// `request` or `remedy`.
+    pub kind: &'static str,
+    pub agency: String,
+    pub reference: String,
+    pub received: NaiveDate,
+    /// Decision or closing date, if any by now.
+    pub closed: Option<NaiveDate>,
+    /// Outcome label, or the remedy's kind and result.
+    pub outcome: String,
+    pub applicant: String,
+}
+
+impl<S: Store> Ctx<'_, S> {
+    /// The annual report of an agency (or, consolidated, of a government with all its
+    /// subordinate agencies) for a year: tables 三 and 四 computed from the requests and remedy
+    /// cases, table 二 from the recorded figures (summed over a consolidated scope), the text
+    /// the officer set (a section the officer wrote replaces the sentence generated for it).
+    /// The agency is named as it was named at the end of the year.
+    pub async fn generate_report(
+        &self,
+        agency: &str,
+        year: i32,
+        consolidated: bool,
+    ) -> Result<Generated> {
+        self.limit(check_year(year, self.settings.today))?;
+        let agency = self.agency(agency).await?;
+        let agencies = self.report_scope(&agency, year, consolidated).await?;
+        let facts = self.store.case_facts(&agencies, year).await?;
+        let remedies = self.store.remedy_facts(&agencies, year).await?;
+        let figures = self.scope_figures(&agencies, year).await?;
+        let end = NaiveDate::from_ymd_opt(year, 12, 31)
+            .ok_or_else(|| ServiceError::Invalid(format!("年份 {year} 无效")))?;
+        let mut report = tables::generate(
+            agency.name_on(end),
+            year,
+            &facts,
+            &remedies,
+            figures.as_ref(),
+        );
+        let mut warnings = Vec::new();
+        if figures.is_none_or(|f| f.cells.is_empty()) {
+            warnings.push(ReportWarning::NoTable2Figures);
+        }
+        if let Some(text) = self.store.report_text(agency.id, year).await? {
+            report.preamble = text.preamble.clone();
+            for (section, body) in &text.sections {
+                if !body.trim().is_empty() {
+                    report.sections[*section as usize] = body.clone();
+                }
+            }
+        }
+        warnings.extend(
+            WRITTEN
+                .iter()
+                .filter(|s| report.section(**s).trim().is_empty())
+                .map(|&s| ReportWarning::EmptySection(s)),
+        );
+        Ok(Generated { report, warnings })
+    }
+
+    /// Table 二 figures of a scope: the agency's own, or for a consolidated report the
+    /// cell-wise sum over the scope (every agency of a government reports its own documents,
+    /// decisions and fees; the government's consolidated figure is their total).
+    async fn scope_figures(&self, agencies: &[AgencyId], year: i32) -> Result<Option<YearFigures>> {
+        let mut total: Vec<(CellKey, Value)> = Vec::new();
+        let mut any = false;
+        for &id in agencies {
+            let Some(f) = self.store.figures(id, year).await? else {
+                continue;
+            };
+            any = true;
+            for (key, value) in f.cells {
+                match total.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, v)) => *v = add(*v, value),
+                    None => total.push((key, value)),
+                }
+            }
+        }
+        Ok(any.then(|| YearFigures {
+            agency: agencies[0],
+            year,
+            cells: total,
+        }))
+    }
+
+    /// The requests (or remedy cases) counted in one cell of the generated report.
+    pub async fn explain(
+        &self,
+        agency: &str,
+        year: i32,
+        cell: CellKey,
+        consolidated: bool,
+    ) -> Result<Vec<Counted>> {
+        self.limit(check_year(year, self.settings.today))?;
+        let agency = self.agency(agency).await?;
+        let format = Format::for_year(year);
+        if !matches!(cell, CellKey::T3(..) | CellKey::T4(_)) || !template::allows(format, cell) {
+            return Err(ServiceError::Invalid(format!(
+                "{cell} 不是 {year} 年度报告（{format} 格式）表三或表四的单元格"
+            )));
+        }
+        let agencies = self.report_scope(&agency, year, consolidated).await?;
+        let facts = self.store.case_facts(&agencies, year).await?;
+        let remedies = self.store.remedy_facts(&agencies, year).await?;
+        let names: HashMap<AgencyId, String> = self
+            .tree()
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        let name_of = |id: AgencyId| names.get(&id).cloned().unwrap_or_default();
+        let refs = tables::explain(&facts, &remedies, year, format, cell);
+        // The requests in one call: thousands of them behind a figure of a large agency-year.
+        let ids: Vec<RequestId> = refs
+            .iter()
+            .filter_map(|r| match r {
+                CaseRef::Request(id) => Some(*id),
+                CaseRef::Remedy(_) => None,
+            })
+            .collect();
+        let requests: HashMap<RequestId, Request> = self
+            .store
+            .requests_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let remedies: HashMap<RemedyId, &RemedyFacts> =
+            remedies.iter().map(|f| (f.id, f)).collect();
+        let mut out = Vec::with_capacity(refs.len());
+        for r in refs {
+            match r {
+                CaseRef::Request(id) => {
+                    if let Some(req) = requests.get(&id) {
+                        out.push(counted_request(req, &name_of(req.data.agency)));
+                    }
+                }
+                CaseRef::Remedy(id) => {
+                    if let Some(f) = remedies.get(&id) {
+                        out.push(Counted {
+                            kind: "remedy",
+                            agency: name_of(f.agency),
+                            reference: f.reference.clone(),
+                            received: f.received,
+                            closed: f.closed.map(|(d, _)| d),
+                            outcome: format!(
+                                "{} {}",
+                                vocab::remedy_kind_label(f.kind),
+                                vocab::remedy_result_label(f.closed.map(|(_, r)| r))
+                            ),
+                            applicant: String::new(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records table 二 figures of an agency-year, keeping the figures already recorded for
+    /// other cells. Each cell must belong to table 二 of the year's format and hold the right
+    /// kind of value.
+    pub async fn set_figures(
+        &self,
+        agency: &str,
+        year: i32,
+        cells: &[(CellKey, Value)],
+    ) -> Result<YearFigures> {
+        self.limit(check_year(year, self.settings.today))?;
+        let agency = self.agency(agency).await?;
+        let format = Format::for_year(year);
+        for &(key, value) in cells {
+            if !matches!(key, CellKey::T2(..)) || !template::allows(format, key) {
+                return Err(ServiceError::Invalid(format!(
+                    "{key} 不是 {year} 年度报告（{format} 格式）表二的单元格"
+                )));
+            }
+            let ok = match (key.kind(), value) {
+                (CellKind::Count, Value::Int(n)) => n >= 0,
+                (CellKind::SignedCount, Value::Int(_)) => true,
+                (CellKind::Money(_), Value::Money(d)) => !d.is_sign_negative(),
+                _ => false,
+            };
+            if !ok {
+                return Err(ServiceError::Invalid(format!(
+                    "{key} 的值 {value} 不合适（数量为非负整数，金额为非负数）"
+                )));
+            }
+        }
+        let mut current = self
+            .store
+            .figures(agency.id, year)
+            .await?
+            .unwrap_or(YearFigures {
+                agency: agency.id,
+                year,
+                cells: Vec::new(),
+            });
+        for &(key, value) in cells {
+            match current.cells.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => *v = value,
+                None => current.cells.push((key, value)),
+            }
+        }
+        current.cells.sort_by_key(|(k, _)| *k);
+        let grant = self.grant(&agency).await?;
+        let audit = self
+            .draft(&grant, "figures.set", format!("表二 {year} 年"))
+            .await?;
+        self.store.set_figures(current.clone(), audit).await?;
+        Ok(current)
+    }
+
+    /// The table 二 figures recorded for an agency-year, if any.
+    pub async fn figures(&self, agency: &str, year: i32) -> Result<Option<YearFigures>> {
+        let agency = self.agency(agency).await?;
+        Ok(self.store.figures(agency.id, year).await?)
+    }
+
+    /// Stores the report's text of an agency-year from the Markdown of [`prose_template`].
+    pub async fn set_prose(&self, agency: &str, year: i32, markdown: &str) -> Result<ReportText> {
+        self.limit(check_year(year, self.settings.today))?;
+        let text = parse_prose(markdown)?;
+        let agency = self.agency(agency).await?;
+        let grant = self.grant(&agency).await?;
+        let audit = self
+            .draft(&grant, "report.prose", format!("年度报告正文 {year} 年"))
+            .await?;
+        self.store
+            .set_report_text(agency.id, year, &text, audit)
+            .await?;
+        Ok(text)
+    }
+
+    /// The report's text of an agency-year, if set.
+    pub async fn prose(&self, agency: &str, year: i32) -> Result<Option<ReportText>> {
+        let agency = self.agency(agency).await?;
+        Ok(self.store.report_text(agency.id, year).await?)
+    }
+}
+
+fn add(a: Value, b: Value) -> Value {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Value::Int(x.saturating_add(y)),
+        (x, y) => Value::Money(x.as_decimal() + y.as_decimal()),
+    }
+}
+
+fn counted_request(req: &Request, agency: &str) -> Counted {
+    let decided = lifecycle::outcome(&req.events);
+    Counted {
+        kind: "request",
+        agency: agency.to_owned(),
+        reference: req.data.reference.clone(),
+        received: req.data.received,
+        closed: decided.map(|(d, _)| d),
+        outcome: decided.map_or_else(
+            || "办理中".to_owned(),
+            |(_, o): (NaiveDate, Outcome)| o.label().to_owned(),
+        ),
+        applicant: req.data.applicants.first().map_or_else(String::new, |a| {
+            format!("{}（{}）", a.name, template::applicant_label(a.kind))
+        }),
+    }
+}
+
+/// What each section is for, as the 2021 notice (国办公开办函〔2021〕30号) and practice describe
+/// it: the guidance the template carries as comments.
+fn guidance(section: Section) -> &'static str {
+    match section {
+        Section::S1Overview => {
+            "概述本年度政府信息公开工作：主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障（政府还应写工作考核、社会评议和责任追究情况）。"
+        }
+        Section::S2Proactive => "表二由系统根据登记的数据生成。此处可写表前的说明文字，可留空。",
+        Section::S3Requests => {
+            "表三由系统根据申请记录计算。此处可写说明文字；留空时系统写一句与表格一致的概述。"
+        }
+        Section::S4ReviewLitigation => {
+            "表四由系统根据复议诉讼案件计算。此处可写说明文字；留空时系统写一句与表格一致的概述。"
+        }
+        Section::S5Problems => "写明存在的主要问题及改进情况（人民政府的报告不能只写“无”）。",
+        Section::S6Other => {
+            "写明信息处理费的收取情况（国办函〔2020〕109号），以及政务公开工作要点落实、人大代表建议和政协提案办理等其他需要报告的事项。"
+        }
+    }
+}
+
+/// The Markdown file of a report's text: a title line, room for the text before section 一,
+/// then one heading per statutory section with guidance in HTML comments (which
+/// [`parse_prose`] drops).
+pub fn prose_template() -> String {
+    let mut out = String::from(
+        "# 政府信息公开工作年度报告\n\n<!-- 第一个“##”标题之前的文字是报告的前言（如编制依据、统计期限），可留空。\n     以 <!-- 开头、--> 结尾的说明文字不会写入报告。 -->\n\n",
+    );
+    for &s in Section::ALL {
+        out.push_str(&format!(
+            "## {}\n\n<!-- {} -->\n\n",
+            template::section_heading(s),
+            guidance(s)
+        ));
+    }
+    out
+}
+
+/// The section a heading names, by its ordinal (`一、` … `六、`): headings vary in real reports
+/// (spec §1), so the words after the ordinal are not compared.
+fn heading_section(text: &str) -> Option<std::result::Result<Section, char>> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut chars = t.chars();
+    let (first, second) = (chars.next()?, chars.next()?);
+    if !matches!(second, '、' | '.' | '．') {
+        return None;
+    }
+    let ordinals = ['一', '二', '三', '四', '五', '六'];
+    match ordinals.iter().position(|&o| o == first) {
+        Some(i) => Some(Ok(Section::ALL[i])),
+        None if "七八九十".contains(first) => Some(Err(first)),
+        None => None,
+    }
+}
+
+/// Reads the Markdown of [`prose_template`]: text before the first section heading is the
+/// preamble (a leading `# title` line is not part of it), each `## 一、…` to `## 六、…` heading
+/// starts its section; sub-headings inside a section (`### （一）…`) are kept as paragraphs
+/// without their `#`; HTML comments are dropped.
+///
+/// # Errors
+/// A section given twice, a seventh section, a text past the length limit; each names the line.
+pub fn parse_prose(markdown: &str) -> Result<ReportText> {
+    let text = strip_comments(markdown);
+    let mut out = ReportText::default();
+    let mut current: Option<Section> = None;
+    let mut body = String::new();
+    let mut seen_title = false;
+    let flush = |out: &mut ReportText, current: Option<Section>, body: &mut String| {
+        let t = body.trim().to_owned();
+        body.clear();
+        match current {
+            None => out.preamble = t,
+            Some(s) => out.sections.push((s, t)),
+        }
+    };
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let trimmed = line.trim_start();
+        let hashes = trimmed.chars().take_while(|&c| c == '#').count();
+        if hashes > 0 {
+            let heading = trimmed[hashes..].trim();
+            match heading_section(heading) {
+                Some(Ok(section)) => {
+                    if out.sections.iter().any(|(s, _)| *s == section) || current == Some(section) {
+                        return Err(ServiceError::Invalid(format!(
+                            "第 {n} 行：“{heading}”重复，每一部分只能写一次"
+                        )));
+                    }
+                    flush(&mut out, current, &mut body);
+                    current = Some(section);
+                    continue;
+                }
+                Some(Err(ordinal)) => {
+                    return Err(ServiceError::Invalid(format!(
+                        "第 {n} 行：年度报告只有六个部分，没有第“{ordinal}”部分"
+                    )));
+                }
+                None if hashes == 1
+                    && current.is_none()
+                    && !seen_title
+                    && body.trim().is_empty() =>
+                {
+                    // The title line.
+                    seen_title = true;
+                    continue;
+                }
+                None => {
+                    body.push_str(heading);
+                    body.push('\n');
+                    continue;
+                }
+            }
+        }
+        body.push_str(line);
+        body.push('\n');
+    }
+    flush(&mut out, current, &mut body);
+    out.sections.sort_by_key(|(s, _)| *s);
+    for (s, t) in &out.sections {
+        check_text(template::section_heading(*s), t, MAX_TEXT_CHARS * 10, true)
+            .map_err(ServiceError::Invalid)?;
+    }
+    check_text("前言", &out.preamble, MAX_TEXT_CHARS, true).map_err(ServiceError::Invalid)?;
+    Ok(out)
+}
+
+/// The text without `<!-- … -->` comments; line breaks inside a comment are kept, so that line
+/// numbers in messages stay those of the file.
+fn strip_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("-->") {
+            Some(end) => {
+                let comment = &rest[start..start + end + 3];
+                out.extend(comment.chars().filter(|&c| c == '\n'));
+                rest = &rest[start + end + 3..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_template_reads_back_as_empty_text() {
+        let t = parse_prose(&prose_template()).unwrap();
+        assert_eq!(t.preamble, "");
+        assert_eq!(t.sections.len(), 6);
+        assert!(t.sections.iter().all(|(_, body)| body.is_empty()));
+        for &s in Section::ALL {
+            assert!(prose_template().contains(&format!("## {}", template::section_heading(s))));
+        }
+    }
+
+    #[test]
+    fn sections_are_found_by_their_ordinal() {
+        let md = "# 某局2024年报告\n\n根据《条例》编制。\n\n## 一、总体情况\n\n### （一）主动公开\n\n全年公开信息 3327 条。\n\n## 五、政府信息公开工作存在的主要问题及改进情况\n\n问题一。\n<!-- 说明 -->\n## 六、其他\n本年度未收取信息处理费。\n";
+        let t = parse_prose(md).unwrap();
+        assert_eq!(t.preamble, "根据《条例》编制。");
+        assert_eq!(
+            t.section(Section::S1Overview),
+            "（一）主动公开\n\n全年公开信息 3327 条。"
+        );
+        assert_eq!(t.section(Section::S5Problems), "问题一。");
+        assert_eq!(t.section(Section::S6Other), "本年度未收取信息处理费。");
+        assert_eq!(t.section(Section::S3Requests), "");
+    }
+
+    #[test]
+    fn mistakes_name_the_line() {
+        let twice = "## 一、总体情况\n甲\n## 一、总体情况\n乙\n";
+        let e = parse_prose(twice).unwrap_err().to_string();
+        assert!(e.starts_with("第 3 行"), "{e}");
+        let seventh = "## 七、附录\n";
+        assert!(
+            parse_prose(seventh)
+                .unwrap_err()
+                .to_string()
+                .contains("六个部分")
+        );
+        let control = "## 一、总体情况\n甲\u{7}乙\n";
+        assert!(parse_prose(control).is_err());
+    }
+}

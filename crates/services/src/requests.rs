@@ -1,0 +1,341 @@
+//! Requests (依申请公开): registering one, recording what happens to it, correcting what was
+//! recorded wrongly, seeing where it stands against its statutory deadline, and the work list
+//! of an agency's requests, most urgent first.
+
+use crate::{Ctx, Result, ServiceError, Warning, date_warnings};
+use chrono::{Datelike, NaiveDate};
+use gongkai_calendar::{Deadline, Event};
+use gongkai_cases::amend::{Amendment, Change};
+use gongkai_cases::lifecycle::{self, State};
+use gongkai_cases::limits::{
+    MAX_NAME_CHARS, MAX_REFERENCE_CHARS, MAX_TEXT_CHARS, check_date, check_text,
+};
+use gongkai_cases::{
+    Agency, AgencyId, ApplicantRecord, Channel, NewRequest, Outcome, Request, TimelineEvent, tables,
+};
+use gongkai_report::Applicant;
+use gongkai_store::Store;
+use std::cmp::Ordering;
+
+/// A request as an officer registers it.
+#[derive(Debug, Clone)]
+pub struct RegisterRequest {
+    pub agency: String,
+    /// 受理编号, unique within the agency.
+    pub reference: String,
+    /// The first-named applicant (the request counts under its kind, spec §4).
+    pub applicant: String,
+    pub kind: Applicant,
+    pub channel: Channel,
+    /// The date of receipt by the channel's rule (第三十一条).
+    pub received: NaiveDate,
+    pub description: String,
+    /// How the applicant asked to receive the information.
+    pub form: String,
+}
+
+/// A request with where it stands: its agency, its state and its deadline (or why none runs).
+#[derive(Debug, Clone)]
+pub struct RequestView {
+    pub agency: Agency,
+    pub request: Request,
+    pub state: State,
+    /// The deadline explained (第三十三条), or why no deadline runs (awaiting correction, …).
+    pub deadline: std::result::Result<Deadline, String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// What the work list shows.
+#[derive(Debug, Clone, Default)]
+pub struct WorkQuery {
+    pub agency: String,
+    /// The agency's subordinate agencies too.
+    pub subtree: bool,
+    /// Only requests not closed.
+    pub open_only: bool,
+    /// Only open requests with at most this many working days left.
+    pub due_within: Option<i64>,
+    /// Only open requests past their deadline.
+    pub overdue: bool,
+    /// The day the days are counted to; default today.
+    pub as_of: Option<NaiveDate>,
+}
+
+/// One line of the work list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkItem {
+    pub reference: String,
+    pub agency: String,
+    pub state: State,
+    pub received: NaiveDate,
+    /// The answer deadline; `None` while none runs (awaiting correction) or when it cannot be
+    /// computed.
+    pub due: Option<NaiveDate>,
+    /// Working days left as of the list's day, negative when overdue; for a closed request,
+    /// the days that were left when it was answered.
+    pub days_left: Option<i64>,
+}
+
+impl<S: Store> Ctx<'_, S> {
+    /// Checks the texts and dates of a request against [`gongkai_cases::limits`].
+    fn check_request_input(&self, r: &RegisterRequest) -> Result<()> {
+        let reference = r.reference.trim();
+        if reference.is_empty() {
+            return Err(ServiceError::Invalid("受理编号不能为空".into()));
+        }
+        self.limit(check_text(
+            "受理编号",
+            reference,
+            MAX_REFERENCE_CHARS,
+            false,
+        ))?;
+        self.limit(check_text("申请人", &r.applicant, MAX_NAME_CHARS, false))?;
+        self.limit(check_text("申请内容", &r.description, MAX_TEXT_CHARS, true))?;
+        self.limit(check_text("获取信息的方式", &r.form, MAX_NAME_CHARS, false))?;
+        self.limit(check_date("收到日期", r.received, self.settings.today))
+    }
+
+    /// Registers a request with its receipt (第二十九条、第三十一条).
+    pub async fn register_request(&self, r: RegisterRequest) -> Result<(Request, Vec<Warning>)> {
+        self.check_request_input(&r)?;
+        let agency = self.agency(&r.agency).await?;
+        self.not_merged(&self.tree().await?, &agency, r.received.year())?;
+        let grant = self.grant(&agency).await?;
+        let reference = r.reference.trim().to_owned();
+        let mut audit = self
+            .draft(&grant, "request.register", format!("申请 {reference}"))
+            .await?;
+        audit
+            .set_personal("applicant", &r.applicant)
+            .set("kind", r.kind.key())
+            .set("received", r.received.to_string());
+        let new = NewRequest {
+            agency: agency.id,
+            reference,
+            applicants: vec![ApplicantRecord {
+                name: r.applicant.trim().to_owned(),
+                kind: r.kind,
+            }],
+            channel: r.channel,
+            received: r.received,
+            description: r.description,
+            requested_form: r.form,
+        };
+        let first = TimelineEvent {
+            event: Event::Received(r.received),
+            outcome: None,
+            note: String::new(),
+        };
+        let request = self.store.create_request(new, first, audit).await?;
+        let warnings = date_warnings(&self.calendar().await?, r.received);
+        Ok((request, warnings))
+    }
+
+    /// The request of an agency by its reference.
+    async fn find_request(&self, agency: &Agency, reference: &str) -> Result<Request> {
+        self.store
+            .request_by_reference(agency.id, reference.trim())
+            .await?
+            .ok_or_else(|| ServiceError::UnknownRequest {
+                agency: agency.name.clone(),
+                reference: reference.trim().to_owned(),
+            })
+    }
+
+    /// Records what happened to a request. The state machine refuses what cannot happen, with
+    /// the article it breaks (`StoreError::Refused`).
+    pub async fn record_event(
+        &self,
+        agency: &str,
+        reference: &str,
+        event: Event,
+        outcome: Option<Outcome>,
+        note: &str,
+    ) -> Result<(Request, State, Vec<Warning>)> {
+        self.limit(check_date("日期", event.date(), self.settings.today))?;
+        self.limit(check_text("备注", note, MAX_TEXT_CHARS, true))?;
+        let agency = self.agency(agency).await?;
+        let request = self.find_request(&agency, reference).await?;
+        let grant = self.grant(&agency).await?;
+        let audit = self
+            .draft(
+                &grant,
+                "request.event",
+                format!("申请 {}", request.data.reference),
+            )
+            .await?;
+        let next = TimelineEvent {
+            event,
+            outcome,
+            note: note.to_owned(),
+        };
+        let request = self.store.append_event(request.id, next, audit).await?;
+        let state = lifecycle::state(&request.events).map_err(gongkai_store::StoreError::from)?;
+        let warnings = date_warnings(&self.calendar().await?, event.date());
+        Ok((request, state, warnings))
+    }
+
+    /// Corrects a recorded request, closed or not, with a reason kept in the audit log with the
+    /// old and new values (names as pseudonyms); the report and the drill-down follow.
+    pub async fn amend_request(
+        &self,
+        agency: &str,
+        reference: &str,
+        reason: &str,
+        amendment: &Amendment,
+    ) -> Result<(Request, Vec<Change>)> {
+        let reason = self.reason(reason)?;
+        for date in [amendment.received, amendment.decided]
+            .into_iter()
+            .flatten()
+        {
+            self.limit(check_date("日期", date, self.settings.today))?;
+        }
+        if let Some(name) = &amendment.applicant {
+            self.limit(check_text("申请人", name, MAX_NAME_CHARS, false))?;
+        }
+        if let Some(text) = &amendment.description {
+            self.limit(check_text("申请内容", text, MAX_TEXT_CHARS, true))?;
+        }
+        let agency = self.agency(agency).await?;
+        let request = self.find_request(&agency, reference).await?;
+        let grant = self.grant(&agency).await?;
+        let mut audit = self
+            .draft(
+                &grant,
+                "request.amend",
+                format!("申请 {}", request.data.reference),
+            )
+            .await?;
+        audit.set("reason", reason);
+        Ok(self
+            .store
+            .amend_request(request.id, amendment, audit)
+            .await?)
+    }
+
+    /// Removes the last event of a request's timeline, entered by mistake, with a reason.
+    pub async fn withdraw_event(
+        &self,
+        agency: &str,
+        reference: &str,
+        reason: &str,
+    ) -> Result<(Request, TimelineEvent)> {
+        let reason = self.reason(reason)?;
+        let agency = self.agency(agency).await?;
+        let request = self.find_request(&agency, reference).await?;
+        let grant = self.grant(&agency).await?;
+        let mut audit = self
+            .draft(
+                &grant,
+                "request.withdraw_event",
+                format!("申请 {}", request.data.reference),
+            )
+            .await?;
+        audit.set("reason", reason);
+        Ok(self.store.withdraw_event(request.id, audit).await?)
+    }
+
+    /// A correction's reason: required, one paragraph.
+    pub(crate) fn reason(&self, reason: &str) -> Result<String> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(ServiceError::Invalid("请写明更正的理由".into()));
+        }
+        self.limit(check_text("理由", reason, MAX_TEXT_CHARS, true))?;
+        Ok(reason.to_owned())
+    }
+
+    /// A request with its state and its deadline as of `as_of` (default today).
+    pub async fn show_request(
+        &self,
+        agency: &str,
+        reference: &str,
+        as_of: Option<NaiveDate>,
+    ) -> Result<RequestView> {
+        let agency = self.agency(agency).await?;
+        let request = self.find_request(&agency, reference).await?;
+        let cal = self.calendar().await?;
+        let state = lifecycle::state(&request.events).map_err(gongkai_store::StoreError::from)?;
+        let as_of = as_of.unwrap_or(self.settings.today);
+        let deadline =
+            lifecycle::deadline(&cal, &request.events, &self.settings.deadline, Some(as_of))
+                .map_err(|e| e.to_string());
+        let warnings = date_warnings(&cal, request.data.received);
+        Ok(RequestView {
+            agency,
+            request,
+            state,
+            deadline,
+            warnings,
+        })
+    }
+
+    /// The requests of an agency (and, with `subtree`, of the agencies below it), filtered as
+    /// asked, most urgent first: the fewest working days left (overdue first), then those with
+    /// no running deadline, then closed ones; ties by date of receipt and reference.
+    pub async fn work_list(&self, q: &WorkQuery) -> Result<Vec<WorkItem>> {
+        let agency = self.agency(&q.agency).await?;
+        let tree = self.tree().await?;
+        let agencies: Vec<AgencyId> = if q.subtree {
+            tables::subtree(&tree, agency.id)
+                .into_iter()
+                .filter(|&id| self.scope.reaches(id, &tree))
+                .collect()
+        } else {
+            vec![agency.id]
+        };
+        let open_only = q.open_only || q.overdue || q.due_within.is_some();
+        let ids = self.store.request_ids(&agencies, open_only).await?;
+        let requests = self.store.requests_by_ids(&ids).await?;
+        let cal = self.calendar().await?;
+        let as_of = q.as_of.unwrap_or(self.settings.today);
+        let name_of = |id: AgencyId| {
+            tree.iter()
+                .find(|a| a.id == id)
+                .map_or_else(String::new, |a| a.name.clone())
+        };
+        let mut items: Vec<WorkItem> = requests
+            .iter()
+            .filter_map(|r| {
+                let state = lifecycle::state(&r.events).ok()?;
+                let deadline =
+                    lifecycle::deadline(&cal, &r.events, &self.settings.deadline, Some(as_of)).ok();
+                Some(WorkItem {
+                    reference: r.data.reference.clone(),
+                    agency: name_of(r.data.agency),
+                    state,
+                    received: r.data.received,
+                    due: deadline.as_ref().map(|d| d.due),
+                    days_left: deadline.and_then(|d| d.days_left),
+                })
+            })
+            .filter(|i| {
+                let open = !i.state.is_closed();
+                (!open_only || open)
+                    && (!q.overdue || i.days_left.is_some_and(|d| d < 0))
+                    && q.due_within
+                        .is_none_or(|n| i.days_left.is_some_and(|d| d <= n))
+            })
+            .collect();
+        items.sort_by(urgency);
+        Ok(items)
+    }
+}
+
+/// The work list's order (see [`Ctx::work_list`]).
+fn urgency(a: &WorkItem, b: &WorkItem) -> Ordering {
+    let rank = |i: &WorkItem| match (i.state.is_closed(), i.days_left) {
+        (false, Some(_)) => 0,
+        (false, None) => 1,
+        (true, _) => 2,
+    };
+    rank(a)
+        .cmp(&rank(b))
+        .then_with(|| match (a.state.is_closed(), b.state.is_closed()) {
+            (false, false) => a.days_left.cmp(&b.days_left),
+            _ => Ordering::Equal,
+        })
+        .then(a.received.cmp(&b.received))
+        .then_with(|| a.reference.cmp(&b.reference))
+}

@@ -1,0 +1,60 @@
+-- The hash-chained audit log, 机构改革 (former names, mergers, aliases), the report's text and
+-- the installation's key. Existing records predate the log: the log starts with the first write
+-- after this migration.
+
+-- One row per write, appended in the write's own transaction (every write transaction first
+-- takes `LOCK TABLE audit_log IN EXCLUSIVE MODE`, so the chain never forks). `at` is RFC 3339
+-- UTC text and `prev`/`hash` are hexadecimal SHA-256 (gongkai_audit::entry_hash): the hash
+-- covers the exact text stored.
+CREATE TABLE audit_log (
+    seq       BIGINT PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    agency_id BIGINT,
+    agency    TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    object    TEXT NOT NULL,
+    summary   TEXT NOT NULL,
+    prev      TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE INDEX audit_log_agency ON audit_log (agency_id, seq);
+
+-- Merged into another agency on a date (both set or neither).
+ALTER TABLE agencies ADD COLUMN merged_into BIGINT REFERENCES agencies (id);
+ALTER TABLE agencies ADD COLUMN merged_on DATE;
+
+-- Names an agency used before a rename, each until the day the next name took effect.
+CREATE TABLE agency_former_names (
+    agency_id BIGINT NOT NULL REFERENCES agencies (id),
+    until     DATE NOT NULL,
+    name      TEXT NOT NULL,
+    PRIMARY KEY (agency_id, until)
+);
+
+CREATE TABLE agency_aliases (
+    alias     TEXT PRIMARY KEY,
+    agency_id BIGINT NOT NULL REFERENCES agencies (id)
+);
+
+-- The written parts of an agency-year's report: `part` is `preamble` or a section key.
+CREATE TABLE report_text_sets (
+    agency_id BIGINT NOT NULL REFERENCES agencies (id),
+    year      INTEGER NOT NULL,
+    PRIMARY KEY (agency_id, year)
+);
+
+CREATE TABLE report_texts (
+    agency_id BIGINT NOT NULL,
+    year      INTEGER NOT NULL,
+    part      TEXT NOT NULL,
+    text      TEXT NOT NULL,
+    PRIMARY KEY (agency_id, year, part),
+    FOREIGN KEY (agency_id, year) REFERENCES report_text_sets (agency_id, year)
+);
+
+-- The installation's secret key (hexadecimal), made on first use.
+CREATE TABLE installation (
+    id  INTEGER PRIMARY KEY CHECK (id = 1),
+    key TEXT NOT NULL
+);

@@ -1,0 +1,195 @@
+//! The schema as data, for copying a whole installation between backends (`gongkai migrate
+//! --to postgres://…`, and a backup of a PostgreSQL installation into one SQLite file): every
+//! table, its columns with their types, and its key, in an order in which each table's
+//! references come before it. Both backends' migrations must agree with it: the copy tests
+//! prove that every table is here and every column reads.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// A column's type, as both backends store it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    /// 64-bit integer (`INTEGER` / `BIGINT`).
+    Int,
+    OptInt,
+    /// 32-bit integer (`INTEGER` / `INTEGER`): years.
+    Int32,
+    Text,
+    OptText,
+    /// A date (`TEXT 'YYYY-MM-DD'` / `DATE`).
+    Date,
+    OptDate,
+    /// A moment (`TEXT` / `TIMESTAMPTZ`).
+    Time,
+}
+
+/// One table.
+#[derive(Debug, Clone, Copy)]
+pub struct TableDef {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, Col)],
+    /// The primary key's columns: rows are copied in this order.
+    pub key: &'static [&'static str],
+}
+
+/// One value of a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Text(String),
+    Date(NaiveDate),
+    Time(DateTime<Utc>),
+}
+
+/// A row: one cell per column of its table, in the table's order.
+pub type Row = Vec<Cell>;
+
+use Col::*;
+
+/// Every table of the schema.
+pub const SCHEMA: &[TableDef] = &[
+    TableDef {
+        name: "agencies",
+        columns: &[
+            ("id", Int),
+            ("name", Text),
+            ("parent_id", OptInt),
+            ("merged_into", OptInt),
+            ("merged_on", OptDate),
+        ],
+        key: &["id"],
+    },
+    TableDef {
+        name: "agency_former_names",
+        columns: &[("agency_id", Int), ("until", Date), ("name", Text)],
+        key: &["agency_id", "until"],
+    },
+    TableDef {
+        name: "agency_aliases",
+        columns: &[("alias", Text), ("agency_id", Int)],
+        key: &["alias"],
+    },
+    TableDef {
+        name: "requests",
+        columns: &[
+            ("id", Int),
+            ("agency_id", Int),
+            ("reference", Text),
+            ("channel", Text),
+            ("received", Date),
+            ("description", Text),
+            ("requested_form", Text),
+            ("applicant_kind", Text),
+            ("decided_on", OptDate),
+            ("outcome", OptText),
+        ],
+        key: &["id"],
+    },
+    TableDef {
+        name: "applicants",
+        columns: &[
+            ("request_id", Int),
+            ("position", Int),
+            ("name", Text),
+            ("kind", Text),
+        ],
+        key: &["request_id", "position"],
+    },
+    TableDef {
+        name: "events",
+        columns: &[
+            ("request_id", Int),
+            ("seq", Int),
+            ("kind", Text),
+            ("date", Date),
+            ("outcome", OptText),
+            ("note", Text),
+        ],
+        key: &["request_id", "seq"],
+    },
+    TableDef {
+        name: "remedies",
+        columns: &[
+            ("id", Int),
+            ("agency_id", Int),
+            ("reference", Text),
+            ("kind", Text),
+            ("received", Date),
+            ("closed_on", OptDate),
+            ("result", OptText),
+        ],
+        key: &["id"],
+    },
+    TableDef {
+        name: "remedy_requests",
+        columns: &[("remedy_id", Int), ("position", Int), ("reference", Text)],
+        key: &["remedy_id", "position"],
+    },
+    TableDef {
+        name: "figure_sets",
+        columns: &[("agency_id", Int), ("year", Int32)],
+        key: &["agency_id", "year"],
+    },
+    TableDef {
+        name: "figure_cells",
+        columns: &[
+            ("agency_id", Int),
+            ("year", Int32),
+            ("position", Int),
+            ("cell_key", Text),
+            ("value", Text),
+        ],
+        key: &["agency_id", "year", "position"],
+    },
+    TableDef {
+        name: "report_text_sets",
+        columns: &[("agency_id", Int), ("year", Int32)],
+        key: &["agency_id", "year"],
+    },
+    TableDef {
+        name: "report_texts",
+        columns: &[
+            ("agency_id", Int),
+            ("year", Int32),
+            ("part", Text),
+            ("text", Text),
+        ],
+        key: &["agency_id", "year", "part"],
+    },
+    TableDef {
+        name: "calendar_overrides",
+        columns: &[("id", Int), ("toml", Text), ("added_at", Time)],
+        key: &["id"],
+    },
+    TableDef {
+        name: "audit_log",
+        columns: &[
+            ("seq", Int),
+            ("at", Text),
+            ("actor", Text),
+            ("agency_id", OptInt),
+            ("agency", Text),
+            ("action", Text),
+            ("object", Text),
+            ("summary", Text),
+            ("prev", Text),
+            ("hash", Text),
+        ],
+        key: &["seq"],
+    },
+    TableDef {
+        name: "installation",
+        columns: &[("id", Int32), ("key", Text)],
+        key: &["id"],
+    },
+];
+
+/// The tables whose `id` the database generates: after a copy with explicit ids, the
+/// generator must continue after the largest.
+pub const GENERATED_IDS: &[&str] = &["agencies", "requests", "remedies", "calendar_overrides"];
+
+/// The definition of a table by name.
+pub fn table(name: &str) -> Option<&'static TableDef> {
+    SCHEMA.iter().find(|t| t.name == name)
+}
