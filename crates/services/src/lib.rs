@@ -129,12 +129,21 @@ impl Settings {
 }
 
 /// A use case's surroundings: the store, who is calling and what they reach, the settings.
-#[derive(Debug, Clone, Copy)]
+/// Three references: copied freely.
+#[derive(Debug)]
 pub struct Ctx<'a, S> {
     pub store: &'a S,
     pub scope: &'a Scope,
     pub settings: &'a Settings,
 }
+
+impl<S> Clone for Ctx<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for Ctx<'_, S> {}
 
 /// A warning about input that was accepted: the front end words it (and may name the command
 /// that helps).

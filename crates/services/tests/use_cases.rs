@@ -1,0 +1,979 @@
+//! The use cases end to end, each on SQLite and, when `GONGKAI_TEST_POSTGRES_URL` names a
+//! server, on PostgreSQL in a fresh schema: what an officer does, and what the audit log, the
+//! report and the drill-down make of it. The audit chain is also tampered with behind the
+//! program's back (a row edited, deleted, inserted; the end cut off), through a second
+//! connection to the same database.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use chrono::NaiveDate;
+use gongkai_audit::Break;
+use gongkai_calendar::Event;
+use gongkai_cases::amend::{Amendment, Field};
+use gongkai_cases::{Channel, Outcome, RemedyKind, RemedyResult, State};
+use gongkai_report::{Applicant, CellKey, Section, T3Row, T4Col, Value};
+use gongkai_services::audit::Verification;
+use gongkai_services::ledger::LedgerFile;
+use gongkai_services::reports::ReportWarning;
+use gongkai_services::requests::{RegisterRequest, WorkQuery};
+use gongkai_services::{AccessError, Actor, Ctx, Scope, ServiceError, Settings, Warning};
+use gongkai_store::{Store, StoreError};
+use gongkai_store_postgres::PgStore;
+use gongkai_store_sqlite::SqliteStore;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+const LEDGER: &[u8] = include_bytes!("../../../fixtures/ledgers/2024.csv");
+const REMEDIES: &[u8] = include_bytes!("../../../fixtures/ledgers/2024-remedies.csv");
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn settings() -> Settings {
+    Settings::new(d(2026, 12, 3))
+}
+
+fn operator() -> Scope {
+    Scope::operator(Actor::new("测试员").unwrap())
+}
+
+/// SQL run behind the program's back on the test's database, through its own connection.
+enum Raw {
+    Sqlite(String),
+    Postgres { url: String, schema: String },
+}
+
+impl Raw {
+    async fn exec(&self, sql: &str) {
+        match self {
+            Raw::Sqlite(url) => {
+                let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+                sqlx::query(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            Raw::Postgres { url, schema } => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                let mut conn = pool.acquire().await.unwrap();
+                sqlx::query(&format!("SET search_path TO {schema}"))
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap();
+                sqlx::query(sql).execute(&mut *conn).await.unwrap();
+                drop(conn);
+                pool.close().await;
+            }
+        }
+    }
+}
+
+fn pg_url() -> Option<String> {
+    std::env::var("GONGKAI_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+fn schema_name() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "gk_svc_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+async fn on_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(SqliteStore, Raw) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("g.db").display());
+    let store = SqliteStore::open(&url).await.unwrap();
+    test(store.clone(), Raw::Sqlite(url)).await;
+    store.close().await;
+}
+
+async fn on_postgres<F, Fut>(test: F)
+where
+    F: FnOnce(PgStore, Raw) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(url) = pg_url() else {
+        eprintln!("skipped: GONGKAI_TEST_POSTGRES_URL not set");
+        return;
+    };
+    let schema = schema_name();
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let store = PgStore::connect_schema(&url, &schema).await.unwrap();
+    let raw = Raw::Postgres {
+        url: url.clone(),
+        schema: schema.clone(),
+    };
+    let outcome = tokio::spawn(test(store.clone(), raw)).await;
+    store.close().await;
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// One `#[tokio::test]` per backend for each test function.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::on_sqlite(|s, raw| async move { super::$name(&s, &raw).await }).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::on_postgres(|s, raw| async move { super::$name(&s, &raw).await }).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both!(
+    requests_from_registration_to_correction,
+    the_work_list_puts_the_most_urgent_first,
+    bad_input_is_refused_with_its_limit,
+    remedy_cases_feed_table_four,
+    a_reimported_ledger_reports_and_applies_differences,
+    an_exported_ledger_imports_without_changes,
+    the_report_text_and_what_is_missing,
+    renames_and_mergers_follow_the_year,
+    the_audit_chain_catches_tampering,
+    a_scope_reaches_only_its_subtree,
+    an_installation_is_copied_and_backed_up,
+);
+
+fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
+    RegisterRequest {
+        agency: agency.into(),
+        reference: reference.into(),
+        applicant: "张三".into(),
+        kind: Applicant::NaturalPerson,
+        channel: Channel::Online,
+        received,
+        description: "某文件".into(),
+        form: "电子".into(),
+    }
+}
+
+async fn requests_from_registration_to_correction<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("测试县人民政府", None).await.unwrap();
+    ctx.add_agency("测试县自然资源局", Some("测试县人民政府"))
+        .await
+        .unwrap();
+    let agency = "测试县自然资源局";
+    let (r, warnings) = ctx
+        .register_request(register(agency, "YS-1", d(2024, 3, 1)))
+        .await
+        .unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(r.events.len(), 1);
+    // A refused event is the typed error of the state machine.
+    let e = ctx
+        .record_event(agency, "YS-1", Event::FeePaid(d(2024, 3, 4)), None, "")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ServiceError::Store(StoreError::Refused(_))),
+        "{e:?}"
+    );
+    let (_, state, _) = ctx
+        .record_event(
+            agency,
+            "YS-1",
+            Event::Decided(d(2024, 3, 20)),
+            Some(Outcome::Disclosed),
+            "",
+        )
+        .await
+        .unwrap();
+    assert!(state.is_closed());
+    let cell = CellKey::T3(T3Row::RDisclosed, Applicant::Total);
+    let report = ctx
+        .generate_report(agency, 2024, false)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(report.get(cell), Some(Value::Int(1)));
+
+    // The outcome was wrong: corrected, with the reason; the report and the drill-down follow.
+    let (_, changes) = ctx
+        .amend_request(
+            agency,
+            "YS-1",
+            "答复书载明部分公开，登记有误",
+            &Amendment {
+                outcome: Some(Outcome::Partial),
+                applicant: Some("张三丰".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        changes.iter().map(|c| c.field).collect::<Vec<_>>(),
+        [Field::Applicant, Field::Outcome]
+    );
+    let report = ctx
+        .generate_report(agency, 2024, false)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(report.get(cell), Some(Value::Int(0)));
+    let partial = CellKey::T3(T3Row::RPartial, Applicant::Total);
+    assert_eq!(report.get(partial), Some(Value::Int(1)));
+    let behind = ctx.explain(agency, 2024, partial, false).await.unwrap();
+    assert_eq!(behind.len(), 1);
+    assert_eq!(behind[0].reference, "YS-1");
+    assert_eq!(behind[0].outcome, "部分公开");
+    // The consolidated report of the government counts it too.
+    let all = ctx
+        .generate_report("测试县人民政府", 2024, true)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(all.get(partial), Some(Value::Int(1)));
+
+    // The audit entry of the correction: actor, reason, old and new values, the names as
+    // pseudonyms only.
+    let entry = ctx.audit_list(Some(agency), 1).await.unwrap().remove(0);
+    assert_eq!(entry.action, "request.amend");
+    assert_eq!(entry.actor, "测试员");
+    assert!(
+        entry.summary.contains("答复书载明部分公开"),
+        "{}",
+        entry.summary
+    );
+    assert!(entry.summary.contains("予以公开") && entry.summary.contains("部分公开"));
+    assert!(
+        !entry.summary.contains("张三"),
+        "no name in clear: {}",
+        entry.summary
+    );
+    assert!(entry.summary.contains("hmac:"), "{}", entry.summary);
+
+    // A reason is required; the decision withdrawn reopens the request.
+    assert!(matches!(
+        ctx.withdraw_event(agency, "YS-1", "  ").await,
+        Err(ServiceError::Invalid(_))
+    ));
+    let (r, removed) = ctx
+        .withdraw_event(agency, "YS-1", "答复日期录错，重新记录")
+        .await
+        .unwrap();
+    assert_eq!(removed.outcome, Some(Outcome::Partial));
+    assert_eq!(r.events.len(), 1);
+    let view = ctx.show_request(agency, "YS-1", None).await.unwrap();
+    assert_eq!(view.state, State::Open);
+    assert!(view.deadline.is_ok());
+    let report = ctx
+        .generate_report(agency, 2024, false)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(report.get(partial), Some(Value::Int(0)));
+    assert_eq!(
+        report.get(CellKey::T3(T3Row::CarriedOut, Applicant::Total)),
+        Some(Value::Int(1))
+    );
+    assert!(matches!(
+        ctx.show_request(agency, "YS-404", None).await,
+        Err(ServiceError::UnknownRequest { .. })
+    ));
+}
+
+async fn the_work_list_puts_the_most_urgent_first<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("清单县人民政府", None).await.unwrap();
+    ctx.add_agency("清单县某局", Some("清单县人民政府"))
+        .await
+        .unwrap();
+    for (agency, reference, received) in [
+        ("清单县某局", "A-late", d(2024, 11, 1)),
+        ("清单县某局", "A-early", d(2024, 10, 8)),
+        ("清单县人民政府", "G-mid", d(2024, 10, 20)),
+        ("清单县某局", "A-done", d(2024, 9, 2)),
+    ] {
+        ctx.register_request(register(agency, reference, received))
+            .await
+            .unwrap();
+    }
+    ctx.record_event(
+        "清单县某局",
+        "A-done",
+        Event::Decided(d(2024, 9, 10)),
+        Some(Outcome::Disclosed),
+        "",
+    )
+    .await
+    .unwrap();
+    let q = |open_only, overdue, due_within| WorkQuery {
+        agency: "清单县人民政府".into(),
+        subtree: true,
+        open_only,
+        due_within,
+        overdue,
+        as_of: Some(d(2024, 11, 12)),
+    };
+    let all = ctx.work_list(&q(false, false, None)).await.unwrap();
+    let refs: Vec<&str> = all.iter().map(|i| i.reference.as_str()).collect();
+    assert_eq!(refs, ["A-early", "G-mid", "A-late", "A-done"]);
+    // Received 2024-10-08: day 1 is 10-09, Saturday 10-12 is a make-up working day (调休上班),
+    // so the 20th working day is 2024-11-04, and by 11-12 it is overdue.
+    assert_eq!(all[0].due, Some(d(2024, 11, 4)));
+    assert!(all[0].days_left.unwrap() < 0);
+    assert!(
+        all.windows(2)
+            .take(2)
+            .all(|w| w[0].days_left <= w[1].days_left)
+    );
+    let overdue = ctx.work_list(&q(false, true, None)).await.unwrap();
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0].reference, "A-early");
+    let soon = ctx.work_list(&q(false, false, Some(10))).await.unwrap();
+    assert!(soon.iter().all(|i| i.days_left.unwrap() <= 10));
+    assert!(soon.iter().any(|i| i.reference == "G-mid"));
+    let open = ctx.work_list(&q(true, false, None)).await.unwrap();
+    assert_eq!(open.len(), 3);
+    let own = ctx
+        .work_list(&WorkQuery {
+            subtree: false,
+            ..q(false, false, None)
+        })
+        .await
+        .unwrap();
+    assert_eq!(own.len(), 1, "the government's own requests only");
+}
+
+async fn bad_input_is_refused_with_its_limit<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let long_name = "局".repeat(30_000);
+    let e = ctx.add_agency(&long_name, None).await.unwrap_err();
+    assert!(e.to_string().contains("最多 100"), "{e}");
+    ctx.add_agency("限值局", None).await.unwrap();
+    let mut bad = register("限值局", "R\u{0}1", d(2024, 3, 1));
+    assert!(
+        ctx.register_request(bad.clone())
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("U+0000")
+    );
+    bad.reference = "号".repeat(1 << 20);
+    assert!(
+        ctx.register_request(bad.clone())
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("最多 64")
+    );
+    for received in [d(1, 1, 1), d(2099, 1, 1)] {
+        let mut r = register("限值局", "R-date", received);
+        r.reference = format!("R-{received}");
+        assert!(matches!(
+            ctx.register_request(r).await,
+            Err(ServiceError::Invalid(_))
+        ));
+    }
+    assert!(matches!(
+        ctx.generate_report("限值局", 0, false).await,
+        Err(ServiceError::Invalid(_))
+    ));
+    // A year the calendar lacks is accepted, with a warning.
+    let (_, warnings) = ctx
+        .register_request(register("限值局", "R-2015", d(2015, 6, 1)))
+        .await
+        .unwrap();
+    assert_eq!(
+        warnings,
+        [Warning::YearNotInCalendar {
+            year: 2015,
+            known: Some((2019, 2026))
+        }]
+    );
+    // Nothing of the refused writes was stored.
+    let list = ctx
+        .work_list(&WorkQuery {
+            agency: "限值局".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+}
+
+async fn remedy_cases_feed_table_four<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("复议局", None).await.unwrap();
+    ctx.register_request(register("复议局", "YS-9", d(2024, 2, 1)))
+        .await
+        .unwrap();
+    assert!(matches!(
+        ctx.add_remedy(
+            "复议局",
+            "FY-1",
+            "YS-404",
+            RemedyKind::Reconsideration,
+            d(2024, 4, 1)
+        )
+        .await,
+        Err(ServiceError::UnknownRequest { .. })
+    ));
+    ctx.add_remedy(
+        "复议局",
+        "FY-1",
+        "YS-9",
+        RemedyKind::Reconsideration,
+        d(2024, 4, 1),
+    )
+    .await
+    .unwrap();
+    ctx.add_remedy(
+        "复议局",
+        "SS-1",
+        "YS-9",
+        RemedyKind::LitigationDirect,
+        d(2024, 5, 1),
+    )
+    .await
+    .unwrap();
+    ctx.close_remedy("复议局", "FY-1", RemedyResult::Corrected, d(2024, 6, 1))
+        .await
+        .unwrap();
+    let t = ctx
+        .generate_report("复议局", 2024, false)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(t.get(CellKey::T4(T4Col::RevCorrected)), Some(Value::Int(1)));
+    assert_eq!(t.get(CellKey::T4(T4Col::RevTotal)), Some(Value::Int(1)));
+    assert_eq!(
+        t.get(CellKey::T4(T4Col::LitDirectPending)),
+        Some(Value::Int(1))
+    );
+    assert_eq!(
+        ctx.list_remedies("复议局", Some(2024)).await.unwrap().len(),
+        2
+    );
+    assert!(
+        ctx.list_remedies("复议局", Some(2023))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        ctx.close_remedy("复议局", "FY-1", RemedyResult::Upheld, d(2024, 7, 1))
+            .await,
+        Err(ServiceError::Store(StoreError::Invalid(_)))
+    ));
+}
+
+fn ledger(bytes: &[u8]) -> LedgerFile<'_> {
+    LedgerFile {
+        name: "2024.csv",
+        bytes,
+        remedies: Some(REMEDIES),
+    }
+}
+
+async fn a_reimported_ledger_reports_and_applies_differences<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("台账局", None).await.unwrap();
+    let first = ctx
+        .import_ledger("台账局", ledger(LEDGER), false)
+        .await
+        .unwrap();
+    assert_eq!(first.summary.created, 15);
+    assert_eq!(first.sha256.len(), 64);
+    let again = ctx
+        .import_ledger("台账局", ledger(LEDGER), false)
+        .await
+        .unwrap();
+    assert_eq!((again.summary.created, again.summary.unchanged), (0, 15));
+    let entry = ctx.audit_list(Some("台账局"), 1).await.unwrap().remove(0);
+    assert_eq!(entry.action, "ledger.import");
+    assert!(entry.summary.contains(&again.sha256), "{}", entry.summary);
+    assert!(
+        entry.summary.contains("\"unchanged\":15"),
+        "{}",
+        entry.summary
+    );
+
+    // The file now says YS2024-001 was only partly disclosed, and a different date of receipt.
+    let text = std::str::from_utf8(LEDGER).unwrap();
+    let changed = text
+        .replace(
+            "YS2024-001,李某,自然人,当面,2024年1月8日,本村土地征收批复,予以公开",
+            "YS2024-001,李某,自然人,当面,2024年1月9日,本村土地征收批复,部分公开",
+        )
+        .into_bytes();
+    let log = ctx.audit_list(None, 1).await.unwrap()[0].seq;
+    let e = ctx
+        .import_ledger("台账局", ledger(&changed), false)
+        .await
+        .unwrap_err();
+    let ServiceError::Differences(list) = &e else {
+        panic!("{e:?}")
+    };
+    let listed: Vec<(&str, &str, &str, &str)> = list
+        .iter()
+        .map(|d| {
+            (
+                d.reference.as_str(),
+                d.change.field.label(),
+                d.change.old.as_str(),
+                d.change.new.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("YS2024-001", "收到日期", "2024-01-08", "2024-01-09"),
+            ("YS2024-001", "办理结果", "予以公开", "部分公开"),
+        ]
+    );
+    assert!(
+        e.to_string()
+            .contains("YS2024-001“办理结果”：已登记“予以公开” → 文件“部分公开”"),
+        "{e}"
+    );
+    assert_eq!(
+        ctx.audit_list(None, 1).await.unwrap()[0].seq,
+        log,
+        "nothing imported"
+    );
+    let applied = ctx
+        .import_ledger("台账局", ledger(&changed), true)
+        .await
+        .unwrap();
+    assert_eq!(applied.summary.changed, 1);
+    assert_eq!(applied.applied.len(), 2);
+    let view = ctx
+        .show_request("台账局", "YS2024-001", None)
+        .await
+        .unwrap();
+    assert_eq!(view.request.data.received, d(2024, 1, 9));
+    let report = ctx
+        .generate_report("台账局", 2024, false)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(
+        report.get(CellKey::T3(T3Row::RPartial, Applicant::NaturalPerson)),
+        Some(Value::Int(1))
+    );
+}
+
+async fn an_exported_ledger_imports_without_changes<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("导出局", None).await.unwrap();
+    ctx.import_ledger("导出局", ledger(LEDGER), false)
+        .await
+        .unwrap();
+    let xlsx = ctx.export_ledger("导出局", None).await.unwrap();
+    let back = ctx
+        .import_ledger(
+            "导出局",
+            LedgerFile {
+                name: "台账.xlsx",
+                bytes: &xlsx,
+                remedies: None,
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        back.summary.created + back.summary.updated + back.summary.changed,
+        0
+    );
+    assert_eq!(back.summary.unchanged, 15);
+    assert_eq!(back.summary.remedies.unchanged, 3);
+    let year = ctx.export_ledger("导出局", Some(2023)).await.unwrap();
+    ctx.add_agency("导出局二", None).await.unwrap();
+    let part = ctx
+        .import_ledger(
+            "导出局二",
+            LedgerFile {
+                name: "2023.xlsx",
+                bytes: &year,
+                remedies: None,
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(part.summary.created, 2, "the two requests received in 2023");
+}
+
+async fn the_report_text_and_what_is_missing<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("正文县人民政府", None).await.unwrap();
+    let g = ctx
+        .generate_report("正文县人民政府", 2024, false)
+        .await
+        .unwrap();
+    assert!(g.warnings.contains(&ReportWarning::NoTable2Figures));
+    for s in [Section::S1Overview, Section::S5Problems, Section::S6Other] {
+        assert!(
+            g.warnings.contains(&ReportWarning::EmptySection(s)),
+            "{s:?}"
+        );
+    }
+    let md = "# 报告\n\n根据《条例》编制。\n\n## 一、总体情况\n\n本年度公开信息 3327 条。\n\n## 五、存在的主要问题及改进情况\n\n问题在于……\n\n## 六、其他需要报告的事项\n\n本年度未收取信息处理费。\n";
+    ctx.set_prose("正文县人民政府", 2024, md).await.unwrap();
+    ctx.set_figures(
+        "正文县人民政府",
+        2024,
+        &[(
+            CellKey::T2(
+                gongkai_report::T2Row::NormativeDocs,
+                gongkai_report::T2Col::Issued,
+            ),
+            Value::Int(3),
+        )],
+    )
+    .await
+    .unwrap();
+    let g = ctx
+        .generate_report("正文县人民政府", 2024, false)
+        .await
+        .unwrap();
+    assert!(g.warnings.is_empty(), "{:?}", g.warnings);
+    assert_eq!(g.report.preamble, "根据《条例》编制。");
+    assert_eq!(
+        g.report.section(Section::S1Overview),
+        "本年度公开信息 3327 条。"
+    );
+    // The generated sentence of section 三 stays when the officer wrote none.
+    assert!(!g.report.section(Section::S3Requests).is_empty());
+    // R10 no longer complains about the sections.
+    let r10: Vec<_> = gongkai_report::rules::check(&g.report)
+        .into_iter()
+        .filter(|f| f.rule == gongkai_report::Rule::R10 && f.cells.is_empty())
+        .collect();
+    assert!(r10.is_empty(), "{r10:?}");
+    assert!(ctx.prose("正文县人民政府", 2023).await.unwrap().is_none());
+}
+
+async fn renames_and_mergers_follow_the_year<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("改革县人民政府", None).await.unwrap();
+    ctx.add_agency("改革县国土资源局", Some("改革县人民政府"))
+        .await
+        .unwrap();
+    ctx.add_agency("改革县规划局", Some("改革县人民政府"))
+        .await
+        .unwrap();
+    ctx.register_request(register("改革县国土资源局", "T-1", d(2018, 6, 1)))
+        .await
+        .unwrap();
+    ctx.rename_agency("改革县国土资源局", "改革县自然资源局", d(2019, 3, 1))
+        .await
+        .unwrap();
+    // The old name still finds the agency; the report of 2018 is filed under it.
+    let r2018 = ctx
+        .generate_report("改革县国土资源局", 2018, false)
+        .await
+        .unwrap();
+    assert_eq!(r2018.report.agency, "改革县国土资源局");
+    let r2019 = ctx
+        .generate_report("改革县自然资源局", 2019, false)
+        .await
+        .unwrap();
+    assert_eq!(r2019.report.agency, "改革县自然资源局");
+    // 规划局 merged into 自然资源局 in 2024: its open request carries over to the successor.
+    ctx.register_request(register("改革县规划局", "P-1", d(2023, 12, 20)))
+        .await
+        .unwrap();
+    ctx.merge_agency("改革县规划局", "改革县自然资源局", d(2024, 3, 1))
+        .await
+        .unwrap();
+    let carried = CellKey::T3(T3Row::CarriedIn, Applicant::Total);
+    let r = ctx
+        .generate_report("改革县自然资源局", 2024, false)
+        .await
+        .unwrap()
+        .report;
+    // T-1 (open since 2018) and P-1 are both carried into 2024.
+    assert_eq!(r.get(carried), Some(Value::Int(2)));
+    let old = ctx
+        .generate_report("改革县规划局", 2023, false)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(
+        old.get(CellKey::T3(T3Row::CarriedOut, Applicant::Total)),
+        Some(Value::Int(1))
+    );
+    assert!(matches!(
+        ctx.generate_report("改革县规划局", 2024, false).await,
+        Err(ServiceError::Merged { .. })
+    ));
+    assert!(matches!(
+        ctx.register_request(register("改革县规划局", "P-2", d(2024, 5, 1)))
+            .await,
+        Err(ServiceError::Merged { .. })
+    ));
+    // The government's consolidated report counts P-1 once.
+    let all = ctx
+        .generate_report("改革县人民政府", 2024, true)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(all.get(carried), Some(Value::Int(2)));
+    ctx.add_alias("改革县自然资源局", "改革县资源局")
+        .await
+        .unwrap();
+    let variants = ctx.name_variants().await.unwrap();
+    assert!(variants.contains(&("改革县资源局".into(), "改革县自然资源局".into())));
+    assert!(variants.contains(&("改革县国土资源局".into(), "改革县自然资源局".into())));
+    assert_eq!(
+        ctx.agency("改革县资源局").await.unwrap().name,
+        "改革县自然资源局"
+    );
+    let tree = ctx.agency_tree().await.unwrap();
+    let merged = tree
+        .iter()
+        .find(|r| r.agency.name == "改革县规划局")
+        .unwrap();
+    assert_eq!(merged.merged_into.as_deref(), Some("改革县自然资源局"));
+}
+
+async fn the_audit_chain_catches_tampering<S: Store>(store: &S, raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("审计局", None).await.unwrap();
+    for i in 0..4 {
+        ctx.register_request(register("审计局", &format!("AU-{i}"), d(2024, 3, 1)))
+            .await
+            .unwrap();
+    }
+    let verify = |head| async move { ctx.audit_verify(head, |_| {}).await.unwrap() };
+    let Verification::Intact { entries, head } = verify(None).await else {
+        panic!("a fresh chain is intact")
+    };
+    assert_eq!(entries, 5);
+    assert_eq!(ctx.audit_head().await.unwrap(), Some((5, head)));
+    // The last entry removed: the chain still holds, but the head kept elsewhere is missing.
+    raw.exec("CREATE TABLE audit_kept AS SELECT * FROM audit_log WHERE seq = 5")
+        .await;
+    raw.exec("DELETE FROM audit_log WHERE seq = 5").await;
+    assert!(matches!(
+        verify(None).await,
+        Verification::Intact { entries: 4, .. }
+    ));
+    assert_eq!(
+        verify(Some(head)).await,
+        Verification::Broken(Break::HeadMissing { head, entries: 4 })
+    );
+    raw.exec("INSERT INTO audit_log SELECT * FROM audit_kept")
+        .await;
+    raw.exec("DROP TABLE audit_kept").await;
+    assert!(matches!(
+        verify(Some(head)).await,
+        Verification::Intact { .. }
+    ));
+    // Edited behind the program's back.
+    raw.exec("UPDATE audit_log SET actor = '别人' WHERE seq = 3")
+        .await;
+    assert_eq!(
+        verify(None).await,
+        Verification::Broken(Break::Edited { seq: 3 })
+    );
+    raw.exec("UPDATE audit_log SET actor = '测试员' WHERE seq = 3")
+        .await;
+    assert!(matches!(verify(None).await, Verification::Intact { .. }));
+    // Deleted, then the rest renumbered.
+    raw.exec("DELETE FROM audit_log WHERE seq = 2").await;
+    assert_eq!(
+        verify(None).await,
+        Verification::Broken(Break::Gap {
+            seq: 3,
+            expected: 2
+        })
+    );
+    // Renumbered in two steps (PostgreSQL checks the key row by row).
+    raw.exec("UPDATE audit_log SET seq = -(seq - 1) WHERE seq > 2")
+        .await;
+    raw.exec("UPDATE audit_log SET seq = -seq WHERE seq < 0")
+        .await;
+    assert!(matches!(
+        verify(None).await,
+        Verification::Broken(Break::Edited { seq: 2 })
+    ));
+    // Inserted at the end with a made-up hash.
+    raw.exec(
+        "INSERT INTO audit_log (seq, at, actor, agency_id, agency, action, object, summary, prev, hash) \
+         SELECT seq + 1, at, actor, agency_id, agency, action, object, summary, hash, hash \
+         FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)",
+    )
+    .await;
+    assert!(matches!(verify(None).await, Verification::Broken(_)));
+}
+
+/// A scope of one subtree: writes elsewhere are refused, installation-wide changes too.
+async fn a_scope_reaches_only_its_subtree<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let gov = ctx.add_agency("范围县人民政府", None).await.unwrap();
+    let town = ctx
+        .add_agency("范围县某镇", Some("范围县人民政府"))
+        .await
+        .unwrap();
+    ctx.add_agency("邻县人民政府", None).await.unwrap();
+    let limited = Scope::subtrees(Actor::new("镇办理人员").unwrap(), vec![town.id]);
+    let mine = Ctx::new(store, &limited, &settings);
+    mine.register_request(register("范围县某镇", "Z-1", d(2024, 3, 1)))
+        .await
+        .unwrap();
+    for agency in ["范围县人民政府", "邻县人民政府"] {
+        assert!(matches!(
+            mine.register_request(register(agency, "Z-2", d(2024, 3, 1)))
+                .await,
+            Err(ServiceError::Access(AccessError::Denied { .. }))
+        ));
+    }
+    assert!(matches!(
+        mine.import_calendar("[2027]\noff = [\"2027-01-01\"]\nworkday = []\n")
+            .await,
+        Err(ServiceError::Access(AccessError::NotOperator { .. }))
+    ));
+    assert!(matches!(
+        mine.audit_verify(None, |_| {}).await,
+        Err(ServiceError::Access(AccessError::NotOperator { .. }))
+    ));
+    let tree = mine.agency_tree().await.unwrap();
+    assert_eq!(tree.len(), 1);
+    assert_eq!(tree[0].agency.id, town.id);
+    let _ = gov;
+}
+
+/// The whole installation copied into an empty database (of the other backend where there is
+/// one), proved by the counts and the audit chain; a backup is a database of its own.
+async fn an_installation_is_copied_and_backed_up<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("迁移县人民政府", None).await.unwrap();
+    ctx.add_agency("迁移县某局", Some("迁移县人民政府"))
+        .await
+        .unwrap();
+    ctx.import_ledger("迁移县某局", ledger(LEDGER), false)
+        .await
+        .unwrap();
+    ctx.rename_agency("迁移县某局", "迁移县新局", d(2025, 1, 1))
+        .await
+        .unwrap();
+    ctx.add_alias("迁移县新局", "迁移县局").await.unwrap();
+    ctx.set_prose("迁移县新局", 2024, "## 一、总体情况\n概述\n")
+        .await
+        .unwrap();
+    ctx.import_calendar("[2027]\noff = [\"2027-01-01\"]\nworkday = []\n")
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let target_url = format!("sqlite:{}", dir.path().join("copy.db").display());
+    let target = SqliteStore::open(&target_url).await.unwrap();
+    let copied = ctx.copy_installation(&target, |_, _| {}).await.unwrap();
+    assert!(copied.proved(), "{copied:?}");
+    assert!(
+        copied
+            .tables
+            .iter()
+            .any(|(t, n, _)| t == "requests" && *n == 15)
+    );
+    // The copy works as an installation: same report, and it takes the next write.
+    let on_copy = Ctx::new(&target, &scope, &settings);
+    let a = ctx
+        .generate_report("迁移县新局", 2024, false)
+        .await
+        .unwrap()
+        .report;
+    let b = on_copy
+        .generate_report("迁移县新局", 2024, false)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(a, b);
+    on_copy
+        .register_request(register("迁移县新局", "NEW-1", d(2025, 2, 1)))
+        .await
+        .unwrap();
+    assert!(matches!(
+        on_copy.audit_verify(None, |_| {}).await.unwrap(),
+        Verification::Intact { .. }
+    ));
+    // A second copy into a database that is no longer empty is refused.
+    assert!(ctx.copy_installation(&target, |_, _| {}).await.is_err());
+    target.close().await;
+
+    // PostgreSQL as the target, when there is one: the copy the README's `migrate` makes.
+    if let Some(url) = pg_url() {
+        let schema = schema_name();
+        let admin = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        let pg = PgStore::connect_schema(&url, &schema).await.unwrap();
+        let copied = ctx.copy_installation(&pg, |_, _| {}).await;
+        let on_pg = Ctx::new(&pg, &scope, &settings);
+        let next = on_pg
+            .register_request(register("迁移县新局", "PG-1", d(2025, 2, 1)))
+            .await;
+        pg.close().await;
+        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        admin.close().await;
+        assert!(copied.unwrap().proved());
+        next.unwrap();
+    }
+
+    let backup = dir.path().join("backup.db");
+    ctx.backup(&backup).await.unwrap();
+    assert!(ctx.backup(&backup).await.is_err(), "never overwritten");
+    let restored = SqliteStore::open(&format!("sqlite:{}", backup.display()))
+        .await
+        .unwrap();
+    let on_backup = Ctx::new(&restored, &scope, &settings);
+    let c = on_backup
+        .generate_report("迁移县新局", 2024, false)
+        .await
+        .unwrap()
+        .report;
+    assert_eq!(a, c);
+    restored.close().await;
+}
