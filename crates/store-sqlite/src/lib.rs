@@ -89,8 +89,14 @@ impl SqliteStore {
             Access::Read => !in_memory && path.exists() && !writable(&path),
         };
         let options = if read_only {
-            // No journal-mode change and no file creation: both would write.
-            options.read_only(true).create_if_missing(false)
+            // No journal-mode change and no file creation: both would write. `immutable`: a
+            // WAL database can otherwise not be read where its `-shm` file cannot be made (a
+            // read-only directory or medium); nobody can write the file, so nothing changes
+            // under the reader.
+            options
+                .read_only(true)
+                .immutable(true)
+                .create_if_missing(false)
         } else {
             options.create_if_missing(true).journal_mode(if in_memory {
                 SqliteJournalMode::Memory
