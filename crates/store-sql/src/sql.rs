@@ -302,29 +302,13 @@ where
     ) -> Result<Agency> {
         let mut tx = self.write_tx().await?;
         let mut agency = Self::locked_agency(&mut tx, id).await?;
-        if let Some(p) = parent {
-            // Walk up from the new parent: reaching the agency itself would make a cycle.
-            let rows: Vec<(i64, Option<i64>)> =
-                sqlx::query_as("SELECT id, parent_id FROM agencies")
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(db("读取机关"))?;
-            let parents: HashMap<i64, Option<i64>> = rows.into_iter().collect();
-            if !parents.contains_key(&p.0) {
-                return Err(StoreError::NotFound(format!("上级机关 id {}", p.0)));
-            }
-            let mut at = Some(p.0);
-            for _ in 0..=parents.len() {
-                match at {
-                    Some(x) if x == id.0 => {
-                        return Err(StoreError::Invalid(
-                            "不能把机关移到它自己或它的下级机关之下".into(),
-                        ));
-                    }
-                    Some(x) => at = parents.get(&x).copied().flatten(),
-                    None => break,
-                }
-            }
+        // Walking up from the new parent must not reach the agency itself: a cycle.
+        if let Some(p) = parent
+            && Self::leads_to(&mut tx, "parent_id", p, id).await?
+        {
+            return Err(StoreError::Invalid(
+                "不能把机关移到它自己或它的下级机关之下".into(),
+            ));
         }
         sqlx::query("UPDATE agencies SET parent_id = $1 WHERE id = $2")
             .bind(parent.map(|p| p.0))
@@ -359,25 +343,10 @@ where
             )));
         }
         // The successor must not be merged into this agency, directly or along a chain.
-        let rows: Vec<(i64, Option<i64>)> = sqlx::query_as("SELECT id, merged_into FROM agencies")
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db("读取机关"))?;
-        let merged: HashMap<i64, Option<i64>> = rows.into_iter().collect();
-        if !merged.contains_key(&into.0) {
-            return Err(StoreError::NotFound(format!("机关 id {}", into.0)));
-        }
-        let mut at = Some(into.0);
-        for _ in 0..=merged.len() {
-            match at {
-                Some(x) if x == id.0 => {
-                    return Err(StoreError::Invalid(
-                        "两个机关不能互相并入：目标机关已（直接或间接）并入本机关".into(),
-                    ));
-                }
-                Some(x) => at = merged.get(&x).copied().flatten(),
-                None => break,
-            }
+        if Self::leads_to(&mut tx, "merged_into", into, id).await? {
+            return Err(StoreError::Invalid(
+                "两个机关不能互相并入：目标机关已（直接或间接）并入本机关".into(),
+            ));
         }
         sqlx::query("UPDATE agencies SET merged_into = $1, merged_on = $2 WHERE id = $3")
             .bind(into.0)
@@ -390,6 +359,35 @@ where
         Self::finish(tx, &audit).await?;
         agency.merged = Some(Merger { into, on });
         Ok(agency)
+    }
+
+    /// Whether following `column` (`parent_id` or `merged_into`, a fixed name) from `from`
+    /// reaches `target` (`from` itself included); bounded by the number of agencies, so a
+    /// cycle already stored cannot loop. `from` must exist.
+    async fn leads_to(
+        conn: &mut DB::Connection,
+        column: &'static str,
+        from: AgencyId,
+        target: AgencyId,
+    ) -> Result<bool> {
+        let rows: Vec<(i64, Option<i64>)> =
+            sqlx::query_as(&format!("SELECT id, {column} FROM agencies"))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(db("读取机关"))?;
+        let next: HashMap<i64, Option<i64>> = rows.into_iter().collect();
+        if !next.contains_key(&from.0) {
+            return Err(StoreError::NotFound(format!("机关 id {}", from.0)));
+        }
+        let mut at = Some(from.0);
+        for _ in 0..=next.len() {
+            match at {
+                Some(x) if x == target.0 => return Ok(true),
+                Some(x) => at = next.get(&x).copied().flatten(),
+                None => break,
+            }
+        }
+        Ok(false)
     }
 
     pub async fn add_alias(&self, id: AgencyId, alias: &str, mut audit: Draft) -> Result<()> {
