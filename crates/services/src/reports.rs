@@ -328,7 +328,7 @@ fn guidance(section: Section) -> &'static str {
 /// [`parse_prose`] drops).
 pub fn prose_template() -> String {
     let mut out = String::from(
-        "# 政府信息公开工作年度报告\n\n<!-- 第一个“##”标题之前的文字是报告的前言（如编制依据、统计期限），可留空。\n     以 <!-- 开头、--> 结尾的说明文字不会写入报告。 -->\n\n",
+        "# 政府信息公开工作年度报告\n\n<!-- 第一个“##”标题之前的文字是报告的前言（如编制依据、统计期限），可留空。\n     像这样放在注释标记之间的说明文字不会写入报告。 -->\n\n",
     );
     for &s in Section::ALL {
         out.push_str(&format!(
