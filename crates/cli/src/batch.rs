@@ -14,9 +14,10 @@
 
 use crate::Status;
 use crate::commands::report::{self, CheckArgs, CrossYear};
-use crate::files::{self, AtomicFile, csv_text};
+use crate::files::{self, AtomicFile};
 use anyhow::{Result, bail};
 use gongkai_report::rules::{Finding, Rule, Severity};
+use gongkai_report::spreadsheet::guard as csv_text;
 use gongkai_report::{CellKey, Format, json, template};
 use gongkai_services::review::{Aliases, Reviewed, Series};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -304,7 +305,12 @@ pub fn run(args: &CheckArgs, aliases: &Aliases) -> Result<Status> {
     for e in &walk_errors {
         tally.files += 1;
         tally.failed += 1;
-        unreadable(&mut out, &bar, args.json, &e.file, &e.message)?;
+        unchecked(
+            &mut out,
+            &bar,
+            args.json,
+            (Unchecked::Unreadable, &e.file, &e.message),
+        )?;
     }
 
     // Workers read, check and render a chunk; the main thread tallies and writes it in order.
@@ -329,7 +335,12 @@ pub fn run(args: &CheckArgs, aliases: &Aliases) -> Result<Status> {
             match outcome.result {
                 Err(e) if e.not_a_report && !outcome.named => {
                     tally.skipped += 1;
-                    skipped(&mut out, &bar, args.json, &outcome.file, &e.message)?;
+                    unchecked(
+                        &mut out,
+                        &bar,
+                        args.json,
+                        (Unchecked::Skipped, &outcome.file, &e.message),
+                    )?;
                 }
                 Err(e) => {
                     tally.failed += 1;
@@ -338,7 +349,12 @@ pub fn run(args: &CheckArgs, aliases: &Aliases) -> Result<Status> {
                     if outcome.named {
                         tally.worsen(Status::Trouble);
                     }
-                    unreadable(&mut out, &bar, args.json, &outcome.file, &e.message)?;
+                    unchecked(
+                        &mut out,
+                        &bar,
+                        args.json,
+                        (Unchecked::Unreadable, &outcome.file, &e.message),
+                    )?;
                 }
                 Ok(checked) => {
                     if checked.complete {
@@ -582,41 +598,45 @@ fn checked(file: &str, input: Reviewed, render: &Render<'_>) -> Result<Checked> 
     })
 }
 
-/// Notes a file skipped as no report at all.
-fn skipped(
-    out: &mut impl Write,
-    bar: &ProgressBar,
-    as_json: bool,
-    file: &str,
-    message: &str,
-) -> Result<()> {
-    bar.suspend(|| -> Result<()> {
-        if as_json {
-            let v = json!({ "type": "skipped", "file": file, "reason": message });
-            writeln!(out, "{}", serde_json::to_string(&v)?)?;
-        } else {
-            writeln!(out, "{file}：跳过 —— 不是年度报告（{message}）")?;
-        }
-        Ok(())
-    })
+/// A file that was not checked, and why.
+#[derive(Clone, Copy)]
+enum Unchecked {
+    /// No report at all: skipped with a note.
+    Skipped,
+    /// A report that could not be read: also said on standard error.
+    Unreadable,
 }
 
-/// Reports an unreadable file: on the output (a line, or a JSON object) and on stderr.
-fn unreadable(
+/// Notes a file that was not checked: on the output (a line, or a JSON object), and on
+/// standard error when it could not be read.
+fn unchecked(
     out: &mut impl Write,
     bar: &ProgressBar,
     as_json: bool,
-    file: &str,
-    message: &str,
+    (kind, file, message): (Unchecked, &str, &str),
 ) -> Result<()> {
     bar.suspend(|| -> Result<()> {
+        let (tag, field, text) = match kind {
+            Unchecked::Skipped => (
+                "skipped",
+                "reason",
+                format!("{file}：跳过 —— 不是年度报告（{message}）"),
+            ),
+            Unchecked::Unreadable => (
+                "unreadable",
+                "error",
+                format!("{file}：无法读取 —— {message}"),
+            ),
+        };
         if as_json {
-            let v = json!({ "type": "unreadable", "file": file, "error": message });
+            let v = json!({ "type": tag, "file": file, field: message });
             writeln!(out, "{}", serde_json::to_string(&v)?)?;
         } else {
-            writeln!(out, "{file}：无法读取 —— {message}")?;
+            writeln!(out, "{text}")?;
         }
-        eprintln!("gongkai：无法读取 {file}：{message}");
+        if let Unchecked::Unreadable = kind {
+            eprintln!("gongkai：无法读取 {file}：{message}");
+        }
         Ok(())
     })
 }

@@ -4,7 +4,6 @@
 
 use anyhow::{Result, bail};
 use gongkai_services::review::{self, Reviewed};
-use std::borrow::Cow;
 use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -227,36 +226,9 @@ pub fn emit(output: Option<&Path>, bytes: &[u8], binary: bool) -> Result<()> {
     }
 }
 
-/// A text cell of a CSV file written for spreadsheets, with a leading `'` when it would start a
-/// formula (`=`, `+`, `-`, `@`, tab, carriage return): a report or agency name such as
-/// `=HYPERLINK(…)` from an untrusted source must not run when the file is opened. Numbers
-/// (`-4`) are left as they are.
-pub fn csv_text(text: &str) -> Cow<'_, str> {
-    let risky = text
-        .chars()
-        .next()
-        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
-    if risky && text.parse::<f64>().is_err() {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formulas_are_neutralised_and_numbers_kept() {
-        assert_eq!(csv_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(csv_text("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_text("+1+1"), "'+1+1");
-        assert_eq!(csv_text("\tx"), "'\tx");
-        assert_eq!(csv_text("-4"), "-4");
-        assert_eq!(csv_text("1.5"), "1.5");
-        assert_eq!(csv_text("盐湖区"), "盐湖区");
-    }
 
     #[test]
     fn io_errors_are_chinese() {

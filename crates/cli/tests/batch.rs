@@ -407,3 +407,35 @@ fn batch_output_does_not_depend_on_the_number_of_threads() {
     sorted.sort();
     assert_eq!(files, sorted);
 }
+
+/// A report from an untrusted source whose agency name is a spreadsheet formula: the CSV
+/// dataset carries it as text (`'=HYPERLINK(…)`), which a spreadsheet never runs.
+#[test]
+fn the_csv_dataset_never_carries_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(7);
+    let name = "=HYPERLINK(\"http://example.invalid\",\"点击\")";
+    let path = write(
+        dir.path(),
+        "@bad.json",
+        &report(&mut rng, 2023, name, None),
+        "json",
+    );
+    let csv = dir.path().join("x.csv");
+    let o = gongkai(&[
+        "report",
+        "check",
+        path.to_str().unwrap(),
+        "--dataset",
+        csv.to_str().unwrap(),
+    ]);
+    assert_ne!(o.status.code(), Some(2), "{}", common::stderr(&o));
+    let mut rows = csv::Reader::from_path(&csv).unwrap();
+    let record = rows.records().next().unwrap().unwrap();
+    let fields: Vec<&str> = record.iter().collect();
+    assert!(fields.contains(&format!("'{name}").as_str()), "{fields:?}");
+    assert!(
+        fields.iter().all(|f| !f.starts_with(['=', '+', '@'])),
+        "{fields:?}"
+    );
+}

@@ -4,43 +4,20 @@
 //! files and writers in parallel.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{LEDGER, REMEDIES, command_in as command, gongkai_in as gongkai, ok};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const LEDGER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../fixtures/ledgers/2024.csv"
-);
-const REMEDIES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../fixtures/ledgers/2024-remedies.csv"
-);
 const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../fixtures/reports/yanhu-2020.json"
 );
 const AGENCY: &str = "某某县自然资源局";
 
-fn command(data: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
-    c.args(args)
-        .env("GONGKAI_DATA_DIR", data)
-        .env_remove("GONGKAI_DATABASE_URL")
-        .current_dir(data);
-    c
-}
-
-fn gongkai(data: &Path, args: &[&str]) -> Output {
-    command(data, args).output().unwrap()
-}
-
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-fn ok(o: Output) -> String {
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    text(&o.stdout)
 }
 
 fn imported(data: &Path) {

@@ -3,38 +3,13 @@
 //! `fixtures/ledgers/2024.csv` and `2024-remedies.csv`.
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-const LEDGER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../fixtures/ledgers/2024.csv"
-);
-const REMEDIES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../fixtures/ledgers/2024-remedies.csv"
-);
+use common::{LEDGER, REMEDIES, gongkai_in as gongkai, ok};
+use std::path::Path;
+
 const AGENCY: &str = "某某县自然资源局";
 const GOVERNMENT: &str = "某某县人民政府";
-
-fn gongkai(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(args)
-        .env("GONGKAI_DATA_DIR", data)
-        .env_remove("GONGKAI_DATABASE_URL")
-        .output()
-        .unwrap()
-}
-
-fn ok(o: Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 fn setup(data: &Path) {
     ok(gongkai(data, &["agency", "add", GOVERNMENT]));

@@ -20,6 +20,9 @@ pub enum Source {
     Line { line: usize },
     /// A line of a page of a PDF document (both 1-based).
     Page { page: usize, line: usize },
+    /// A row of a worksheet of gongkai's XLSX workbook: the sheet (0-based, in workbook order)
+    /// and the row (1-based, as a spreadsheet numbers it).
+    Sheet { sheet: usize, row: usize },
 }
 
 impl fmt::Display for Source {
@@ -31,6 +34,7 @@ impl fmt::Display for Source {
             Source::Paragraph { index } => write!(f, "第{}段", index + 1),
             Source::Line { line } => write!(f, "第{line}行"),
             Source::Page { page, line } => write!(f, "第{page}页第{line}行"),
+            Source::Sheet { sheet, row } => write!(f, "第{}个工作表第{row}行", sheet + 1),
         }
     }
 }
@@ -84,4 +88,7 @@ pub struct Document {
     /// The document's own title when it has one apart from its text (HTML `<title>`).
     pub title: Option<String>,
     pub blocks: Vec<Block>,
+    /// What the front-end could not read or had to cut (a part past its size limit, nesting
+    /// past its depth limit), in Chinese: the reader's warnings start with these.
+    pub warnings: Vec<String>,
 }

@@ -42,12 +42,15 @@ pub fn is_docx(bytes: &[u8]) -> bool {
 
 /// Parses a DOCX package.
 pub fn parse(bytes: &[u8]) -> Result<Document, ReadError> {
-    let xml = main_part(bytes)?;
-    Ok(parse_xml(&xml))
+    let (xml, mut warnings) = main_part(bytes)?;
+    let mut doc = parse_xml(&xml);
+    warnings.append(&mut doc.warnings);
+    doc.warnings = warnings;
+    Ok(doc)
 }
 
 /// The main document part, decompressed.
-fn main_part(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
+fn main_part(bytes: &[u8]) -> Result<(Vec<u8>, Vec<String>), ReadError> {
     let bad = |m: &str| ReadError::Unreadable(format!("DOCX 文件无法打开：{m}"));
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| bad(&e.to_string()))?;
     let name = if zip.file_names().any(|n| n == "word/document.xml") {
@@ -60,13 +63,24 @@ fn main_part(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
             .ok_or_else(|| bad("没有 word/document.xml"))?
     };
     let file = zip.by_name(&name).map_err(|e| bad(&e.to_string()))?;
+    let declared = file.size();
     let mut xml = Vec::new();
-    // A damaged deflate stream or a wrong CRC still leaves what was decompressed.
-    let _ = file.take(MAX_PART).read_to_end(&mut xml);
+    // A damaged deflate stream or a wrong CRC still leaves what was decompressed. The limit
+    // keeps a decompression bomb out of memory; what lies past it is not read, and said so.
+    let _ = file.take(MAX_PART + 1).read_to_end(&mut xml);
     if xml.is_empty() {
         return Err(bad("word/document.xml 为空"));
     }
-    Ok(xml)
+    let mut warnings = Vec::new();
+    if xml.len() as u64 > MAX_PART {
+        xml.truncate(MAX_PART as usize);
+        warnings.push(format!(
+            "Word 文档的正文部分（{name}）有 {:.1} MB，只读取了前 {} MB，其后的内容未读取",
+            declared.max(MAX_PART + 1) as f64 / (1 << 20) as f64,
+            MAX_PART >> 20
+        ));
+    }
+    Ok((xml, warnings))
 }
 
 /// An element of the document part: local name, the attributes the reader needs, children.
@@ -147,7 +161,7 @@ const SKIP: &[&str] = &[
 ];
 
 /// Parses the XML of the part into a tree, keeping only text nodes inside `w:t`.
-fn tree(xml: &[u8]) -> El {
+fn tree(xml: &[u8]) -> (El, usize) {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let config = reader.config_mut();
     config.check_end_names = false;
@@ -156,6 +170,7 @@ fn tree(xml: &[u8]) -> El {
     // Depth of skipped or too-deep elements being passed over.
     let mut skipping = 0usize;
     let mut flattened = 0usize;
+    let mut flattened_total = 0usize;
     let mut buf = Vec::new();
     let in_text = |stack: &[El]| stack.last().is_some_and(|e| e.name == "t");
     loop {
@@ -175,6 +190,7 @@ fn tree(xml: &[u8]) -> El {
                     skipping = 1;
                 } else if stack.len() >= MAX_DEPTH {
                     flattened += 1;
+                    flattened_total += 1;
                 } else {
                     stack.push(el);
                 }
@@ -237,7 +253,7 @@ fn tree(xml: &[u8]) -> El {
             top.children.push(Node::El(el));
         }
     }
-    stack.pop().unwrap_or_default()
+    (stack.pop().unwrap_or_default(), flattened_total)
 }
 
 fn push_text(stack: &mut [El], s: &str) {
@@ -251,12 +267,19 @@ fn push_text(stack: &mut [El], s: &str) {
 
 /// Parses the XML of a main document part.
 pub fn parse_xml(xml: &[u8]) -> Document {
-    let root = tree(xml);
+    let (root, flattened) = tree(xml);
     let mut w = Walker::default();
     w.blocks_of(&root);
+    let mut warnings = Vec::new();
+    if flattened > 0 {
+        warnings.push(format!(
+            "Word 文档中有 {flattened} 个元素嵌套超过 {MAX_DEPTH} 层，其结构未读取（其中的文字仍按顺序读取）"
+        ));
+    }
     Document {
         title: None,
         blocks: w.blocks,
+        warnings,
     }
 }
 

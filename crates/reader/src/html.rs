@@ -63,8 +63,117 @@ const TABLE_MARKS: &[&str] = &["第二十条", "信息内容", "自然人", "行
 /// Upper bound on the slots of one table grid (hostile `rowspan`/`colspan`).
 const MAX_SLOTS: usize = 100_000;
 
+/// How deep wrapper elements may nest before the ones further in are dropped (real pages nest
+/// a few dozen deep; html5ever's scope checks cost time in proportion to the depth, so a page of
+/// 200,000 nested `<div>`s would take minutes).
+pub const MAX_WRAPPER_DEPTH: usize = 256;
+
 /// Parses an HTML page.
 pub fn parse(html: &str) -> Document {
+    let (bounded, dropped) = bound_nesting(html, MAX_WRAPPER_DEPTH);
+    let mut doc = parse_bounded(&bounded);
+    if dropped > 0 {
+        doc.warnings.push(format!(
+            "网页中有 {dropped} 个元素嵌套超过 {MAX_WRAPPER_DEPTH} 层，已去掉这些外层标签（其中的文字和表格仍按顺序读取）"
+        ));
+    }
+    doc
+}
+
+/// Elements that shape a report's text: kept at any depth, so that paragraphs and tables deep
+/// inside wrappers are still read.
+const STRUCTURAL: &[&str] = &[
+    "p", "br", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "h1", "h2", "h3",
+    "h4", "h5", "h6", "li", "ul", "ol", "title", "head", "body", "html",
+];
+
+/// Elements without content or end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// The page without the opening and closing tags of wrapper elements nested deeper than
+/// `limit`, and how many were dropped: a cheap scan of the markup before the real parse. Text,
+/// comments and the content of `script`/`style` pass unchanged.
+pub fn bound_nesting(html: &str, limit: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let b = html.as_bytes();
+    // Quick exit: a page cannot nest deeper than it has tags.
+    if memchr_count(b, b'<') <= limit {
+        return (std::borrow::Cow::Borrowed(html), 0);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut depth = 0usize;
+    // Per open wrapper beyond the limit: dropped (true) or kept.
+    let mut wrappers: Vec<bool> = Vec::new();
+    let mut dropped = 0usize;
+    let mut i = 0;
+    let mut last = 0;
+    while let Some(off) = html[i..].find('<') {
+        let start = i + off;
+        let rest = &html[start..];
+        // Comments and declarations pass as they are.
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(html.len(), |e| start + e + 3);
+            continue;
+        }
+        let Some(end) = rest.find('>') else { break };
+        let tag = &rest[1..end];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == ':' || *c == '-')
+            .flat_map(char::to_lowercase)
+            .collect();
+        i = start + end + 1;
+        if name.is_empty() || tag.starts_with('!') || tag.starts_with('?') {
+            continue;
+        }
+        if !closing && (name == "script" || name == "style") {
+            // Raw text: skip to its end tag.
+            let close = format!("</{name}");
+            if let Some(e) = html[i..].to_ascii_lowercase().find(&close) {
+                i += e;
+            }
+            continue;
+        }
+        if STRUCTURAL.contains(&name.as_str()) || VOID.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            match wrappers.pop() {
+                Some(true) => {
+                    out.push_str(&html[last..start]);
+                    last = i;
+                }
+                Some(false) => depth = depth.saturating_sub(1),
+                None => {}
+            }
+        } else if tag.ends_with('/') {
+            continue;
+        } else if depth >= limit {
+            wrappers.push(true);
+            dropped += 1;
+            out.push_str(&html[last..start]);
+            last = i;
+        } else {
+            wrappers.push(false);
+            depth += 1;
+        }
+    }
+    if dropped == 0 {
+        return (std::borrow::Cow::Borrowed(html), 0);
+    }
+    out.push_str(&html[last..]);
+    (std::borrow::Cow::Owned(out), dropped)
+}
+
+fn memchr_count(b: &[u8], c: u8) -> usize {
+    b.iter().filter(|&&x| x == c).count()
+}
+
+fn parse_bounded(html: &str) -> Document {
     let dom = Html::parse_document(html);
     let root = dom.root_element();
     let title = root
@@ -80,6 +189,7 @@ pub fn parse(html: &str) -> Document {
     Document {
         title,
         blocks: w.blocks,
+        warnings: Vec::new(),
     }
 }
 
@@ -162,8 +272,18 @@ impl Walker {
         }
     }
 
+    /// Walks the element's content in document order with an explicit stack: a page may nest
+    /// elements tens of thousands deep, which recursion would not survive.
     fn walk(&mut self, el: ElementRef<'_>) {
-        for child in el.children() {
+        // Each entry: the children still to visit, and whether the element ends a paragraph.
+        let mut stack = vec![(el.children(), false)];
+        while let Some((children, _)) = stack.last_mut() {
+            let Some(child) = children.next() else {
+                if let Some((_, true)) = stack.pop() {
+                    self.flush();
+                }
+                continue;
+            };
             match child.value() {
                 Node::Text(t) => self.para.push_str(t),
                 Node::Element(e) => {
@@ -184,10 +304,7 @@ impl Walker {
                         if block {
                             self.flush();
                         }
-                        self.walk(ce);
-                        if block {
-                            self.flush();
-                        }
+                        stack.push((ce.children(), block));
                     }
                 }
                 _ => {}
@@ -283,32 +400,34 @@ fn span(attr: Option<&str>, max: usize) -> usize {
 }
 
 fn cell_text(td: ElementRef<'_>) -> String {
-    fn go(el: ElementRef<'_>, out: &mut String) {
-        for child in el.children() {
-            match child.value() {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(e) => {
-                    let name = e.name();
-                    if SKIP.contains(&name) {
-                        continue;
-                    }
-                    if let Some(ce) = ElementRef::wrap(child) {
-                        let block = name == "br" || BLOCK.contains(&name);
-                        if block {
-                            out.push('\n');
-                        }
-                        go(ce, out);
-                        if block {
-                            out.push('\n');
-                        }
-                    }
-                }
-                _ => {}
+    // Iterative, like `Walker::walk`: a cell may nest elements without bound.
+    let mut out = String::new();
+    let mut stack = vec![(td.children(), false)];
+    while let Some((children, _)) = stack.last_mut() {
+        let Some(child) = children.next() else {
+            if let Some((_, true)) = stack.pop() {
+                out.push('\n');
             }
+            continue;
+        };
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if SKIP.contains(&name) {
+                    continue;
+                }
+                if let Some(ce) = ElementRef::wrap(child) {
+                    let block = name == "br" || BLOCK.contains(&name);
+                    if block {
+                        out.push('\n');
+                    }
+                    stack.push((ce.children(), block));
+                }
+            }
+            _ => {}
         }
     }
-    let mut out = String::new();
-    go(td, &mut out);
     let mut text = String::with_capacity(out.len());
     for line in out.split('\n') {
         let line = collapse(line);

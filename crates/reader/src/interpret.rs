@@ -165,7 +165,7 @@ pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
             }
         }
     }
-    let mut warnings = Vec::new();
+    let mut warnings = doc.warnings.clone();
     if year.is_none() {
         year = paras
             .iter()
@@ -325,7 +325,7 @@ pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
         let all = matches!(k, 0 | 4 | 5);
         let mut text = section_text(doc, start, end, all);
         if k == 5 || found.last() == Some(&h) {
-            text = strip_signature(&text);
+            text = strip_signature(&text, &st.report.agency);
         }
         st.report.set_section(Section::ALL[k], text);
     }
@@ -848,8 +848,9 @@ fn section_text(doc: &Document, start: usize, end: usize, all: bool) -> String {
         .join("\n")
 }
 
-/// Drops a closing signature: a date line and the agency line before it.
-fn strip_signature(text: &str) -> String {
+/// Drops a closing signature (落款): a date line and the agency line before it, or a last line
+/// that is the agency's name alone (gongkai prints that when no signing date is given).
+fn strip_signature(text: &str, agency: &str) -> String {
     let mut lines: Vec<&str> = text.lines().collect();
     let is_date = |l: &str| {
         let n = norm(l);
@@ -865,6 +866,8 @@ fn strip_signature(text: &str) -> String {
         {
             lines.pop();
         }
+    } else if !agency.is_empty() && lines.last().is_some_and(|l| norm(l) == norm(agency)) {
+        lines.pop();
     }
     lines.join("\n")
 }

@@ -13,6 +13,7 @@
 pub mod decode;
 pub mod document;
 pub mod docx;
+pub mod export;
 pub mod html;
 mod interpret;
 pub mod norm;
@@ -43,6 +44,10 @@ pub enum InputKind {
     Docx,
     /// A PDF with a text layer.
     Pdf,
+    /// gongkai's own CSV (`cell,value` records; see [`export`]).
+    Csv,
+    /// gongkai's own Excel workbook, read from its `单元格` sheet (see [`export`]).
+    Xlsx,
 }
 
 impl InputKind {
@@ -56,6 +61,8 @@ impl InputKind {
             InputKind::CanonicalJson => "json",
             InputKind::Docx => "docx",
             InputKind::Pdf => "pdf",
+            InputKind::Csv => "csv",
+            InputKind::Xlsx => "xlsx",
         }
     }
 }
@@ -145,16 +152,19 @@ pub fn sniff(bytes: &[u8]) -> InputKind {
         return kind;
     }
     match decode::decode(bytes) {
-        Some(text) => sniff_text(&text).0,
+        Some(text) => sniff_text(&text).kind,
         None => InputKind::Text,
     }
 }
 
-/// DOCX (a ZIP package with `word/document.xml`) or PDF (`%PDF-` in the first kilobyte, where
-/// readers accept it).
+/// DOCX (a ZIP package with `word/document.xml`), XLSX (one with `xl/workbook.xml`) or PDF
+/// (`%PDF-` in the first kilobyte, where readers accept it).
 fn sniff_binary(bytes: &[u8]) -> Option<InputKind> {
     if docx::is_docx(bytes) {
         return Some(InputKind::Docx);
+    }
+    if export::is_xlsx(bytes) {
+        return Some(InputKind::Xlsx);
     }
     let head = &bytes[..bytes.len().min(1024)];
     head.windows(5)
@@ -179,23 +189,70 @@ fn binary_document(kind: InputKind, bytes: &[u8]) -> Result<Document, ReadError>
     }
 }
 
-/// The kind of a decoded text, with the embedded HTML of a JSON document.
-fn sniff_text(text: &str) -> (InputKind, Option<String>) {
-    let t = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    if (t.starts_with('{') || t.starts_with('['))
-        && let Ok(value) = serde_json::from_str::<serde_json::Value>(t)
-    {
-        if value.get("format").is_some() && value.get("tables").is_some() {
-            return (InputKind::CanonicalJson, None);
+/// What a decoded text is: its kind, the embedded HTML of a JSON document, and what the
+/// sniffing had to cut.
+struct Sniffed {
+    kind: InputKind,
+    embedded: Option<String>,
+    warning: Option<String>,
+}
+
+impl Sniffed {
+    fn kind(kind: InputKind) -> Sniffed {
+        Sniffed {
+            kind,
+            embedded: None,
+            warning: None,
         }
-        if let Some(s) = longest_string(&value)
-            && looks_html(s)
-        {
-            return (InputKind::HtmlInJson, Some(s.to_owned()));
+    }
+}
+
+/// How deep `serde_json` nests before it gives up (its recursion limit).
+const JSON_DEPTH: usize = 128;
+
+/// The kind of a decoded text, with the embedded HTML of a JSON document.
+fn sniff_text(text: &str) -> Sniffed {
+    let t = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    // gongkai's own CSV first: its sections may hold anything, HTML tags included.
+    if export::is_csv(t) {
+        return Sniffed::kind(InputKind::Csv);
+    }
+    if t.starts_with('{') || t.starts_with('[') {
+        match serde_json::from_str::<serde_json::Value>(t) {
+            Ok(value) => {
+                if value.get("format").is_some() && value.get("tables").is_some() {
+                    return Sniffed::kind(InputKind::CanonicalJson);
+                }
+                if let Some(s) = longest_string(&value)
+                    && looks_html(s)
+                {
+                    return Sniffed {
+                        kind: InputKind::HtmlInJson,
+                        embedded: Some(s.to_owned()),
+                        warning: None,
+                    };
+                }
+            }
+            // Nesting past serde_json's limit: no tree is built, but the string values are
+            // still found by a flat scan, so a page inside a deeply nested answer is read.
+            Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+                if let Some(s) = longest_json_string(t)
+                    && looks_html(&s)
+                {
+                    return Sniffed {
+                        kind: InputKind::HtmlInJson,
+                        embedded: Some(s),
+                        warning: Some(format!(
+                            "JSON 嵌套超过 {JSON_DEPTH} 层，未解析其结构，只取出了其中最长的 HTML 文字"
+                        )),
+                    };
+                }
+            }
+            Err(_) => {}
         }
     }
     if looks_html(t) {
-        return (InputKind::Html, None);
+        return Sniffed::kind(InputKind::Html);
     }
     let md = t.lines().any(|l| {
         let l = l.trim();
@@ -203,11 +260,41 @@ fn sniff_text(text: &str) -> (InputKind, Option<String>) {
             && l.contains("---")
             && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
     });
-    if md {
-        (InputKind::Markdown, None)
+    Sniffed::kind(if md {
+        InputKind::Markdown
     } else {
-        (InputKind::Text, None)
+        InputKind::Text
+    })
+}
+
+/// The longest string value (not an object key) of a JSON text, by a flat scan that needs no
+/// tree and no recursion: for JSON nested deeper than a parser takes.
+fn longest_json_string(t: &str) -> Option<String> {
+    let b = t.as_bytes();
+    let mut best: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < b.len() && b[i] != b'"' {
+            i += if b[i] == b'\\' { 2 } else { 1 };
+        }
+        let end = i.min(b.len() - 1);
+        i += 1;
+        let key = b[i.min(b.len())..]
+            .iter()
+            .find(|c| !c.is_ascii_whitespace())
+            .is_some_and(|&c| c == b':');
+        if !key && best.is_none_or(|(s, e)| end - start > e - s) {
+            best = Some((start, end));
+        }
     }
+    let (s, e) = best?;
+    serde_json::from_str::<String>(t.get(s..=e)?).ok()
 }
 
 fn looks_html(s: &str) -> bool {
@@ -281,49 +368,76 @@ pub fn read_any(bytes: &[u8]) -> Result<Parsed, ReadError> {
 /// Reads a report, judging the kind of input by its content.
 pub fn read(bytes: &[u8]) -> Result<Parsed, ReadError> {
     if let Some(kind) = sniff_binary(bytes) {
-        return interpret(&binary_document(kind, bytes)?, kind);
+        return read_binary(kind, bytes);
     }
     let text = decode::decode(bytes).ok_or(ReadError::Undecodable)?;
-    let (kind, embedded) = sniff_text(&text);
-    read_text(kind, &text, embedded.as_deref())
+    read_text(sniff_text(&text), &text)
 }
 
 /// Reads a report as the given kind of input.
 pub fn read_as(kind: InputKind, bytes: &[u8]) -> Result<Parsed, ReadError> {
-    if matches!(kind, InputKind::Docx | InputKind::Pdf) {
-        return interpret(&binary_document(kind, bytes)?, kind);
+    if is_binary(kind) {
+        return read_binary(kind, bytes);
     }
     let text = decode::decode(bytes).ok_or(ReadError::Undecodable)?;
-    let embedded = match kind {
+    let sniffed = match kind {
         InputKind::HtmlInJson => match sniff_text(&text) {
-            (InputKind::HtmlInJson, Some(html)) => Some(html),
+            s @ Sniffed {
+                kind: InputKind::HtmlInJson,
+                ..
+            } => s,
             _ => return Err(ReadError::NotAReport("JSON 中没有 HTML 内容".into())),
         },
-        _ => None,
+        _ => Sniffed::kind(kind),
     };
-    read_text(kind, &text, embedded.as_deref())
+    read_text(sniffed, &text)
 }
 
-/// The document of an input (the front-end only), for inspection and other back-ends.
+fn is_binary(kind: InputKind) -> bool {
+    matches!(kind, InputKind::Docx | InputKind::Pdf | InputKind::Xlsx)
+}
+
+fn read_binary(kind: InputKind, bytes: &[u8]) -> Result<Parsed, ReadError> {
+    match kind {
+        InputKind::Xlsx => export::read_xlsx(bytes),
+        _ => interpret(&binary_document(kind, bytes)?, kind),
+    }
+}
+
+/// The document of an input (the front-end only), for inspection and other back-ends. Canonical
+/// JSON and gongkai's CSV and XLSX are read straight into a report, not through a document:
+/// their document is empty.
 pub fn document(kind: InputKind, bytes: &[u8]) -> Result<Document, ReadError> {
     if matches!(kind, InputKind::Docx | InputKind::Pdf) {
         return binary_document(kind, bytes);
+    }
+    if kind == InputKind::Xlsx {
+        return Ok(Document::default());
     }
     let text = decode::decode(bytes).ok_or(ReadError::Undecodable)?;
     Ok(match kind {
         InputKind::Html => html::parse(&text),
         InputKind::HtmlInJson => match sniff_text(&text) {
-            (_, Some(h)) => html::parse(&h),
+            Sniffed {
+                embedded: Some(h),
+                warning,
+                ..
+            } => {
+                let mut doc = html::parse(&h);
+                doc.warnings.splice(0..0, warning);
+                doc
+            }
             _ => return Err(ReadError::NotAReport("JSON 中没有 HTML 内容".into())),
         },
         InputKind::Markdown | InputKind::Text => text::parse(&text),
-        InputKind::CanonicalJson => Document::default(),
+        InputKind::CanonicalJson | InputKind::Csv | InputKind::Xlsx => Document::default(),
         InputKind::Docx | InputKind::Pdf => return binary_document(kind, bytes),
     })
 }
 
-fn read_text(kind: InputKind, text: &str, embedded: Option<&str>) -> Result<Parsed, ReadError> {
-    let doc = match kind {
+fn read_text(sniffed: Sniffed, text: &str) -> Result<Parsed, ReadError> {
+    let kind = sniffed.kind;
+    let mut doc = match kind {
         InputKind::CanonicalJson => {
             let report =
                 gongkai_report::json::from_str(text).map_err(|e| ReadError::Json(e.to_string()))?;
@@ -334,12 +448,14 @@ fn read_text(kind: InputKind, text: &str, embedded: Option<&str>) -> Result<Pars
                 warnings: Vec::new(),
             });
         }
+        InputKind::Csv => return export::read_csv(text),
         InputKind::Html => html::parse(text),
-        InputKind::HtmlInJson => html::parse(embedded.unwrap_or(text)),
+        InputKind::HtmlInJson => html::parse(sniffed.embedded.as_deref().unwrap_or(text)),
         InputKind::Markdown | InputKind::Text => text::parse(text),
-        InputKind::Docx | InputKind::Pdf => {
+        InputKind::Docx | InputKind::Pdf | InputKind::Xlsx => {
             return Err(ReadError::Unreadable(format!("{} 不是文本", kind.name())));
         }
     };
+    doc.warnings.splice(0..0, sniffed.warning);
     interpret(&doc, kind)
 }

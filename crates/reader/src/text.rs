@@ -141,6 +141,7 @@ pub fn parse(text: &str) -> Document {
     Document {
         title: None,
         blocks,
+        warnings: Vec::new(),
     }
 }
 

@@ -3,13 +3,14 @@
 //! boxes, nested tables, soft breaks) are read; damaged packages are errors, never panics.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use gongkai_reader::{Block, InputKind, Source, docx, read, sniff};
 use gongkai_render::{Target, render};
 use gongkai_report::template::{self, CellKind, Format};
 use gongkai_report::{Report, Section, Value, json};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-use std::io::Write;
 
 fn fixture(name: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -45,16 +46,7 @@ fn docx(body: &str) -> Vec<u8> {
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><w:body>{body}</w:body></w:document>"#
     );
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    zip.start_file("[Content_Types].xml", opts).unwrap();
-    zip.write_all(b"<Types/>").unwrap();
-    zip.start_file("word/document.xml", opts).unwrap();
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    buf.into_inner()
+    common::docx_package(&xml)
 }
 
 fn p(text: &str) -> String {

@@ -51,6 +51,24 @@ pub(crate) fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|line| !line.is_empty())
 }
 
+/// Whether a paragraph is a numbered sub-heading of a section (`（一）重点任务全完成。`,
+/// `二、…`): a short line opening with a Chinese enumeration. Printed documents keep it on
+/// the page of the paragraph after it, as they keep section headings.
+pub(crate) fn is_subheading(paragraph: &str) -> bool {
+    const NUMERALS: &str = "一二三四五六七八九十";
+    const MAX_CHARS: usize = 30;
+    if paragraph.chars().count() > MAX_CHARS {
+        return false;
+    }
+    let numeral = |c: char| NUMERALS.contains(c);
+    if let Some(rest) = paragraph.strip_prefix(['（', '(']) {
+        let n = rest.chars().take_while(|&c| numeral(c)).count();
+        return n > 0 && rest.chars().nth(n).is_some_and(|c| matches!(c, '）' | ')'));
+    }
+    let n = paragraph.chars().take_while(|&c| numeral(c)).count();
+    n > 0 && paragraph.chars().nth(n) == Some('、')
+}
+
 /// A grid with its slots resolved, to ask which cells cover a position.
 struct Resolved<'a> {
     grid: &'a Grid,

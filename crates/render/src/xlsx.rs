@@ -2,11 +2,22 @@
 //! template from the same grids as every other renderer (merged ranges for spanned cells), with
 //! figures as numeric cells so that the workbook can be summed and compared, plus a sheet
 //! `单元格` of `cell,value` pairs for machines.
+//!
+//! The `单元格` sheet has the rows of the CSV document, in the same order: `cell,value`, then
+//! `format`, `year`, `agency`, one row per cell of the layout (the canonical value: 2019
+//! `procurement_amount` in 元, 2021 `amount_wan_yuan` in 万元; blank when absent), `preamble` and
+//! the six sections by key (`s1_overview` … `s6_other`). A figure is a number when a spreadsheet
+//! number holds it exactly, else its decimal text. A text longer than a cell holds (32,767 UTF-16
+//! units) continues on the next rows under the same key. `gongkai-reader` reads this sheet back
+//! to the same report.
+//!
+//! Every text is written as a string cell (`write_string`), never as a formula, so nothing in a
+//! report can run in a spreadsheet.
 
 use crate::{RenderError, title};
 use gongkai_report::layout::{self, Content, Grid, GridCell, Role, TableId};
 use gongkai_report::template::{self, CellKind, MoneyUnit};
-use gongkai_report::{CellKey, Report, Value};
+use gongkai_report::{CellKey, Report, Section, Value};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 use unicode_width::UnicodeWidthStr;
 
@@ -41,8 +52,30 @@ struct Formats {
     note: Format,
     count: Format,
     signed: Format,
-    yuan: Format,
-    wan_yuan: Format,
+    /// 2019 采购总金额, printed in 万元; by the number of decimals (0 to [`MAX_DECIMALS`]).
+    yuan_as_wan: Vec<Format>,
+    /// 2021 本年收费金额（单位：万元）; by the number of decimals.
+    wan_yuan: Vec<Format>,
+}
+
+/// The most decimals a money format shows: 元 with 分 and below are 万元 with up to 6 decimals,
+/// and anything a spreadsheet number holds exactly fits.
+const MAX_DECIMALS: usize = 15;
+
+/// Money formats showing exactly `decimals` decimals (at least two, as money is printed),
+/// with `unit` after the number when the label has no unit.
+fn money_formats(figure: &Format, unit: &str) -> Vec<Format> {
+    (0..=MAX_DECIMALS)
+        .map(|d| {
+            let decimals = "0".repeat(d.max(2));
+            let unit = if unit.is_empty() {
+                String::new()
+            } else {
+                format!("\"{unit}\"")
+            };
+            figure.clone().set_num_format(format!("0.{decimals}{unit}"))
+        })
+        .collect()
 }
 
 impl Formats {
@@ -68,19 +101,25 @@ impl Formats {
             count: figure.clone().set_num_format("0"),
             // Signed counts keep their sign as printed in the template (`+3`, `0`, `-4`).
             signed: figure.clone().set_num_format("+0;-0;0"),
-            // 2019 采购总金额 has no unit in its label: the cell format says 元.
-            yuan: figure.clone().set_num_format("#,##0.00\"元\""),
+            // 2019 采购总金额 has no unit in its label and is stored in 元; amounts of that
+            // size read as 万元 (`33633789.63万元`), so the sheet shows 万元 and says so.
+            yuan_as_wan: money_formats(&figure, MoneyUnit::WanYuan.label()),
             // The 2021 fee label already says 万元.
-            wan_yuan: figure.set_num_format("#,##0.00##"),
+            wan_yuan: money_formats(&figure, ""),
         }
     }
 
-    fn figure(&self, key: CellKey) -> &Format {
+    /// The format of a figure's cell; for money, the one that shows every decimal of `shown`.
+    fn figure(&self, key: CellKey, shown: Option<Value>) -> &Format {
+        let decimals = match shown {
+            Some(Value::Money(d)) => (d.normalize().scale() as usize).min(MAX_DECIMALS),
+            _ => 2,
+        };
         match key.kind() {
             CellKind::Count => &self.count,
             CellKind::SignedCount => &self.signed,
-            CellKind::Money(MoneyUnit::Yuan) => &self.yuan,
-            CellKind::Money(MoneyUnit::WanYuan) => &self.wan_yuan,
+            CellKind::Money(MoneyUnit::Yuan) => &self.yuan_as_wan[decimals],
+            CellKind::Money(MoneyUnit::WanYuan) => &self.wan_yuan[decimals],
         }
     }
 
@@ -96,12 +135,24 @@ impl Formats {
     }
 }
 
-/// A figure as a spreadsheet number: counts exactly, money through its decimal text (exact up
-/// to 15 significant digits, which covers any real amount).
+/// A figure as a spreadsheet number, when one holds it exactly: the number's shortest decimal
+/// form is the figure's own (counts up to 2⁵³, money up to about 15 significant digits, which
+/// covers any real amount). Otherwise `None`, and the figure is written as its text.
 fn number(value: Value) -> Option<f64> {
-    match value {
-        Value::Int(n) => Some(n as f64),
-        Value::Money(d) => d.to_string().parse().ok(),
+    let text = value.to_string();
+    let n: f64 = text.parse().ok()?;
+    (n.is_finite() && n.to_string() == text).then_some(n)
+}
+
+/// The figure as the table sheets show it: 2019 `procurement_amount` (元) in 万元, exactly
+/// (the decimal point moved four places); every other figure as it is. `None` only for an
+/// amount with more decimals than a decimal holds.
+fn shown(key: CellKey, value: Value) -> Option<Value> {
+    match (key.kind(), value) {
+        (CellKind::Money(MoneyUnit::Yuan), Value::Money(d)) => {
+            crate::yuan_to_wan_yuan(d).map(Value::Money)
+        }
+        _ => Some(value),
     }
 }
 
@@ -166,15 +217,26 @@ fn write_table(
         let spanned = r1 != r0 || c1 != c0;
         match cell.content {
             Content::Value(key) => {
-                let format = f.figure(key);
+                let value = report.get(key);
+                let shown = value.and_then(|v| shown(key, v));
+                let format = f.figure(key, shown);
                 if spanned {
                     sheet.merge_range(r0, c0, r1, c1, "", format)?;
                 }
-                match report.get(key) {
-                    Some(v) => match number(v) {
+                match value {
+                    Some(v) => match shown.and_then(number) {
                         Some(n) => sheet.write_number_with_format(r0, c0, n, format)?,
-                        // Never reached for a valid decimal; keep the figure visible anyway.
-                        None => sheet.write_string_with_format(r0, c0, v.to_string(), format)?,
+                        // A figure no spreadsheet number holds exactly stays exact as text.
+                        None => {
+                            let text = match shown {
+                                Some(s) if is_yuan(key) => {
+                                    format!("{s}{}", MoneyUnit::WanYuan.label())
+                                }
+                                Some(s) => crate::cell_text(key, Some(s)),
+                                None => crate::cell_text(key, Some(v)),
+                            };
+                            sheet.write_string_with_format(r0, c0, text, format)?
+                        }
                     },
                     // An absent figure stays blank (never 0), with its borders.
                     None => sheet.write_blank(r0, c0, format)?,
@@ -232,15 +294,30 @@ fn write_table(
     Ok(())
 }
 
-/// `cell,value` pairs for every cell of the report's layout; absent figures are blank.
+fn is_yuan(key: CellKey) -> bool {
+    key.kind() == CellKind::Money(MoneyUnit::Yuan)
+}
+
+/// The most UTF-16 units a cell holds (Excel's limit, which `rust_xlsxwriter` enforces).
+const MAX_CELL_TEXT: usize = 32_767;
+
+/// The metadata, every cell of the report's layout (canonical values; absent figures blank),
+/// the preamble and the sections, as `cell,value` rows (see the module documentation).
 fn write_cells(sheet: &mut Worksheet, report: &Report) -> Result<(), RenderError> {
     let bold = Format::new().set_bold();
     sheet.write_string_with_format(0, 0, "cell", &bold)?;
     sheet.write_string_with_format(0, 1, "value", &bold)?;
     sheet.set_column_width(0, 44)?;
     sheet.set_column_width(1, 20)?;
-    for (i, (key, value)) in report.cells().into_iter().enumerate() {
-        let row = 1 + i as u32;
+    let mut row = 1u32;
+    sheet.write_string(row, 0, "format")?;
+    sheet.write_string(row, 1, report.format.as_str())?;
+    row += 1;
+    sheet.write_string(row, 0, "year")?;
+    sheet.write_number(row, 1, f64::from(report.year))?;
+    row += 1;
+    write_text(sheet, &mut row, "agency", &report.agency)?;
+    for (key, value) in report.cells() {
         sheet.write_string(row, 0, key.to_string())?;
         if let Some(v) = value {
             match number(v) {
@@ -248,7 +325,43 @@ fn write_cells(sheet: &mut Worksheet, report: &Report) -> Result<(), RenderError
                 None => sheet.write_string(row, 1, v.to_string())?,
             };
         }
+        row += 1;
+    }
+    write_text(sheet, &mut row, "preamble", &report.preamble)?;
+    for &section in Section::ALL {
+        write_text(sheet, &mut row, section.key(), report.section(section))?;
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
+}
+
+/// A text under its key: one row, or as many as its length needs (continued under the same
+/// key). An empty text is one row with a blank value.
+fn write_text(
+    sheet: &mut Worksheet,
+    row: &mut u32,
+    key: &str,
+    text: &str,
+) -> Result<(), RenderError> {
+    let mut rest = text;
+    loop {
+        let mut units = 0;
+        let cut = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                units += c.len_utf16();
+                units > MAX_CELL_TEXT
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let (chunk, tail) = rest.split_at(cut);
+        sheet.write_string(*row, 0, key)?;
+        if !chunk.is_empty() {
+            sheet.write_string(*row, 1, chunk)?;
+        }
+        *row += 1;
+        rest = tail;
+        if rest.is_empty() {
+            return Ok(());
+        }
+    }
 }

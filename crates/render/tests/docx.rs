@@ -4,7 +4,8 @@
 //! order of the document.
 #![allow(clippy::unwrap_used)]
 
-use gongkai_render::{Target, cell_text, render, title};
+use chrono::{DateTime, NaiveDate};
+use gongkai_render::{DocumentMeta, Target, cell_text, render, render_with, title};
 use gongkai_report::keys::Section;
 use gongkai_report::layout::{self, Content, Grid, Role, TableId};
 use gongkai_report::template::{self, CellKind, Format};
@@ -200,7 +201,7 @@ fn assert_table_matches(report: &Report, table: &Json, grid: &Grid) {
             cell.col
         );
         // Styling follows the role: headers bold and centred, figures centred, all in
-        // 仿宋_GB2312 at 五号 (小五 for table 三's labels).
+        // 仿宋_GB2312 at 五号 (小五 for table 三's labels and headers).
         let p = got.paragraphs[0];
         let align = p["data"]["property"]["alignment"].as_str();
         if matches!(cell.role, Role::Header | Role::Caption | Role::Data) {
@@ -209,8 +210,8 @@ fn assert_table_matches(report: &Report, table: &Json, grid: &Grid) {
         for run in runs(p) {
             let rp = &run["data"]["runProperty"];
             assert_eq!(rp["fonts"]["eastAsia"], "仿宋_GB2312");
-            let small =
-                grid.table == TableId::T3 && matches!(cell.role, Role::RowHeader | Role::Note);
+            let small = grid.table == TableId::T3
+                && matches!(cell.role, Role::RowHeader | Role::Note | Role::Header);
             assert_eq!(rp["sz"], if small { 18 } else { 21 }, "{cell:?}");
             let bold = rp["bold"].as_bool().unwrap_or(false);
             assert_eq!(
@@ -247,7 +248,9 @@ fn every_template_cell_is_in_place_with_its_spans() {
     let t2 = tables(&doc)[0];
     let text = serde_json::to_string(t2).unwrap();
     assert!(text.contains("\"45241\""));
-    assert!(text.contains("\"336337896300元\""));
+    // 336337896300元 printed in 万元, the point moved, not rounded.
+    assert!(text.contains("\"33633789.63万元\""));
+    assert!(!text.contains("336337896300"));
     assert!(text.contains("\"-4\""));
 }
 
@@ -337,6 +340,8 @@ fn document_reads_title_preamble_sections_and_tables_in_order() {
             want.push(Item::Table);
         }
     }
+    // The signature block: without a date, the agency alone.
+    want.push(Item::Para(report.agency.clone()));
     assert_eq!(got, want);
     // The seed has several paragraphs per section: splitting on newlines is exercised.
     assert!(lines(report.section(Section::S1Overview)).len() > 3);
@@ -371,6 +376,14 @@ fn fonts_and_sizes_follow_the_official_document_style() {
         .map(|&s| template::section_heading(s))
         .collect();
     let mut seen = (0, 0);
+    // The last paragraph is the signature block's agency, right-aligned (tested below).
+    let (signature, paragraphs) = paragraphs.split_last().unwrap();
+    assert_eq!(paragraph_text(signature), report.agency);
+    assert_eq!(signature["data"]["property"]["alignment"], "right");
+    assert_eq!(
+        style(signature),
+        ("仿宋_GB2312".into(), "Times New Roman".into(), 32)
+    );
     for p in &paragraphs[1..] {
         let text = paragraph_text(p);
         if headings.contains(&text.as_str()) {
@@ -387,6 +400,14 @@ fn fonts_and_sizes_follow_the_official_document_style() {
                 ("仿宋_GB2312".into(), "Times New Roman".into(), 32),
                 "{text}"
             );
+            // Justified, but a paragraph with a web address is flush left (justifying would
+            // spread the line before the address letter by letter).
+            let align = if text.contains("www.yanhu.gov.cn") {
+                "left"
+            } else {
+                "both"
+            };
+            assert_eq!(p["data"]["property"]["alignment"], align, "{text}");
             let indent = &p["data"]["property"]["indent"]["specialIndent"];
             // Two characters of 三号 (16 pt = 320 twips).
             assert_eq!(indent["type"], "firstLine", "{text}");
@@ -476,4 +497,245 @@ proptest! {
         let doc = read_back(&report);
         assert_all_tables(&report, &doc);
     }
+}
+
+/// The parts of a DOCX package by name. docx-rs stores its parts uncompressed (method 0), so
+/// the central directory is enough to find them; anything else fails the test.
+fn parts(docx: &[u8]) -> BTreeMap<String, String> {
+    let u16_at = |i: usize| u16::from_le_bytes([docx[i], docx[i + 1]]) as usize;
+    let u32_at = |i: usize| u32::from_le_bytes(docx[i..i + 4].try_into().unwrap()) as usize;
+    let eocd = (0..docx.len() - 21)
+        .rev()
+        .find(|&i| docx[i..].starts_with(b"PK\x05\x06"))
+        .expect("end of central directory");
+    let (count, mut at) = (u16_at(eocd + 10), u32_at(eocd + 16));
+    let mut out = BTreeMap::new();
+    for _ in 0..count {
+        assert!(docx[at..].starts_with(b"PK\x01\x02"));
+        assert_eq!(u16_at(at + 10), 0, "part not stored uncompressed");
+        let size = u32_at(at + 20);
+        let (name_len, extra, comment) = (u16_at(at + 28), u16_at(at + 30), u16_at(at + 32));
+        let name = String::from_utf8(docx[at + 46..at + 46 + name_len].to_vec()).unwrap();
+        let local = u32_at(at + 42);
+        let data = local + 30 + u16_at(local + 26) + u16_at(local + 28);
+        out.insert(
+            name,
+            String::from_utf8(docx[data..data + size].to_vec()).unwrap(),
+        );
+        at += 46 + name_len + extra + comment;
+    }
+    out
+}
+
+fn meta() -> DocumentMeta {
+    DocumentMeta {
+        signed_on: NaiveDate::from_ymd_opt(2021, 1, 20),
+        created: DateTime::parse_from_rfc3339("2021-01-20T09:30:00+08:00").ok(),
+    }
+}
+
+/// The `<w:tr>` elements of each `<w:tbl>` of the document part.
+fn table_rows(document: &str) -> Vec<Vec<&str>> {
+    document
+        .split("<w:tbl>")
+        .skip(1)
+        .map(|t| {
+            let table = t.split("</w:tbl>").next().unwrap();
+            table.split("<w:tr>").skip(1).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn rows_never_split_and_headers_repeat() {
+    let xml = &parts(&render(&seed(), &[], Target::Docx).unwrap())["word/document.xml"];
+    let tables = table_rows(xml);
+    assert_eq!(tables.len(), 3);
+    for rows in &tables {
+        assert!(rows.iter().all(|r| r.contains("<w:cantSplit />")));
+    }
+    let headers = |rows: &Vec<&str>| -> Vec<bool> {
+        rows.iter().map(|r| r.contains("<w:tblHeader />")).collect()
+    };
+    // Table 二 has a caption and header per block: nothing repeats. Tables 三 and 四 repeat
+    // their three header rows, and only those.
+    assert!(headers(&tables[0]).iter().all(|h| !h));
+    for rows in &tables[1..] {
+        let h = headers(rows);
+        assert_eq!(h[..3], [true, true, true]);
+        assert!(h[3..].iter().all(|h| !h));
+    }
+}
+
+/// Whether each row of a table keeps with the next (keepNext on its paragraphs).
+fn keeps(rows: &[&str]) -> Vec<bool> {
+    rows.iter().map(|r| r.contains("<w:keepNext />")).collect()
+}
+
+#[test]
+fn keep_chains_are_short_and_no_row_is_left_alone() {
+    for report in [seed(), Report::blank(Format::F2021, 2023, "某某局")] {
+        let xml = &parts(&render(&report, &[], Target::Docx).unwrap())["word/document.xml"];
+        let tables = table_rows(xml);
+        for (rows, id) in tables.iter().zip(TableId::ALL) {
+            let keep = keeps(rows);
+            let n = keep.len();
+            // The last row lets the next section go; the one before it holds on to it.
+            assert!(!keep[n - 1], "{id:?}: last row keeps with what follows");
+            assert!(keep[n - 2], "{id:?}: the last row could be left alone");
+            // No chain longer than a third of a page of rows: a table never jumps whole to
+            // the next page (table 三 breaks between rows).
+            let longest = keep.split(|k| !k).map(<[bool]>::len).max().unwrap_or(0);
+            match id {
+                TableId::T3 => {
+                    // Header (3) + two rows, and （三）不予公开's eight items, at most.
+                    assert!(keep[..4].iter().all(|k| *k), "{id:?}: header");
+                    assert!(longest <= 8, "{id:?}: a chain of {longest} rows");
+                    assert!(keep.iter().any(|k| !k), "{id:?}: no break allowed");
+                }
+                TableId::T4 => assert_eq!(keep, [true, true, true, false]),
+                TableId::T2 => {
+                    // Blocks stay whole: a caption row always keeps with its header row.
+                    for (r, row) in rows.iter().enumerate() {
+                        if row.contains("第二十条第") {
+                            assert!(keep[r] && keep[r + 1], "{id:?}: block split at {r}");
+                        }
+                    }
+                    assert!(keep.iter().any(|k| !k), "{id:?}: no break allowed");
+                }
+            }
+        }
+    }
+}
+
+/// The properties of the paragraph holding `needle`: from its `<w:p` to the text.
+fn paragraph_before<'a>(body: &'a str, needle: &str) -> &'a str {
+    let at = body
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not found"));
+    let start = ["<w:p>", "<w:p "]
+        .iter()
+        .filter_map(|tag| body[..at].rfind(tag))
+        .max()
+        .unwrap();
+    &body[start..at]
+}
+
+#[test]
+fn headings_stay_with_their_text_and_tables() {
+    let xml = &parts(&render(&seed(), &[], Target::Docx).unwrap())["word/document.xml"];
+    let body = xml.split("<w:sectPr").next().unwrap();
+    for needle in ["二、主动公开政府信息情况", "（一）重点任务全完成。"] {
+        let p = paragraph_before(body, needle);
+        assert!(
+            p.contains("<w:keepNext />"),
+            "{needle} does not keep with next"
+        );
+    }
+    // A long body paragraph does not (Word would chain it to the next one).
+    let p = paragraph_before(body, "我区以基层政务公开标准化规范化为抓手");
+    assert!(!p.contains("<w:keepNext />"), "{p}");
+}
+
+#[test]
+fn text_is_chinese_for_word_and_wps() {
+    let styles = &parts(&render(&seed(), &[], Target::Docx).unwrap())["word/styles.xml"];
+    let defaults = styles.split("</w:rPrDefault>").next().unwrap();
+    assert!(
+        defaults.contains(r#"<w:lang w:val="en-US" w:eastAsia="zh-CN""#),
+        "{defaults}"
+    );
+}
+
+#[test]
+fn footer_prints_the_page_number_from_a_field() {
+    let parts = parts(&render(&seed(), &[], Target::Docx).unwrap());
+    let footer = parts
+        .iter()
+        .find(|(name, _)| name.starts_with("word/footer"))
+        .map(|(_, xml)| xml.as_str())
+        .expect("a footer part");
+    let begin = footer.find(r#"w:fldCharType="begin""#).unwrap();
+    let instr = footer.find("PAGE</w:instrText>").unwrap();
+    let end = footer.find(r#"w:fldCharType="end""#).unwrap();
+    assert!(begin < instr && instr < end);
+    // 一字线 either side, centred.
+    assert!(footer[..begin].contains("— "));
+    assert!(footer[end..].contains(" —"));
+    assert!(footer.contains(r#"<w:jc w:val="center" />"#));
+    // The section refers to it as its default footer.
+    let document = &parts["word/document.xml"];
+    assert!(document.contains(r#"<w:footerReference w:type="default""#));
+}
+
+#[test]
+fn core_properties_name_the_agency_title_and_time() {
+    let report = seed();
+    let core =
+        &parts(&render_with(&report, &[], Target::Docx, &meta()).unwrap())["docProps/core.xml"];
+    assert!(core.contains(&format!("<dc:title>{}</dc:title>", title(&report))));
+    assert!(core.contains("<dc:creator>盐湖区人民政府办公室</dc:creator>"));
+    assert!(core.contains("<dc:language>zh-CN</dc:language>"));
+    // 09:30 in Beijing is 01:30 UTC.
+    for element in ["created", "modified"] {
+        assert!(
+            core.contains(&format!(
+                r#"<dcterms:{element} xsi:type="dcterms:W3CDTF">2021-01-20T01:30:00Z</dcterms:{element}>"#
+            )),
+            "{core}"
+        );
+    }
+    // Without a time none is claimed (docx-rs would write 1970-01-01), so output stays
+    // deterministic.
+    let plain = &parts(&render(&report, &[], Target::Docx).unwrap())["docProps/core.xml"];
+    assert!(!plain.contains("dcterms:created") && !plain.contains("1970"));
+    assert_eq!(
+        render(&report, &[], Target::Docx).unwrap(),
+        render(&report, &[], Target::Docx).unwrap()
+    );
+}
+
+#[test]
+fn agency_names_are_escaped_in_properties() {
+    let mut report = seed();
+    report.agency = String::from("某局<&>\u{1}");
+    let core = &parts(&render(&report, &[], Target::Docx).unwrap())["docProps/core.xml"];
+    assert!(
+        core.contains("<dc:creator>某局&lt;&amp;&gt;</dc:creator>"),
+        "{core}"
+    );
+    // The package still opens.
+    docx_rs::read_docx(&render(&report, &[], Target::Docx).unwrap()).unwrap();
+}
+
+#[test]
+fn signature_block_ends_the_document() {
+    let report = seed();
+    let bytes = render_with(&report, &[], Target::Docx, &meta()).unwrap();
+    let doc: Json = serde_json::from_str(&docx_rs::read_docx(&bytes).unwrap().json()).unwrap();
+    let texts: Vec<(String, &Json)> = children(&doc)
+        .iter()
+        .filter(|c| c["type"] == "paragraph")
+        .map(|p| (paragraph_text(p), p))
+        .collect();
+    let n = texts.len();
+    let (agency, date) = (&texts[n - 2], &texts[n - 1]);
+    assert_eq!(agency.0, "盐湖区人民政府办公室");
+    assert_eq!(date.0, "2021年1月20日");
+    // One blank line between the text of section 六 and the signature.
+    assert_eq!(texts[n - 3].0, "");
+    assert_eq!(texts[n - 4].0, "无其他需要报告的事项。");
+    // GB/T 9704: the agency right-aligned two characters (640 twips) from the margin, the
+    // date starting two characters right of the agency's start.
+    assert_eq!(agency.1["data"]["property"]["alignment"], "right");
+    assert_eq!(agency.1["data"]["property"]["indent"]["end"], 640);
+    let text_width = 11906 - 1587 - 1474;
+    let agency_start = text_width - 640 - 10 * 320;
+    assert_eq!(
+        date.1["data"]["property"]["indent"]["start"],
+        agency_start + 640
+    );
+    // The block holds together.
+    assert_eq!(texts[n - 3].1["data"]["property"]["keepNext"], true);
+    assert_eq!(agency.1["data"]["property"]["keepNext"], true);
 }

@@ -3,7 +3,8 @@
 //! its column headers, for both formats.
 #![allow(clippy::unwrap_used)]
 
-use gongkai_render::{Target, cell_text, render, title};
+use chrono::{DateTime, NaiveDate};
+use gongkai_render::{DocumentMeta, Target, cell_text, render, render_with, title};
 use gongkai_report::layout::TableId;
 use gongkai_report::template::{self, CellKind, Format, MoneyUnit};
 use gongkai_report::{CellKey, Report, Section, T4Col, Value, json};
@@ -301,7 +302,8 @@ fn seed_figures_sit_at_their_labels() {
             t2,
             "政府集中采购",
             "采购总金额",
-            "336337896300元",
+            // Stored in 元, printed in 万元 as agencies print it.
+            "33633789.63万元",
             "t2.central_procurement.procurement_amount",
         ),
     ];
@@ -441,7 +443,7 @@ fn page_is_standalone_and_printable() {
     let html = html_of(&report);
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
     assert!(html.contains("<meta charset=\"utf-8\">"));
-    assert!(html.contains("@page { size: A4; margin: 37mm 26mm 35mm 28mm; }"));
+    assert!(html.contains("@page {\n  size: A4;\n  margin: 37mm 26mm 35mm 28mm;"));
     for font in [
         "方正小标宋简体",
         "黑体",
@@ -584,17 +586,137 @@ fn arbitrary_report() -> impl Strategy<Value = (Report, Vec<(CellKey, Option<Str
         })
 }
 
-/// The number a reader takes from a printed figure: without the unit the renderer adds and
-/// without the plus sign of a signed count.
+/// A decimal multiplied by 10^4 by moving its point (万元 back to 元), normalised.
+fn times_ten_thousand(wan: &str) -> String {
+    let (int, frac) = wan.split_once('.').unwrap_or((wan, ""));
+    let frac = format!("{frac:0<4}");
+    let (moved, rest) = frac.split_at(4);
+    let int = format!("{int}{moved}");
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let rest = rest.trim_end_matches('0');
+    if rest.is_empty() {
+        int.to_owned()
+    } else {
+        format!("{int}.{rest}")
+    }
+}
+
+/// The number a reader takes from a printed figure: without the unit the renderer adds (the
+/// 2019 amount, canonical in 元, is printed in 万元), and without the plus sign of a signed
+/// count.
 fn read_back(key: CellKey, printed: &str) -> String {
-    let printed = match key.kind() {
-        CellKind::Money(MoneyUnit::Yuan) => printed
-            .strip_suffix(MoneyUnit::Yuan.label())
-            .unwrap_or_else(|| panic!("{key}: 元 expected in {printed}")),
-        CellKind::SignedCount => printed.strip_prefix('+').unwrap_or(printed),
-        _ => printed,
+    match key.kind() {
+        CellKind::Money(MoneyUnit::Yuan) => {
+            let wan = printed
+                .strip_suffix(MoneyUnit::WanYuan.label())
+                .unwrap_or_else(|| panic!("{key}: 万元 expected in {printed}"));
+            // Exact: at most four more decimals than the amount in 元, never a rounding.
+            let decimals = wan.split_once('.').map_or(0, |(_, f)| f.len());
+            assert!(decimals <= 4 + 4, "{key}: {printed}");
+            assert!(
+                !wan.ends_with('0') || !wan.contains('.'),
+                "{key}: {printed}"
+            );
+            times_ten_thousand(wan)
+        }
+        CellKind::SignedCount => printed.strip_prefix('+').unwrap_or(printed).to_owned(),
+        _ => printed.to_owned(),
+    }
+}
+
+#[test]
+fn ten_thousands_move_the_point() {
+    assert_eq!(times_ten_thousand("33633789.63"), "336337896300");
+    assert_eq!(times_ten_thousand("0.000001"), "0.01");
+    assert_eq!(times_ten_thousand("25.1"), "251000");
+    assert_eq!(times_ten_thousand("0"), "0");
+}
+
+fn with_meta(report: &Report, meta: &DocumentMeta) -> String {
+    String::from_utf8(render_with(report, &[], Target::Html, meta).unwrap()).unwrap()
+}
+
+#[test]
+fn signature_block_follows_section_six() {
+    let report = seed();
+    let meta = DocumentMeta {
+        signed_on: NaiveDate::from_ymd_opt(2021, 1, 20),
+        created: DateTime::parse_from_rfc3339("2021-01-20T09:30:00+08:00").ok(),
     };
-    printed.to_owned()
+    let doc = Html::parse_document(&with_meta(&report, &meta));
+    let lines: Vec<String> = doc
+        .select(&selector("main > section#s6_other + div.signature > p"))
+        .map(text)
+        .collect();
+    assert_eq!(lines, ["盐湖区人民政府办公室", "2021年1月20日"]);
+    let created: Vec<&str> = doc
+        .select(&selector("meta[name=\"dcterms.created\"]"))
+        .filter_map(|m| m.value().attr("content"))
+        .collect();
+    assert_eq!(created, ["2021-01-20T09:30:00+08:00"]);
+    // Without a date, the agency alone, and no time is claimed.
+    let plain = html_of(&report);
+    let doc = Html::parse_document(&plain);
+    let lines: Vec<String> = doc
+        .select(&selector("div.signature > p"))
+        .map(text)
+        .collect();
+    assert_eq!(lines, ["盐湖区人民政府办公室"]);
+    assert!(!plain.contains("dcterms.created"));
+    let author: Vec<&str> = doc
+        .select(&selector("meta[name=author]"))
+        .filter_map(|m| m.value().attr("content"))
+        .collect();
+    assert_eq!(author, ["盐湖区人民政府办公室"]);
+}
+
+#[test]
+fn print_rules_repeat_headers_and_keep_rows_together() {
+    let html = html_of(&seed());
+    let print = &html[html.find("@media print").unwrap()..];
+    for rule in [
+        "thead { display: table-header-group; }",
+        "tr { page-break-inside: avoid; break-inside: avoid; }",
+        "tr.keep { break-after: avoid; }",
+        "content: \"— \" counter(page) \" —\";",
+    ] {
+        assert!(html.contains(rule), "{rule}");
+    }
+    assert!(print.contains("h2, p.subheading, p:has(+ table) {"));
+    let doc = Html::parse_document(&html);
+    // Tables 三 and 四 carry their header rows in thead; table 二 has none to repeat.
+    assert_eq!(doc.select(&selector("table.t3 > thead > tr")).count(), 3);
+    assert_eq!(doc.select(&selector("table.t4 > thead > tr")).count(), 3);
+    assert_eq!(doc.select(&selector("table.t2 > thead")).count(), 0);
+    // Every column has a width class: three label levels and seven figures in table 三.
+    let classes = |t: &str| -> Vec<String> {
+        doc.select(&selector(&format!("table.{t} > colgroup > col")))
+            .filter_map(|c| c.value().attr("class").map(str::to_owned))
+            .collect()
+    };
+    let mut t3 = vec!["group", "subgroup", "label"];
+    t3.extend(["fig"; 7]);
+    assert_eq!(classes("t3"), t3);
+    assert_eq!(classes("t4"), ["fig"; 15]);
+    assert_eq!(classes("t2"), ["label", "fig", "fig", "fig"]);
+    // Keeps: table 三's first data row with the second, the second-to-last with the last,
+    // the last with nothing.
+    let rows: Vec<bool> = doc
+        .select(&selector("table.t3 > tbody > tr"))
+        .map(|r| r.value().attr("class") == Some("keep"))
+        .collect();
+    let n = rows.len();
+    assert!(rows[0] && rows[n - 2] && !rows[n - 1]);
+    assert!(rows.iter().any(|k| !k), "table 三 must be allowed to break");
+    // Numbered sub-headings keep with their text.
+    assert_eq!(
+        doc.select(&selector("p.subheading"))
+            .map(text)
+            .next()
+            .as_deref(),
+        Some("（一）重点任务全完成。")
+    );
 }
 
 proptest! {

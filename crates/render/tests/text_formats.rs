@@ -60,6 +60,14 @@ fn seed_csv_snapshot() {
     insta::assert_snapshot!("seed_csv", records);
 }
 
+/// The records between the header and the cells: `format`, `year`, `agency`.
+const METADATA: usize = 3;
+
+/// The records of the report's cells, after the header and the metadata.
+fn cell_records(records: &[Vec<String>], report: &Report) -> Vec<Vec<String>> {
+    records[1 + METADATA..1 + METADATA + report.cells().len()].to_vec()
+}
+
 /// Splits CSV text into records of fields (RFC 4180: quoted fields, doubled quotes, CRLF).
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut records = Vec::new();
@@ -98,10 +106,22 @@ fn csv_is_excel_friendly_rfc4180() {
     for report in [seed(), ragged_2021()] {
         let csv = render_str(&report, Target::Csv);
         let body = csv.strip_prefix('\u{feff}').expect("CSV starts with a BOM");
-        assert_eq!(body.lines().count(), 1 + report.cells().len());
         let records = parse_csv(body);
+        // Header, format/year/agency, the cells, the preamble and the six sections.
+        assert_eq!(
+            records.len(),
+            1 + METADATA + report.cells().len() + 1 + Section::ALL.len()
+        );
         assert_eq!(records[0], ["cell", "value"]);
+        assert_eq!(records[1], ["format", report.format.as_str()]);
+        assert_eq!(records[2], ["year".to_string(), report.year.to_string()]);
+        assert_eq!(records[3], ["agency", report.agency.as_str()]);
         assert!(records.iter().all(|r| r.len() == 2));
+        let texts = &records[1 + METADATA + report.cells().len()..];
+        assert_eq!(texts[0], ["preamble", report.preamble.as_str()]);
+        for (record, &section) in texts[1..].iter().zip(Section::ALL) {
+            assert_eq!(record, &[section.key(), report.section(section)]);
+        }
     }
 }
 
@@ -134,11 +154,12 @@ fn csv_parses_back_to_the_fixture_values() {
     }
     let report = seed();
     let records = parse_csv(render_str(&report, Target::Csv).trim_start_matches('\u{feff}'));
-    let keys: Vec<String> = records[1..].iter().map(|r| r[0].clone()).collect();
+    let cells = cell_records(&records, &report);
+    let keys: Vec<String> = cells.iter().map(|r| r[0].clone()).collect();
     let canonical: Vec<String> = report.cells().iter().map(|(k, _)| k.to_string()).collect();
     assert_eq!(keys, canonical, "one record per cell, in canonical order");
-    assert_eq!(records.len() - 1, expected.len());
-    for record in &records[1..] {
+    assert_eq!(cells.len(), expected.len());
+    for record in &cells {
         assert_eq!(Some(&record[1]), expected.get(&record[0]), "{}", record[0]);
     }
     let amount = records
@@ -151,7 +172,7 @@ fn csv_parses_back_to_the_fixture_values() {
 fn csv_leaves_absent_cells_empty() {
     let report = ragged_2021();
     let records = parse_csv(render_str(&report, Target::Csv).trim_start_matches('\u{feff}'));
-    for (record, (key, value)) in records[1..].iter().zip(report.cells()) {
+    for (record, (key, value)) in cell_records(&records, &report).iter().zip(report.cells()) {
         assert_eq!(record[0], key.to_string());
         match value {
             None => assert_eq!(record[1], "", "{key}"),

@@ -33,11 +33,24 @@ fn sheet_name(table: TableId) -> &'static str {
     }
 }
 
-/// A figure as the number the sheet must hold.
+/// A figure as the number the `单元格` sheet must hold: its canonical value.
 fn number(v: Value) -> f64 {
     match v {
         Value::Int(n) => n as f64,
         Value::Money(d) => d.to_string().parse().unwrap(),
+    }
+}
+
+/// A figure as the number a table sheet must show: the 2019 procurement amount, stored in 元,
+/// in 万元 as agencies print it (the decimal point moved four places, never rounded).
+fn shown_number(key: CellKey, v: Value) -> f64 {
+    match (key.kind(), v) {
+        (CellKind::Money(template::MoneyUnit::Yuan), Value::Money(d)) => {
+            let mut wan = d;
+            wan.set_scale(d.scale() + 4).unwrap();
+            wan.normalize().to_string().parse().unwrap()
+        }
+        _ => number(v),
     }
 }
 
@@ -84,7 +97,7 @@ fn assert_sheet_matches(wb: &mut Xlsx<Cursor<Vec<u8>>>, report: &Report, grid: &
                 Content::Value(key) => match report.get(key) {
                     Some(v) => assert_eq!(
                         numeric(got),
-                        Some(number(v)),
+                        Some(shown_number(key, v)),
                         "{name} ({r},{c}) {key}: {got:?} should be the number {v}"
                     ),
                     None => assert!(is_blank(got), "{name} {key} absent but {got:?}"),
@@ -128,15 +141,42 @@ fn assert_cells_sheet(wb: &mut Xlsx<Cursor<Vec<u8>>>, report: &Report) {
     let at = |r: usize, c: usize| range.get_value((r as u32, c as u32));
     assert_eq!(at(0, 0), Some(&Data::String("cell".into())));
     assert_eq!(at(0, 1), Some(&Data::String("value".into())));
+    let text = |s: &str| Some(Data::String(s.into()));
+    assert_eq!(at(1, 0).cloned(), text("format"));
+    assert_eq!(at(1, 1).cloned(), text(report.format.as_str()));
+    assert_eq!(at(2, 0).cloned(), text("year"));
+    assert_eq!(numeric(at(2, 1)), Some(f64::from(report.year)));
+    assert_eq!(at(3, 0).cloned(), text("agency"));
+    assert_eq!(at(3, 1).cloned(), text(&report.agency));
     let cells = report.cells();
-    assert_eq!(range.height(), 1 + cells.len());
-    for (i, (key, value)) in cells.into_iter().enumerate() {
-        assert_eq!(at(1 + i, 0), Some(&Data::String(key.to_string())));
+    let first = 4;
+    for (i, (key, value)) in cells.iter().enumerate() {
+        assert_eq!(at(first + i, 0).cloned(), text(&key.to_string()));
         match value {
-            Some(v) => assert_eq!(numeric(at(1 + i, 1)), Some(number(v)), "{key}"),
-            None => assert!(is_blank(at(1 + i, 1)), "{key}"),
+            Some(v) => assert_eq!(numeric(at(first + i, 1)), Some(number(*v)), "{key}"),
+            None => assert!(is_blank(at(first + i, 1)), "{key}"),
         }
     }
+    // Then the preamble and the six sections by key, each on one row when it fits a cell.
+    let texts = first + cells.len();
+    assert_eq!(at(texts, 0).cloned(), text("preamble"));
+    for (i, section) in gongkai_report::Section::ALL.iter().enumerate() {
+        assert_eq!(
+            at(texts + 1 + i, 0).cloned(),
+            text(section.key()),
+            "{section:?}"
+        );
+        let body = report.section(*section);
+        if body.is_empty() {
+            assert!(is_blank(at(texts + 1 + i, 1)));
+        } else {
+            assert_eq!(at(texts + 1 + i, 1).cloned(), text(body));
+        }
+    }
+    assert_eq!(
+        range.height(),
+        texts + 1 + gongkai_report::Section::ALL.len()
+    );
 }
 
 fn assert_workbook(report: &Report) {
@@ -166,8 +206,9 @@ fn seed_workbook_matches_the_template_cell_by_cell() {
         Some(45241.0)
     );
     assert_eq!(numeric(t2.get_value((GRID_TOP as u32 + 6, 2))), Some(-4.0));
+    // 采购总金额 336337896300 元 shows as 33633789.63 万元, with its unit in the cell format.
     let last = t2.end().unwrap().0;
-    assert_eq!(numeric(t2.get_value((last, 2))), Some(336_337_896_300.0));
+    assert_eq!(numeric(t2.get_value((last, 2))), Some(33_633_789.63));
 }
 
 #[test]

@@ -9,7 +9,8 @@
 //! - [`json`]: canonical JSON in and out (spec §4);
 //! - [`schema`]: the JSON Schema of canonical JSON, generated from the template;
 //! - [`rules`]: the checks R1–R10 (spec §5), with [`prose`] reading figures from text for R8,
-//!   and [`names`] telling which reports are the same agency's across years.
+//!   and [`names`] telling which reports are the same agency's across years;
+//! - [`spreadsheet`]: the guard against CSV injection every CSV writer and reader shares.
 //!
 //! This crate does no I/O: it takes values and returns values.
 #![forbid(unsafe_code)]
@@ -22,6 +23,7 @@ pub mod names;
 pub mod prose;
 pub mod rules;
 pub mod schema;
+pub mod spreadsheet;
 pub mod template;
 
 pub use keys::{Applicant, CellKey, Section, T2Col, T2Row, T3Row, T4Col};

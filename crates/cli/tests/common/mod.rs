@@ -27,3 +27,34 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// The fixture ledger and its remedy cases.
+pub const LEDGER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../fixtures/ledgers/2024.csv"
+);
+pub const REMEDIES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../fixtures/ledgers/2024-remedies.csv"
+);
+
+/// The binary with its own data directory (a fresh default database) as working directory.
+pub fn command_in(data: &std::path::Path, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+    c.args(args)
+        .env("GONGKAI_DATA_DIR", data)
+        .env_remove("GONGKAI_DATABASE_URL")
+        .current_dir(data);
+    c
+}
+
+/// Runs the binary on the data directory `data`.
+pub fn gongkai_in(data: &std::path::Path, args: &[&str]) -> Output {
+    command_in(data, args).output().unwrap()
+}
+
+/// The standard output of a run that must succeed.
+pub fn ok(o: Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    String::from_utf8(o.stdout).unwrap()
+}
