@@ -1,11 +1,16 @@
 //! The request ledger (台账) most agencies keep in a spreadsheet: importing it into request and
 //! remedy records, and the blank XLSX template to keep it in.
 //!
-//! - [`read_ledger`]: an XLSX workbook or CSV file → [`Ledger`], all or nothing, with every
-//!   wrong row reported in Chinese by sheet, row number as Excel shows it, and column header
-//!   ([`LedgerErrors`]).
+//! - [`LedgerReader`]: an XLSX workbook or CSV file read as a stream of [`Chunk`]s of at most
+//!   [`ReadOptions::chunk_size`] records, each with its row number; wrong rows are collected
+//!   without stopping the reading, and [`LedgerReader::finish`] returns them all (the first
+//!   [`MAX_KEPT_ERRORS`] and the count, [`LedgerErrors`]) or a [`Summary`]. A caller that stores
+//!   the chunks inside one transaction and rolls back when `finish` fails keeps the import all
+//!   or nothing without holding the whole file in memory.
+//! - [`read_ledger`]: the same, collected into one [`Ledger`] (all or nothing).
 //! - [`template`]: the blank workbook, with drop-down lists and date checks;
-//!   [`write_ledger`]: the same workbook filled with records (reads back to the same records).
+//!   [`write_ledger`] / [`write_ledger_csv`]: the same columns filled with records (they read
+//!   back to the same records).
 //!
 //! The ledger sheet `台账` has the columns [`REQUEST_HEADERS`], in any order; the sheet
 //! `复议诉讼` (or a separate CSV file) has [`REMEDY_HEADERS`].
@@ -15,25 +20,40 @@
 //!   people (table 三 counts a request under its first-named applicant's kind anyway).
 //! - `关联受理编号` must name at least one request, but a request need not be in the same file:
 //!   a case filed this year often concerns last year's request. [`Ledger::unlinked_references`]
-//!   lists the references the caller must find elsewhere (in the store).
+//!   and [`Summary::unlinked_references`] list the references the caller must find elsewhere
+//!   (in the store).
 //! - A ledger row gives the request's `Received` event and, when decided, its `Decided` event
 //!   with the outcome; the ledger has no columns for corrections, consultations, fees or
 //!   extensions. `requested_form` is empty.
 //! - Nothing in the file decides the year: every row is imported.
+//! - Every imported cell is held to `gongkai_cases::limits`, as on the command line: no control
+//!   characters (a tab is allowed; line breaks only in `申请内容` and `关联受理编号`, where
+//!   they separate references), 受理编号/案件编号 at most 64 characters, the applicant's name
+//!   200, 申请内容 10,000, and every date from 2008-05-01 (the 条例 took effect) to
+//!   [`ReadOptions::today`]. Columns the ledger does not import are not looked at.
+//! - In a CSV file a text cell starting with `'` followed by `=` `+` `-` `@` tab, CR or `'` loses
+//!   the `'`: it is how [`write_ledger_csv`] keeps a spreadsheet from taking a cell for a
+//!   formula (CSV injection).
 //!
-//! This crate does no file-system I/O: it takes bytes and returns bytes or values.
+//! This crate does no file-system I/O of its own: it reads what it is given (a `Read + Seek`
+//! such as an open file, or bytes) and returns bytes or values.
 #![forbid(unsafe_code)]
 
+mod csv_source;
 mod read;
+mod stream;
 mod template;
 mod text;
+mod xlsx_source;
 
 use std::fmt;
 
+use chrono::NaiveDate;
 use gongkai_cases::{NewRemedy, NewRequest, TimelineEvent};
 
 pub use read::read_ledger;
-pub use template::{TemplateError, template, write_ledger};
+pub use stream::LedgerReader;
+pub use template::{LedgerCsv, TemplateError, template, write_ledger, write_ledger_csv};
 
 /// The sheet of requests in the template.
 pub const REQUEST_SHEET: &str = "台账";
@@ -118,20 +138,151 @@ impl fmt::Display for LedgerError {
     }
 }
 
-/// Every problem found in a ledger file, in sheet, row and column order. Display: one per line.
+/// How many errors [`LedgerErrors`] keeps: enough to fix a file, few enough to print. A file of
+/// a million bad rows is still counted to the end.
+pub const MAX_KEPT_ERRORS: usize = 100;
+
+/// The problems found in a ledger file: the first [`MAX_KEPT_ERRORS`] in file order (sheet, row,
+/// column), and how many there are in all. Display: each kept error on its own line, then
+/// `……另有 N 处错误未列出（共 M 处）` when some were left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LedgerErrors(pub Vec<LedgerError>);
+pub struct LedgerErrors {
+    /// The first errors, in file order.
+    pub errors: Vec<LedgerError>,
+    /// Every error found, kept or not (at least `errors.len()`).
+    pub total: usize,
+}
+
+impl LedgerErrors {
+    /// All of `errors` (not capped: the caller decides how many it holds).
+    pub fn new(errors: Vec<LedgerError>) -> Self {
+        let total = errors.len();
+        LedgerErrors { errors, total }
+    }
+
+    /// How many errors were found but not kept.
+    pub fn left_out(&self) -> usize {
+        self.total.saturating_sub(self.errors.len())
+    }
+}
+
+impl From<LedgerError> for LedgerErrors {
+    fn from(e: LedgerError) -> Self {
+        LedgerErrors::new(vec![e])
+    }
+}
 
 impl fmt::Display for LedgerErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
+        for (i, e) in self.errors.iter().enumerate() {
             if i > 0 {
                 f.write_str("\n")?;
             }
             write!(f, "{e}")?;
+        }
+        let left_out = self.left_out();
+        if left_out > 0 {
+            if !self.errors.is_empty() {
+                f.write_str("\n")?;
+            }
+            write!(f, "……另有 {left_out} 处错误未列出（共 {} 处）", self.total)?;
         }
         Ok(())
     }
 }
 
 impl std::error::Error for LedgerErrors {}
+
+/// The default [`ReadOptions::chunk_size`]: large enough that a store adds rows in big
+/// batches, small enough that a chunk of the longest rows stays within a few tens of MB.
+pub const DEFAULT_CHUNK_SIZE: usize = 5_000;
+
+/// How a ledger is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// At most this many records in a [`Chunk`] (at least 1).
+    pub chunk_size: usize,
+    /// The date of the import: no request can have been received, decided or appealed after it.
+    pub today: NaiveDate,
+}
+
+impl ReadOptions {
+    /// [`DEFAULT_CHUNK_SIZE`] records per chunk, dates up to `today`.
+    pub fn new(today: NaiveDate) -> Self {
+        ReadOptions {
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            today,
+        }
+    }
+}
+
+impl Default for ReadOptions {
+    /// [`ReadOptions::new`] with today's date in China (UTC+8, the time zone of the 条例's
+    /// deadlines) from the system clock.
+    fn default() -> Self {
+        ReadOptions::new(text::today_in_china())
+    }
+}
+
+/// A request read from the ledger, with where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRow {
+    /// The row number as Excel shows it, in [`Chunk::sheet`].
+    pub row: u32,
+    pub request: NewRequest,
+    /// `Received`, then `Decided` (with the outcome) if the ledger gives a result.
+    pub events: Vec<TimelineEvent>,
+}
+
+/// A remedy case read from the ledger, with where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemedyRow {
+    /// The row number as Excel shows it, in [`Chunk::sheet`].
+    pub row: u32,
+    pub remedy: NewRemedy,
+}
+
+/// Records of one sheet, in file order: the requests of a ledger sheet, or the cases of a
+/// remedy sheet (the other list is empty). Only rows without any error are in a chunk.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Chunk {
+    /// The sheet as Excel shows it (for a CSV file: the file name without extension; for the
+    /// separate remedies CSV: `复议诉讼`), as in [`LedgerError::sheet`].
+    pub sheet: String,
+    pub requests: Vec<RequestRow>,
+    pub remedies: Vec<RemedyRow>,
+}
+
+impl Chunk {
+    /// How many records the chunk holds.
+    pub fn len(&self) -> usize {
+        self.requests.len() + self.remedies.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The records without their row numbers, as a store takes them.
+    pub fn into_records(self) -> (Vec<(NewRequest, Vec<TimelineEvent>)>, Vec<NewRemedy>) {
+        (
+            self.requests
+                .into_iter()
+                .map(|r| (r.request, r.events))
+                .collect(),
+            self.remedies.into_iter().map(|r| r.remedy).collect(),
+        )
+    }
+}
+
+/// What a ledger without errors held.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// Requests read.
+    pub requests: usize,
+    /// Remedy cases read.
+    pub remedies: usize,
+    /// The `关联受理编号` of remedies that are not a `受理编号` of this ledger, each once, in order
+    /// of appearance: the caller must find them among stored requests.
+    pub unlinked_references: Vec<String>,
+}

@@ -18,6 +18,7 @@ use gongkai_cases::vocab::{
     CHANNEL_LABELS, REMEDY_KIND_LABELS, REMEDY_RESULT_LABELS, channel_label, remedy_kind_label,
     remedy_result_label,
 };
+use gongkai_report::spreadsheet::guard;
 
 /// The template could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +27,8 @@ pub enum TemplateError {
     Xlsx(#[from] XlsxError),
     #[error("日期“{0}”超出 Excel 能表示的范围")]
     Date(NaiveDate),
+    #[error("生成 CSV 文件失败：{0}")]
+    Csv(String),
 }
 
 /// Rows (0-based, after the header) that carry the drop-downs and date checks.
@@ -44,12 +47,92 @@ pub fn template() -> Result<Vec<u8>, TemplateError> {
 }
 
 /// The template filled with `ledger`, so that an agency can keep editing imported records.
-/// Reading the result back with [`crate::read_ledger`] gives `ledger` again, except that: only
-/// the first applicant's kind is kept and several applicants' names are joined with `、`;
-/// of the timeline only the date of receipt and the last `Decided` event (date and outcome)
-/// are written; `requested_form` and the agency are not written.
+/// Reading the result back with [`crate::read_ledger`] or [`crate::LedgerReader`] gives `ledger`
+/// again, except that: only the first applicant's kind is kept and several applicants' names
+/// are joined with `、`; of the timeline only the date of receipt and the last `Decided` event
+/// (date and outcome) are written; `requested_form` and the agency are not written.
 pub fn write_ledger(ledger: &Ledger) -> Result<Vec<u8>, TemplateError> {
     build(ledger)
+}
+
+/// A ledger as two CSV files (UTF-8 with BOM, which Excel opens without asking): the requests
+/// with [`REQUEST_HEADERS`] and the remedy cases with [`REMEDY_HEADERS`], the shapes
+/// [`crate::read_ledger`] reads (the remedies as its `remedies_csv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerCsv {
+    pub requests: Vec<u8>,
+    pub remedies: Vec<u8>,
+}
+
+/// The ledger as CSV, with what [`write_ledger`] writes and reading back the same way. A text
+/// cell that a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`, tab or
+/// CR) is written with a leading `'`, which the reader drops again (CSV injection: an exported
+/// file opened in Excel must not run what an applicant typed). Dates are `yyyy-mm-dd`.
+pub fn write_ledger_csv(ledger: &Ledger) -> Result<LedgerCsv, TemplateError> {
+    let csv_err = |e: csv::Error| TemplateError::Csv(e.to_string());
+    let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let writer = || {
+        let mut out = Vec::new();
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+        csv::WriterBuilder::new().from_writer(out)
+    };
+
+    let mut w = writer();
+    w.write_record(REQUEST_HEADERS).map_err(csv_err)?;
+    for (req, events) in &ledger.requests {
+        let names: Vec<&str> = req.applicants.iter().map(|a| a.name.as_str()).collect();
+        let kind = req
+            .applicants
+            .first()
+            .map_or("", |a| applicant_label(a.kind));
+        let (outcome, decided) = last_decision(events)
+            .map_or((String::new(), String::new()), |(d, o)| {
+                (o.label().to_string(), date(d))
+            });
+        w.write_record([
+            guard(&req.reference).as_ref(),
+            guard(&names.join("、")).as_ref(),
+            kind,
+            channel_label(req.channel),
+            &date(req.received),
+            guard(&req.description).as_ref(),
+            &outcome,
+            &decided,
+        ])
+        .map_err(csv_err)?;
+    }
+    let requests = w
+        .into_inner()
+        .map_err(|e| TemplateError::Csv(e.to_string()))?;
+
+    let mut w = writer();
+    w.write_record(REMEDY_HEADERS).map_err(csv_err)?;
+    for r in &ledger.remedies {
+        w.write_record([
+            guard(&r.reference).as_ref(),
+            guard(&r.requests.join("、")).as_ref(),
+            remedy_kind_label(r.kind),
+            remedy_result_label(r.closed.map(|(_, res)| res)),
+            &date(r.received),
+            &r.closed.map(|(d, _)| date(d)).unwrap_or_default(),
+        ])
+        .map_err(csv_err)?;
+    }
+    let remedies = w
+        .into_inner()
+        .map_err(|e| TemplateError::Csv(e.to_string()))?;
+    Ok(LedgerCsv { requests, remedies })
+}
+
+/// The last decision of a timeline: what the ledger's 办理结果 and 答复日期 show.
+fn last_decision(events: &[gongkai_cases::TimelineEvent]) -> Option<(NaiveDate, Outcome)> {
+    events
+        .iter()
+        .rev()
+        .find_map(|e| match (e.event, e.outcome) {
+            (Event::Decided(d), Some(o)) => Some((d, o)),
+            _ => None,
+        })
 }
 
 fn build(ledger: &Ledger) -> Result<Vec<u8>, TemplateError> {
@@ -107,14 +190,7 @@ fn build(ledger: &Ledger) -> Result<Vec<u8>, TemplateError> {
             ws.write_string(row, 3, channel_label(req.channel))?;
             write_date(ws, row, 4, req.received, &date)?;
             ws.write_string_with_format(row, 5, &req.description, &wrap)?;
-            let decided = events
-                .iter()
-                .rev()
-                .find_map(|e| match (e.event, e.outcome) {
-                    (Event::Decided(d), Some(o)) => Some((d, o)),
-                    _ => None,
-                });
-            if let Some((d, o)) = decided {
+            if let Some((d, o)) = last_decision(events) {
                 ws.write_string(row, 6, o.label())?;
                 write_date(ws, row, 7, d, &date)?;
             }

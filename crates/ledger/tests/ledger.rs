@@ -471,7 +471,11 @@ fn excel_serial_45356_is_2024_03_05() {
 }
 
 fn errors_of(r: Result<Ledger, LedgerErrors>) -> Vec<String> {
-    r.unwrap_err().0.iter().map(ToString::to_string).collect()
+    r.unwrap_err()
+        .errors
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 #[test]
@@ -602,7 +606,7 @@ fn missing_headers_duplicates_and_unreadable_files() {
         ["old.xls：不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入"]
     );
     let broken = read_ledger(b"PK\x03\x04garbage", "a.xlsx", None, AGENCY).unwrap_err();
-    assert_eq!(broken.0.len(), 1);
+    assert_eq!(broken.errors.len(), 1);
     assert!(broken.to_string().starts_with("a.xlsx：无法读取 XLSX 文件"));
     assert_eq!(
         errors_of(read_ledger(b"\xFF\xFF\xFF", "a.csv", None, AGENCY)),
@@ -782,7 +786,7 @@ proptest! {
         let result = read_ledger(&csv_of(&ledger), "台账.csv", Some(&csv_of(&remedies)), AGENCY);
         if let Err(e) = result {
             // Every error is located.
-            for err in &e.0 {
+            for err in &e.errors {
                 prop_assert!(!err.sheet.is_empty());
             }
         }

@@ -5,18 +5,50 @@
 use crate::{Ctx, Result, ServiceError};
 use chrono::Datelike;
 use gongkai_cases::Agency;
-use gongkai_ledger::Ledger;
-use gongkai_store::{Difference, ImportPolicy, ImportSummary, Store};
+use gongkai_ledger::{Ledger, LedgerErrors, LedgerReader, ReadOptions};
+use gongkai_store::{Difference, ImportPolicy, ImportSession, ImportSummary, Store};
 use sha2::{Digest, Sha256};
+use std::io::{Read, Seek, SeekFrom};
 
-/// A ledger file as read by the front end.
-#[derive(Debug, Clone, Copy)]
+/// A ledger file given by the front end.
 pub struct LedgerFile<'a> {
     /// The file name, for messages (a CSV's rows are reported under it).
     pub name: &'a str,
-    pub bytes: &'a [u8],
+    pub source: LedgerSource<'a>,
     /// A separate CSV of remedy cases, if any.
     pub remedies: Option<&'a [u8]>,
+    /// Called with the number of rows read so far, after every chunk, for a progress display.
+    pub progress: Option<&'a (dyn Fn(u64) + Send + Sync)>,
+}
+
+impl std::fmt::Debug for LedgerFile<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LedgerFile")
+            .field("name", &self.name)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> LedgerFile<'a> {
+    /// A ledger held in memory (an upload), with no separate remedies and no progress display.
+    pub fn bytes(name: &'a str, bytes: &'a [u8]) -> Self {
+        LedgerFile {
+            name,
+            source: LedgerSource::Bytes(bytes),
+            remedies: None,
+            progress: None,
+        }
+    }
+}
+
+/// Where a ledger's content is.
+#[derive(Debug)]
+pub enum LedgerSource<'a> {
+    /// An open file, read as a stream: a million-row ledger is never held in memory.
+    File(std::fs::File),
+    /// Bytes already in memory.
+    Bytes(&'a [u8]),
 }
 
 /// What a ledger import did.
@@ -32,21 +64,38 @@ pub struct Imported {
     pub sha256: String,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of a whole file, read through once and rewound.
+fn sha256_of_file(file: &mut std::fs::File) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    file.seek(SeekFrom::Start(0))?;
+    loop {
+        match file.read(&mut buf)? {
+            0 => break,
+            n => hasher.update(&buf[..n]),
+        }
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(hex(&hasher.finalize()))
 }
 
 impl<S: Store> Ctx<'_, S> {
-    /// Imports a ledger for an agency: every row is parsed and checked first (any bad row and
-    /// nothing is imported), remedy cases must refer to requests of the file or of the records,
-    /// then everything is stored in one transaction with ONE audit entry (counts and the file's
-    /// SHA-256). Importing the same file again changes nothing; a row that only adds what the
+    /// Imports a ledger for an agency, all or nothing, in one transaction with ONE audit entry
+    /// (counts and the file's SHA-256). The file is read as a stream of chunks, each stored as
+    /// it comes, so that memory stays flat whatever the file's size; any wrong row (all are
+    /// read and counted, the first [`gongkai_ledger::MAX_KEPT_ERRORS`] kept) and the
+    /// transaction is rolled back. Remedy cases must refer to requests of the file or of the
+    /// records. Importing the same file again changes nothing; a row that only adds what the
     /// records lack (a decision made since) is imported; a row whose recorded values differ is
     /// a difference: all of them are returned as [`ServiceError::Differences`] and nothing is
     /// imported, unless `apply_changes`, which applies them in the same transaction.
+    ///
+    /// Reading and parsing run on the calling thread between the store's awaits: a front end
+    /// serving others at the same time calls this from a blocking-friendly task.
     pub async fn import_ledger(
         &self,
         agency: &str,
@@ -54,29 +103,66 @@ impl<S: Store> Ctx<'_, S> {
         apply_changes: bool,
     ) -> Result<Imported> {
         let agency = self.agency(agency).await?;
-        let ledger = gongkai_ledger::read_ledger(file.bytes, file.name, file.remedies, agency.id)?;
-        self.check_links(&agency, &ledger).await?;
         let grant = self.grant(&agency).await?;
-        let sha256 = sha256_hex(file.bytes);
+        let options = ReadOptions::new(self.settings.today);
+        let unreadable = |e: std::io::Error| {
+            ServiceError::Ledger(LedgerErrors::from(gongkai_ledger::LedgerError {
+                sheet: file.name.to_owned(),
+                row: None,
+                column: None,
+                message: format!("无法读取文件：{e}"),
+            }))
+        };
+        let (sha256, mut reader) = match file.source {
+            LedgerSource::File(mut f) => {
+                let sha256 = sha256_of_file(&mut f).map_err(unreadable)?;
+                let reader = LedgerReader::open(f, file.name, file.remedies, agency.id, options)?;
+                (sha256, reader)
+            }
+            LedgerSource::Bytes(bytes) => (
+                hex(&Sha256::digest(bytes)),
+                LedgerReader::from_bytes(bytes, file.name, file.remedies, agency.id, options)?,
+            ),
+        };
         let mut audit = self
             .draft(&grant, "ledger.import", format!("台账 {}", file.name))
             .await?;
-        let rows = ledger.requests.len() + ledger.remedies.len();
+        let policy = ImportPolicy { apply_changes };
+        // Dropping the session anywhere below rolls the whole import back.
+        let mut session = self.store.begin_import(policy).await?;
+        let mut differences = Vec::new();
+        let mut rows = 0;
+        while let Some(chunk) = reader.next_chunk() {
+            if let Some(progress) = file.progress {
+                progress(reader.rows_read());
+            }
+            // Once a row is wrong nothing will be stored: read on only to report every error.
+            if reader.has_errors() {
+                continue;
+            }
+            rows += chunk.len();
+            let (requests, remedies) = chunk.into_records();
+            let report = session.add(requests, remedies).await?;
+            differences.extend(report.differences);
+        }
+        let summary = reader.finish()?;
+        let missing = session
+            .missing_requests(agency.id, &summary.unlinked_references)
+            .await?;
+        if !missing.is_empty() {
+            return Err(ServiceError::Invalid(format!(
+                "复议诉讼案件关联的受理编号在台账和已登记的申请中都找不到：{}",
+                missing.join("、")
+            )));
+        }
+        if !differences.is_empty() && !apply_changes {
+            return Err(ServiceError::Differences(differences));
+        }
         audit
             .set("file", file.name)
             .set("sha256", sha256.as_str())
             .set("rows", rows);
-        let policy = ImportPolicy { apply_changes };
-        let mut session = self.store.begin_import(policy).await?;
-        let report =
-            gongkai_store::ImportSession::add(&mut session, ledger.requests, ledger.remedies)
-                .await?;
-        if !report.differences.is_empty() && !apply_changes {
-            // Dropping the session rolls the import back.
-            return Err(ServiceError::Differences(report.differences));
-        }
-        let changes: Vec<serde_json::Value> = report
-            .differences
+        let changes: Vec<serde_json::Value> = differences
             .iter()
             .map(|d| {
                 let (old, new) = if d.change.field.is_personal() {
@@ -95,36 +181,14 @@ impl<S: Store> Ctx<'_, S> {
         if !changes.is_empty() {
             audit.set("changes", changes);
         }
-        let summary = gongkai_store::ImportSession::commit(session, audit).await?;
+        let summary = session.commit(audit).await?;
         Ok(Imported {
             agency,
             rows,
             summary,
-            applied: report.differences,
+            applied: differences,
             sha256,
         })
-    }
-
-    /// Remedy cases must concern a request of the file or of the records.
-    async fn check_links(&self, agency: &Agency, ledger: &Ledger) -> Result<()> {
-        let mut missing = Vec::new();
-        for reference in ledger.unlinked_references() {
-            if self
-                .store
-                .request_by_reference(agency.id, reference)
-                .await?
-                .is_none()
-            {
-                missing.push(reference.to_owned());
-            }
-        }
-        if missing.is_empty() {
-            return Ok(());
-        }
-        Err(ServiceError::Invalid(format!(
-            "复议诉讼案件关联的受理编号在台账和已登记的申请中都找不到：{}",
-            missing.join("、")
-        )))
     }
 
     /// The agency's records in the import template's shape (XLSX): its requests and remedy

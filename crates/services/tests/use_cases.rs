@@ -162,6 +162,7 @@ on_both!(
     the_audit_chain_catches_tampering,
     a_scope_reaches_only_its_subtree,
     an_installation_is_copied_and_backed_up,
+    a_streamed_ledger_is_all_or_nothing,
 );
 
 fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
@@ -496,9 +497,8 @@ async fn remedy_cases_feed_table_four<S: Store>(store: &S, _raw: &Raw) {
 
 fn ledger(bytes: &[u8]) -> LedgerFile<'_> {
     LedgerFile {
-        name: "2024.csv",
-        bytes,
         remedies: Some(REMEDIES),
+        ..LedgerFile::bytes("2024.csv", bytes)
     }
 }
 
@@ -592,6 +592,73 @@ async fn a_reimported_ledger_reports_and_applies_differences<S: Store>(store: &S
     );
 }
 
+/// A ledger of several chunks read from a file: a wrong last row, read after thousands of rows
+/// were already added to the transaction, leaves nothing stored and no audit entry; fixed, the
+/// file is one import with one entry.
+async fn a_streamed_ledger_is_all_or_nothing<S: Store>(store: &S, _raw: &Raw) {
+    use gongkai_services::ledger::LedgerSource;
+    use std::io::{Seek, Write};
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("分块局", None).await.unwrap();
+    let rows = 2 * gongkai_ledger::DEFAULT_CHUNK_SIZE + 10;
+    let write = |last_date: &str| {
+        let mut file = tempfile::tempfile().unwrap();
+        writeln!(file, "{}", gongkai_ledger::REQUEST_HEADERS.join(",")).unwrap();
+        for i in 0..rows {
+            let received = if i + 1 == rows {
+                last_date
+            } else {
+                "2024-03-05"
+            };
+            writeln!(
+                file,
+                "FK-{i},张三,自然人,网上,{received},某文件,予以公开,2024-03-20"
+            )
+            .unwrap();
+        }
+        file.rewind().unwrap();
+        file
+    };
+    let seen = std::sync::Mutex::new(0u64);
+    let progress = |n: u64| *seen.lock().unwrap() = n;
+    let import = |file| LedgerFile {
+        name: "分块.csv",
+        source: LedgerSource::File(file),
+        remedies: None,
+        progress: Some(&progress),
+    };
+    let log = ctx.audit_list(None, 1).await.unwrap()[0].seq;
+    let err = ctx
+        .import_ledger("分块局", import(write("2024-13-01")), false)
+        .await
+        .unwrap_err();
+    let ServiceError::Ledger(errors) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(errors.total, 1);
+    assert_eq!(errors.errors[0].row, Some(u32::try_from(rows + 1).unwrap()));
+    assert_eq!(*seen.lock().unwrap(), u64::try_from(rows).unwrap());
+    let listed = |open_only| WorkQuery {
+        agency: "分块局".into(),
+        subtree: false,
+        open_only,
+        due_within: None,
+        overdue: false,
+        as_of: None,
+    };
+    assert!(ctx.work_list(&listed(false)).await.unwrap().is_empty());
+    assert_eq!(ctx.audit_list(None, 1).await.unwrap()[0].seq, log);
+
+    let done = ctx
+        .import_ledger("分块局", import(write("2024-03-06")), false)
+        .await
+        .unwrap();
+    assert_eq!((done.rows, done.summary.created), (rows, rows));
+    assert_eq!(ctx.work_list(&listed(false)).await.unwrap().len(), rows);
+    assert_eq!(ctx.audit_list(None, 1).await.unwrap()[0].seq, log + 1);
+}
+
 async fn an_exported_ledger_imports_without_changes<S: Store>(store: &S, _raw: &Raw) {
     let (scope, settings) = (operator(), settings());
     let ctx = Ctx::new(store, &scope, &settings);
@@ -601,15 +668,7 @@ async fn an_exported_ledger_imports_without_changes<S: Store>(store: &S, _raw: &
         .unwrap();
     let xlsx = ctx.export_ledger("导出局", None).await.unwrap();
     let back = ctx
-        .import_ledger(
-            "导出局",
-            LedgerFile {
-                name: "台账.xlsx",
-                bytes: &xlsx,
-                remedies: None,
-            },
-            false,
-        )
+        .import_ledger("导出局", LedgerFile::bytes("台账.xlsx", &xlsx), false)
         .await
         .unwrap();
     assert_eq!(
@@ -621,15 +680,7 @@ async fn an_exported_ledger_imports_without_changes<S: Store>(store: &S, _raw: &
     let year = ctx.export_ledger("导出局", Some(2023)).await.unwrap();
     ctx.add_agency("导出局二", None).await.unwrap();
     let part = ctx
-        .import_ledger(
-            "导出局二",
-            LedgerFile {
-                name: "2023.xlsx",
-                bytes: &year,
-                remedies: None,
-            },
-            false,
-        )
+        .import_ledger("导出局二", LedgerFile::bytes("2023.xlsx", &year), false)
         .await
         .unwrap();
     assert_eq!(part.summary.created, 2, "the two requests received in 2023");

@@ -1901,6 +1901,26 @@ where
         Ok(report)
     }
 
+    /// See `gongkai_store::ImportSession::missing_requests`.
+    pub async fn missing_requests(
+        &mut self,
+        agency: AgencyId,
+        references: &[String],
+    ) -> Result<Vec<String>> {
+        let mut missing = Vec::new();
+        for chunk in references.chunks(REQUEST_CHUNK) {
+            let keys: Vec<(i64, &str)> = chunk.iter().map(|r| (agency.0, r.as_str())).collect();
+            let found = Sql::<B>::existing(&mut self.tx, Kind::Request, &keys).await?;
+            missing.extend(
+                chunk
+                    .iter()
+                    .filter(|r| !found.contains_key(&(agency.0, (*r).clone())))
+                    .cloned(),
+            );
+        }
+        Ok(missing)
+    }
+
     async fn requests_chunk(
         &mut self,
         chunk: &[(NewRequest, Vec<TimelineEvent>)],
@@ -2060,6 +2080,14 @@ where
         remedies: Vec<NewRemedy>,
     ) -> Result<ChunkReport> {
         ImportTx::add(self, requests, remedies).await
+    }
+
+    async fn missing_requests(
+        &mut self,
+        agency: AgencyId,
+        references: &[String],
+    ) -> Result<Vec<String>> {
+        ImportTx::missing_requests(self, agency, references).await
     }
 
     async fn commit(self, audit: Draft) -> Result<ImportSummary> {

@@ -1667,6 +1667,7 @@ pub async fn installation_key_and_counts<S: Store>(store: &S) {
 pub async fn import_session_spans_chunks<S: Store>(store: &S) {
     use crate::ImportSession;
     let agency = agency(store, "分块导入局").await;
+    let other = self::agency(store, "分块导入另一局").await;
     let log_before = store.audit_last().await.unwrap().map(|e| e.seq);
     let rows = |from: usize, to: usize| -> Vec<(NewRequest, Vec<TimelineEvent>)> {
         (from..to)
@@ -1710,6 +1711,18 @@ pub async fn import_session_spans_chunks<S: Store>(store: &S) {
     let mut session = store.begin_import(ImportPolicy::default()).await.unwrap();
     session.add(rows(0, 600), vec![]).await.unwrap();
     session.add(rows(600, 1300), vec![]).await.unwrap();
+    // What the session added counts as existing; other agencies' requests do not.
+    let asked: Vec<String> = ["CH-0", "CH-1299", "CH-1300", "CH-x"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(
+        session.missing_requests(agency, &asked).await.unwrap(),
+        ["CH-1300", "CH-x"]
+    );
+    assert_eq!(
+        session.missing_requests(other, &asked[..1]).await.unwrap(),
+        ["CH-0"]
+    );
     let summary = session.commit(audit()).await.unwrap();
     assert_eq!(summary.created, 1300);
     assert_eq!(

@@ -308,6 +308,15 @@ pub trait ImportSession: Send {
         remedies: Vec<NewRemedy>,
     ) -> impl Future<Output = Result<ChunkReport>> + Send;
 
+    /// The references among `references` that name no request of `agency`, stored before or
+    /// added in this session: remedy cases may concern a request of an earlier year, never one
+    /// that does not exist. Read inside the session's transaction.
+    fn missing_requests(
+        &mut self,
+        agency: AgencyId,
+        references: &[String],
+    ) -> impl Future<Output = Result<Vec<String>>> + Send;
+
     /// Appends the import's audit entry, completed with the counts, and commits.
     fn commit(self, audit: Draft) -> impl Future<Output = Result<ImportSummary>> + Send;
 }

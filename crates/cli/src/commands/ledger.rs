@@ -6,7 +6,8 @@ use crate::files::{self, io_text};
 use crate::values;
 use anyhow::{Result, anyhow};
 use clap::Subcommand;
-use gongkai_services::ledger::LedgerFile;
+use gongkai_services::ledger::{LedgerFile, LedgerSource};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -57,6 +58,20 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| anyhow!("无法读取 {}：{}", path.display(), io_text(&e)))
 }
 
+/// A counter of the rows read, on a terminal only (a pipe or a log gets the result alone).
+fn rows_bar() -> ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} 已读取 {pos} 行 {per_sec} {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
 pub fn import(g: &Global, cmd: ImportCommand) -> Result<Status> {
     match cmd {
         ImportCommand::Template { output } => {
@@ -78,9 +93,20 @@ pub fn import(g: &Global, cmd: ImportCommand) -> Result<Status> {
             apply_changes,
         } => {
             let env = Env::load(g)?;
-            let bytes = read(&file)?;
+            // Read as a stream: a ledger of a million rows is never held in memory.
+            let source = std::fs::File::open(&file)
+                .and_then(|f| {
+                    if f.metadata()?.is_dir() {
+                        Err(std::io::ErrorKind::IsADirectory.into())
+                    } else {
+                        Ok(f)
+                    }
+                })
+                .map_err(|e| anyhow!("无法读取 {}：{}", file.display(), io_text(&e)))?;
             let remedies = remedies.as_deref().map(read).transpose()?;
             let name = file.display().to_string();
+            let bar = rows_bar();
+            let progress = |rows: u64| bar.set_position(rows);
             runtime()?.block_on(async {
                 with_ctx!(env, Access::Write, |ctx| {
                     let done = ctx
@@ -88,12 +114,15 @@ pub fn import(g: &Global, cmd: ImportCommand) -> Result<Status> {
                             &agency,
                             LedgerFile {
                                 name: &name,
-                                bytes: &bytes,
+                                source: LedgerSource::File(source),
                                 remedies: remedies.as_deref(),
+                                progress: Some(&progress),
                             },
                             apply_changes,
                         )
-                        .await
+                        .await;
+                    bar.finish_and_clear();
+                    let done = done
                         .map_err(|e| anyhow::Error::from(e).context(format!("{name} 未导入")))?;
                     let s = done.summary;
                     let mut out = std::io::stdout().lock();
