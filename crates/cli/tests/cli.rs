@@ -303,3 +303,29 @@ fn deadline_across_spring_festival_with_correction_pause_and_extension() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("结束日早于开始日"), "{}", stderr(&o));
 }
+
+/// A document to publish carries its signing date (落款日期) under the agency, in any of the
+/// ledger's date forms, and the time it was made.
+#[test]
+fn render_prints_the_signing_date_and_the_creation_time() {
+    let o = gongkai(&[
+        "report",
+        "render",
+        SEED,
+        "--to",
+        "html",
+        "--signed",
+        "2021年1月20日",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = stdout(&o);
+    let signature = &html[html.find("class=\"signature\"").expect("a signature block")..];
+    let agency = signature.find("盐湖区人民政府办公室").unwrap();
+    let date = signature.find("2021年1月20日").unwrap();
+    assert!(agency < date, "the date under the agency:\n{signature}");
+    assert!(html.contains("<meta name=\"dcterms.created\""), "{html}");
+    // Without --signed the agency alone closes the document.
+    let html = stdout(&gongkai(&["report", "render", SEED, "--to", "html"]));
+    let signature = &html[html.find("class=\"signature\"").unwrap()..];
+    assert!(!signature.contains("年1月20日"), "{signature}");
+}

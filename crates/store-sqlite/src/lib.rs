@@ -57,6 +57,35 @@ fn writable(path: &std::path::Path) -> bool {
     std::fs::OpenOptions::new().append(true).open(path).is_ok()
 }
 
+/// Whether an error is SQLite's `SQLITE_BUSY` (any of its extended codes).
+fn is_busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| c & 0xff == 5)
+}
+
+/// Opens the pool, retrying while the file is busy for up to [`BUSY_TIMEOUT`]. The first
+/// connection switches a new file to WAL, which takes an exclusive lock, and SQLite answers
+/// `SQLITE_BUSY` at once, without its busy handler, to the processes opening the same new file
+/// at that moment (seen: 1 in 6 runs of four processes at once).
+async fn connect(
+    pool: SqlitePoolOptions,
+    options: SqliteConnectOptions,
+) -> std::result::Result<SqlitePool, sqlx::Error> {
+    let start = std::time::Instant::now();
+    let mut wait = Duration::from_millis(5);
+    loop {
+        match pool.clone().connect_with(options.clone()).await {
+            Err(e) if is_busy(&e) && start.elapsed() < BUSY_TIMEOUT => {
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_millis(200));
+            }
+            result => return result,
+        }
+    }
+}
+
 impl SqliteStore {
     /// Opens (creating the file if needed, in a directory that must exist) the database at
     /// `url` (`sqlite:path/to/file.db`, `sqlite://path`, or `sqlite::memory:` for a private
@@ -92,10 +121,15 @@ impl SqliteStore {
             // No journal-mode change and no file creation: both would write. `immutable`: a
             // WAL database can otherwise not be read where its `-shm` file cannot be made (a
             // read-only directory or medium); nobody can write the file, so nothing changes
-            // under the reader.
+            // under the reader. But an immutable database is read from its main file alone:
+            // while committed transactions still sit in a `-wal` file (a writer that did not
+            // checkpoint on exit), SQLite must read them too, which it can from existing
+            // `-wal` and `-shm` files without writing.
+            let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+            let pending_wal = std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
             options
                 .read_only(true)
-                .immutable(true)
+                .immutable(!pending_wal)
                 .create_if_missing(false)
         } else {
             options.create_if_missing(true).journal_mode(if in_memory {
@@ -112,7 +146,7 @@ impl SqliteStore {
             .pragma("temp_store", "memory")
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
+        let pool_options = SqlitePoolOptions::new()
             // An in-memory database exists once per connection: keep exactly one.
             .max_connections(if in_memory { 1 } else { 4 })
             .min_connections(u32::from(in_memory))
@@ -126,8 +160,8 @@ impl SqliteStore {
                 None
             } else {
                 Some(Duration::from_secs(1800))
-            })
-            .connect_with(options)
+            });
+        let pool = connect(pool_options, options)
             .await
             .map_err(|e| StoreError::Backend(format!("无法打开数据库 {url}：{e}")))?;
         let store = Self { pool, read_only };
