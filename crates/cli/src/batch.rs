@@ -535,7 +535,34 @@ pub fn run(args: &CheckArgs, aliases: &Aliases) -> Result<Status> {
 }
 
 /// Reads, checks and renders one file (in a worker).
+/// Reads, checks and renders one file. A panic in a reader (a bug an unforeseen input could
+/// still reach) is caught and reported as that file being unreadable: one file never ends a
+/// batch of thousands, and the others are still checked and the dataset written.
 fn process(path: &Path, named: bool, render: &Render<'_>) -> Outcome {
+    let file = path.display().to_string();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        process_file(path, named, render)
+    }))
+    .unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Outcome {
+            bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            named,
+            result: Err(files::ReadError {
+                file: file.clone(),
+                message: format!("读取时发生内部错误，已跳过该文件（{what}）"),
+                not_a_report: false,
+            }),
+            file,
+        }
+    })
+}
+
+fn process_file(path: &Path, named: bool, render: &Render<'_>) -> Outcome {
     let file = path.display().to_string();
     match files::read_input(path) {
         Ok((reviewed, bytes)) => {

@@ -439,3 +439,59 @@ fn the_csv_dataset_never_carries_a_formula() {
         "{fields:?}"
     );
 }
+
+/// A hostile page (200,000 nested `<div>`s around a report, which once overflowed the stack
+/// and killed the whole run) among ordinary reports: every file is checked, the hostile one
+/// read past its wrappers with a warning, the dataset written, no temporary file left.
+#[test]
+fn a_batch_survives_a_page_of_deeply_nested_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("reports");
+    std::fs::create_dir_all(&root).unwrap();
+    let mut rng = Rng(99);
+    for (i, place) in A.iter().take(5).enumerate() {
+        let r = report(&mut rng, 2023, &format!("某县{place}局"), None);
+        write(&root, &format!("r{i}.html"), &r, "html");
+    }
+    let hostile = report(&mut rng, 2023, "某县深层局", None);
+    let page =
+        String::from_utf8(gongkai_render::render(&hostile, &[], Target::Html).unwrap()).unwrap();
+    let body = &page[page.find("<body").unwrap()..page.rfind("</body>").unwrap()];
+    let body = &body[body.find('>').unwrap() + 1..];
+    let depth = 200_000;
+    let nested = format!(
+        "<html><body>{}{body}{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    std::fs::write(root.join("deep.html"), nested).unwrap();
+    let dataset = dir.path().join("out.jsonl");
+    let o = gongkai(&[
+        "report",
+        "check",
+        root.to_str().unwrap(),
+        "--json",
+        "--dataset",
+        dataset.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stderr(&o));
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(&dataset)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 6, "every file in the dataset");
+    let deep = rows.iter().find(|r| r["agency"] == "某县深层局").unwrap();
+    assert_eq!(
+        deep["tables"]["t3"]["new_received"]["total"],
+        hostile
+            .int(CellKey::T3(T3Row::NewReceived, Applicant::Total))
+            .unwrap()
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n != "reports" && n != "out.jsonl")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
