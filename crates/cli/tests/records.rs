@@ -229,6 +229,38 @@ fn a_bad_ledger_row_is_reported_by_row_and_column_and_nothing_is_imported() {
     );
 }
 
+/// 150 wrong rows: each error printed once, the first 100 listed and the rest counted, so a
+/// million wrong rows cannot flood the terminal.
+#[test]
+fn ledger_errors_are_printed_once_and_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(gongkai(dir.path(), &["agency", "add", AGENCY]));
+    let bad = dir.path().join("bad.csv");
+    let mut text = String::from(
+        "受理编号,申请人姓名或名称,申请人类型,申请方式,收到日期,申请内容,办理结果,答复日期\n",
+    );
+    for i in 0..150 {
+        text.push_str(&format!("E-{i},张三,自然人,飞鸽传书,2024-03-05,某文件,,\n"));
+    }
+    std::fs::write(&bad, text).unwrap();
+    let o = gongkai(
+        dir.path(),
+        &[
+            "import",
+            "ledger",
+            bad.to_str().unwrap(),
+            "--agency",
+            AGENCY,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let listed = err.matches("飞鸽传书").count();
+    assert_eq!(listed, 100, "{err}");
+    assert_eq!(err.matches("第2行“申请方式”").count(), 1, "once: {err}");
+    assert!(err.contains("另有 50 处错误未列出（共 150 处）"), "{err}");
+}
+
 #[test]
 fn figures_feed_table_two_and_an_added_calendar_year_is_used() {
     let dir = tempfile::tempdir().unwrap();
