@@ -3,13 +3,15 @@
 //! check therefore does not compile: there is no other way to make the value a write asks for.
 //!
 //! - [`Actor`]: who does something; recorded with every write in the audit log.
-//! - [`Scope`]: the agencies a caller reaches — the whole installation, or the subtrees of the
-//!   agencies a role was granted on (a role on an agency holds for every agency below it).
-//! - [`Grant`]: the proof that a scope reached one agency (or the whole installation) for one
-//!   write, made by [`Scope::agency`] or [`Scope::installation`].
-//!
-//! Accounts and roles (officer, approver, supervisor, admin) come with the web platform; the
-//! command line runs as the installation's operator ([`Scope::operator`]).
+//! - [`Role`]: what an account may do, granted on an agency and holding for that agency and
+//!   every agency below it (officer 办理人员, approver 负责人, supervisor 政务公开办, admin).
+//! - [`Capability`]: one thing a use case needs (handle requests, approve an extension, …);
+//!   [`Role::allows`] is the table of `docs/web.md` §1, written once.
+//! - [`Scope`]: the roles a caller holds, or the whole installation (the command line's
+//!   operator).
+//! - [`Grant`]: the proof that a scope allowed one capability on one agency (or an
+//!   installation-wide change), made by [`Scope::agency`], [`Scope::installation`] or
+//!   [`Scope::calendar`].
 #![forbid(unsafe_code)]
 
 use gongkai_cases::{Agency, AgencyId};
@@ -18,15 +20,138 @@ use std::fmt;
 /// Why access was refused or an actor is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccessError {
-    /// The scope does not reach the agency.
+    /// The scope does not reach the agency at all: the caller may not even see it.
     #[error("{actor} 无权处理“{agency}”的事务")]
     Denied { actor: String, agency: String },
+    /// The scope sees the agency, but none of its roles there allows this.
+    #[error("{actor} 无权在“{agency}”{what}（需要{needs}权限）")]
+    NotAllowed {
+        actor: String,
+        agency: String,
+        what: &'static str,
+        needs: &'static str,
+    },
     /// An installation-wide change asked of a scope that reaches only some agencies.
     #[error("{actor} 无权修改整个系统的设置，需要管理员权限")]
     NotOperator { actor: String },
     /// An actor's name is empty, too long or holds control characters.
     #[error("操作人名称无效：{0}")]
     BadActor(String),
+}
+
+/// What an account may do, on the agency the role is granted on and every agency below it
+/// (`docs/web.md` §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// 办理人员: registers and handles requests, imports ledgers, produces the agency's report.
+    Officer,
+    /// 负责人: an officer who also approves extensions (第三十三条第二款).
+    Approver,
+    /// 政务公开办: sees everything in the subtree, read only; consolidated reports; audit log.
+    Supervisor,
+    /// Manages the agencies, users, roles and tokens of the subtree; the audit log; the holiday
+    /// calendar when granted on a top-level agency.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Officer, Role::Approver, Role::Supervisor, Role::Admin];
+
+    /// The word on the command line and in the API: `officer`, `approver`, `supervisor`,
+    /// `admin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Approver => "approver",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The role's Chinese name, as pages show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Officer => "办理人员",
+            Role::Approver => "负责人",
+            Role::Supervisor => "政务公开办",
+            Role::Admin => "管理员",
+        }
+    }
+
+    /// A role by its word or its Chinese name.
+    pub fn parse(s: &str) -> Option<Role> {
+        let s = s.trim();
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s) || r.label() == s)
+    }
+
+    /// Whether the role allows a capability: the table of `docs/web.md` §1.
+    pub fn allows(self, capability: Capability) -> bool {
+        use Capability::*;
+        use Role::*;
+        match capability {
+            Read | CheckReport => true,
+            Handle => matches!(self, Officer | Approver),
+            ApproveExtension => self == Approver,
+            Consolidate => self == Supervisor,
+            ReadAudit => matches!(self, Supervisor | Admin),
+            Administer => self == Admin,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One thing a use case needs to be allowed on an agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// See the agency's records: requests, remedy cases, figures, reports.
+    Read,
+    /// Register requests, record their events and decisions, correct them, import a ledger,
+    /// record remedy cases, table 二 figures and the report's text, generate the report.
+    Handle,
+    /// Approve an extension of the answer period (第三十三条第二款).
+    ApproveExtension,
+    /// The consolidated report of the agency and its subtree.
+    Consolidate,
+    /// Check a published report (no records are touched).
+    CheckReport,
+    /// The audit log of the subtree.
+    ReadAudit,
+    /// The agencies, users, roles and tokens of the subtree.
+    Administer,
+}
+
+impl Capability {
+    /// What the capability lets one do, for messages: `…无权在“某局”{what}`.
+    pub fn what(self) -> &'static str {
+        match self {
+            Capability::Read => "查看记录",
+            Capability::Handle => "办理申请",
+            Capability::ApproveExtension => "批准延期答复",
+            Capability::Consolidate => "生成汇总报告",
+            Capability::CheckReport => "检查年度报告",
+            Capability::ReadAudit => "查看审计日志",
+            Capability::Administer => "管理机关和用户",
+        }
+    }
+
+    /// The roles that allow it, for messages: `办理人员或负责人`.
+    pub fn needs(self) -> &'static str {
+        match self {
+            Capability::Read | Capability::CheckReport => "任一角色",
+            Capability::Handle => "办理人员或负责人",
+            Capability::ApproveExtension => "负责人",
+            Capability::Consolidate => "政务公开办",
+            Capability::ReadAudit => "政务公开办或管理员",
+            Capability::Administer => "管理员",
+        }
+    }
 }
 
 /// Who does something: an account name, or on the command line the name given with `--as`
@@ -71,13 +196,14 @@ impl fmt::Display for Actor {
 /// What a caller reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Reach {
-    /// Everything, installation-wide settings included.
+    /// Everything, installation-wide settings included: the command line's operator.
     Installation,
-    /// The subtrees rooted at these agencies.
-    Subtrees(Vec<AgencyId>),
+    /// These roles, each on the subtree of its agency.
+    Roles(Vec<(AgencyId, Role)>),
 }
 
-/// The agencies a caller may act on, and who the caller is. Constructed only here.
+/// The roles a caller holds (or the whole installation), and who the caller is. Constructed
+/// only here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scope {
     actor: Actor,
@@ -85,7 +211,7 @@ pub struct Scope {
 }
 
 /// The proof that one write was allowed: who, and on which agency (`None`: installation-wide,
-/// such as the holiday calendar). Only [`Scope::agency`] and [`Scope::installation`] make one.
+/// such as the holiday calendar). Only the checks of [`Scope`] make one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
     actor: Actor,
@@ -104,6 +230,20 @@ impl Grant {
     }
 }
 
+/// Whether `root` is `agency` or one of its ancestors in `tree`. Walking up is bounded by the
+/// size of the tree, so a cycle cannot loop.
+fn within(agency: AgencyId, root: AgencyId, tree: &[Agency]) -> bool {
+    let mut at = Some(agency);
+    for _ in 0..=tree.len() {
+        let Some(id) = at else { return false };
+        if id == root {
+            return true;
+        }
+        at = tree.iter().find(|a| a.id == id).and_then(|a| a.parent);
+    }
+    false
+}
+
 impl Scope {
     /// The operator of an installation: whoever runs the command line on the machine that holds
     /// the database (or its URL) can already change everything in it, so the command line's
@@ -115,13 +255,12 @@ impl Scope {
         }
     }
 
-    /// A scope of the subtrees of `roots`: what a role granted on those agencies reaches (a role
-    /// on an agency holds for that agency and every agency below it). The web platform builds
-    /// this from an account's roles.
-    pub fn subtrees(actor: Actor, roots: Vec<AgencyId>) -> Scope {
+    /// An account's scope: its roles, each granted on an agency (and so holding for every
+    /// agency below it).
+    pub fn roles(actor: Actor, roles: Vec<(AgencyId, Role)>) -> Scope {
         Scope {
             actor,
-            reach: Reach::Subtrees(roots),
+            reach: Reach::Roles(roles),
         }
     }
 
@@ -130,29 +269,56 @@ impl Scope {
         &self.actor
     }
 
-    /// Whether the scope reaches `agency`: it or one of its ancestors in `tree` is a root of the
-    /// scope. Walking up is bounded by the size of the tree, so a cycle cannot loop.
-    pub fn reaches(&self, agency: AgencyId, tree: &[Agency]) -> bool {
-        let Reach::Subtrees(roots) = &self.reach else {
-            return true;
-        };
-        let mut at = Some(agency);
-        for _ in 0..=tree.len() {
-            let Some(id) = at else { return false };
-            if roots.contains(&id) {
-                return true;
-            }
-            at = tree.iter().find(|a| a.id == id).and_then(|a| a.parent);
-        }
-        false
+    /// Whether this is the installation's operator (full access).
+    pub fn is_operator(&self) -> bool {
+        self.reach == Reach::Installation
     }
 
-    /// The access check for a write on `agency`.
-    pub fn agency(&self, agency: &Agency, tree: &[Agency]) -> Result<Grant, AccessError> {
+    /// The roles held, each with the agency it was granted on (none for the operator).
+    pub fn granted(&self) -> &[(AgencyId, Role)] {
+        match &self.reach {
+            Reach::Installation => &[],
+            Reach::Roles(roles) => roles,
+        }
+    }
+
+    /// Whether the scope allows `capability` on `agency`: a role that allows it is granted on
+    /// the agency or one of its ancestors in `tree`.
+    pub fn allows(&self, agency: AgencyId, tree: &[Agency], capability: Capability) -> bool {
+        match &self.reach {
+            Reach::Installation => true,
+            Reach::Roles(roles) => roles
+                .iter()
+                .any(|&(root, role)| role.allows(capability) && within(agency, root, tree)),
+        }
+    }
+
+    /// Whether the scope sees `agency` at all (any role on it or above it).
+    pub fn reaches(&self, agency: AgencyId, tree: &[Agency]) -> bool {
+        self.allows(agency, tree, Capability::Read)
+    }
+
+    /// The access check for `capability` on `agency`: [`AccessError::Denied`] when the scope
+    /// does not see the agency, [`AccessError::NotAllowed`] when it sees it without a role that
+    /// allows this.
+    pub fn agency(
+        &self,
+        agency: &Agency,
+        tree: &[Agency],
+        capability: Capability,
+    ) -> Result<Grant, AccessError> {
         if !self.reaches(agency.id, tree) {
             return Err(AccessError::Denied {
                 actor: self.actor.to_string(),
                 agency: agency.name.clone(),
+            });
+        }
+        if !self.allows(agency.id, tree, capability) {
+            return Err(AccessError::NotAllowed {
+                actor: self.actor.to_string(),
+                agency: agency.name.clone(),
+                what: capability.what(),
+                needs: capability.needs(),
             });
         }
         Ok(Grant {
@@ -161,21 +327,36 @@ impl Scope {
         })
     }
 
-    /// The access check for an installation-wide write (the calendar, moving the installation):
-    /// only full access passes.
+    /// The access check for an installation-wide change (creating a top-level agency, copying
+    /// the installation, the whole audit log): only full access passes.
     pub fn installation(&self) -> Result<Grant, AccessError> {
         match self.reach {
             Reach::Installation => Ok(Grant {
                 actor: self.actor.clone(),
                 agency: None,
             }),
-            Reach::Subtrees(_) => Err(AccessError::NotOperator {
+            Reach::Roles(_) => Err(AccessError::NotOperator {
                 actor: self.actor.to_string(),
             }),
         }
     }
 
-    /// The agencies of `tree` the scope reaches, in tree order: what a list may show.
+    /// The access check for the holiday calendar, one for the whole installation: the
+    /// operator, or an admin of a top-level agency (`docs/web.md` §1).
+    pub fn calendar(&self, tree: &[Agency]) -> Result<Grant, AccessError> {
+        let root_admin = self.granted().iter().any(|&(id, role)| {
+            role == Role::Admin && tree.iter().any(|a| a.id == id && a.parent.is_none())
+        });
+        if root_admin {
+            return Ok(Grant {
+                actor: self.actor.clone(),
+                agency: None,
+            });
+        }
+        self.installation()
+    }
+
+    /// The agencies of `tree` the scope sees, in tree order: what a list may show.
     pub fn visible<'t>(&self, tree: &'t [Agency]) -> Vec<&'t Agency> {
         tree.iter().filter(|a| self.reaches(a.id, tree)).collect()
     }
@@ -199,18 +380,25 @@ mod tests {
         ]
     }
 
+    fn officer_of(id: i64) -> Scope {
+        Scope::roles(
+            Actor::new("张三").unwrap(),
+            vec![(AgencyId(id), Role::Officer)],
+        )
+    }
+
     #[test]
     fn a_role_reaches_its_subtree_only() {
         let t = tree();
-        let s = Scope::subtrees(Actor::new("张三").unwrap(), vec![AgencyId(3)]);
+        let s = officer_of(3);
         assert!(s.reaches(AgencyId(3), &t));
         assert!(s.reaches(AgencyId(4), &t));
         assert!(!s.reaches(AgencyId(1), &t));
         assert!(!s.reaches(AgencyId(2), &t));
         assert!(!s.reaches(AgencyId(5), &t));
-        assert!(s.agency(&t[3], &t).is_ok());
+        assert!(s.agency(&t[3], &t, Capability::Handle).is_ok());
         assert_eq!(
-            s.agency(&t[1], &t),
+            s.agency(&t[1], &t, Capability::Handle),
             Err(AccessError::Denied {
                 actor: "张三".into(),
                 agency: "县自然资源局".into()
@@ -221,12 +409,92 @@ mod tests {
         assert_eq!(names, ["某镇政府", "某镇某村"]);
     }
 
+    /// The table of `docs/web.md` §1, row by row.
+    #[test]
+    fn roles_allow_what_the_table_says() {
+        use Capability::*;
+        let table = [
+            (Read, [true, true, true, true]),
+            (Handle, [true, true, false, false]),
+            (ApproveExtension, [false, true, false, false]),
+            (Consolidate, [false, false, true, false]),
+            (CheckReport, [true, true, true, true]),
+            (ReadAudit, [false, false, true, true]),
+            (Administer, [false, false, false, true]),
+        ];
+        for (capability, allowed) in table {
+            for (role, want) in Role::ALL.into_iter().zip(allowed) {
+                assert_eq!(role.allows(capability), want, "{role} {capability:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_supervisor_sees_but_does_not_handle() {
+        let t = tree();
+        let s = Scope::roles(
+            Actor::new("公开办").unwrap(),
+            vec![(AgencyId(1), Role::Supervisor)],
+        );
+        assert!(s.reaches(AgencyId(4), &t));
+        assert!(s.agency(&t[3], &t, Capability::Consolidate).is_ok());
+        let refused = s.agency(&t[3], &t, Capability::Handle).unwrap_err();
+        assert!(
+            matches!(refused, AccessError::NotAllowed { .. }),
+            "{refused:?}"
+        );
+        assert_eq!(
+            refused.to_string(),
+            "公开办 无权在“某镇某村”办理申请（需要办理人员或负责人权限）"
+        );
+        // Roles add up: an officer role on a township besides.
+        let both = Scope::roles(
+            Actor::new("公开办").unwrap(),
+            vec![
+                (AgencyId(1), Role::Supervisor),
+                (AgencyId(3), Role::Officer),
+            ],
+        );
+        assert!(both.agency(&t[3], &t, Capability::Handle).is_ok());
+        assert!(both.agency(&t[1], &t, Capability::Handle).is_err());
+    }
+
+    #[test]
+    fn the_calendar_belongs_to_admins_of_a_top_level_agency() {
+        let t = tree();
+        let admin = |id| {
+            Scope::roles(
+                Actor::new("管理员").unwrap(),
+                vec![(AgencyId(id), Role::Admin)],
+            )
+        };
+        assert!(admin(1).calendar(&t).is_ok());
+        assert!(admin(3).calendar(&t).is_err());
+        assert!(officer_of(1).calendar(&t).is_err());
+        assert!(
+            Scope::operator(Actor::new("root").unwrap())
+                .calendar(&t)
+                .is_ok()
+        );
+        assert!(admin(1).installation().is_err());
+    }
+
+    #[test]
+    fn roles_parse_from_their_words_and_labels() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            assert_eq!(Role::parse(role.label()), Some(role));
+        }
+        assert_eq!(Role::parse(" Officer "), Some(Role::Officer));
+        assert_eq!(Role::parse("root"), None);
+    }
+
     #[test]
     fn the_operator_reaches_everything() {
         let t = tree();
         let s = Scope::operator(Actor::new("admin").unwrap());
         assert!(t.iter().all(|a| s.reaches(a.id, &t)));
-        let g = s.agency(&t[1], &t).unwrap();
+        let g = s.agency(&t[1], &t, Capability::Administer).unwrap();
         assert_eq!(g.actor().name(), "admin");
         assert_eq!(g.agency(), Some((AgencyId(2), "县自然资源局")));
         assert_eq!(s.installation().unwrap().agency(), None);
@@ -236,7 +504,7 @@ mod tests {
     fn a_cycle_in_the_tree_does_not_loop() {
         let mut t = tree();
         t[0].parent = Some(AgencyId(4));
-        let s = Scope::subtrees(Actor::new("x").unwrap(), vec![AgencyId(5)]);
+        let s = officer_of(5);
         assert!(!s.reaches(AgencyId(2), &t));
     }
 

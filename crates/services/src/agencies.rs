@@ -1,7 +1,7 @@
 //! The agency hierarchy and 机构改革: registering agencies, renaming, moving and merging them,
 //! and the other names they are known by.
 
-use crate::{Ctx, Result, ServiceError};
+use crate::{Capability, Ctx, Result, ServiceError};
 use chrono::NaiveDate;
 use gongkai_cases::limits::{MAX_AGENCY_CHARS, check_text};
 use gongkai_cases::{Agency, tables};
@@ -45,7 +45,7 @@ impl<S: Store> Ctx<'_, S> {
             )));
         }
         let grant = match &parent {
-            Some(p) => self.grant(p).await?,
+            Some(p) => self.grant(p, Capability::Administer).await?,
             None => self.scope.installation()?,
         };
         let audit = self
@@ -62,7 +62,7 @@ impl<S: Store> Ctx<'_, S> {
     pub async fn rename_agency(&self, name: &str, new_name: &str, on: NaiveDate) -> Result<Agency> {
         let agency = self.agency(name).await?;
         let new_name = self.agency_name(new_name)?;
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Administer).await?;
         let audit = self
             .draft(&grant, "agency.rename", format!("机关 {}", agency.name))
             .await?;
@@ -76,11 +76,11 @@ impl<S: Store> Ctx<'_, S> {
     /// parent (installation-wide for the top) are both needed.
     pub async fn move_agency(&self, name: &str, parent: Option<&str>) -> Result<Agency> {
         let agency = self.agency(name).await?;
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Administer).await?;
         let parent = match parent {
             Some(p) => {
                 let p = self.agency(p).await?;
-                self.grant(&p).await?;
+                self.grant(&p, Capability::Administer).await?;
                 Some(p.id)
             }
             None => {
@@ -99,8 +99,8 @@ impl<S: Store> Ctx<'_, S> {
     pub async fn merge_agency(&self, name: &str, into: &str, on: NaiveDate) -> Result<Agency> {
         let agency = self.agency(name).await?;
         let into = self.agency(into).await?;
-        let grant = self.grant(&agency).await?;
-        self.grant(&into).await?;
+        let grant = self.grant(&agency, Capability::Administer).await?;
+        self.grant(&into, Capability::Administer).await?;
         let mut audit = self
             .draft(&grant, "agency.merge", format!("机关 {}", agency.name))
             .await?;
@@ -116,7 +116,7 @@ impl<S: Store> Ctx<'_, S> {
     pub async fn add_alias(&self, name: &str, alias: &str) -> Result<Agency> {
         let agency = self.agency(name).await?;
         let alias = self.agency_name(alias)?;
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Administer).await?;
         let audit = self
             .draft(&grant, "agency.alias", format!("机关 {}", agency.name))
             .await?;

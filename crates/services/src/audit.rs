@@ -1,7 +1,7 @@
 //! The audit log: what was written, by whom and when, and the proof that nobody changed it
 //! since (the hash chain of `gongkai_audit`).
 
-use crate::{Ctx, Result};
+use crate::{Capability, Ctx, Result};
 use gongkai_audit::{Break, Entry, Hash, Verifier};
 use gongkai_store::Store;
 
@@ -19,11 +19,15 @@ pub enum Verification {
 
 impl<S: Store> Ctx<'_, S> {
     /// The latest `limit` entries, newest first, of one agency (by any of its names) or of all.
-    /// The whole log is visible only installation-wide; an agency's entries to whoever reaches
-    /// the agency.
+    /// The whole log is visible only installation-wide; an agency's entries to a supervisor or
+    /// admin of it.
     pub async fn audit_list(&self, agency: Option<&str>, limit: usize) -> Result<Vec<Entry>> {
         let agency = match agency {
-            Some(name) => Some(self.agency(name).await?.id),
+            Some(name) => {
+                let agency = self.agency(name).await?;
+                self.grant(&agency, Capability::ReadAudit).await?;
+                Some(agency.id)
+            }
             None => {
                 self.scope.installation()?;
                 None

@@ -15,11 +15,12 @@ impl<S: Store> Ctx<'_, S> {
     }
 
     /// Adds a year's holiday arrangement (the TOML shape of the embedded calendar) after
-    /// checking that it merges cleanly; installation-wide. Returns the years it covers.
+    /// checking that it merges cleanly; one calendar for the installation, kept by the operator
+    /// or an admin of a top-level agency. Returns the years it covers.
     pub async fn import_calendar(&self, toml: &str) -> Result<Vec<i32>> {
         let years: Vec<i32> = Calendar::from_toml(toml)?.known_years().collect();
         self.calendar().await?.merge_toml(toml)?;
-        let grant = self.scope.installation()?;
+        let grant = self.scope.calendar(&self.tree().await?)?;
         let mut audit = self.draft(&grant, "calendar.import", "工作日历").await?;
         audit.set("years", years.clone());
         self.store.add_calendar_override(toml, audit).await?;

@@ -2,7 +2,7 @@
 //! (all or nothing, a re-import adding what the records lack and reporting what it gives
 //! differently), and writing the records back in the import template's shape.
 
-use crate::{Ctx, Result, ServiceError};
+use crate::{Capability, Ctx, Result, ServiceError};
 use chrono::Datelike;
 use gongkai_cases::Agency;
 use gongkai_ledger::{Ledger, LedgerErrors, LedgerReader, ReadOptions};
@@ -103,7 +103,7 @@ impl<S: Store> Ctx<'_, S> {
         apply_changes: bool,
     ) -> Result<Imported> {
         let agency = self.agency(agency).await?;
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Handle).await?;
         let options = ReadOptions::new(self.settings.today);
         let unreadable = |e: std::io::Error| {
             ServiceError::Ledger(LedgerErrors::from(gongkai_ledger::LedgerError {

@@ -28,7 +28,7 @@ pub mod reports;
 pub mod requests;
 pub mod review;
 
-pub use gongkai_access::{AccessError, Actor, Scope};
+pub use gongkai_access::{AccessError, Actor, Capability, Role, Scope};
 
 use chrono::{Datelike, NaiveDate};
 use gongkai_access::Grant;
@@ -187,9 +187,9 @@ impl<'a, S: Store> Ctx<'a, S> {
         Ok(agency)
     }
 
-    /// The access check of a write on `agency`.
-    pub(crate) async fn grant(&self, agency: &Agency) -> Result<Grant> {
-        Ok(self.scope.agency(agency, &self.tree().await?)?)
+    /// The access check of `capability` on `agency`.
+    pub(crate) async fn grant(&self, agency: &Agency, capability: Capability) -> Result<Grant> {
+        Ok(self.scope.agency(agency, &self.tree().await?, capability)?)
     }
 
     /// The audit entry of a write allowed by `grant`, with the pseudonyms' key.

@@ -1,7 +1,7 @@
 //! Reconsideration and litigation cases (行政复议、行政诉讼) without a ledger: registering a
 //! case against a request, closing it with its result, listing them; table 四 follows.
 
-use crate::{Ctx, Result, ServiceError};
+use crate::{Capability, Ctx, Result, ServiceError};
 use chrono::{Datelike, NaiveDate};
 use gongkai_cases::limits::{MAX_REFERENCE_CHARS, check_date, check_text};
 use gongkai_cases::{NewRemedy, Remedy, RemedyKind, RemedyResult};
@@ -34,7 +34,7 @@ impl<S: Store> Ctx<'_, S> {
                 agency: agency.name.clone(),
                 reference: request.trim().to_owned(),
             })?;
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Handle).await?;
         let mut audit = self
             .draft(&grant, "remedy.add", format!("复议诉讼案件 {case}"))
             .await?;
@@ -71,7 +71,7 @@ impl<S: Store> Ctx<'_, S> {
                 agency: agency.name.clone(),
                 reference: case.trim().to_owned(),
             })?;
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Handle).await?;
         let audit = self
             .draft(
                 &grant,

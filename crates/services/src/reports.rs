@@ -3,7 +3,7 @@
 //! wrote; the drill-down to the records behind a figure; and the report's text as a Markdown
 //! file whose headings are the statutory sections.
 
-use crate::{Ctx, Result, ServiceError};
+use crate::{Capability, Ctx, Result, ServiceError};
 use chrono::NaiveDate;
 use gongkai_cases::limits::{MAX_TEXT_CHARS, check_text, check_year};
 use gongkai_cases::tables::{self, CaseRef, RemedyFacts};
@@ -62,6 +62,10 @@ impl<S: Store> Ctx<'_, S> {
     ) -> Result<Generated> {
         self.limit(check_year(year, self.settings.today))?;
         let agency = self.agency(agency).await?;
+        if consolidated {
+            // The consolidated report of a subtree is the supervising office's (web.md §1).
+            self.grant(&agency, Capability::Consolidate).await?;
+        }
         let agencies = self.report_scope(&agency, year, consolidated).await?;
         let facts = self.store.case_facts(&agencies, year).await?;
         let remedies = self.store.remedy_facts(&agencies, year).await?;
@@ -241,7 +245,7 @@ impl<S: Store> Ctx<'_, S> {
             }
         }
         current.cells.sort_by_key(|(k, _)| *k);
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Handle).await?;
         let audit = self
             .draft(&grant, "figures.set", format!("表二 {year} 年"))
             .await?;
@@ -260,7 +264,7 @@ impl<S: Store> Ctx<'_, S> {
         self.limit(check_year(year, self.settings.today))?;
         let text = parse_prose(markdown)?;
         let agency = self.agency(agency).await?;
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Handle).await?;
         let audit = self
             .draft(&grant, "report.prose", format!("年度报告正文 {year} 年"))
             .await?;

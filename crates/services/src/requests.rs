@@ -2,7 +2,7 @@
 //! recorded wrongly, seeing where it stands against its statutory deadline, and the work list
 //! of an agency's requests, most urgent first.
 
-use crate::{Ctx, Result, ServiceError, Warning, date_warnings};
+use crate::{Capability, Ctx, Result, ServiceError, Warning, date_warnings};
 use chrono::{Datelike, NaiveDate};
 use gongkai_calendar::{Deadline, Event};
 use gongkai_cases::amend::{Amendment, Change};
@@ -100,7 +100,7 @@ impl<S: Store> Ctx<'_, S> {
         self.check_request_input(&r)?;
         let agency = self.agency(&r.agency).await?;
         self.not_merged(&self.tree().await?, &agency, r.received.year())?;
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Handle).await?;
         let reference = r.reference.trim().to_owned();
         let mut audit = self
             .draft(&grant, "request.register", format!("申请 {reference}"))
@@ -156,7 +156,12 @@ impl<S: Store> Ctx<'_, S> {
         self.limit(check_text("备注", note, MAX_TEXT_CHARS, true))?;
         let agency = self.agency(agency).await?;
         let request = self.find_request(&agency, reference).await?;
-        let grant = self.grant(&agency).await?;
+        // Only the head of the agency (负责人) approves an extension (第三十三条第二款).
+        let capability = match event {
+            Event::ExtensionApproved(_) => Capability::ApproveExtension,
+            _ => Capability::Handle,
+        };
+        let grant = self.grant(&agency, capability).await?;
         let audit = self
             .draft(
                 &grant,
@@ -199,7 +204,7 @@ impl<S: Store> Ctx<'_, S> {
         }
         let agency = self.agency(agency).await?;
         let request = self.find_request(&agency, reference).await?;
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Handle).await?;
         let mut audit = self
             .draft(
                 &grant,
@@ -224,7 +229,7 @@ impl<S: Store> Ctx<'_, S> {
         let reason = self.reason(reason)?;
         let agency = self.agency(agency).await?;
         let request = self.find_request(&agency, reference).await?;
-        let grant = self.grant(&agency).await?;
+        let grant = self.grant(&agency, Capability::Handle).await?;
         let mut audit = self
             .draft(
                 &grant,

@@ -15,7 +15,7 @@ use gongkai_services::audit::Verification;
 use gongkai_services::ledger::LedgerFile;
 use gongkai_services::reports::ReportWarning;
 use gongkai_services::requests::{RegisterRequest, WorkQuery};
-use gongkai_services::{AccessError, Actor, Ctx, Scope, ServiceError, Settings, Warning};
+use gongkai_services::{AccessError, Actor, Ctx, Role, Scope, ServiceError, Settings, Warning};
 use gongkai_store::{Store, StoreError};
 use gongkai_store_postgres::PgStore;
 use gongkai_store_sqlite::SqliteStore;
@@ -894,7 +894,8 @@ async fn the_audit_chain_catches_tampering<S: Store>(store: &S, raw: &Raw) {
     assert!(matches!(verify(None).await, Verification::Broken(_)));
 }
 
-/// A scope of one subtree: writes elsewhere are refused, installation-wide changes too.
+/// Roles on subtrees: writes elsewhere are refused, installation-wide changes too, and each
+/// role does what `docs/web.md` §1 lets it do.
 async fn a_scope_reaches_only_its_subtree<S: Store>(store: &S, _raw: &Raw) {
     let (scope, settings) = (operator(), settings());
     let ctx = Ctx::new(store, &scope, &settings);
@@ -904,11 +905,67 @@ async fn a_scope_reaches_only_its_subtree<S: Store>(store: &S, _raw: &Raw) {
         .await
         .unwrap();
     ctx.add_agency("邻县人民政府", None).await.unwrap();
-    let limited = Scope::subtrees(Actor::new("镇办理人员").unwrap(), vec![town.id]);
+    let limited = Scope::roles(
+        Actor::new("镇办理人员").unwrap(),
+        vec![(town.id, Role::Officer)],
+    );
     let mine = Ctx::new(store, &limited, &settings);
     mine.register_request(register("范围县某镇", "Z-1", d(2024, 3, 1)))
         .await
         .unwrap();
+    // An officer handles requests but approves no extension (第三十三条第二款) and manages
+    // no agency; a supervisor of the government sees the township but registers nothing.
+    assert!(matches!(
+        mine.record_event(
+            "范围县某镇",
+            "Z-1",
+            Event::ExtensionApproved(d(2024, 3, 20)),
+            None,
+            ""
+        )
+        .await,
+        Err(ServiceError::Access(AccessError::NotAllowed { .. }))
+    ));
+    assert!(matches!(
+        mine.add_alias("范围县某镇", "某镇").await,
+        Err(ServiceError::Access(AccessError::NotAllowed { .. }))
+    ));
+    let head = Scope::roles(
+        Actor::new("镇负责人").unwrap(),
+        vec![(town.id, Role::Approver)],
+    );
+    Ctx::new(store, &head, &settings)
+        .record_event(
+            "范围县某镇",
+            "Z-1",
+            Event::ExtensionApproved(d(2024, 3, 20)),
+            None,
+            "",
+        )
+        .await
+        .unwrap();
+    let office = Scope::roles(
+        Actor::new("政务公开办").unwrap(),
+        vec![(gov.id, Role::Supervisor)],
+    );
+    let office = Ctx::new(store, &office, &settings);
+    assert!(office.show_request("范围县某镇", "Z-1", None).await.is_ok());
+    assert!(matches!(
+        office
+            .register_request(register("范围县某镇", "Z-3", d(2024, 3, 1)))
+            .await,
+        Err(ServiceError::Access(AccessError::NotAllowed { .. }))
+    ));
+    assert!(
+        office
+            .generate_report("范围县人民政府", 2024, true)
+            .await
+            .is_ok()
+    );
+    assert!(matches!(
+        mine.generate_report("范围县某镇", 2024, true).await,
+        Err(ServiceError::Access(AccessError::NotAllowed { .. }))
+    ));
     for agency in ["范围县人民政府", "邻县人民政府"] {
         assert!(matches!(
             mine.register_request(register(agency, "Z-2", d(2024, 3, 1)))
@@ -928,7 +985,6 @@ async fn a_scope_reaches_only_its_subtree<S: Store>(store: &S, _raw: &Raw) {
     let tree = mine.agency_tree().await.unwrap();
     assert_eq!(tree.len(), 1);
     assert_eq!(tree[0].agency.id, town.id);
-    let _ = gov;
 }
 
 /// The whole installation copied into an empty database (of the other backend where there is
