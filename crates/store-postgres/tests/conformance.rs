@@ -3,7 +3,10 @@
 //! Each test runs in a fresh schema, dropped afterwards even when the test fails.
 #![allow(clippy::unwrap_used)]
 
+use gongkai_store::conformance::{copy_keeps_every_row, run_all};
 use gongkai_store_postgres::PgStore;
+use gongkai_store_sql::Backend;
+use gongkai_store_sqlite::SqliteStore;
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -151,6 +154,36 @@ async fn racing_decisions_one_wins() {
         let (a, b) = (a.await.unwrap(), b.await.unwrap());
         assert!(a.is_ok() != b.is_ok(), "exactly one wins: {a:?} {b:?}");
         assert_eq!(store.request(id).await.unwrap().unwrap().events.len(), 2);
+    })
+    .await;
+}
+
+/// An installation copied from SQLite and back (a backup) keeps every row of every table,
+/// accounts included, and the identity sequences continue after the copied ids.
+#[tokio::test]
+async fn copies_between_backends_keep_every_row() {
+    harness(|store| async move {
+        let from = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let back = SqliteStore::open("sqlite::memory:").await.unwrap();
+        run_all(&from).await;
+        copy_keeps_every_row(&from, &store).await;
+        copy_keeps_every_row(&store, &back).await;
+    })
+    .await;
+}
+
+/// Every table and column the migrations make is in the schema a copy walks.
+#[tokio::test]
+async fn schema_lists_every_table() {
+    harness(|store| async move {
+        let found: Vec<(String, String)> = sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        gongkai_store::conformance::check_schema_lists(found);
     })
     .await;
 }

@@ -12,6 +12,8 @@
 //!   audit log's last entry, whose hash the new entry chains to): each begins with
 //!   [`Backend::BEGIN_WRITE`] and takes [`Backend::AUDIT_LOCK`], so writers wait their turn and
 //!   the chain never forks, and it locks the rows it reads with [`Backend::lock_rows`].
+//!   The bookkeeping of logins (failure counts, sessions) is no change of records and appends
+//!   no entry: it takes no audit lock either, so that logins never wait for other writers.
 //! - The ledger import inserts with multi-row `INSERT`s of a few hundred rows, all in the one
 //!   transaction: all of it is stored or none of it.
 #![forbid(unsafe_code)]
@@ -98,11 +100,15 @@ where
 /// What [`impl_store!`] expands to needs, reachable through this crate.
 #[doc(hidden)]
 pub mod __private {
-    pub use chrono::NaiveDate;
+    pub use chrono::{DateTime, NaiveDate, Utc};
+    pub use gongkai_access::Role;
     pub use gongkai_cases::amend::{Amendment, Change};
     pub use gongkai_cases::{
         Agency, AgencyId, CaseFacts, NewRemedy, NewRequest, Remedy, RemedyFacts, RemedyId,
         RemedyResult, ReportText, Request, RequestId, TimelineEvent, YearFigures,
+    };
+    pub use gongkai_store::accounts::{
+        Accounts, ApiToken, Credentials, Session, TokenId, User, UserId,
     };
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
@@ -220,6 +226,54 @@ macro_rules! impl_store {
                     progress: impl FnMut(&str, u64) + Send,
                 ) -> Result<Vec<(String, i64)>> {
                     $crate::Sql(self).copy_from(source, progress).await
+                }
+            }
+
+            impl Accounts for $store {
+                $crate::impl_store!(@forward
+                    create_user(name: &str, password_hash: &str, role: Option<(AgencyId, Role)>, audit: Draft) -> User;
+                    user_by_name(name: &str) -> Option<User>;
+                    user(id: UserId) -> Option<User>;
+                    users() -> Vec<User>;
+                    set_disabled(user: UserId, disabled: bool, audit: Draft) -> User;
+                    set_password(
+                        user: UserId,
+                        password_hash: &str,
+                        keep: Option<&[u8; 32]>,
+                        audit: Draft
+                    ) -> ();
+                    credentials(name: &str) -> Option<Credentials>;
+                    login_failed(user: UserId, lock_until: Option<DateTime<Utc>>) -> u32;
+                    create_session(
+                        user: UserId,
+                        secret_hash: &[u8; 32],
+                        csrf: &str,
+                        now: DateTime<Utc>
+                    ) -> ();
+                    session(secret_hash: &[u8; 32]) -> Option<Session>;
+                    touch_session(secret_hash: &[u8; 32], now: DateTime<Utc>) -> ();
+                    delete_session(secret_hash: &[u8; 32]) -> ();
+                    purge_sessions(created_before: DateTime<Utc>, seen_before: DateTime<Utc>)
+                        -> u64;
+                    create_token(
+                        user: UserId,
+                        secret_hash: &[u8; 32],
+                        expires: Option<DateTime<Utc>>,
+                        audit: Draft
+                    ) -> ApiToken;
+                    token(secret_hash: &[u8; 32]) -> Option<(ApiToken, User)>;
+                    tokens_of(user: UserId) -> Vec<ApiToken>;
+                    revoke_token(id: TokenId, audit: Draft) -> ();
+                );
+
+                async fn grant_role(&self, user: UserId, agency: AgencyId, role: Role, audit: Draft)
+                    -> Result<User> {
+                    $crate::Sql(self).change_role(user, (agency, role), true, audit).await
+                }
+
+                async fn revoke_role(&self, user: UserId, agency: AgencyId, role: Role, audit: Draft)
+                    -> Result<User> {
+                    $crate::Sql(self).change_role(user, (agency, role), false, audit).await
                 }
             }
 

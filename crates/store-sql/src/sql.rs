@@ -2,7 +2,8 @@
 
 use crate::values::{Tuple, Values};
 use crate::{Backend, db};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use gongkai_access::Role;
 use gongkai_audit::{Draft, Entry, Hash};
 use gongkai_cases::amend::{self, Amendment, Change};
 use gongkai_cases::{
@@ -11,11 +12,13 @@ use gongkai_cases::{
     TimelineEvent, YearFigures,
 };
 use gongkai_report::Section;
+use gongkai_store::accounts::{ApiToken, Credentials, Session, TokenId, User, UserId};
 use gongkai_store::transfer::{self, Cell, Col, TableDef};
 use gongkai_store::{
     ChunkReport, Difference, ImportPolicy, ImportSummary, Result, StoreError, codec, rules,
 };
 use sqlx::pool::PoolConnection;
+use sqlx::query::Query;
 use sqlx::{
     ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Transaction, Type,
 };
@@ -44,8 +47,8 @@ const ID_CHUNK: usize = 5000;
 pub struct Sql<'a, B>(pub &'a B);
 
 /// What the store stores, in SQL: the bounds say that the database runs queries on its
-/// connections and reads and writes the column types the schema uses (integers, text, dates
-/// and the `IS NOT NULL` flags of the import's look-up).
+/// connections and reads and writes the column types the schema uses (integers, text, dates,
+/// moments, and flags: the `IS NOT NULL` of the import's look-up, an account's `disabled`).
 impl<B, DB> Sql<'_, B>
 where
     B: Backend<Db = DB>,
@@ -55,9 +58,10 @@ where
     usize: ColumnIndex<DB::Row>,
     for<'s> &'s str: ColumnIndex<DB::Row> + Encode<'s, DB> + Type<DB>,
     for<'s> Option<&'s str>: Encode<'s, DB>,
-    for<'r> bool: Decode<'r, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> i32: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> DateTime<Utc>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<DateTime<Utc>>: Encode<'q, DB>,
     for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> Option<i64>: Encode<'q, DB>,
     for<'q> NaiveDate: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
@@ -68,12 +72,7 @@ where
     /// entry of the audit log), so every write begins with [`Backend::BEGIN_WRITE`] and takes
     /// [`Backend::AUDIT_LOCK`], and writers wait their turn instead of failing.
     async fn write_tx(&self) -> Result<Transaction<'static, DB>> {
-        let mut tx = self
-            .0
-            .pool()
-            .begin_with(B::BEGIN_WRITE)
-            .await
-            .map_err(db("开始写事务"))?;
+        let mut tx = self.unaudited_tx().await?;
         if !B::AUDIT_LOCK.is_empty() {
             sqlx::query(B::AUDIT_LOCK)
                 .execute(&mut *tx)
@@ -81,6 +80,17 @@ where
                 .map_err(db("锁定审计日志"))?;
         }
         Ok(tx)
+    }
+
+    /// Begins a write transaction that appends no audit entry (a login's session): it needs
+    /// [`Backend::BEGIN_WRITE`] like any write, but not the audit log, so logins do not wait
+    /// for the audited writes of other processes.
+    async fn unaudited_tx(&self) -> Result<Transaction<'static, DB>> {
+        self.0
+            .pool()
+            .begin_with(B::BEGIN_WRITE)
+            .await
+            .map_err(db("开始写事务"))
     }
 
     /// Appends the audit entry of a write inside its transaction: the next sequence number, the
@@ -174,11 +184,11 @@ where
     }
 
     pub async fn agency(&self, id: AgencyId) -> Result<Option<Agency>> {
-        Self::load_agency(&mut *self.conn().await?, "id = $1", AgencyKey::Id(id.0)).await
+        Self::load_agency(&mut *self.conn().await?, "id = $1", Key::Id(id.0)).await
     }
 
     pub async fn agency_by_name(&self, name: &str) -> Result<Option<Agency>> {
-        Self::load_agency(&mut *self.conn().await?, "name = $1", AgencyKey::Name(name)).await
+        Self::load_agency(&mut *self.conn().await?, "name = $1", Key::Text(name)).await
     }
 
     pub async fn agencies(&self) -> Result<Vec<Agency>> {
@@ -206,14 +216,10 @@ where
     async fn load_agency(
         conn: &mut DB::Connection,
         filter: &str,
-        key: AgencyKey<'_>,
+        key: Key<'_>,
     ) -> Result<Option<Agency>> {
         let sql = format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE {filter}");
-        let q = sqlx::query(&sql);
-        let q = match key {
-            AgencyKey::Id(id) => q.bind(id),
-            AgencyKey::Name(name) => q.bind(name),
-        };
+        let q = key.bind(sqlx::query(&sql));
         let Some(row) = q.fetch_optional(&mut *conn).await.map_err(db("读取机关"))? else {
             return Ok(None);
         };
@@ -242,7 +248,7 @@ where
     /// The agency `id` inside a write transaction, locked, or [`StoreError::NotFound`].
     async fn locked_agency(conn: &mut DB::Connection, id: AgencyId) -> Result<Agency> {
         let sql = format!("id = $1 {}", B::lock_rows("agencies"));
-        Self::load_agency(conn, &sql, AgencyKey::Id(id.0))
+        Self::load_agency(conn, &sql, Key::Id(id.0))
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("机关 id {}", id.0)))
     }
@@ -1023,6 +1029,529 @@ where
         Ok(Some(text))
     }
 
+    pub async fn create_user(
+        &self,
+        name: &str,
+        password_hash: &str,
+        role: Option<(AgencyId, Role)>,
+        mut audit: Draft,
+    ) -> Result<User> {
+        let created = kept_time(Utc::now());
+        let mut tx = self.write_tx().await?;
+        if let Some((agency, _)) = role {
+            Self::agencies_exist(&mut tx, &HashSet::from([agency.0])).await?;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (name, password_hash, created) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(name)
+        .bind(password_hash)
+        .bind(created)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db("创建用户"))
+        .map_err(conflict(format!("用户名“{name}”已存在")))?;
+        audit.set("id", id).set("name", name);
+        if let Some((agency, role)) = role {
+            sqlx::query("INSERT INTO user_roles (user_id, agency_id, role) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(agency.0)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db("授予用户角色"))?;
+            audit.set("agency_id", agency.0).set("role", role.as_str());
+        }
+        Self::finish(tx, &audit).await?;
+        Ok(User {
+            id: UserId(id),
+            name: name.to_owned(),
+            disabled: false,
+            created,
+            roles: role.into_iter().collect(),
+        })
+    }
+
+    pub async fn user_by_name(&self, name: &str) -> Result<Option<User>> {
+        Self::load_user(&mut *self.conn().await?, "users.name = $1", Key::Text(name)).await
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<Option<User>> {
+        Self::load_user(&mut *self.conn().await?, "users.id = $1", Key::Id(id.0)).await
+    }
+
+    /// Sorted here rather than by the database: the databases' collations order names
+    /// differently.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let mut conn = self.conn().await?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users");
+        let rows = Self::rows_of(&mut conn, &sql, "读取用户").await?;
+        let mut users: Vec<User> = rows.iter().map(Self::user_row).collect::<Result<_>>()?;
+        Self::add_roles(&mut conn, &mut users).await?;
+        users.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(users)
+    }
+
+    /// Grants a role (`grant`: `grant_role`) or takes it back (`revoke_role`), under the
+    /// account's row lock. Granting a role already held writes nothing, not even an audit
+    /// entry: nothing changed.
+    pub async fn change_role(
+        &self,
+        user: UserId,
+        (agency, role): (AgencyId, Role),
+        grant: bool,
+        mut audit: Draft,
+    ) -> Result<User> {
+        let mut tx = self.write_tx().await?;
+        let mut account = Self::locked_user(&mut tx, user).await?;
+        Self::agencies_exist(&mut tx, &HashSet::from([agency.0])).await?;
+        let held = account.roles.contains(&(agency, role));
+        let sql = match (grant, held) {
+            (true, true) => return Ok(account),
+            (true, false) => {
+                "INSERT INTO user_roles (user_id, agency_id, role) VALUES ($1, $2, $3)"
+            }
+            (false, true) => {
+                "DELETE FROM user_roles WHERE user_id = $1 AND agency_id = $2 AND role = $3"
+            }
+            (false, false) => {
+                return Err(StoreError::NotFound(format!(
+                    "用户“{}”在机关 id {} 没有“{}”角色",
+                    account.name,
+                    agency.0,
+                    role.label()
+                )));
+            }
+        };
+        sqlx::query(sql)
+            .bind(user.0)
+            .bind(agency.0)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db("修改用户角色"))?;
+        audit
+            .set("user", account.name.as_str())
+            .set("agency_id", agency.0)
+            .set("role", role.as_str());
+        Self::finish(tx, &audit).await?;
+        if grant {
+            account.roles.push((agency, role));
+            account.roles.sort_unstable();
+        } else {
+            account.roles.retain(|held| *held != (agency, role));
+        }
+        Ok(account)
+    }
+
+    pub async fn set_disabled(
+        &self,
+        user: UserId,
+        disabled: bool,
+        mut audit: Draft,
+    ) -> Result<User> {
+        let mut tx = self.write_tx().await?;
+        let mut account = Self::locked_user(&mut tx, user).await?;
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(disabled)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("停用或启用用户"))?;
+        let ended = if disabled {
+            Self::end_sessions(&mut tx, user, None).await?
+        } else {
+            0
+        };
+        audit
+            .set("user", account.name.as_str())
+            .set("disabled", disabled)
+            .set("sessions_ended", ended);
+        Self::finish(tx, &audit).await?;
+        account.disabled = disabled;
+        Ok(account)
+    }
+
+    /// The audit entry names the account and counts the sessions ended; the hash is no part of
+    /// it.
+    pub async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        keep: Option<&[u8; 32]>,
+        mut audit: Draft,
+    ) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        let account = Self::locked_user(&mut tx, user).await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("修改密码"))?;
+        Self::clear_lockout(&mut tx, user).await?;
+        let ended = Self::end_sessions(&mut tx, user, keep).await?;
+        audit
+            .set("user", account.name.as_str())
+            .set("sessions_ended", ended);
+        Self::finish(tx, &audit).await
+    }
+
+    pub async fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, password_hash, failed_logins, locked_until FROM users \
+             WHERE users.name = $1"
+        );
+        let mut conn = self.conn().await?;
+        let found = Self::with_user(&mut conn, &sql, Key::Text(name), Self::lockout_row).await?;
+        Ok(found.map(
+            |(user, (password_hash, failed_logins, locked_until))| Credentials {
+                user,
+                password_hash,
+                failed_logins,
+                locked_until,
+            },
+        ))
+    }
+
+    /// One statement: two failed logins at once in two processes count two.
+    pub async fn login_failed(
+        &self,
+        user: UserId,
+        lock_until: Option<DateTime<Utc>>,
+    ) -> Result<u32> {
+        let count: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1, \
+             locked_until = COALESCE($1, locked_until) WHERE id = $2 RETURNING failed_logins",
+        )
+        .bind(lock_until.map(kept_time))
+        .bind(user.0)
+        .fetch_optional(self.0.pool())
+        .await
+        .map_err(db("记录登录失败"))?;
+        login_count(count.ok_or_else(|| no_user(user))?)
+    }
+
+    pub async fn create_session(
+        &self,
+        user: UserId,
+        secret_hash: &[u8; 32],
+        csrf: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.unaudited_tx().await?;
+        Self::clear_lockout(&mut tx, user).await?;
+        sqlx::query(
+            "INSERT INTO sessions (secret_hash, user_id, csrf, created, last_seen) \
+             VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(hex(secret_hash).as_str())
+        .bind(user.0)
+        .bind(csrf)
+        .bind(kept_time(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(db("创建会话"))
+        .map_err(conflict("会话已存在".into()))?;
+        tx.commit().await.map_err(db("提交事务"))
+    }
+
+    pub async fn session(&self, secret_hash: &[u8; 32]) -> Result<Option<Session>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, sessions.csrf AS csrf, sessions.created AS session_created, \
+             sessions.last_seen AS last_seen \
+             FROM sessions JOIN users ON users.id = sessions.user_id \
+             WHERE sessions.secret_hash = $1"
+        );
+        let hash = hex(secret_hash);
+        let mut conn = self.conn().await?;
+        let found = Self::with_user(&mut conn, &sql, Key::Text(&hash), Self::session_row).await?;
+        Ok(found.map(|(user, (csrf, created, last_seen))| Session {
+            user,
+            csrf,
+            created,
+            last_seen,
+        }))
+    }
+
+    /// Never moves `last_seen` back: requests of one session answered by several processes
+    /// may record their times out of order.
+    pub async fn touch_session(&self, secret_hash: &[u8; 32], now: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen = $1 WHERE secret_hash = $2 AND last_seen < $1")
+            .bind(kept_time(now))
+            .bind(hex(secret_hash).as_str())
+            .execute(self.0.pool())
+            .await
+            .map_err(db("记录会话使用时间"))?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, secret_hash: &[u8; 32]) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE secret_hash = $1")
+            .bind(hex(secret_hash).as_str())
+            .execute(self.0.pool())
+            .await
+            .map_err(db("结束会话"))?;
+        Ok(())
+    }
+
+    /// Counted by `RETURNING`: the generic driver API has no count of affected rows.
+    pub async fn purge_sessions(
+        &self,
+        created_before: DateTime<Utc>,
+        seen_before: DateTime<Utc>,
+    ) -> Result<u64> {
+        let purged: Vec<i64> = sqlx::query_scalar(
+            "DELETE FROM sessions WHERE created < $1 OR last_seen < $2 RETURNING user_id",
+        )
+        .bind(kept_time(created_before))
+        .bind(kept_time(seen_before))
+        .fetch_all(self.0.pool())
+        .await
+        .map_err(db("清理过期会话"))?;
+        Ok(purged.len() as u64)
+    }
+
+    /// The audit entry names the account, the token's id and prefix and its expiry; the hash
+    /// is no part of it (the prefix, 32 bits of it, is what listings show anyway).
+    pub async fn create_token(
+        &self,
+        user: UserId,
+        secret_hash: &[u8; 32],
+        expires: Option<DateTime<Utc>>,
+        mut audit: Draft,
+    ) -> Result<ApiToken> {
+        let (created, expires) = (kept_time(Utc::now()), expires.map(kept_time));
+        let hash = hex(secret_hash);
+        let mut tx = self.write_tx().await?;
+        let account = Self::locked_user(&mut tx, user).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, secret_hash, created, expires) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(user.0)
+        .bind(hash.as_str())
+        .bind(created)
+        .bind(expires)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db("创建令牌"))
+        .map_err(conflict("令牌已存在".into()))?;
+        let token = ApiToken {
+            id: TokenId(id),
+            user,
+            created,
+            expires,
+            prefix: token_prefix(&hash)?,
+        };
+        audit
+            .set("user", account.name.as_str())
+            .set("token", id)
+            .set("prefix", token.prefix.as_str())
+            .set("expires", expires.map(|t| t.to_rfc3339()));
+        Self::finish(tx, &audit).await?;
+        Ok(token)
+    }
+
+    pub async fn token(&self, secret_hash: &[u8; 32]) -> Result<Option<(ApiToken, User)>> {
+        let sql = token_sql("api_tokens.secret_hash = $1");
+        let hash = hex(secret_hash);
+        let mut conn = self.conn().await?;
+        let found = Self::with_user(&mut conn, &sql, Key::Text(&hash), Self::token_row).await?;
+        Ok(found.map(|(user, token)| (token, user)))
+    }
+
+    /// Newest first; tokens made in the same moment, the later id first.
+    pub async fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>> {
+        let sql = format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 \
+             ORDER BY created DESC, id DESC"
+        );
+        let rows = Self::children(&mut *self.conn().await?, &sql, user.0, "读取令牌").await?;
+        rows.iter().map(Self::token_row).collect()
+    }
+
+    pub async fn revoke_token(&self, id: TokenId, mut audit: Draft) -> Result<()> {
+        let mut tx = self.write_tx().await?;
+        let sql = format!(
+            "{} {}",
+            token_sql("api_tokens.id = $1"),
+            B::lock_rows("api_tokens")
+        );
+        let (account, token) = Self::with_user(&mut tx, &sql, Key::Id(id.0), Self::token_row)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("令牌 id {} 不存在", id.0)))?;
+        sqlx::query("DELETE FROM api_tokens WHERE id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db("撤销令牌"))?;
+        audit
+            .set("user", account.name.as_str())
+            .set("token", id.0)
+            .set("prefix", token.prefix.as_str());
+        Self::finish(tx, &audit).await
+    }
+
+    /// The one account a `WHERE` clause on `users` selects (`filter`, binding `key` to `$1`).
+    async fn load_user(
+        conn: &mut DB::Connection,
+        filter: &str,
+        key: Key<'_>,
+    ) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {filter}");
+        let found = Self::with_user(conn, &sql, key, |_| Ok(())).await?;
+        Ok(found.map(|(user, ())| user))
+    }
+
+    /// The account `id` inside a write transaction, its row locked, or
+    /// [`StoreError::NotFound`].
+    async fn locked_user(conn: &mut DB::Connection, id: UserId) -> Result<User> {
+        let filter = format!("users.id = $1 {}", B::lock_rows("users"));
+        Self::load_user(conn, &filter, Key::Id(id.0))
+            .await?
+            .ok_or_else(|| no_user(id))
+    }
+
+    /// The row `sql` selects with `key` bound to `$1`, if any: the account of its
+    /// [`USER_COLUMNS`] (with the account's roles) and what `rest` reads of its other columns.
+    async fn with_user<T>(
+        conn: &mut DB::Connection,
+        sql: &str,
+        key: Key<'_>,
+        rest: impl FnOnce(&DB::Row) -> Result<T>,
+    ) -> Result<Option<(User, T)>> {
+        let row = key
+            .bind(sqlx::query(sql))
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db("读取用户"))?;
+        let Some(row) = row else { return Ok(None) };
+        let mut user = [Self::user_row(&row)?];
+        Self::add_roles(conn, &mut user).await?;
+        let [user] = user;
+        Ok(Some((user, rest(&row)?)))
+    }
+
+    /// An account's columns ([`USER_COLUMNS`]) of a row, without its roles.
+    fn user_row(row: &DB::Row) -> Result<User> {
+        let get = || -> Result<User, sqlx::Error> {
+            Ok(User {
+                id: UserId(row.try_get("user_id")?),
+                name: row.try_get("user_name")?,
+                disabled: row.try_get("user_disabled")?,
+                created: row.try_get("user_created")?,
+                roles: Vec::new(),
+            })
+        };
+        get().map_err(db("读取用户"))
+    }
+
+    /// Fills in the roles of `users`, each ordered by agency then role: of the one account
+    /// when there is one, else every account's.
+    async fn add_roles(conn: &mut DB::Connection, users: &mut [User]) -> Result<()> {
+        let query = match users {
+            [one] => {
+                sqlx::query_as("SELECT user_id, agency_id, role FROM user_roles WHERE user_id = $1")
+                    .bind(one.id.0)
+            }
+            _ => sqlx::query_as("SELECT user_id, agency_id, role FROM user_roles"),
+        };
+        let rows: Vec<(i64, i64, String)> = query
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db("读取用户角色"))?;
+        let index: HashMap<i64, usize> =
+            users.iter().enumerate().map(|(i, u)| (u.id.0, i)).collect();
+        for (user, agency, text) in rows {
+            let role = Role::parse(&text)
+                .ok_or_else(|| StoreError::Backend(format!("数据库中的角色无法识别：{text:?}")))?;
+            if let Some(&i) = index.get(&user) {
+                users[i].roles.push((AgencyId(agency), role));
+            }
+        }
+        for user in users {
+            user.roles.sort_unstable();
+        }
+        Ok(())
+    }
+
+    /// What a login checks besides the account: its password hash, failures and lockout.
+    fn lockout_row(row: &DB::Row) -> Result<(String, u32, Option<DateTime<Utc>>)> {
+        let get = || -> Result<(String, i64, Option<DateTime<Utc>>), sqlx::Error> {
+            Ok((
+                row.try_get("password_hash")?,
+                row.try_get("failed_logins")?,
+                row.try_get("locked_until")?,
+            ))
+        };
+        let (hash, failed, locked_until) = get().map_err(db("读取登录信息"))?;
+        Ok((hash, login_count(failed)?, locked_until))
+    }
+
+    /// A session's own columns: its CSRF token, when it was created and last seen.
+    fn session_row(row: &DB::Row) -> Result<(String, DateTime<Utc>, DateTime<Utc>)> {
+        let get = || -> Result<_, sqlx::Error> {
+            Ok((
+                row.try_get("csrf")?,
+                row.try_get("session_created")?,
+                row.try_get("last_seen")?,
+            ))
+        };
+        get().map_err(db("读取会话"))
+    }
+
+    /// A token's columns ([`TOKEN_COLUMNS`]) of a row.
+    fn token_row(row: &DB::Row) -> Result<ApiToken> {
+        let get = || -> Result<(ApiToken, String), sqlx::Error> {
+            Ok((
+                ApiToken {
+                    id: TokenId(row.try_get("token_id")?),
+                    user: UserId(row.try_get("token_user")?),
+                    created: row.try_get("token_created")?,
+                    expires: row.try_get("token_expires")?,
+                    prefix: String::new(),
+                },
+                row.try_get("token_hash")?,
+            ))
+        };
+        let (mut token, hash) = get().map_err(db("读取令牌"))?;
+        token.prefix = token_prefix(&hash)?;
+        Ok(token)
+    }
+
+    /// Resets the failed-login count and lifts the lockout of an account
+    /// ([`StoreError::NotFound`] if there is none).
+    async fn clear_lockout(conn: &mut DB::Connection, user: UserId) -> Result<()> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 RETURNING id",
+        )
+        .bind(user.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db("清除登录失败记录"))?;
+        found.map(|_| ()).ok_or_else(|| no_user(user))
+    }
+
+    /// Deletes the sessions of an account but `keep`; returns how many.
+    async fn end_sessions(
+        conn: &mut DB::Connection,
+        user: UserId,
+        keep: Option<&[u8; 32]>,
+    ) -> Result<u64> {
+        // No session's hash is empty: keeping "" keeps none.
+        let keep = keep.map(hex).unwrap_or_default();
+        let ended: Vec<i64> = sqlx::query_scalar(
+            "DELETE FROM sessions WHERE user_id = $1 AND secret_hash <> $2 RETURNING user_id",
+        )
+        .bind(user.0)
+        .bind(keep.as_str())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db("结束会话"))?;
+        Ok(ended.len() as u64)
+    }
+
     pub async fn audit_page(&self, after: i64, limit: usize) -> Result<Vec<Entry>> {
         let sql = format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT {}",
@@ -1190,6 +1719,10 @@ where
                 .try_get::<Option<NaiveDate>, _>(i)?
                 .map_or(Cell::Null, Cell::Date),
             Col::Time => Cell::Time(row.try_get(i)?),
+            Col::OptTime => row
+                .try_get::<Option<DateTime<Utc>>, _>(i)?
+                .map_or(Cell::Null, Cell::Time),
+            Col::Bool => Cell::Bool(row.try_get(i)?),
         })
     }
 
@@ -1262,6 +1795,8 @@ where
                     | (Col::Date, Cell::Date(_))
                     | (Col::OptDate, Cell::Date(_) | Cell::Null)
                     | (Col::Time, Cell::Time(_))
+                    | (Col::OptTime, Cell::Time(_) | Cell::Null)
+                    | (Col::Bool, Cell::Bool(_))
             )
         };
         for row in rows {
@@ -1292,7 +1827,9 @@ where
                         (Col::OptText, _) => b.bind(None::<&str>),
                         (Col::Date | Col::OptDate, Cell::Date(d)) => b.bind(*d),
                         (Col::OptDate, _) => b.bind(None::<NaiveDate>),
-                        (Col::Time, Cell::Time(t)) => b.bind(*t),
+                        (Col::Time | Col::OptTime, Cell::Time(t)) => b.bind(*t),
+                        (Col::OptTime, _) => b.bind(None::<DateTime<Utc>>),
+                        (Col::Bool, Cell::Bool(flag)) => b.bind(*flag),
                         // Checked above: no other cell reaches here.
                         (_, _) => b.bind(None::<i64>),
                     };
@@ -1827,9 +2364,10 @@ where
     usize: ColumnIndex<DB::Row>,
     for<'s> &'s str: ColumnIndex<DB::Row> + Encode<'s, DB> + Type<DB>,
     for<'s> Option<&'s str>: Encode<'s, DB>,
-    for<'r> bool: Decode<'r, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> i32: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> DateTime<Utc>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<DateTime<Utc>>: Encode<'q, DB>,
     for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> Option<i64>: Encode<'q, DB>,
     for<'q> NaiveDate: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
@@ -2065,9 +2603,10 @@ where
     usize: ColumnIndex<DB::Row>,
     for<'s> &'s str: ColumnIndex<DB::Row> + Encode<'s, DB> + Type<DB>,
     for<'s> Option<&'s str>: Encode<'s, DB>,
-    for<'r> bool: Decode<'r, DB> + Type<DB>,
+    for<'q> bool: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> i32: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> DateTime<Utc>: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
+    for<'q> Option<DateTime<Utc>>: Encode<'q, DB>,
     for<'q> i64: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> Option<i64>: Encode<'q, DB>,
     for<'q> NaiveDate: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
@@ -2105,10 +2644,76 @@ const AGENCY_COLUMNS: &str = "id, name, parent_id, merged_into, merged_on";
 /// The columns of `remedies` that [`Sql::remedy_row`] reads.
 const REMEDY_COLUMNS: &str = "id, agency_id, reference, kind, received, closed_on, result";
 
-/// How [`Sql::load_agency`] finds an agency.
-enum AgencyKey<'a> {
+/// How a record is found, by the `$1` of a `WHERE` clause: an agency or account by id or by
+/// name, a session or token by the hash of its secret.
+#[derive(Clone, Copy)]
+enum Key<'a> {
     Id(i64),
-    Name(&'a str),
+    Text(&'a str),
+}
+
+impl<'a> Key<'a> {
+    /// `query` with the key bound as its next parameter.
+    fn bind<DB: Database>(
+        self,
+        query: Query<'a, DB, DB::Arguments<'a>>,
+    ) -> Query<'a, DB, DB::Arguments<'a>>
+    where
+        i64: Encode<'a, DB> + Type<DB>,
+        &'a str: Encode<'a, DB> + Type<DB>,
+    {
+        match self {
+            Key::Id(id) => query.bind(id),
+            Key::Text(text) => query.bind(text),
+        }
+    }
+}
+
+/// The columns of `users` that [`Sql::user_row`] reads, named so that they stay apart from
+/// those of a table joined to it.
+const USER_COLUMNS: &str = "users.id AS user_id, users.name AS user_name, \
+     users.disabled AS user_disabled, users.created AS user_created";
+
+/// The columns of `api_tokens` that [`Sql::token_row`] reads, named likewise.
+const TOKEN_COLUMNS: &str = "api_tokens.id AS token_id, api_tokens.user_id AS token_user, \
+     api_tokens.secret_hash AS token_hash, api_tokens.created AS token_created, \
+     api_tokens.expires AS token_expires";
+
+/// The token (and its account) that a `WHERE` clause on `api_tokens` selects.
+fn token_sql(filter: &str) -> String {
+    format!(
+        "SELECT {USER_COLUMNS}, {TOKEN_COLUMNS} FROM api_tokens \
+         JOIN users ON users.id = api_tokens.user_id WHERE {filter}"
+    )
+}
+
+/// A moment as both backends keep it: PostgreSQL keeps microseconds, so SQLite (which would
+/// keep the nanoseconds sqlx writes) is given no more, and a time reads back, and compares, the
+/// same on both.
+fn kept_time(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(6)
+}
+
+/// How a SHA-256 is stored: 64 lower-case hexadecimal digits.
+fn hex(hash: &[u8; 32]) -> String {
+    Hash(*hash).to_string()
+}
+
+/// A token's prefix: the first 8 hexadecimal digits of its stored hash.
+fn token_prefix(hash: &str) -> Result<String> {
+    hash.get(..8)
+        .map(str::to_owned)
+        .ok_or_else(|| StoreError::Backend(format!("数据库中的令牌哈希无效：{hash:?}")))
+}
+
+/// A stored count of failed logins.
+fn login_count(n: i64) -> Result<u32> {
+    u32::try_from(n).map_err(|_| StoreError::Backend(format!("数据库中的登录失败次数无效：{n}")))
+}
+
+/// The error of an account that does not exist.
+fn no_user(id: UserId) -> StoreError {
+    StoreError::NotFound(format!("用户 id {} 不存在", id.0))
 }
 
 /// The columns of `requests` that [`Sql::request_row`] reads.

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use gongkai_store::Requests;
+use gongkai_store_sql::Backend;
 use gongkai_store_sqlite::SqliteStore;
 use std::future::Future;
 
@@ -46,4 +47,29 @@ async fn reopen_keeps_data() {
 async fn in_memory() {
     let store = SqliteStore::open("sqlite::memory:").await.unwrap();
     gongkai_store::conformance::run_all(&store).await;
+}
+
+/// A copy into another file holds every row of every table, accounts included.
+#[tokio::test]
+async fn copy_keeps_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = |name: &str| format!("sqlite:{}", dir.path().join(name).display());
+    let source = SqliteStore::open(&url("source.db")).await.unwrap();
+    let target = SqliteStore::open(&url("target.db")).await.unwrap();
+    gongkai_store::conformance::run_all(&source).await;
+    gongkai_store::conformance::copy_keeps_every_row(&source, &target).await;
+}
+
+/// Every table and column the migrations make is in the schema a copy walks.
+#[tokio::test]
+async fn schema_lists_every_table() {
+    let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+    let found: Vec<(String, String)> = sqlx::query_as(
+        "SELECT t.name, c.name FROM sqlite_master AS t, pragma_table_info(t.name) AS c \
+         WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%' AND t.name <> '_sqlx_migrations'",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    gongkai_store::conformance::check_schema_lists(found);
 }

@@ -15,9 +15,10 @@
 //! ```
 #![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
 
+use crate::accounts::UserId;
 use crate::{Draft, ImportCounts, ImportPolicy, ImportSummary, Store, StoreError};
-use chrono::NaiveDate;
-use gongkai_access::{Actor, Scope};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use gongkai_access::{Actor, Role, Scope};
 use gongkai_calendar::Event;
 use gongkai_cases::{
     AgencyId, ApplicantRecord, Channel, NewRemedy, NewRequest, Outcome, RemedyKind, RemedyResult,
@@ -56,6 +57,11 @@ macro_rules! conformance_tests {
             report_texts_replace,
             installation_key_and_counts,
             import_session_spans_chunks,
+            accounts_users,
+            accounts_roles,
+            accounts_lockout_and_disable,
+            accounts_sessions,
+            accounts_tokens,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -96,6 +102,11 @@ pub async fn run_all<S: Store>(store: &S) {
     report_texts_replace(store).await;
     installation_key_and_counts(store).await;
     import_session_spans_chunks(store).await;
+    accounts_users(store).await;
+    accounts_roles(store).await;
+    accounts_lockout_and_disable(store).await;
+    accounts_sessions(store).await;
+    accounts_tokens(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -1740,4 +1751,563 @@ pub async fn import_session_spans_chunks<S: Store>(store: &S) {
         "{}",
         entry.summary
     );
+}
+
+/// A moment of the accounts tests: `seconds` after a fixed instant, with nanoseconds, which
+/// the stores keep to the microsecond.
+fn at(base: i64, seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(base + seconds, 123_456_789).unwrap()
+}
+
+/// 1 January 2025, the accounts tests' time, and 1 January 2001: [`accounts_sessions`] purges
+/// sessions of 2001 only, so that it purges no session of another test sharing the store.
+const T2025: i64 = 1_735_689_600;
+const T2001: i64 = 978_307_200;
+
+/// A time as the stores keep it.
+fn kept(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(6)
+}
+
+/// A session or token secret's SHA-256 as the tests make them up, and its stored text.
+fn secret(n: u8) -> ([u8; 32], String) {
+    let bytes = [n; 32];
+    (bytes, gongkai_audit::Hash(bytes).to_string())
+}
+
+/// A password hash as the services store it (Argon2id, PHC string).
+fn phc(salt: &str) -> String {
+    format!("$argon2id$v=19$m=19456,t=2,p=1${salt}$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNo")
+}
+
+/// The summary of the audit log's last entry, which must follow `before`.
+async fn last_summary<S: Store>(store: &S, before: i64) -> String {
+    let entry = store.audit_last().await.unwrap().unwrap();
+    assert_eq!(entry.seq, before + 1, "one entry per write");
+    entry.summary
+}
+
+/// The sequence number of the audit log's last entry (0 while it is empty).
+async fn audit_seq<S: Store>(store: &S) -> i64 {
+    store.audit_last().await.unwrap().map_or(0, |e| e.seq)
+}
+
+/// Accounts are created with no role, found by name and id, listed by name; names are unique;
+/// the audit entry names the account and never holds its password hash.
+pub async fn accounts_users<S: Store>(store: &S) {
+    let before = audit_seq(store).await;
+    let hash = phc("dXNlcnM");
+    let zhang = store
+        .create_user("账户甲张", &hash, None, audit())
+        .await
+        .unwrap();
+    assert_eq!(zhang.name, "账户甲张");
+    assert!(!zhang.disabled && zhang.roles.is_empty());
+    assert!((Utc::now() - zhang.created).num_seconds().abs() < 60);
+    let summary = last_summary(store, before).await;
+    assert!(summary.contains("账户甲张"), "{summary}");
+    assert!(
+        !summary.contains(&hash) && !summary.contains("argon2"),
+        "{summary}"
+    );
+
+    let li = store
+        .create_user("account-b-li", &phc("bGk"), None, audit())
+        .await
+        .unwrap();
+    assert_ne!(li.id, zhang.id);
+    assert_kind(
+        store
+            .create_user("账户甲张", &phc("YWdhaW4"), None, audit())
+            .await,
+        "a name taken",
+        "Conflict",
+    );
+    assert_eq!(
+        audit_seq(store).await,
+        before + 2,
+        "a refused write has no entry"
+    );
+    // With its first role: one transaction, one entry; an unknown agency leaves no account.
+    let office = agency(store, "账户角色局").await;
+    let seq = audit_seq(store).await;
+    let wang = store
+        .create_user(
+            "账户王",
+            &phc("d2FuZw"),
+            Some((office, Role::Approver)),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(wang.roles, [(office, Role::Approver)]);
+    assert_eq!(
+        store.user(wang.id).await.unwrap().unwrap().roles,
+        wang.roles
+    );
+    assert_eq!(audit_seq(store).await, seq + 1);
+    assert_kind(
+        store
+            .create_user(
+                "账户无机关",
+                &phc("bm8"),
+                Some((AgencyId(987_654), Role::Officer)),
+                audit(),
+            )
+            .await,
+        "an unknown agency",
+        "NotFound",
+    );
+    assert!(store.user_by_name("账户无机关").await.unwrap().is_none());
+
+    assert_eq!(store.user(zhang.id).await.unwrap(), Some(zhang.clone()));
+    assert_eq!(
+        store.user_by_name("account-b-li").await.unwrap(),
+        Some(li.clone())
+    );
+    assert_eq!(store.user_by_name("无此账户").await.unwrap(), None);
+    assert_eq!(store.user(UserId(i64::MAX)).await.unwrap(), None);
+    let all = store.users().await.unwrap();
+    assert!(all.contains(&zhang) && all.contains(&li));
+    assert!(all.windows(2).all(|w| w[0].name < w[1].name), "by name");
+    let cred = store.credentials("账户甲张").await.unwrap().unwrap();
+    assert_eq!(cred.user, zhang);
+    assert_eq!(cred.password_hash, hash);
+    assert_eq!((cred.failed_logins, cred.locked_until), (0, None));
+    assert_eq!(store.credentials("无此账户").await.unwrap(), None);
+}
+
+/// Roles are granted on existing agencies to existing accounts, granting one held changes
+/// nothing (audit log included), taking back one not held is `NotFound`; an account's roles
+/// are ordered by agency then role.
+pub async fn accounts_roles<S: Store>(store: &S) {
+    let top = agency(store, "角色测试县").await;
+    let town = store
+        .create_agency("角色测试县某镇", Some(top), audit())
+        .await
+        .unwrap()
+        .id;
+    let user = store
+        .create_user("账户乙角色", &phc("cm9sZXM"), None, audit())
+        .await
+        .unwrap()
+        .id;
+    let before = audit_seq(store).await;
+    store
+        .grant_role(user, town, Role::Officer, audit())
+        .await
+        .unwrap();
+    let summary = last_summary(store, before).await;
+    assert!(
+        summary.contains("账户乙角色") && summary.contains("officer"),
+        "{summary}"
+    );
+    store
+        .grant_role(user, top, Role::Supervisor, audit())
+        .await
+        .unwrap();
+    store
+        .grant_role(user, town, Role::Approver, audit())
+        .await
+        .unwrap();
+    let seq = audit_seq(store).await;
+    let again = store
+        .grant_role(user, town, Role::Officer, audit())
+        .await
+        .unwrap();
+    assert_eq!(audit_seq(store).await, seq, "a role held: nothing written");
+    let expected = vec![
+        (top, Role::Supervisor),
+        (town, Role::Officer),
+        (town, Role::Approver),
+    ];
+    assert_eq!(again.roles, expected);
+    assert_eq!(store.user(user).await.unwrap().unwrap().roles, expected);
+    let listed = store.users().await.unwrap();
+    let listed = listed.iter().find(|u| u.id == user).unwrap();
+    assert_eq!(listed.roles, expected);
+
+    assert_kind(
+        store
+            .grant_role(user, AgencyId(i64::MAX), Role::Admin, audit())
+            .await,
+        "an unknown agency",
+        "NotFound",
+    );
+    assert_kind(
+        store
+            .grant_role(UserId(i64::MAX), top, Role::Admin, audit())
+            .await,
+        "an unknown account",
+        "NotFound",
+    );
+    assert_kind(
+        store.revoke_role(user, top, Role::Admin, audit()).await,
+        "a role not held",
+        "NotFound",
+    );
+    assert_eq!(audit_seq(store).await, seq, "refused writes: no entry");
+
+    let after = store
+        .revoke_role(user, town, Role::Officer, audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        after.roles,
+        [(top, Role::Supervisor), (town, Role::Approver)]
+    );
+    assert_eq!(store.user(user).await.unwrap().unwrap(), after);
+    let summary = last_summary(store, seq).await;
+    assert!(summary.contains("officer"), "{summary}");
+}
+
+/// Disabling ends the account's sessions; a new password ends every other session, keeps the
+/// one given and lifts the lockout; failed logins count up and the lockout is kept as given.
+pub async fn accounts_lockout_and_disable<S: Store>(store: &S) {
+    let user = store
+        .create_user("账户丙锁定", &phc("bG9jaw"), None, audit())
+        .await
+        .unwrap();
+    let (a, b, c) = (secret(0xa1).0, secret(0xa2).0, secret(0xa3).0);
+    let now = at(T2025, 0);
+    for s in [&a, &b, &c] {
+        store.create_session(user.id, s, "csrf", now).await.unwrap();
+    }
+
+    let before = audit_seq(store).await;
+    let lock = at(T2025, 900);
+    assert_eq!(store.login_failed(user.id, None).await.unwrap(), 1);
+    assert_eq!(store.login_failed(user.id, Some(lock)).await.unwrap(), 2);
+    assert_eq!(store.login_failed(user.id, None).await.unwrap(), 3);
+    let cred = store.credentials("账户丙锁定").await.unwrap().unwrap();
+    assert_eq!(cred.failed_logins, 3);
+    assert_eq!(
+        cred.locked_until,
+        Some(kept(lock)),
+        "kept to the microsecond"
+    );
+    assert_eq!(
+        audit_seq(store).await,
+        before,
+        "failed logins are not audited"
+    );
+    assert_kind(
+        store.login_failed(UserId(i64::MAX), None).await,
+        "an unknown account",
+        "NotFound",
+    );
+
+    let new_hash = phc("bmV3");
+    store
+        .set_password(user.id, &new_hash, Some(&b), audit())
+        .await
+        .unwrap();
+    let summary = last_summary(store, before).await;
+    assert!(summary.contains("账户丙锁定"), "{summary}");
+    assert!(
+        !summary.contains(&new_hash) && !summary.contains("argon2"),
+        "{summary}"
+    );
+    let cred = store.credentials("账户丙锁定").await.unwrap().unwrap();
+    assert_eq!(cred.password_hash, new_hash);
+    assert_eq!((cred.failed_logins, cred.locked_until), (0, None));
+    assert!(store.session(&a).await.unwrap().is_none());
+    assert!(store.session(&b).await.unwrap().is_some(), "kept");
+    assert!(store.session(&c).await.unwrap().is_none());
+    store
+        .set_password(user.id, &phc("YWxs"), None, audit())
+        .await
+        .unwrap();
+    assert!(store.session(&b).await.unwrap().is_none());
+    assert_kind(
+        store
+            .set_password(UserId(i64::MAX), &new_hash, None, audit())
+            .await,
+        "an unknown account",
+        "NotFound",
+    );
+
+    // A successful login clears the failures.
+    store.login_failed(user.id, Some(lock)).await.unwrap();
+    store
+        .create_session(user.id, &a, "csrf", now)
+        .await
+        .unwrap();
+    let cred = store.credentials("账户丙锁定").await.unwrap().unwrap();
+    assert_eq!((cred.failed_logins, cred.locked_until), (0, None));
+
+    let seq = audit_seq(store).await;
+    let disabled = store.set_disabled(user.id, true, audit()).await.unwrap();
+    assert!(disabled.disabled);
+    assert_eq!(store.user(user.id).await.unwrap().unwrap(), disabled);
+    assert!(store.session(&a).await.unwrap().is_none(), "sessions ended");
+    let summary = last_summary(store, seq).await;
+    assert!(summary.contains("账户丙锁定"), "{summary}");
+    // A session of a disabled account is still found: the caller refuses it.
+    store
+        .create_session(user.id, &c, "csrf", now)
+        .await
+        .unwrap();
+    assert!(store.session(&c).await.unwrap().unwrap().user.disabled);
+    let enabled = store.set_disabled(user.id, false, audit()).await.unwrap();
+    assert!(!enabled.disabled);
+    assert!(
+        store.session(&c).await.unwrap().is_some(),
+        "enabling ends none"
+    );
+    assert_kind(
+        store.set_disabled(UserId(i64::MAX), true, audit()).await,
+        "an unknown account",
+        "NotFound",
+    );
+}
+
+/// Sessions: stored under the hash of their secret with their account, touched, ended,
+/// purged by either timeout; times kept to the microsecond; nothing audited.
+pub async fn accounts_sessions<S: Store>(store: &S) {
+    let top = agency(store, "会话测试局").await;
+    let user = store
+        .create_user("账户丁会话", &phc("c2Vzcw"), None, audit())
+        .await
+        .unwrap();
+    let user = store
+        .grant_role(user.id, top, Role::Officer, audit())
+        .await
+        .unwrap();
+    let before = audit_seq(store).await;
+    let (a, b, c) = (secret(0xd1).0, secret(0xd2).0, secret(0xd3).0);
+    store
+        .create_session(user.id, &a, "csrf-a", at(T2001, 0))
+        .await
+        .unwrap();
+    store
+        .create_session(user.id, &b, "csrf-b", at(T2001, 3600))
+        .await
+        .unwrap();
+    store
+        .create_session(user.id, &c, "csrf-c", at(T2001, 7200))
+        .await
+        .unwrap();
+    assert_kind(
+        store
+            .create_session(user.id, &a, "again", at(T2001, 0))
+            .await,
+        "a secret in use",
+        "Conflict",
+    );
+    assert_kind(
+        store
+            .create_session(UserId(i64::MAX), &secret(0xd4).0, "x", at(T2001, 0))
+            .await,
+        "an unknown account",
+        "NotFound",
+    );
+    let got = store.session(&b).await.unwrap().unwrap();
+    assert_eq!(got.user, user, "with its account and roles");
+    assert_eq!(got.csrf, "csrf-b");
+    assert_eq!(got.created, kept(at(T2001, 3600)));
+    assert_eq!(got.last_seen, got.created);
+    assert!(store.session(&secret(0xd5).0).await.unwrap().is_none());
+
+    store.touch_session(&b, at(T2001, 3 * 3600)).await.unwrap();
+    let got = store.session(&b).await.unwrap().unwrap();
+    assert_eq!(got.last_seen, kept(at(T2001, 3 * 3600)));
+    assert_eq!(got.created, kept(at(T2001, 3600)));
+    // A request answered late by another process does not move it back.
+    store.touch_session(&b, at(T2001, 2 * 3600)).await.unwrap();
+    let got = store.session(&b).await.unwrap().unwrap();
+    assert_eq!(got.last_seen, kept(at(T2001, 3 * 3600)));
+    store
+        .touch_session(&secret(0xd5).0, at(T2001, 0))
+        .await
+        .unwrap();
+
+    // Created before 00:30 (a), or last seen before 02:30 (c): b stays.
+    let purged = store
+        .purge_sessions(at(T2001, 1800), at(T2001, 9000))
+        .await
+        .unwrap();
+    assert_eq!(purged, 2);
+    assert!(store.session(&a).await.unwrap().is_none());
+    assert!(store.session(&b).await.unwrap().is_some());
+    assert!(store.session(&c).await.unwrap().is_none());
+    // A threshold equal to a time purges nothing at that time.
+    let kept_b = store.session(&b).await.unwrap().unwrap();
+    assert_eq!(
+        store
+            .purge_sessions(kept_b.created, kept_b.last_seen)
+            .await
+            .unwrap(),
+        0
+    );
+
+    store.delete_session(&b).await.unwrap();
+    assert!(store.session(&b).await.unwrap().is_none());
+    store.delete_session(&b).await.unwrap();
+
+    // Times compare as times whatever their decimals (a whole second has none).
+    let whole = DateTime::from_timestamp(T2001 + 86_400, 0).unwrap();
+    let (d, _) = secret(0xd6);
+    store
+        .create_session(user.id, &d, "csrf-d", whole)
+        .await
+        .unwrap();
+    let early = at(T2001, 0);
+    let micro = chrono::Duration::microseconds(1);
+    let milli = chrono::Duration::milliseconds(500);
+    assert_eq!(store.purge_sessions(whole - micro, early).await.unwrap(), 0);
+    assert_eq!(store.purge_sessions(whole, early).await.unwrap(), 0);
+    assert_eq!(store.purge_sessions(whole + micro, early).await.unwrap(), 1);
+    store
+        .create_session(user.id, &d, "csrf-d", whole)
+        .await
+        .unwrap();
+    assert_eq!(store.purge_sessions(whole + milli, early).await.unwrap(), 1);
+    assert_eq!(audit_seq(store).await, before, "sessions are not audited");
+}
+
+/// API tokens: stored under the hash of their secret, found with their account (expired or
+/// disabled too), listed newest first with the hash's first 8 digits, revoked; the audit
+/// entries never hold the hash.
+pub async fn accounts_tokens<S: Store>(store: &S) {
+    let user = store
+        .create_user("账户戊令牌", &phc("dG9r"), None, audit())
+        .await
+        .unwrap();
+    let other = store
+        .create_user("账户戊另一个", &phc("b3Ro"), None, audit())
+        .await
+        .unwrap();
+    let (one, one_hex) = secret(0xe1);
+    let (two, two_hex) = secret(0xe2);
+    let before = audit_seq(store).await;
+    let first = store
+        .create_token(user.id, &one, None, audit())
+        .await
+        .unwrap();
+    assert_eq!(first.user, user.id);
+    assert_eq!(first.prefix, one_hex[..8]);
+    assert_eq!(first.expires, None);
+    assert!((Utc::now() - first.created).num_seconds().abs() < 60);
+    let summary = last_summary(store, before).await;
+    assert!(summary.contains("账户戊令牌"), "{summary}");
+    assert!(!summary.contains(&one_hex), "{summary}");
+
+    let expired = at(T2001, 0);
+    let second = store
+        .create_token(user.id, &two, Some(expired), audit())
+        .await
+        .unwrap();
+    assert_eq!(second.expires, Some(kept(expired)));
+    assert_eq!(second.prefix, two_hex[..8]);
+    assert_kind(
+        store.create_token(other.id, &one, None, audit()).await,
+        "a secret in use",
+        "Conflict",
+    );
+    assert_kind(
+        store
+            .create_token(UserId(i64::MAX), &secret(0xe3).0, None, audit())
+            .await,
+        "an unknown account",
+        "NotFound",
+    );
+
+    assert_eq!(
+        store.tokens_of(user.id).await.unwrap(),
+        [second.clone(), first.clone()]
+    );
+    assert!(store.tokens_of(other.id).await.unwrap().is_empty());
+    let (found, owner) = store.token(&two).await.unwrap().unwrap();
+    assert_eq!(
+        (found, owner),
+        (second.clone(), user.clone()),
+        "expired: found"
+    );
+    assert!(store.token(&secret(0xe4).0).await.unwrap().is_none());
+    store.set_disabled(user.id, true, audit()).await.unwrap();
+    let (_, owner) = store.token(&one).await.unwrap().unwrap();
+    assert!(owner.disabled, "disabled: found, the caller refuses it");
+
+    let seq = audit_seq(store).await;
+    store.revoke_token(first.id, audit()).await.unwrap();
+    let summary = last_summary(store, seq).await;
+    assert!(summary.contains(&first.prefix), "{summary}");
+    assert!(!summary.contains(&one_hex), "{summary}");
+    assert!(store.token(&one).await.unwrap().is_none());
+    assert_eq!(store.tokens_of(user.id).await.unwrap(), [second]);
+    assert_kind(
+        store.revoke_token(first.id, audit()).await,
+        "a token revoked already",
+        "NotFound",
+    );
+    // A revoked token's id is not given again.
+    let (three, _) = secret(0xe5);
+    let third = store
+        .create_token(user.id, &three, None, audit())
+        .await
+        .unwrap();
+    assert!(third.id > first.id);
+}
+
+/// A copy of an installation (`copy_from`) holds every row of every table of `source` (filled
+/// by [`run_all`] first), accounts included, and `target` (empty before) then takes new accounts
+/// and tokens after the copied ones.
+pub async fn copy_keeps_every_row<S: Store, T: Store>(source: &S, target: &T) {
+    let counts = target.copy_from(source, |_, _| {}).await.unwrap();
+    assert_eq!(counts, source.table_counts().await.unwrap());
+    for table in crate::transfer::SCHEMA {
+        assert_eq!(
+            every_row(source, table).await,
+            every_row(target, table).await,
+            "{}",
+            table.name
+        );
+    }
+    let copied = target.user_by_name("账户戊令牌").await.unwrap();
+    assert_eq!(copied, source.user_by_name("账户戊令牌").await.unwrap());
+    // Named and keyed by how many accounts there are: a copy may be copied again.
+    let n = target.users().await.unwrap().len();
+    let name = format!("复制后的账户{n}");
+    let user = target
+        .create_user(&name, &phc("Y29weQ"), None, audit())
+        .await;
+    let mut fresh = [0xf1; 32];
+    fresh[..8].copy_from_slice(&(n as u64).to_le_bytes());
+    let token = target.create_token(user.unwrap().id, &fresh, None, audit());
+    token.await.unwrap();
+}
+
+/// Every row of `table`, written out and sorted: the databases order text keys by different
+/// collations.
+async fn every_row<S: Store>(store: &S, table: &'static crate::transfer::TableDef) -> Vec<String> {
+    const PAGE: usize = 5000;
+    let mut all = Vec::new();
+    loop {
+        let page = store.rows(table, all.len() as u64, PAGE).await.unwrap();
+        all.extend(page.iter().map(|row| format!("{row:?}")));
+        if page.len() < PAGE {
+            break;
+        }
+    }
+    all.sort();
+    all
+}
+
+/// Checks that the tables and columns a backend's database has, as `(table, column)` pairs
+/// read from its catalogue (its own bookkeeping left out), are those of
+/// [`transfer::SCHEMA`](crate::transfer::SCHEMA): a copy of the installation walks that list,
+/// so a table or column missing from it would be left behind.
+pub fn check_schema_lists(mut found: Vec<(String, String)>) {
+    let mut listed: Vec<(String, String)> = crate::transfer::SCHEMA
+        .iter()
+        .flat_map(|t| {
+            t.columns
+                .iter()
+                .map(|(c, _)| (t.name.to_owned(), (*c).to_owned()))
+        })
+        .collect();
+    found.sort();
+    listed.sort();
+    assert_eq!(found, listed);
 }

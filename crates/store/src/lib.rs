@@ -8,13 +8,15 @@
 //! none of it is. Every write takes the audit entry of the use case ([`Draft`], made from the
 //! access check's grant) and appends it to the hash-chained audit log in that same transaction,
 //! completed with what the write did: a write is never stored without its entry, nor an entry
-//! without its write. Errors are [`StoreError`], which never carries a database driver type:
+//! without its write. (The bookkeeping of logins, failure counts and sessions, is no change of
+//! records and is not audited: see [`Accounts`].) Errors are [`StoreError`], which never carries a database driver type:
 //! the backends translate their errors at the boundary.
 //!
 //! Futures returned by the traits are `Send`, so a multi-threaded web server can hold a store in
 //! its state and await them from any task.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -22,6 +24,7 @@ mod error;
 pub mod rules;
 pub mod transfer;
 
+pub use accounts::Accounts;
 pub use error::StoreError;
 pub use gongkai_audit::{Draft, Entry};
 pub use gongkai_cases::{CaseFacts, RemedyFacts};
@@ -476,6 +479,7 @@ pub trait Store:
     + AuditLog
     + Installation
     + Transfer
+    + Accounts
 {
 }
 
@@ -490,6 +494,7 @@ impl<T> Store for T where
         + AuditLog
         + Installation
         + Transfer
+        + Accounts
 {
 }
 

@@ -21,6 +21,9 @@ pub enum Col {
     OptDate,
     /// A moment (`TEXT` / `TIMESTAMPTZ`).
     Time,
+    OptTime,
+    /// A flag (`INTEGER` 0 or 1 / `BOOLEAN`).
+    Bool,
 }
 
 /// One table.
@@ -40,6 +43,7 @@ pub enum Cell {
     Text(String),
     Date(NaiveDate),
     Time(DateTime<Utc>),
+    Bool(bool),
 }
 
 /// A row: one cell per column of its table, in the table's order.
@@ -163,6 +167,47 @@ pub const SCHEMA: &[TableDef] = &[
         key: &["id"],
     },
     TableDef {
+        name: "users",
+        columns: &[
+            ("id", Int),
+            ("name", Text),
+            ("password_hash", Text),
+            ("disabled", Bool),
+            ("created", Time),
+            ("failed_logins", Int),
+            ("locked_until", OptTime),
+        ],
+        key: &["id"],
+    },
+    TableDef {
+        name: "user_roles",
+        columns: &[("user_id", Int), ("agency_id", Int), ("role", Text)],
+        key: &["user_id", "agency_id", "role"],
+    },
+    // Copied too, so that moving an installation logs nobody out.
+    TableDef {
+        name: "sessions",
+        columns: &[
+            ("secret_hash", Text),
+            ("user_id", Int),
+            ("csrf", Text),
+            ("created", Time),
+            ("last_seen", Time),
+        ],
+        key: &["secret_hash"],
+    },
+    TableDef {
+        name: "api_tokens",
+        columns: &[
+            ("id", Int),
+            ("user_id", Int),
+            ("secret_hash", Text),
+            ("created", Time),
+            ("expires", OptTime),
+        ],
+        key: &["id"],
+    },
+    TableDef {
         name: "audit_log",
         columns: &[
             ("seq", Int),
@@ -187,7 +232,14 @@ pub const SCHEMA: &[TableDef] = &[
 
 /// The tables whose `id` the database generates: after a copy with explicit ids, the
 /// generator must continue after the largest.
-pub const GENERATED_IDS: &[&str] = &["agencies", "requests", "remedies", "calendar_overrides"];
+pub const GENERATED_IDS: &[&str] = &[
+    "agencies",
+    "requests",
+    "remedies",
+    "calendar_overrides",
+    "users",
+    "api_tokens",
+];
 
 /// The definition of a table by name.
 pub fn table(name: &str) -> Option<&'static TableDef> {
