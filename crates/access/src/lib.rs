@@ -356,6 +356,15 @@ impl Scope {
         self.installation()
     }
 
+    /// The grant of a change an account makes to itself (its own password): no agency, no
+    /// role needed.
+    pub fn own_account(&self) -> Grant {
+        Grant {
+            actor: self.actor.clone(),
+            agency: None,
+        }
+    }
+
     /// The agencies of `tree` the scope sees, in tree order: what a list may show.
     pub fn visible<'t>(&self, tree: &'t [Agency]) -> Vec<&'t Agency> {
         tree.iter().filter(|a| self.reaches(a.id, tree)).collect()

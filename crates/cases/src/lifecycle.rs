@@ -49,6 +49,18 @@ pub enum State {
 }
 
 impl State {
+    /// The state's name for programs (the CLI's and the API's JSON): `open`,
+    /// `awaiting_correction`, `consulting`, `awaiting_fee`, `closed`.
+    pub fn key(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::AwaitingCorrection => "awaiting_correction",
+            State::Consulting => "consulting",
+            State::AwaitingFee => "awaiting_fee",
+            State::Closed { .. } => "closed",
+        }
+    }
+
     /// The state's name as officers say it.
     pub fn label(self) -> &'static str {
         match self {

@@ -373,3 +373,93 @@ mod tests {
         assert_eq!(parse_applicant("总计"), None);
     }
 }
+
+/// The events an officer records after the receipt, with the names the command line and the
+/// API use (`correction-requested`) and the words pages show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    /// 发出补正通知（第三十条）.
+    CorrectionRequested,
+    /// 收到补正后的申请: the period starts again (第三十条).
+    CorrectedReceived,
+    /// 补正期限届满未补正: closed as 申请人无正当理由逾期不补正.
+    CorrectionLapsed,
+    /// 开始征求意见（第三十二条、第三十四条）.
+    ConsultationStarted,
+    /// 征求意见结束.
+    ConsultationEnded,
+    /// 发出收费通知（国办函〔2020〕109号）.
+    FeeNoticeSent,
+    /// 缴纳信息处理费.
+    FeePaid,
+    /// 批准延期（第三十三条第二款）.
+    ExtensionApproved,
+    /// 作出答复, with the outcome.
+    Decided,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 9] = [
+        EventKind::CorrectionRequested,
+        EventKind::CorrectedReceived,
+        EventKind::CorrectionLapsed,
+        EventKind::ConsultationStarted,
+        EventKind::ConsultationEnded,
+        EventKind::FeeNoticeSent,
+        EventKind::FeePaid,
+        EventKind::ExtensionApproved,
+        EventKind::Decided,
+    ];
+
+    /// The name on the command line and in the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::CorrectionRequested => "correction-requested",
+            EventKind::CorrectedReceived => "corrected-received",
+            EventKind::CorrectionLapsed => "correction-lapsed",
+            EventKind::ConsultationStarted => "consultation-started",
+            EventKind::ConsultationEnded => "consultation-ended",
+            EventKind::FeeNoticeSent => "fee-notice-sent",
+            EventKind::FeePaid => "fee-paid",
+            EventKind::ExtensionApproved => "extension-approved",
+            EventKind::Decided => "decided",
+        }
+    }
+
+    /// What the event is, with the article it follows.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::CorrectionRequested => "发出补正通知（第三十条）",
+            EventKind::CorrectedReceived => "收到补正后的申请，期限重新起算（第三十条）",
+            EventKind::CorrectionLapsed => "补正期限届满未补正",
+            EventKind::ConsultationStarted => "开始征求意见（第三十二条、第三十四条）",
+            EventKind::ConsultationEnded => "征求意见结束",
+            EventKind::FeeNoticeSent => "发出收费通知（国办函〔2020〕109号）",
+            EventKind::FeePaid => "缴纳信息处理费",
+            EventKind::ExtensionApproved => "批准延期答复（第三十三条第二款）",
+            EventKind::Decided => "作出答复",
+        }
+    }
+
+    /// The kind a name means.
+    pub fn parse(name: &str) -> Option<EventKind> {
+        let name = name.trim();
+        EventKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The clock event of this kind on `date`.
+    pub fn on(self, date: NaiveDate) -> gongkai_calendar::Event {
+        use gongkai_calendar::Event;
+        match self {
+            EventKind::CorrectionRequested => Event::CorrectionRequested(date),
+            EventKind::CorrectedReceived => Event::CorrectedReceived(date),
+            EventKind::CorrectionLapsed => Event::CorrectionLapsed(date),
+            EventKind::ConsultationStarted => Event::ConsultationStarted(date),
+            EventKind::ConsultationEnded => Event::ConsultationEnded(date),
+            EventKind::FeeNoticeSent => Event::FeeNoticeSent(date),
+            EventKind::FeePaid => Event::FeePaid(date),
+            EventKind::ExtensionApproved => Event::ExtensionApproved(date),
+            EventKind::Decided => Event::Decided(date),
+        }
+    }
+}

@@ -13,7 +13,7 @@ mod zh;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use commands::{agency, audit, calendar, config, deadline, figures, install, ledger, remedy};
-use commands::{report, request};
+use commands::{report, request, web};
 use std::process::ExitCode;
 
 /// gongkai（公开）：政府信息公开工作平台（government information disclosure），从依申请公开到法定年度报告
@@ -65,6 +65,14 @@ enum Command {
     Backup(install::BackupArgs),
     /// 迁移（migrate）：把整个系统迁移到另一个数据库（如 PostgreSQL）并验证
     Migrate(install::MigrateArgs),
+    /// 网页服务（serve）：工作人员后台和 JSON 接口，直到收到 SIGTERM 或 Ctrl-C
+    Serve(web::ServeArgs),
+    /// 用户（user）：创建、授予和撤销角色、停用、重置密码、列出
+    #[command(subcommand)]
+    User(web::UserCommand),
+    /// 访问令牌（token）：为接口调用生成、撤销、列出
+    #[command(subcommand)]
+    Token(web::TokenCommand),
 }
 
 /// Exit statuses, as documented in the README.
@@ -103,6 +111,9 @@ fn main() -> ExitCode {
         Command::Config(c) => config::run(&cli.global, c),
         Command::Backup(a) => install::backup(&cli.global, a),
         Command::Migrate(a) => install::migrate(&cli.global, a),
+        Command::Serve(a) => web::serve(&cli.global, a),
+        Command::User(c) => web::user(&cli.global, c),
+        Command::Token(c) => web::token(&cli.global, c),
     };
     match status {
         Ok(status) => ExitCode::from(status as u8),

@@ -12,8 +12,17 @@
 //! | `audit.key` | `GONGKAI_AUDIT_KEY`, `GONGKAI_AUDIT_KEY_FILE` | none: the installation's own key, kept in the database |
 //! | `deadline.fee_pause` | `GONGKAI_DEADLINE__FEE_PAUSE` | `true` |
 //! | `deadline.due_soon_days` | `GONGKAI_DEADLINE__DUE_SOON_DAYS` | `5` |
+//! | `server.addr` | `GONGKAI_SERVER__ADDR` | `127.0.0.1:8080` |
+//! | `server.public_url` | `GONGKAI_SERVER__PUBLIC_URL` | none: the address served |
+//! | `server.cookie_secure` | `GONGKAI_SERVER__COOKIE_SECURE` | `true` when `public_url` is `https://` |
+//! | `server.session_idle_minutes` | `GONGKAI_SERVER__SESSION_IDLE_MINUTES` | `30` |
+//! | `server.session_max_hours` | `GONGKAI_SERVER__SESSION_MAX_HOURS` | `12` |
+//! | `server.login_max_failures` | `GONGKAI_SERVER__LOGIN_MAX_FAILURES` | `5` |
+//! | `server.lockout_minutes` | `GONGKAI_SERVER__LOCKOUT_MINUTES` | `15` |
+//! | `server.upload_max_mb` | `GONGKAI_SERVER__UPLOAD_MAX_MB` | `20` |
+//! | `server.log_format` | `GONGKAI_SERVER__LOG_FORMAT` | `text` (or `json`) |
 //!
-//! A new section (the server's, with issue 6) is a field of [`Raw`], a row above and a block of
+//! A new section is a field of [`Raw`], a row above, its keys in `KEYS` and a block of
 //! [`Config::to_redacted_toml`]. Nested keys come from the environment with `__`
 //! (`GONGKAI_DEADLINE__FEE_PAUSE`); the two historical variables `GONGKAI_DATABASE_URL` and
 //! `GONGKAI_DATA_DIR` keep their names. An empty variable counts as unset.
@@ -187,6 +196,8 @@ pub struct Raw {
     pub audit: RawAudit,
     #[serde(default)]
     pub deadline: DeadlineConfig,
+    #[serde(default)]
+    pub server: ServerConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -220,6 +231,67 @@ impl Default for DeadlineConfig {
     }
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
+/// The web server (`gongkai serve`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// The address and port to listen on.
+    pub addr: String,
+    /// The address people reach the server at (behind a reverse proxy), such as
+    /// `https://gongkai.example.gov.cn`: the origin a form must come from, and links in pages.
+    pub public_url: Option<String>,
+    /// Send the session cookie only over HTTPS; default: when `public_url` is `https://`.
+    pub cookie_secure: Option<bool>,
+    /// A session unused this long ends.
+    pub session_idle_minutes: u32,
+    /// A session ends this long after login, however used.
+    pub session_max_hours: u32,
+    /// After this many failed logins in a row an account is locked for `lockout_minutes`.
+    pub login_max_failures: u32,
+    pub lockout_minutes: u32,
+    /// The largest upload (a ledger, a published report) in MB.
+    pub upload_max_mb: u32,
+    pub log_format: LogFormat,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            addr: "127.0.0.1:8080".to_owned(),
+            public_url: None,
+            cookie_secure: None,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            login_max_failures: 5,
+            lockout_minutes: 15,
+            upload_max_mb: 20,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Whether the session cookie carries `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.cookie_secure.unwrap_or_else(|| {
+            self.public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+        })
+    }
+}
+
 /// The configuration in effect.
 #[derive(Clone)]
 pub struct Config {
@@ -227,6 +299,7 @@ pub struct Config {
     database_url: DatabaseUrl,
     audit_key: Option<Secret<String>>,
     pub deadline: DeadlineConfig,
+    pub server: ServerConfig,
     /// Where each key's value came from, for [`Config::to_redacted_toml`].
     origins: BTreeMap<&'static str, String>,
 }
@@ -238,6 +311,7 @@ impl fmt::Debug for Config {
             .field("database_url", &self.database_url)
             .field("audit_key", &self.audit_key)
             .field("deadline", &self.deadline)
+            .field("server", &self.server)
             .finish()
     }
 }
@@ -285,12 +359,21 @@ const NAMED: [(&str, &str); 1] = [("data_dir", "GONGKAI_DATA_DIR")];
 const NOT_CONFIG: [&str; 1] = ["GONGKAI_TEST_POSTGRES_URL"];
 
 /// Every key, in the order `config show` prints them.
-const KEYS: [&str; 5] = [
+const KEYS: [&str; 14] = [
     "data_dir",
     "database.url",
     "audit.key",
     "deadline.fee_pause",
     "deadline.due_soon_days",
+    "server.addr",
+    "server.public_url",
+    "server.cookie_secure",
+    "server.session_idle_minutes",
+    "server.session_max_hours",
+    "server.login_max_failures",
+    "server.lockout_minutes",
+    "server.upload_max_mb",
+    "server.log_format",
 ];
 
 impl Config {
@@ -400,6 +483,7 @@ impl Config {
             database_url,
             audit_key: raw.audit.key.filter(|k| !k.is_empty()).map(Secret::new),
             deadline: raw.deadline,
+            server: raw.server,
             origins,
         })
     }
@@ -461,6 +545,46 @@ impl Config {
             self.deadline.fee_pause,
             from("deadline.due_soon_days"),
             self.deadline.due_soon_days
+        ));
+        let server = &self.server;
+        out.push_str("\n[server]\n");
+        let optional = |key: &str, value: Option<String>| match value {
+            Some(v) => format!("# 来自：{}\n{key} = {v}\n", from(&format!("server.{key}"))),
+            None => format!("# 未设置\n# {key} =\n"),
+        };
+        out.push_str(&format!(
+            "# 来自：{}\naddr = {}\n",
+            from("server.addr"),
+            quote(&server.addr)
+        ));
+        out.push_str(&optional(
+            "public_url",
+            server.public_url.as_deref().map(quote),
+        ));
+        out.push_str(&optional(
+            "cookie_secure",
+            server.cookie_secure.map(|b| b.to_string()),
+        ));
+        for (key, value) in [
+            ("session_idle_minutes", server.session_idle_minutes),
+            ("session_max_hours", server.session_max_hours),
+            ("login_max_failures", server.login_max_failures),
+            ("lockout_minutes", server.lockout_minutes),
+            ("upload_max_mb", server.upload_max_mb),
+        ] {
+            out.push_str(&format!(
+                "# 来自：{}\n{key} = {value}\n",
+                from(&format!("server.{key}"))
+            ));
+        }
+        let format = match server.log_format {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        };
+        out.push_str(&format!(
+            "# 来自：{}\nlog_format = {}\n",
+            from("server.log_format"),
+            quote(format)
         ));
         out
     }
@@ -608,6 +732,46 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.data_dir(), Path::new("/h/.local/share/gongkai"));
+    }
+
+    #[test]
+    fn the_server_section_layers_and_shows_every_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = "[server]\naddr = \"0.0.0.0:9000\"\npublic_url = \"https://gk.example.gov.cn\"\nupload_max_mb = 5\n";
+        let c = load(
+            dir.path(),
+            Some(toml),
+            &[
+                ("GONGKAI_SERVER__SESSION_IDLE_MINUTES", "45"),
+                ("GONGKAI_SERVER__LOG_FORMAT", "json"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.server.addr, "0.0.0.0:9000");
+        assert_eq!(c.server.upload_max_mb, 5);
+        assert_eq!(c.server.session_idle_minutes, 45);
+        assert_eq!(c.server.session_max_hours, 12);
+        assert_eq!(c.server.log_format, LogFormat::Json);
+        // Secure cookies follow an https public address unless set.
+        assert!(c.server.secure_cookies());
+        let shown = c.to_redacted_toml();
+        for key in KEYS.iter().filter_map(|k| k.strip_prefix("server.")) {
+            assert!(shown.contains(&format!("{key} =")), "{key} in\n{shown}");
+        }
+        assert!(shown.contains("addr = \"0.0.0.0:9000\""), "{shown}");
+        assert!(
+            shown.contains("环境变量 GONGKAI_SERVER__SESSION_IDLE_MINUTES"),
+            "{shown}"
+        );
+        let plain = load(dir.path(), Some("[server]\ncookie_secure = false\n"), &[]).unwrap();
+        assert!(!plain.server.secure_cookies());
+        let bad = load(dir.path(), Some("[server]\nupload_max_mb = \"big\"\n"), &[]);
+        assert!(
+            matches!(&bad, Err(ConfigError::WrongType { key, .. }) if key == "server.upload_max_mb"),
+            "{bad:?}"
+        );
+        let bad = load(dir.path(), Some("[server]\nlog_format = \"xml\"\n"), &[]);
+        assert!(bad.is_err());
     }
 
     #[test]

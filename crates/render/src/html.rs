@@ -7,7 +7,7 @@ use crate::flat::{is_subheading, paragraphs};
 use crate::{DocumentMeta, escape_markup, head_rows, keep_with_next, signature_date};
 use gongkai_report::layout::{self, Content, Grid, GridCell, Role, TableId};
 use gongkai_report::template::section_heading;
-use gongkai_report::{Report, Section};
+use gongkai_report::{CellKey, Report, Section};
 
 /// Page and typography: A4 with the 公文 margins (GB/T 9704: top 37 mm, bottom 35 mm, left
 /// 28 mm, right 26 mm), title in 小标宋, headings in 黑体, body in 仿宋, with fallbacks for
@@ -126,7 +126,12 @@ pub fn render(report: &Report, meta: &DocumentMeta) -> String {
         ));
         push_paragraphs(&mut out, report.section(section));
         for table in TableId::ALL.into_iter().filter(|t| t.section() == section) {
-            push_table(&mut out, report, &layout::report_grid(report, table));
+            push_table(
+                &mut out,
+                report,
+                &layout::report_grid(report, table),
+                &plain,
+            );
         }
         out.push_str("</section>\n");
     }
@@ -159,7 +164,12 @@ fn push_paragraphs(out: &mut String, text: &str) {
 /// Writes a grid row by row, each origin cell once with its spans. Tables without block
 /// captions (三, 四) put their header rows in `<thead>`, which browsers repeat on every printed
 /// page; table 二's header rows belong to its blocks and stay in the body.
-fn push_table(out: &mut String, report: &Report, grid: &Grid) {
+fn push_table(
+    out: &mut String,
+    report: &Report,
+    grid: &Grid,
+    decorate: &dyn Fn(CellKey) -> Decoration,
+) {
     let head_rows = head_rows(grid);
     let keeps = keep_with_next(grid);
     out.push_str(&format!("<table class=\"{}\">\n", grid.table.key()));
@@ -178,7 +188,7 @@ fn push_table(out: &mut String, report: &Report, grid: &Grid) {
             "<tr>"
         });
         for cell in grid.row(r) {
-            push_cell(out, report, cell);
+            push_cell(out, report, cell, decorate);
         }
         out.push_str("</tr>\n");
         if r + 1 == head_rows {
@@ -215,9 +225,61 @@ fn push_columns(out: &mut String, grid: &Grid) {
     out.push_str("</colgroup>\n");
 }
 
-fn push_cell(out: &mut String, report: &Report, cell: &GridCell) {
+/// How a page that shows the statutory tables marks a figure: the back office links each
+/// figure to the requests behind it and marks the cells a finding names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decoration {
+    /// The figure becomes a link to this address.
+    pub href: Option<String>,
+    /// A class added to the cell (`flagged`, `flagged-warn`).
+    pub class: Option<&'static str>,
+    /// A tooltip (`title`), such as the finding's message.
+    pub title: Option<String>,
+}
+
+/// No decoration: the published document.
+fn plain(_: CellKey) -> Decoration {
+    Decoration::default()
+}
+
+/// One statutory table of a report as an HTML `<table>` (the same markup as the document's),
+/// each figure decorated by `decorate`.
+pub fn table(report: &Report, table: TableId, decorate: &dyn Fn(CellKey) -> Decoration) -> String {
+    let mut out = String::new();
+    push_table(
+        &mut out,
+        report,
+        &layout::report_grid(report, table),
+        decorate,
+    );
+    out
+}
+
+fn push_cell(
+    out: &mut String,
+    report: &Report,
+    cell: &GridCell,
+    decorate: &dyn Fn(CellKey) -> Decoration,
+) {
+    let decoration = match cell.content {
+        Content::Value(key) => decorate(key),
+        _ => Decoration::default(),
+    };
     let (tag, attrs) = match (cell.role, cell.content) {
-        (Role::Data, Content::Value(key)) => ("td", format!(" class=\"num\" data-cell=\"{key}\"")),
+        (Role::Data, Content::Value(key)) => {
+            let class = decoration
+                .class
+                .map_or_else(|| "num".to_owned(), |c| format!("num {c}"));
+            let title = decoration
+                .title
+                .as_deref()
+                .map(|t| format!(" title=\"{}\"", escape_markup(t)))
+                .unwrap_or_default();
+            (
+                "td",
+                format!(" class=\"{class}\" data-cell=\"{key}\"{title}"),
+            )
+        }
         (Role::Data, _) => ("td", String::from(" class=\"num\"")),
         (Role::Caption, _) => ("th", String::from(" class=\"caption\"")),
         (Role::Note, _) => ("th", String::from(" class=\"note\"")),
@@ -234,7 +296,15 @@ fn push_cell(out: &mut String, report: &Report, cell: &GridCell) {
     }
     let text = match cell.content {
         Content::Text(s) => escape_markup(s),
-        Content::Value(key) => escape_markup(&crate::cell_text(key, report.get(key))),
+        Content::Value(key) => {
+            let text = escape_markup(&crate::cell_text(key, report.get(key)));
+            match &decoration.href {
+                Some(href) if !text.is_empty() => {
+                    format!("<a href=\"{}\">{text}</a>", escape_markup(href))
+                }
+                _ => text,
+            }
+        }
         Content::Empty => String::new(),
     };
     out.push_str(&format!("<{tag}{attrs}{spans}>{text}</{tag}>"));

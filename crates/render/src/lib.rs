@@ -11,6 +11,8 @@ mod markdown;
 mod text;
 mod xlsx;
 
+pub use html::{Decoration, table as html_table};
+
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use gongkai_report::layout::{Grid, Role, TableId};
 use gongkai_report::template::{CellKind, MoneyUnit};

@@ -738,3 +738,43 @@ proptest! {
         prop_assert_eq!(title_text, title(&report));
     }
 }
+
+/// A page that shows the tables (the back office) decorates figures: a link to the records
+/// behind one, a class and a tooltip on a flagged one; the text is escaped, the other cells
+/// are as in the document.
+#[test]
+fn decorated_tables_link_and_flag_figures() {
+    use gongkai_render::{Decoration, html_table};
+    use gongkai_report::{Applicant, CellKey, T3Row};
+    let report = seed();
+    let flagged = CellKey::T3(T3Row::NewReceived, Applicant::NaturalPerson);
+    let html = html_table(&report, gongkai_report::layout::TableId::T3, &|key| {
+        if key == flagged {
+            Decoration {
+                href: Some(format!("/explain?cell={key}&x=\"1\"")),
+                class: Some("flagged"),
+                title: Some("R1 <不平衡>".to_owned()),
+            }
+        } else {
+            Decoration::default()
+        }
+    });
+    let cell = format!("data-cell=\"{flagged}\"");
+    let at = html.find(&cell).unwrap();
+    let td = &html[html[..at].rfind("<td").unwrap()..];
+    let td = &td[..td.find("</td>").unwrap()];
+    assert!(td.contains("class=\"num flagged\""), "{td}");
+    assert!(td.contains("title=\"R1 &lt;不平衡&gt;\""), "{td}");
+    assert!(
+        td.contains(
+            "<a href=\"/explain?cell=t3.new_received.natural_person&amp;x=&quot;1&quot;\">2</a>"
+        ),
+        "{td}"
+    );
+    // Exactly one link: undecorated figures are plain.
+    assert_eq!(html.matches("<a href=").count(), 1);
+    assert_eq!(
+        html.matches("class=\"num\"").count() + 1,
+        html.matches("class=\"num").count()
+    );
+}

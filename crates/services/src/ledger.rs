@@ -64,6 +64,26 @@ pub struct Imported {
     pub sha256: String,
 }
 
+impl Imported {
+    /// What the import did, in one sentence for the officer.
+    pub fn describe(&self) -> String {
+        let s = &self.summary;
+        format!(
+            "{} 的台账已导入（{} 行）。申请：新登记 {}，补记办理结果 {}，更正 {}，未变 {}；复议诉讼：新登记 {}，补记结案 {}，更正 {}，未变 {}",
+            self.agency.name,
+            self.rows,
+            s.created,
+            s.updated,
+            s.changed,
+            s.unchanged,
+            s.remedies.created,
+            s.remedies.updated,
+            s.remedies.changed,
+            s.remedies.unchanged
+        )
+    }
+}
+
 fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }

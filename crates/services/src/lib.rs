@@ -8,6 +8,7 @@
 //! write's own transaction. Errors are [`ServiceError`]s, whose messages say what is wrong
 //! without naming any front end's commands; warnings are typed values the front end words.
 //!
+//! - [`accounts`]: users and their roles, API tokens, logins and sessions;
 //! - [`agencies`]: register, rename, move, merge, alias, the tree;
 //! - [`requests`]: register, record an event, correct, withdraw an event, show, the work list;
 //! - [`remedies`]: reconsideration and litigation cases;
@@ -18,6 +19,7 @@
 //!   and moving an installation to PostgreSQL.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod agencies;
 pub mod audit;
 pub mod calendar;
@@ -48,6 +50,9 @@ pub enum ServiceError {
     /// No request of the agency has this reference.
     #[error("{agency} 没有受理编号为 {reference} 的申请")]
     UnknownRequest { agency: String, reference: String },
+    /// No request the scope sees has this id.
+    #[error("找不到编号为 {0} 的申请")]
+    UnknownRequestId(i64),
     /// No remedy case of the agency has this reference.
     #[error("{agency} 没有案件编号为 {reference} 的复议诉讼案件")]
     UnknownRemedy { agency: String, reference: String },

@@ -38,6 +38,8 @@ const WRITTEN: [Section; 3] = [Section::S1Overview, Section::S5Problems, Section
 pub struct Counted {
     /// `request` or `remedy`.
     pub kind: &'static str,
+    /// The request's or remedy case's id.
+    pub id: i64,
     pub agency: String,
     pub reference: String,
     pub received: NaiveDate,
@@ -181,6 +183,7 @@ impl<S: Store> Ctx<'_, S> {
                     if let Some(f) = remedies.get(&id) {
                         out.push(Counted {
                             kind: "remedy",
+                            id: f.id.0,
                             agency: name_of(f.agency),
                             reference: f.reference.clone(),
                             received: f.received,
@@ -292,6 +295,7 @@ fn counted_request(req: &Request, agency: &str) -> Counted {
     let decided = lifecycle::outcome(&req.events);
     Counted {
         kind: "request",
+        id: req.id.0,
         agency: agency.to_owned(),
         reference: req.data.reference.clone(),
         received: req.data.received,

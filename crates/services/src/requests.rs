@@ -11,7 +11,8 @@ use gongkai_cases::limits::{
     MAX_NAME_CHARS, MAX_REFERENCE_CHARS, MAX_TEXT_CHARS, check_date, check_text,
 };
 use gongkai_cases::{
-    Agency, AgencyId, ApplicantRecord, Channel, NewRequest, Outcome, Request, TimelineEvent, tables,
+    Agency, AgencyId, ApplicantRecord, Channel, NewRequest, Outcome, Request, RequestId,
+    TimelineEvent, tables,
 };
 use gongkai_report::Applicant;
 use gongkai_store::Store;
@@ -64,6 +65,7 @@ pub struct WorkQuery {
 /// One line of the work list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkItem {
+    pub id: RequestId,
     pub reference: String,
     pub agency: String,
     pub state: State,
@@ -260,6 +262,36 @@ impl<S: Store> Ctx<'_, S> {
     ) -> Result<RequestView> {
         let agency = self.agency(agency).await?;
         let request = self.find_request(&agency, reference).await?;
+        self.view(agency, request, as_of).await
+    }
+
+    /// A request by its id (the web platform's addresses), with where it stands. A request of
+    /// an agency the scope does not see is not found, as if it did not exist.
+    pub async fn request_by_id(
+        &self,
+        id: RequestId,
+        as_of: Option<NaiveDate>,
+    ) -> Result<RequestView> {
+        let not_found = || ServiceError::UnknownRequestId(id.0);
+        let request = self.store.request(id).await?.ok_or_else(not_found)?;
+        let tree = self.tree().await?;
+        if !self.scope.reaches(request.data.agency, &tree) {
+            return Err(not_found());
+        }
+        let agency = tree
+            .into_iter()
+            .find(|a| a.id == request.data.agency)
+            .ok_or_else(not_found)?;
+        self.view(agency, request, as_of).await
+    }
+
+    /// A request with its state and deadline as of `as_of` (default today).
+    async fn view(
+        &self,
+        agency: Agency,
+        request: Request,
+        as_of: Option<NaiveDate>,
+    ) -> Result<RequestView> {
         let cal = self.calendar().await?;
         let state = lifecycle::state(&request.events).map_err(gongkai_store::StoreError::from)?;
         let as_of = as_of.unwrap_or(self.settings.today);
@@ -283,38 +315,17 @@ impl<S: Store> Ctx<'_, S> {
         let agency = self.agency(&q.agency).await?;
         let tree = self.tree().await?;
         let agencies: Vec<AgencyId> = if q.subtree {
-            tables::subtree(&tree, agency.id)
-                .into_iter()
-                .filter(|&id| self.scope.reaches(id, &tree))
-                .collect()
+            self.seen_subtree(&tree, agency.id)
         } else {
             vec![agency.id]
         };
         let open_only = q.open_only || q.overdue || q.due_within.is_some();
         let ids = self.store.request_ids(&agencies, open_only).await?;
-        let requests = self.store.requests_by_ids(&ids).await?;
-        let cal = self.calendar().await?;
         let as_of = q.as_of.unwrap_or(self.settings.today);
-        let name_of = |id: AgencyId| {
-            tree.iter()
-                .find(|a| a.id == id)
-                .map_or_else(String::new, |a| a.name.clone())
-        };
-        let mut items: Vec<WorkItem> = requests
-            .iter()
-            .filter_map(|r| {
-                let state = lifecycle::state(&r.events).ok()?;
-                let deadline =
-                    lifecycle::deadline(&cal, &r.events, &self.settings.deadline, Some(as_of)).ok();
-                Some(WorkItem {
-                    reference: r.data.reference.clone(),
-                    agency: name_of(r.data.agency),
-                    state,
-                    received: r.data.received,
-                    due: deadline.as_ref().map(|d| d.due),
-                    days_left: deadline.and_then(|d| d.days_left),
-                })
-            })
+        let mut items: Vec<WorkItem> = self
+            .items(&ids, &tree, as_of)
+            .await?
+            .into_iter()
             .filter(|i| {
                 let open = !i.state.is_closed();
                 (!open_only || open)
@@ -325,6 +336,101 @@ impl<S: Store> Ctx<'_, S> {
             .collect();
         items.sort_by(urgency);
         Ok(items)
+    }
+
+    /// A page of an agency's requests in the order they were registered (by id), after the
+    /// request `after`: at most `limit` lines and the id to continue after when there are
+    /// more. Keyset paging: requests registered between two pages are neither skipped nor
+    /// repeated.
+    pub async fn request_page(
+        &self,
+        agency: &str,
+        after: Option<RequestId>,
+        limit: usize,
+    ) -> Result<(Vec<WorkItem>, Option<RequestId>)> {
+        let agency = self.agency(agency).await?;
+        let tree = self.tree().await?;
+        let ids = self.store.request_ids(&[agency.id], false).await?;
+        let mut page: Vec<RequestId> = ids
+            .into_iter()
+            .filter(|id| after.is_none_or(|a| *id > a))
+            .take(limit.saturating_add(1))
+            .collect();
+        let more = page.len() > limit;
+        page.truncate(limit);
+        let next = if more { page.last().copied() } else { None };
+        let mut items = self.items(&page, &tree, self.settings.today).await?;
+        items.sort_by_key(|i| i.id);
+        Ok((items, next))
+    }
+
+    /// The requests of an agency (and its subtree) answered in `year` after their deadline
+    /// (逾期办结), most overdue first: what a supervisor follows up (督办).
+    pub async fn closed_late(&self, agency: &str, year: i32) -> Result<Vec<WorkItem>> {
+        let agency = self.agency(agency).await?;
+        let tree = self.tree().await?;
+        let agencies = self.seen_subtree(&tree, agency.id);
+        let ids: Vec<RequestId> = self
+            .store
+            .case_facts(&agencies, year)
+            .await?
+            .into_iter()
+            .filter(|f| f.decided.is_some_and(|(d, _)| d.year() == year))
+            .map(|f| f.id)
+            .collect();
+        let mut items: Vec<WorkItem> = self
+            .items(&ids, &tree, self.settings.today)
+            .await?
+            .into_iter()
+            .filter(|i| i.state.is_closed() && i.days_left.is_some_and(|d| d < 0))
+            .collect();
+        items.sort_by(|a, b| {
+            a.days_left
+                .cmp(&b.days_left)
+                .then(a.received.cmp(&b.received))
+        });
+        Ok(items)
+    }
+
+    /// An agency and the agencies below it that the scope sees.
+    fn seen_subtree(&self, tree: &[Agency], agency: AgencyId) -> Vec<AgencyId> {
+        tables::subtree(tree, agency)
+            .into_iter()
+            .filter(|&id| self.scope.reaches(id, tree))
+            .collect()
+    }
+
+    /// The work-list lines of the requests `ids`, their days counted to `as_of`.
+    async fn items(
+        &self,
+        ids: &[RequestId],
+        tree: &[Agency],
+        as_of: NaiveDate,
+    ) -> Result<Vec<WorkItem>> {
+        let requests = self.store.requests_by_ids(ids).await?;
+        let cal = self.calendar().await?;
+        let name_of = |id: AgencyId| {
+            tree.iter()
+                .find(|a| a.id == id)
+                .map_or_else(String::new, |a| a.name.clone())
+        };
+        Ok(requests
+            .iter()
+            .filter_map(|r| {
+                let state = lifecycle::state(&r.events).ok()?;
+                let deadline =
+                    lifecycle::deadline(&cal, &r.events, &self.settings.deadline, Some(as_of)).ok();
+                Some(WorkItem {
+                    id: r.id,
+                    reference: r.data.reference.clone(),
+                    agency: name_of(r.data.agency),
+                    state,
+                    received: r.data.received,
+                    due: deadline.as_ref().map(|d| d.due),
+                    days_left: deadline.and_then(|d| d.days_left),
+                })
+            })
+            .collect())
     }
 }
 

@@ -122,23 +122,10 @@ pub fn import(g: &Global, cmd: ImportCommand) -> Result<Status> {
                         )
                         .await;
                     bar.finish_and_clear();
-                    let done = done
-                        .map_err(|e| anyhow::Error::from(e).context(format!("{name} 未导入")))?;
-                    let s = done.summary;
+                    let done =
+                        done.map_err(|e| anyhow::Error::from(e).context(format!("{name} 未导入")))?;
                     let mut out = std::io::stdout().lock();
-                    writeln!(
-                        out,
-                        "{name}：{} 的台账已导入。申请：新登记 {}，补记办理结果 {}，更正 {}，未变 {}；复议诉讼：新登记 {}，补记结案 {}，更正 {}，未变 {}",
-                        done.agency.name,
-                        s.created,
-                        s.updated,
-                        s.changed,
-                        s.unchanged,
-                        s.remedies.created,
-                        s.remedies.updated,
-                        s.remedies.changed,
-                        s.remedies.unchanged
-                    )?;
+                    writeln!(out, "{name}：{}", done.describe())?;
                     for d in &done.applied {
                         writeln!(
                             out,

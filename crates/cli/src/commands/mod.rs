@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod remedy;
 pub mod report;
 pub mod request;
+pub mod web;
 
 use crate::Status;
 use gongkai_services::{ServiceError, Warning};

@@ -8,9 +8,9 @@ use crate::values;
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use gongkai_calendar::Event;
 use gongkai_cases::amend::Amendment;
 use gongkai_cases::lifecycle::event_name;
+use gongkai_cases::vocab::EventKind;
 use gongkai_cases::{Channel, Outcome};
 use gongkai_report::Applicant;
 use gongkai_report::template::applicant_label;
@@ -62,42 +62,28 @@ pub struct AddArgs {
     form: String,
 }
 
-/// The events an officer records, by their command-line names.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum EventName {
-    /// 发出补正通知（第三十条）
-    CorrectionRequested,
-    /// 收到补正后的申请：期限重新起算
-    CorrectedReceived,
-    /// 补正期限届满未补正：按“申请人无正当理由逾期不补正”办结
-    CorrectionLapsed,
-    /// 开始征求意见（第三十二条、第三十四条）
-    ConsultationStarted,
-    /// 征求意见结束
-    ConsultationEnded,
-    /// 发出收费通知（国办函〔2020〕109号）
-    FeeNoticeSent,
-    /// 缴纳信息处理费
-    FeePaid,
-    /// 批准延期（第三十三条第二款）
-    ExtensionApproved,
-    /// 作出答复（需 --outcome）
-    Decided,
-}
+/// An event named on the command line: the vocabulary of `gongkai_cases::vocab::EventKind`,
+/// each name listed in `--help` with its meaning.
+#[derive(Debug, Clone, Copy)]
+pub struct EventArg(EventKind);
 
-impl EventName {
-    fn on(self, d: NaiveDate) -> Event {
-        match self {
-            EventName::CorrectionRequested => Event::CorrectionRequested(d),
-            EventName::CorrectedReceived => Event::CorrectedReceived(d),
-            EventName::CorrectionLapsed => Event::CorrectionLapsed(d),
-            EventName::ConsultationStarted => Event::ConsultationStarted(d),
-            EventName::ConsultationEnded => Event::ConsultationEnded(d),
-            EventName::FeeNoticeSent => Event::FeeNoticeSent(d),
-            EventName::FeePaid => Event::FeePaid(d),
-            EventName::ExtensionApproved => Event::ExtensionApproved(d),
-            EventName::Decided => Event::Decided(d),
-        }
+const EVENT_ARGS: [EventArg; EventKind::ALL.len()] = {
+    let mut out = [EventArg(EventKind::Decided); EventKind::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = EventArg(EventKind::ALL[i]);
+        i += 1;
+    }
+    out
+};
+
+impl clap::ValueEnum for EventArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &EVENT_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.name()).help(self.0.label()))
     }
 }
 
@@ -110,7 +96,7 @@ pub struct EventArgs {
     agency: String,
     /// 事件（event）
     #[arg(long, value_enum)]
-    event: EventName,
+    event: EventArg,
     /// 日期
     #[arg(long, value_name = "DATE", value_parser = values::date)]
     date: NaiveDate,
@@ -232,10 +218,10 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
                     warn(&warnings);
                 }
                 RequestCommand::Event(a) => {
-                    if matches!(a.event, EventName::Decided) && a.outcome.is_none() {
+                    if matches!(a.event.0, EventKind::Decided) && a.outcome.is_none() {
                         bail!("作出答复（decided）须用 --outcome 写明办理结果，如 予以公开");
                     }
-                    let event = a.event.on(a.date);
+                    let event = a.event.0.on(a.date);
                     let (_, state, warnings) = ctx
                         .record_event(&a.agency, &a.reference, event, a.outcome, &a.note)
                         .await?;
@@ -306,7 +292,7 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
                                 json!({
                                     "reference": i.reference,
                                     "agency": i.agency,
-                                    "state": state_key(i.state),
+                                    "state": i.state.key(),
                                     "state_label": i.state.label(),
                                     "received": i.received.to_string(),
                                     "due": i.due.map(|d| d.to_string()),
@@ -372,16 +358,4 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
             Ok(Status::Ok)
         })
     })
-}
-
-/// The state's key in JSON (`open`, `awaiting_correction`, …, `closed`).
-fn state_key(state: gongkai_cases::State) -> &'static str {
-    use gongkai_cases::State;
-    match state {
-        State::Open => "open",
-        State::AwaitingCorrection => "awaiting_correction",
-        State::Consulting => "consulting",
-        State::AwaitingFee => "awaiting_fee",
-        State::Closed { .. } => "closed",
-    }
 }

@@ -1,0 +1,229 @@
+//! The one error type of the web layer: it logs the cause and shows a plain Chinese message,
+//! as a page for the back office and as `{"error": {"code", "message", "details"}}` for the
+//! API (`docs/web.md` §2). No stack trace, SQL or file path ever reaches a response: a store's
+//! backend error is logged with the request id and answered with a generic sentence.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use gongkai_services::{AccessError, ServiceError};
+use gongkai_store::StoreError;
+use serde::Serialize;
+
+/// Where the error is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    /// A page of the back office.
+    Page,
+    /// The JSON API.
+    Api,
+}
+
+/// A field that was wrong, for 422 answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// The field's name, as in the request.
+    pub field: String,
+    pub message: String,
+}
+
+/// An error answer.
+#[derive(Debug)]
+pub struct WebError {
+    pub status: StatusCode,
+    /// A stable snake_case code for programs.
+    pub code: &'static str,
+    /// The Chinese message for people.
+    pub message: String,
+    pub details: Vec<FieldError>,
+    pub face: Face,
+}
+
+/// The body of every error answer of the API.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// `bad_request`, `unauthorized`, `forbidden`, `not_found`, `conflict`, `too_large`,
+    /// `unsupported_type`, `invalid`, `too_many_requests` or `internal`.
+    pub code: String,
+    /// What went wrong, in Chinese.
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldError>,
+}
+
+impl WebError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        WebError {
+            status,
+            code,
+            message: message.into(),
+            details: Vec::new(),
+            face: Face::Page,
+        }
+    }
+
+    /// The same error shown as the API shows errors.
+    pub fn api(mut self) -> Self {
+        self.face = Face::Api;
+        self
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "需要登录或有效的访问令牌",
+        )
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+    }
+
+    pub fn unsupported(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_type",
+            message,
+        )
+    }
+
+    pub fn too_many(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", message)
+    }
+
+    /// An unexpected failure: the cause is logged, the answer says only that it failed.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误，请稍后再试；如果一再出现，请联系管理员",
+        )
+    }
+
+    pub fn with_details(mut self, details: Vec<FieldError>) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+impl From<ServiceError> for WebError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            // A scope that does not see the agency learns nothing of it, not even that it
+            // exists (docs/web.md §2).
+            ServiceError::Access(AccessError::Denied { .. })
+            | ServiceError::UnknownAgency(_)
+            | ServiceError::UnknownRequest { .. }
+            | ServiceError::UnknownRequestId(_)
+            | ServiceError::UnknownRemedy { .. } => WebError::not_found(e.to_string()),
+            ServiceError::Access(_) => WebError::forbidden(e.to_string()),
+            ServiceError::Ledger(errors) => {
+                let details = errors
+                    .errors
+                    .iter()
+                    .map(|l| FieldError {
+                        field: match (l.row, l.column.as_deref()) {
+                            (Some(r), Some(c)) => format!("{} 第{r}行 {c}", l.sheet),
+                            (Some(r), None) => format!("{} 第{r}行", l.sheet),
+                            _ => l.sheet.clone(),
+                        },
+                        message: l.message.clone(),
+                    })
+                    .collect();
+                WebError::invalid(errors.to_string()).with_details(details)
+            }
+            ServiceError::Differences(list) => {
+                let details = list
+                    .iter()
+                    .map(|d| FieldError {
+                        field: format!("{} {} {}", d.record, d.reference, d.change.field),
+                        message: format!("已登记“{}” → 文件“{}”", d.change.old, d.change.new),
+                    })
+                    .collect();
+                WebError::conflict(format!(
+                    "台账中有 {} 处与已登记的记录不同，未导入任何数据",
+                    list.len()
+                ))
+                .with_details(details)
+            }
+            ServiceError::Merged { .. } => WebError::conflict(e.to_string()),
+            ServiceError::Store(s) => s.into(),
+            ServiceError::Calendar(_) | ServiceError::Invalid(_) => {
+                WebError::invalid(e.to_string())
+            }
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(m) => WebError::not_found(m),
+            StoreError::Conflict(m) => WebError::conflict(m),
+            // A refused transition cites its article: the state machine said no.
+            StoreError::Refused(_) | StoreError::Correction(_) => WebError::conflict(e.to_string()),
+            StoreError::Invalid(m) => WebError::invalid(m),
+            other => WebError::internal(&other),
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self.face {
+            Face::Api => {
+                let body = ErrorBody {
+                    error: ErrorDetail {
+                        code: self.code.to_owned(),
+                        message: self.message,
+                        details: self.details,
+                    },
+                };
+                let mut response = (self.status, axum::Json(body)).into_response();
+                if self.status == StatusCode::TOO_MANY_REQUESTS {
+                    response
+                        .headers_mut()
+                        .insert("retry-after", axum::http::HeaderValue::from_static("60"));
+                }
+                response
+            }
+            Face::Page => {
+                let page =
+                    crate::pages::ErrorPage::new(self.status.as_u16(), self.message, self.details);
+                let html = crate::pages::render(&page).unwrap_or_else(|_| {
+                    Html("<!DOCTYPE html><title>错误</title><p>出错了</p>".to_owned())
+                });
+                (self.status, html).into_response()
+            }
+        }
+    }
+}
+
+/// The result of a handler.
+pub type WebResult<T> = Result<T, WebError>;

@@ -1,0 +1,104 @@
+//! The web platform of gongkai: the staff back office under `/office` (server-rendered Chinese
+//! pages that work without JavaScript) and the JSON API under `/api/v1` with its OpenAPI
+//! document, both adapters over `gongkai-services`: a handler parses, calls one use case,
+//! renders. No rule of the 条例 is written here.
+//!
+//! - [`routes`]: every route in one list, from which the router is built and against which the
+//!   authorization matrix test runs, so that a new route without an entry fails it;
+//! - [`auth`]: who is calling (a session cookie or a bearer token) and the CSRF checks;
+//! - [`office`]: the back office pages; [`api`]: the JSON API; [`pages`]: the templates;
+//! - [`error`]: the one error type (a Chinese page or a JSON error body, the cause logged);
+//! - [`security`]: response headers (CSP, framing), request ids and logs;
+//! - [`assets`]: the stylesheet and script embedded in the binary, under content-hashed names.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod error;
+pub mod office;
+pub mod pages;
+pub mod routes;
+pub mod security;
+pub mod server;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_services::Settings;
+use gongkai_services::accounts::SessionPolicy;
+use gongkai_store::Store;
+use gongkai_store::accounts::Accounts;
+use std::sync::Arc;
+
+/// What the server was configured with (`[server]`, `[deadline]`, `[audit]`).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The settings of the use cases; `today` is replaced by the day of each request.
+    pub settings: Settings,
+    pub sessions: SessionPolicy,
+    /// The session cookie carries `Secure`.
+    pub secure_cookies: bool,
+    /// The origin forms must come from (`https://gk.example.gov.cn`), when the server is
+    /// reached under another name than its own address (behind a reverse proxy).
+    pub public_origin: Option<String>,
+    /// The largest upload in bytes.
+    pub upload_max: usize,
+}
+
+impl Options {
+    /// The options of the use cases' `settings` and the `[server]` configuration.
+    pub fn new(settings: Settings, server: &gongkai_config::ServerConfig) -> Options {
+        Options {
+            settings,
+            sessions: SessionPolicy {
+                idle: chrono::Duration::minutes(i64::from(server.session_idle_minutes.max(1))),
+                absolute: chrono::Duration::hours(i64::from(server.session_max_hours.max(1))),
+                max_failures: server.login_max_failures.max(1),
+                lockout: chrono::Duration::minutes(i64::from(server.lockout_minutes)),
+            },
+            secure_cookies: server.secure_cookies(),
+            public_origin: server
+                .public_url
+                .as_deref()
+                .map(|u| u.trim_end_matches('/').to_owned()),
+            upload_max: usize::try_from(server.upload_max_mb)
+                .unwrap_or(usize::MAX >> 20)
+                .saturating_mul(1 << 20),
+        }
+    }
+}
+
+/// The state every handler shares: the store and the options.
+#[derive(Debug)]
+pub struct App<S> {
+    pub store: S,
+    pub options: Options,
+}
+
+/// The shared state, cheap to clone into every request.
+pub type Shared<S> = Arc<App<S>>;
+
+/// What a store must provide to serve the web platform.
+pub trait WebStore: Store + Accounts + 'static {}
+impl<T: Store + Accounts + 'static> WebStore for T {}
+
+impl<S> App<S> {
+    /// The use cases' settings for a request now: today by the official calendar's time zone.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            today: china_today(),
+            ..self.options.settings.clone()
+        }
+    }
+}
+
+/// Now.
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// Today in China (UTC+8), the time zone of the 条例's deadlines.
+pub fn china_today() -> NaiveDate {
+    chrono::FixedOffset::east_opt(8 * 3600)
+        .map(|tz| now().with_timezone(&tz).date_naive())
+        .unwrap_or_else(|| now().date_naive())
+}

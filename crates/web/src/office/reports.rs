@@ -1,0 +1,401 @@
+//! 年度报告: an agency-year's report generated from the records (consolidated for a supervising
+//! office), shown as the statutory tables with each finding next to its cells and every figure
+//! of tables 三 and 四 a link to the records behind it; table 二 figures entered in a form;
+//! downloads in every format.
+
+use crate::auth::{OfficeCaller, SecureForm};
+use crate::error::{WebError, WebResult};
+use crate::office::ledger::download as file_download;
+use crate::office::{Choice, agency_choices};
+use crate::pages::{Layout, Section, render};
+use crate::{Shared, WebStore};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use gongkai_access::Capability;
+use gongkai_render::{Decoration, DocumentMeta, Target};
+use gongkai_report::layout::TableId;
+use gongkai_report::rules::{self, Finding, Severity};
+use gongkai_report::template::{self, CellKind};
+use gongkai_report::{CellKey, Format, Report, Value};
+use gongkai_services::reports::{Counted, ReportWarning};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReportQuery {
+    #[serde(default)]
+    pub agency: String,
+    pub year: Option<String>,
+    #[serde(default)]
+    pub consolidated: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
+    #[serde(default)]
+    pub cell: Option<String>,
+}
+
+impl ReportQuery {
+    fn consolidated(&self) -> bool {
+        self.consolidated
+            .as_deref()
+            .is_some_and(|v| v == "1" || v == "on" || v == "true")
+    }
+
+    fn year(&self) -> WebResult<Option<i32>> {
+        match self
+            .year
+            .as_deref()
+            .map(str::trim)
+            .filter(|y| !y.is_empty())
+        {
+            None => Ok(None),
+            Some(y) => y
+                .parse()
+                .map(Some)
+                .map_err(|_| WebError::invalid(format!("年度“{y}”不是年份"))),
+        }
+    }
+
+    /// The query string of the same report, for links.
+    fn link(&self, year: i32) -> String {
+        let mut q = format!(
+            "agency={}&year={year}",
+            crate::auth::form_urlencoded_component(&self.agency)
+        );
+        if self.consolidated() {
+            q.push_str("&consolidated=1");
+        }
+        q
+    }
+}
+
+/// A table 二 cell in the figures form.
+#[derive(Debug, Clone)]
+pub struct FigureField {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+}
+
+/// A finding as shown.
+#[derive(Debug, Clone)]
+pub struct FindingLine {
+    pub rule: String,
+    pub error: bool,
+    pub message: String,
+    pub cells: String,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "reports.html")]
+pub struct ReportsPage {
+    pub layout: Layout,
+    pub agencies: Vec<Choice>,
+    pub query: ReportQuery,
+    pub year: i32,
+    pub can_consolidate: bool,
+    pub shown: Option<Shown>,
+}
+
+/// A generated report on the page.
+#[derive(Debug)]
+pub struct Shown {
+    pub title: String,
+    pub link: String,
+    /// The statutory tables, by section heading, as HTML made by `gongkai-render` (escaped
+    /// there), decorated with findings and links.
+    pub tables: Vec<(String, String)>,
+    pub findings: Vec<FindingLine>,
+    pub warnings: Vec<String>,
+    pub formats: Vec<(&'static str, &'static str)>,
+    pub figures: Vec<FigureField>,
+    pub can_handle: bool,
+}
+
+/// The downloads offered, with their labels.
+const FORMATS: [(&str, &str); 7] = [
+    ("docx", "Word"),
+    ("xlsx", "Excel"),
+    ("html", "网页"),
+    ("md", "Markdown"),
+    ("txt", "文本"),
+    ("csv", "CSV"),
+    ("json", "规范 JSON"),
+];
+
+/// The statutory tables of `report`, decorated: findings mark their cells, figures of tables
+/// 三 and 四 link to the records behind them.
+pub fn decorated_tables(
+    report: &Report,
+    findings: &[Finding],
+    explain: Option<&dyn Fn(CellKey) -> String>,
+) -> Vec<(String, String)> {
+    let mut marks: HashMap<CellKey, (bool, String)> = HashMap::new();
+    for f in findings {
+        for cell in &f.cells {
+            let entry = marks.entry(*cell).or_insert((false, String::new()));
+            entry.0 |= f.severity == Severity::Error;
+            if !entry.1.is_empty() {
+                entry.1.push('；');
+            }
+            entry.1.push_str(&f.message);
+        }
+    }
+    let decorate = |key: CellKey| {
+        let mark = marks.get(&key);
+        Decoration {
+            href: explain
+                .filter(|_| matches!(key, CellKey::T3(..) | CellKey::T4(_)))
+                .map(|f| f(key)),
+            class: mark.map(|(error, _)| if *error { "flagged" } else { "flagged-warn" }),
+            title: mark.map(|(_, m)| m.clone()),
+        }
+    };
+    TableId::ALL
+        .into_iter()
+        .map(|t| {
+            (
+                template::section_heading(t.section()).to_owned(),
+                gongkai_render::html_table(report, t, &decorate),
+            )
+        })
+        .collect()
+}
+
+/// The findings of a report as shown.
+pub fn finding_lines(findings: &[Finding]) -> Vec<FindingLine> {
+    findings
+        .iter()
+        .map(|f| FindingLine {
+            rule: format!("{:?}", f.rule),
+            error: f.severity == Severity::Error,
+            message: f.message.clone(),
+            cells: f
+                .cells
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("，"),
+        })
+        .collect()
+}
+
+/// `GET /office/reports`.
+pub async fn page<S: WebStore>(
+    State(app): State<Shared<S>>,
+    OfficeCaller(caller): OfficeCaller,
+    Query(query): Query<ReportQuery>,
+) -> WebResult<Html<String>> {
+    let settings = app.settings();
+    let ctx = caller.ctx(&app, &settings);
+    let year = query.year()?.unwrap_or(settings.today.year() - 1);
+    let agencies = agency_choices(&app, &caller, &query.agency, None).await?;
+    let can_consolidate = caller.scope.is_operator()
+        || caller
+            .scope
+            .granted()
+            .iter()
+            .any(|(_, r)| r.allows(Capability::Consolidate));
+    let shown = if query.agency.trim().is_empty() || query.year.is_none() {
+        None
+    } else {
+        let generated = ctx
+            .generate_report(&query.agency, year, query.consolidated())
+            .await?;
+        let report = generated.report;
+        let findings = rules::check(&report);
+        let link = query.link(year);
+        let explain = |key: CellKey| format!("/office/reports/explain?{link}&cell={key}");
+        let agency = ctx.agency(&query.agency).await?;
+        let tree = ctx.agency_tree().await?;
+        let all: Vec<gongkai_cases::Agency> = tree.iter().map(|r| r.agency.clone()).collect();
+        let can_handle =
+            !query.consolidated() && caller.scope.allows(agency.id, &all, Capability::Handle);
+        let figures = template::cells(report.format)
+            .into_iter()
+            .filter(|k| matches!(k, CellKey::T2(..)))
+            .map(|k| FigureField {
+                key: k.to_string(),
+                label: template::cell_name(report.format, k),
+                value: report.get(k).map(|v| v.to_string()).unwrap_or_default(),
+            })
+            .collect();
+        Some(Shown {
+            title: gongkai_render::title(&report),
+            tables: decorated_tables(&report, &findings, Some(&explain)),
+            findings: finding_lines(&findings),
+            warnings: generated
+                .warnings
+                .iter()
+                .map(|w| match w {
+                    ReportWarning::NoTable2Figures => {
+                        "表二（主动公开）没有登记数据，各单元格为空：请在下方填写".to_owned()
+                    }
+                    ReportWarning::EmptySection(s) => format!(
+                        "“{}”没有正文：请用命令 gongkai report prose set 设置报告正文",
+                        template::section_heading(*s)
+                    ),
+                })
+                .collect(),
+            formats: FORMATS.to_vec(),
+            link,
+            figures,
+            can_handle,
+        })
+    };
+    render(&ReportsPage {
+        layout: Layout::new(&caller, Section::Reports),
+        agencies,
+        query,
+        year,
+        can_consolidate,
+        shown,
+    })
+}
+
+/// `GET /office/reports/download?agency=…&year=…&format=docx`: the report as a file.
+pub async fn download_report<S: WebStore>(
+    app: &Shared<S>,
+    caller: &crate::auth::Caller,
+    query: &ReportQuery,
+) -> WebResult<Response> {
+    let settings = app.settings();
+    let year = query
+        .year()?
+        .ok_or_else(|| WebError::invalid("请给出年度"))?;
+    let format = query.format.as_deref().unwrap_or("docx");
+    let target: Target = format
+        .parse()
+        .map_err(|_| WebError::invalid(format!("不支持的格式“{format}”")))?;
+    let generated = caller
+        .ctx(app, &settings)
+        .generate_report(&query.agency, year, query.consolidated())
+        .await?;
+    let findings = rules::check(&generated.report);
+    let meta = DocumentMeta {
+        signed_on: Some(settings.today),
+        created: Some(crate::now().fixed_offset()),
+    };
+    let bytes = gongkai_render::render_with(&generated.report, &findings, target, &meta)
+        .map_err(|e| WebError::internal(&e))?;
+    let content_type = match target {
+        Target::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Target::Xlsx => crate::office::ledger::XLSX,
+        Target::Html => "text/html; charset=utf-8",
+        Target::Json => "application/json",
+        Target::Csv => "text/csv; charset=utf-8",
+        Target::Markdown => "text/markdown; charset=utf-8",
+        Target::Text => "text/plain; charset=utf-8",
+    };
+    let name = format!(
+        "{}.{}",
+        gongkai_render::title(&generated.report),
+        target.name()
+    );
+    Ok(file_download(bytes, content_type, &name))
+}
+
+/// `GET /office/reports/download`.
+pub async fn download<S: WebStore>(
+    State(app): State<Shared<S>>,
+    OfficeCaller(caller): OfficeCaller,
+    Query(query): Query<ReportQuery>,
+) -> WebResult<Response> {
+    download_report(&app, &caller, &query).await
+}
+
+#[derive(Debug, Template)]
+#[template(path = "explain.html")]
+pub struct ExplainPage {
+    pub layout: Layout,
+    pub cell: String,
+    pub cell_name: String,
+    pub back: String,
+    pub counted: Vec<Counted>,
+}
+
+/// `GET /office/reports/explain?…&cell=t3.nd_third_party.total`: the records behind a figure.
+pub async fn explain<S: WebStore>(
+    State(app): State<Shared<S>>,
+    OfficeCaller(caller): OfficeCaller,
+    Query(query): Query<ReportQuery>,
+) -> WebResult<Html<String>> {
+    let settings = app.settings();
+    let year = query
+        .year()?
+        .ok_or_else(|| WebError::invalid("请给出年度"))?;
+    let cell: CellKey = query
+        .cell
+        .as_deref()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|_| WebError::invalid("请给出表三或表四的单元格"))?;
+    let counted = caller
+        .ctx(&app, &settings)
+        .explain(&query.agency, year, cell, query.consolidated())
+        .await?;
+    render(&ExplainPage {
+        layout: Layout::new(&caller, Section::Reports),
+        cell: cell.to_string(),
+        cell_name: template::cell_name(Format::for_year(year), cell),
+        back: format!("/office/reports?{}", query.link(year)),
+        counted,
+    })
+}
+
+/// The figures form: `agency`, `year` and one field per table 二 cell key. Read as plain
+/// pairs (a flattened struct would not take the year as a number from a form).
+pub type FiguresForm = Vec<(String, String)>;
+
+/// `POST /office/reports/figures`: the table 二 figures of an agency-year; empty fields are
+/// left as they were.
+pub async fn set_figures<S: WebStore>(
+    State(app): State<Shared<S>>,
+    posted: SecureForm<FiguresForm>,
+) -> WebResult<Response> {
+    let SecureForm { caller, form } = posted;
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    };
+    let agency = field("agency").to_owned();
+    let year: i32 = field("year")
+        .parse()
+        .map_err(|_| WebError::invalid("年度不是年份"))?;
+    let format = Format::for_year(year);
+    let mut cells = Vec::new();
+    for (key, text) in form.iter().filter(|(k, _)| k.starts_with("t2.")) {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let key: CellKey = key
+            .parse()
+            .map_err(|_| WebError::invalid(format!("不认识的单元格 {key}")))?;
+        let value = match key.kind() {
+            CellKind::Money(_) => text
+                .parse::<rust_decimal::Decimal>()
+                .map(Value::Money)
+                .map_err(|_| {
+                    WebError::invalid(format!("{} 应为金额", template::cell_name(format, key)))
+                })?,
+            _ => text.parse::<i64>().map(Value::Int).map_err(|_| {
+                WebError::invalid(format!("{} 应为整数", template::cell_name(format, key)))
+            })?,
+        };
+        cells.push((key, value));
+    }
+    let settings = app.settings();
+    caller
+        .ctx(&app, &settings)
+        .set_figures(&agency, year, &cells)
+        .await?;
+    let back = ReportQuery {
+        agency,
+        ..ReportQuery::default()
+    };
+    Ok(Redirect::to(&format!("/office/reports?{}", back.link(year))).into_response())
+}

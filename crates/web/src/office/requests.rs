@@ -1,0 +1,425 @@
+//! 申请登记 and 申请详情: registering a request from any channel, and following it with its
+//! timeline, its deadline explained step by step and the next events as forms.
+
+use crate::auth::{OfficeCaller, SecureForm};
+use crate::error::{WebError, WebResult};
+use crate::office::{Choice, agency_choices};
+use crate::pages::{Layout, Section, render};
+use crate::{Shared, WebStore};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use gongkai_access::Capability;
+use gongkai_calendar::Deadline;
+use gongkai_cases::lifecycle::State as RequestState;
+use gongkai_cases::vocab::{
+    CHANNEL_LABELS, EventKind, parse_applicant, parse_channel, parse_date_text,
+};
+use gongkai_cases::{Outcome, RequestId};
+use gongkai_report::Applicant;
+use gongkai_report::template::applicant_label;
+use gongkai_services::requests::{RegisterRequest, RequestView};
+use gongkai_services::{ServiceError, Warning};
+use serde::Deserialize;
+
+/// The receipt-date rule of each channel (第三十一条), shown beside the date.
+pub const RECEIPT_RULES: [(&str, &str); 4] = [
+    ("当面提交", "以提交之日为收到申请之日"),
+    (
+        "邮寄",
+        "以签收之日为收到申请之日；平常信函等无需签收的，以双方确认之日为收到申请之日",
+    ),
+    ("网上、电子邮件、传真", "以双方确认之日为收到申请之日"),
+    ("口头、其他", "以登记之日为收到申请之日（如实记录）"),
+];
+
+fn choices<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>, selected: &str) -> Vec<Choice> {
+    items
+        .into_iter()
+        .map(|(value, label)| Choice {
+            value: value.to_owned(),
+            label: label.to_owned(),
+            selected: value == selected,
+        })
+        .collect()
+}
+
+/// What the registration form was filled with.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    pub agency: String,
+    #[serde(default)]
+    pub reference: String,
+    #[serde(default)]
+    pub applicant: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub received: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub form: String,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "request_new.html")]
+pub struct NewPage {
+    pub layout: Layout,
+    pub values: RegisterForm,
+    pub agencies: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub channels: Vec<Choice>,
+    pub rules: Vec<(&'static str, &'static str)>,
+    /// (field, message): next to the field and in the summary.
+    pub errors: Vec<(String, String)>,
+}
+
+impl NewPage {
+    /// The message of a field, if it has one.
+    pub fn error_of(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+async fn new_page_with<S: WebStore>(
+    app: &Shared<S>,
+    caller: &crate::auth::Caller,
+    values: RegisterForm,
+    errors: Vec<(String, String)>,
+) -> WebResult<Html<String>> {
+    let agencies = agency_choices(app, caller, &values.agency, Some(Capability::Handle)).await?;
+    let kind_labels: Vec<&str> = Applicant::KINDS
+        .iter()
+        .map(|k| applicant_label(*k))
+        .collect();
+    render(&NewPage {
+        layout: Layout::new(caller, Section::Register),
+        agencies,
+        kinds: choices(kind_labels.iter().map(|k| (*k, *k)), &values.kind),
+        channels: choices(
+            CHANNEL_LABELS.iter().map(|(l, _)| (*l, *l)),
+            &values.channel,
+        ),
+        rules: RECEIPT_RULES.to_vec(),
+        values,
+        errors,
+    })
+}
+
+/// `GET /office/requests/new`.
+pub async fn new_page<S: WebStore>(
+    State(app): State<Shared<S>>,
+    OfficeCaller(caller): OfficeCaller,
+) -> WebResult<Html<String>> {
+    let values = RegisterForm {
+        received: app.settings().today.to_string(),
+        ..RegisterForm::default()
+    };
+    new_page_with(&app, &caller, values, Vec::new()).await
+}
+
+/// Reads a date as officers type it (`2024-09-27`, `2024/9/27`, `2024年9月27日`).
+pub fn parse_date(
+    field: &str,
+    text: &str,
+    errors: &mut Vec<(String, String)>,
+) -> Option<NaiveDate> {
+    let parsed = parse_date_text(text.trim());
+    if parsed.is_none() {
+        errors.push((field.to_owned(), "请填写日期，如 2024-09-27".to_owned()));
+    }
+    parsed
+}
+
+/// `POST /office/requests`: registers the request and opens its page; a mistake shows the
+/// form again with every message next to its field.
+pub async fn register<S: WebStore>(
+    State(app): State<Shared<S>>,
+    posted: SecureForm<RegisterForm>,
+) -> WebResult<Response> {
+    let SecureForm { caller, form } = posted;
+    let mut errors = Vec::new();
+    let kind = parse_applicant(&form.kind);
+    if kind.is_none() {
+        errors.push(("kind".to_owned(), "请选择申请人类型".to_owned()));
+    }
+    let channel = parse_channel(&form.channel);
+    if channel.is_none() {
+        errors.push(("channel".to_owned(), "请选择申请方式".to_owned()));
+    }
+    let received = parse_date("received", &form.received, &mut errors);
+    for (field, value, what) in [
+        ("agency", &form.agency, "机关"),
+        ("reference", &form.reference, "受理编号"),
+        ("applicant", &form.applicant, "申请人姓名或名称"),
+        ("description", &form.description, "申请内容"),
+    ] {
+        if value.trim().is_empty() {
+            errors.push((field.to_owned(), format!("请填写{what}")));
+        }
+    }
+    let (Some(kind), Some(channel), Some(received), true) =
+        (kind, channel, received, errors.is_empty())
+    else {
+        let page = new_page_with(&app, &caller, form, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let settings = app.settings();
+    let result = caller
+        .ctx(&app, &settings)
+        .register_request(RegisterRequest {
+            agency: form.agency.clone(),
+            reference: form.reference.clone(),
+            applicant: form.applicant.clone(),
+            kind,
+            channel,
+            received,
+            description: form.description.clone(),
+            form: form.form.clone(),
+        })
+        .await;
+    match result {
+        Ok((request, _)) => Ok(Redirect::to(&format!(
+            "/office/requests/{}?registered=1",
+            request.id.0
+        ))
+        .into_response()),
+        // What the officer can fix is shown on the form; access and backend failures are not.
+        Err(
+            e @ (ServiceError::Invalid(_)
+            | ServiceError::Store(
+                gongkai_store::StoreError::Conflict(_) | gongkai_store::StoreError::Invalid(_),
+            )),
+        ) => {
+            let page =
+                new_page_with(&app, &caller, form, vec![(String::new(), e.to_string())]).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A timeline line as shown.
+#[derive(Debug, Clone)]
+pub struct TimelineLine {
+    pub date: NaiveDate,
+    pub what: String,
+    pub note: String,
+}
+
+/// An event form offered in the request's current state.
+#[derive(Debug, Clone)]
+pub struct EventOffer {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// Only the head of the agency (负责人) may approve an extension.
+    pub approver_only: bool,
+}
+
+/// The outcomes grouped by their statutory category, as table 三 groups them.
+#[derive(Debug, Clone)]
+pub struct OutcomeGroup {
+    pub label: &'static str,
+    pub outcomes: Vec<(String, &'static str)>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "request.html")]
+pub struct DetailPage {
+    pub layout: Layout,
+    pub view: RequestView,
+    pub applicant: String,
+    pub kind: String,
+    pub channel: String,
+    pub state: String,
+    pub timeline: Vec<TimelineLine>,
+    pub deadline: Option<Deadline>,
+    pub no_deadline: String,
+    pub warnings: Vec<String>,
+    pub offers: Vec<EventOffer>,
+    pub outcomes: Vec<OutcomeGroup>,
+    pub today: String,
+    pub can_handle: bool,
+    pub can_approve: bool,
+}
+
+/// The events that make sense in a state; the state machine has the last word (it refuses
+/// the impossible with its article).
+fn offers(state: &RequestState) -> Vec<EventOffer> {
+    use EventKind::*;
+    let kinds: &[EventKind] = match state {
+        RequestState::Open => &[
+            CorrectionRequested,
+            ConsultationStarted,
+            FeeNoticeSent,
+            ExtensionApproved,
+            Decided,
+        ],
+        RequestState::AwaitingCorrection => &[CorrectedReceived, CorrectionLapsed],
+        RequestState::Consulting => &[ConsultationEnded, ExtensionApproved, Decided],
+        RequestState::AwaitingFee => &[FeePaid, Decided],
+        RequestState::Closed { .. } => &[],
+    };
+    kinds
+        .iter()
+        .filter(|k| **k != Decided)
+        .map(|k| EventOffer {
+            name: k.name(),
+            label: k.label(),
+            approver_only: *k == ExtensionApproved,
+        })
+        .collect()
+}
+
+/// The statutory categories of the answer (第三十六条), in table 三's order.
+fn outcome_groups() -> Vec<OutcomeGroup> {
+    let group = |label, range: std::ops::Range<usize>| OutcomeGroup {
+        label,
+        outcomes: Outcome::ALL[range]
+            .iter()
+            .map(|o| (o.label().to_owned(), o.label()))
+            .collect(),
+    };
+    vec![
+        group("予以公开", 0..1),
+        group("部分公开", 1..2),
+        group("不予公开", 2..10),
+        group("无法提供", 10..13),
+        group("不予处理", 13..18),
+        group("其他处理", 18..21),
+    ]
+}
+
+fn warning_text(w: &Warning) -> String {
+    match w {
+        Warning::YearNotInCalendar { year, known } => match known {
+            Some((a, b)) => format!(
+                "{year} 年不在已知的工作日历（{a}–{b} 年）内，期限为临时计算，请管理员导入当年的放假安排"
+            ),
+            None => format!("{year} 年不在已知的工作日历内，期限为临时计算"),
+        },
+    }
+}
+
+/// `GET /office/requests/{id}`.
+pub async fn detail<S: WebStore>(
+    State(app): State<Shared<S>>,
+    OfficeCaller(caller): OfficeCaller,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> WebResult<Html<String>> {
+    let settings = app.settings();
+    let ctx = caller.ctx(&app, &settings);
+    let view = ctx.request_by_id(RequestId(id), None).await?;
+    let tree = ctx.agency_tree().await?;
+    let all: Vec<gongkai_cases::Agency> = tree.iter().map(|r| r.agency.clone()).collect();
+    let can_handle = caller
+        .scope
+        .allows(view.agency.id, &all, Capability::Handle);
+    let can_approve = caller
+        .scope
+        .allows(view.agency.id, &all, Capability::ApproveExtension);
+    let first = view.request.data.applicants.first();
+    let timeline = view
+        .request
+        .events
+        .iter()
+        .map(|e| TimelineLine {
+            date: e.event.date(),
+            what: match e.outcome {
+                Some(o) => format!(
+                    "{}：{}",
+                    gongkai_cases::lifecycle::event_name(e.event),
+                    o.label()
+                ),
+                None => gongkai_cases::lifecycle::event_name(e.event).to_owned(),
+            },
+            note: e.note.clone(),
+        })
+        .collect();
+    let (deadline, no_deadline) = match &view.deadline {
+        Ok(d) => (Some(d.clone()), String::new()),
+        Err(why) => (None, why.clone()),
+    };
+    let notice = if q.contains_key("registered") {
+        "申请已登记"
+    } else if q.contains_key("recorded") {
+        "已记录"
+    } else {
+        ""
+    };
+    render(&DetailPage {
+        layout: Layout::new(&caller, Section::Dashboard).with_notice(notice),
+        applicant: first.map_or_else(String::new, |a| a.name.clone()),
+        kind: first.map_or_else(String::new, |a| applicant_label(a.kind).to_owned()),
+        channel: gongkai_cases::vocab::channel_label(view.request.data.channel).to_owned(),
+        state: view.state.label().to_owned(),
+        timeline,
+        deadline,
+        no_deadline,
+        warnings: view.warnings.iter().map(warning_text).collect(),
+        offers: if can_handle {
+            offers(&view.state)
+        } else {
+            Vec::new()
+        },
+        outcomes: outcome_groups(),
+        today: settings.today.to_string(),
+        can_handle,
+        can_approve,
+        view,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EventForm {
+    event: String,
+    date: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /office/requests/{id}/events`: records an event; an impossible one is refused with
+/// the article it breaks.
+pub async fn add_event<S: WebStore>(
+    State(app): State<Shared<S>>,
+    Path(id): Path<i64>,
+    posted: SecureForm<EventForm>,
+) -> WebResult<Response> {
+    let SecureForm { caller, form } = posted;
+    let kind = EventKind::parse(&form.event)
+        .ok_or_else(|| WebError::invalid(format!("不认识的事件“{}”", form.event)))?;
+    let date = parse_date_text(form.date.trim())
+        .ok_or_else(|| WebError::invalid("请填写日期，如 2024-09-27"))?;
+    let outcome = match (kind, form.outcome.trim()) {
+        (EventKind::Decided, "") => return Err(WebError::invalid("作出答复须选择办理结果")),
+        (EventKind::Decided, label) => Some(
+            gongkai_cases::vocab::parse_outcome(label)
+                .ok_or_else(|| WebError::invalid(format!("不认识的办理结果“{label}”")))?,
+        ),
+        _ => None,
+    };
+    let settings = app.settings();
+    let ctx = caller.ctx(&app, &settings);
+    let view = ctx.request_by_id(RequestId(id), None).await?;
+    ctx.record_event(
+        &view.agency.name,
+        &view.request.data.reference,
+        kind.on(date),
+        outcome,
+        &form.note,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/office/requests/{id}?recorded=1")).into_response())
+}

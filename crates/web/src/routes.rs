@@ -1,0 +1,301 @@
+//! Every route of the server in one list. The router is built from it, and the authorization
+//! matrix test walks the same list, so a route added without its expected answers for every
+//! kind of caller fails that test.
+
+use crate::{Shared, WebStore, api, assets, office};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+
+/// Who a route is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone: the health check, assets, the login page.
+    Public,
+    /// The back office: a session cookie.
+    Office,
+    /// The JSON API: a bearer token.
+    Api,
+}
+
+/// One route: its method, its path (axum's syntax, `{id}` for a parameter) and audience.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub audience: Audience,
+}
+
+/// A route with its handler.
+#[derive(Debug)]
+pub struct Entry<S> {
+    pub route: Route,
+    pub handler: MethodRouter<Shared<S>>,
+}
+
+fn entry<S>(
+    method: Method,
+    path: &'static str,
+    audience: Audience,
+    handler: MethodRouter<Shared<S>>,
+) -> Entry<S> {
+    Entry {
+        route: Route {
+            method,
+            path,
+            audience,
+        },
+        handler,
+    }
+}
+
+/// Every route with its handler.
+pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
+    use Audience::{Api, Office, Public};
+    let (g, p) = (Method::GET, Method::POST);
+    vec![
+        entry(g.clone(), "/healthz", Public, get(office::health::<S>)),
+        entry(g.clone(), "/static/{name}", Public, get(assets::serve)),
+        entry(g.clone(), "/", Public, get(office::home)),
+        entry(g.clone(), "/office/login", Public, get(office::login_page)),
+        entry(p.clone(), "/office/login", Public, post(office::login::<S>)),
+        entry(
+            p.clone(),
+            "/office/logout",
+            Office,
+            post(office::logout::<S>),
+        ),
+        entry(g.clone(), "/office", Office, get(office::dashboard::<S>)),
+        entry(
+            g.clone(),
+            "/office/password",
+            Office,
+            get(office::password_page::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/password",
+            Office,
+            post(office::change_password::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/requests/new",
+            Office,
+            get(office::requests::new_page::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests",
+            Office,
+            post(office::requests::register::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/requests/{id}",
+            Office,
+            get(office::requests::detail::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/events",
+            Office,
+            post(office::requests::add_event::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/ledger",
+            Office,
+            get(office::ledger::page::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/ledger",
+            Office,
+            post(office::ledger::import::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/ledger/template",
+            Office,
+            get(office::ledger::template::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/reports",
+            Office,
+            get(office::reports::page::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/reports/download",
+            Office,
+            get(office::reports::download::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/reports/explain",
+            Office,
+            get(office::reports::explain::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/reports/figures",
+            Office,
+            post(office::reports::set_figures::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/check",
+            Office,
+            get(office::check::page::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/check",
+            Office,
+            post(office::check::check::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/agencies",
+            Office,
+            get(office::admin::agencies::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/agencies",
+            Office,
+            post(office::admin::add_agency::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/users",
+            Office,
+            get(office::admin::users::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/users",
+            Office,
+            post(office::admin::add_user::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/users/{name}/roles",
+            Office,
+            post(office::admin::change_role::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/users/{name}/status",
+            Office,
+            post(office::admin::set_status::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/users/{name}/password",
+            Office,
+            post(office::admin::reset_password::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/calendar",
+            Office,
+            get(office::admin::calendar::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/calendar",
+            Office,
+            post(office::admin::import_calendar::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/audit",
+            Office,
+            get(office::admin::audit::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/openapi.json",
+            Public,
+            get(api::openapi_json),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/agencies",
+            Api,
+            get(api::list_agencies::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/requests",
+            Api,
+            post(api::create_request::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/requests",
+            Api,
+            get(api::list_requests::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/requests/{id}",
+            Api,
+            get(api::get_request::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/requests/{id}/events",
+            Api,
+            post(api::add_request_event::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/ledger",
+            Api,
+            post(api::import_ledger::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/reports/generate",
+            Api,
+            post(api::generate_report::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/reports/check",
+            Api,
+            post(api::check_report::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/reports/explain",
+            Api,
+            get(api::explain_cell::<S>),
+        ),
+        entry(g, "/api/v1/deadline", Api, get(api::deadline::<S>)),
+    ]
+}
+
+/// Every route, without handlers: what the authorization matrix covers.
+pub fn list<S: WebStore>() -> Vec<Route> {
+    entries::<S>().into_iter().map(|e| e.route).collect()
+}
+
+/// The router of the whole server.
+pub fn router<S: WebStore>(app: Shared<S>) -> Router {
+    let limit = app.options.upload_max.saturating_add(1 << 16);
+    let mut router: Router<Shared<S>> = Router::new();
+    for e in entries::<S>() {
+        router = router.route(e.route.path, e.handler);
+    }
+    router
+        .fallback(office::not_found)
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(crate::security::observe))
+        .with_state(app)
+}

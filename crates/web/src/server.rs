@@ -1,0 +1,71 @@
+//! Running the server: bind, serve, and stop gracefully on SIGTERM or Ctrl-C: the listener
+//! closes, requests in flight finish (every write commits before its answer is sent, so
+//! nothing acknowledged is lost), then the store is closed.
+
+use crate::{App, Options, Shared, WebStore, routes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("无法监听 {addr}：{reason}")]
+    Bind { addr: String, reason: String },
+    #[error("服务器运行出错：{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Binds `addr` (`127.0.0.1:8080`; port 0 picks a free port).
+pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
+    TcpListener::bind(addr).await.map_err(|e| ServeError::Bind {
+        addr: addr.to_owned(),
+        reason: match e.kind() {
+            std::io::ErrorKind::AddrInUse => "端口已被占用".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "没有权限使用该端口".to_owned(),
+            std::io::ErrorKind::AddrNotAvailable => "本机没有这个地址".to_owned(),
+            _ => e.to_string(),
+        },
+    })
+}
+
+/// Serves on `listener` until `shutdown` resolves, then lets requests in flight finish.
+pub async fn serve<S: WebStore>(
+    listener: TcpListener,
+    store: S,
+    options: Options,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let app: Shared<S> = Arc::new(App { store, options });
+    let router = routes::router(app);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    Ok(())
+}
+
+/// Resolves on SIGTERM (a service manager stopping the server) or Ctrl-C.
+pub async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("stopping: finishing requests in flight");
+}

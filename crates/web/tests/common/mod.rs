@@ -1,0 +1,320 @@
+//! The real server in-process on port 0, on SQLite and (when `GONGKAI_TEST_POSTGRES_URL` names
+//! a server) on PostgreSQL in a fresh schema, with a small agency tree and one account of each
+//! kind the authorization rules tell apart.
+#![allow(clippy::unwrap_used, clippy::panic, dead_code)]
+
+use gongkai_services::{Actor, Ctx, Role, Scope, Settings};
+use gongkai_store_postgres::PgStore;
+use gongkai_store_sqlite::SqliteStore;
+use gongkai_web::{Options, WebStore};
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The agencies: a county government with two departments (siblings).
+pub const GOV: &str = "测试县人民政府";
+pub const A: &str = "测试县自然资源局";
+pub const B: &str = "测试县交通运输局";
+
+/// Every account's password.
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// The kinds of caller of the authorization matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Who {
+    Anonymous,
+    /// An officer of A.
+    OfficerA,
+    /// An officer of B, A's sibling.
+    OfficerB,
+    /// The supervising office of the government, A's parent.
+    Supervisor,
+    /// An admin of the government.
+    Admin,
+}
+
+impl Who {
+    pub const ALL: [Who; 5] = [
+        Who::Anonymous,
+        Who::OfficerA,
+        Who::OfficerB,
+        Who::Supervisor,
+        Who::Admin,
+    ];
+
+    pub fn user(self) -> Option<&'static str> {
+        match self {
+            Who::Anonymous => None,
+            Who::OfficerA => Some("officer-a"),
+            Who::OfficerB => Some("officer-b"),
+            Who::Supervisor => Some("supervisor"),
+            Who::Admin => Some("admin"),
+        }
+    }
+}
+
+/// A running server and what the tests need of it.
+pub struct Server {
+    pub base: String,
+    /// An API token per account.
+    pub tokens: Vec<(Who, String)>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn token(&self, who: Who) -> Option<&str> {
+        self.tokens
+            .iter()
+            .find(|(w, _)| *w == who)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// A client without cookies, for the API.
+    pub fn api(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A browser-like client logged in as `who` (anonymous: not logged in), with the session's
+    /// CSRF token. Requests carry our own origin, as a browser's forms do.
+    pub async fn browser(&self, who: Who) -> Browser {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("origin", self.base.parse().unwrap());
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut b = Browser {
+            client,
+            base: self.base.clone(),
+            csrf: String::new(),
+        };
+        if let Some(user) = who.user() {
+            let r = b
+                .client
+                .post(self.url("/office/login"))
+                .form(&[("name", user), ("password", PASSWORD), ("next", "/office")])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 303, "login of {user}");
+            let page = b.get_text("/office").await;
+            b.csrf = csrf_of(&page).unwrap_or_default();
+        }
+        b
+    }
+
+    /// `listRequests` of agency A as A's officer: the first page.
+    pub async fn requests_of_a(&self) -> serde_json::Value {
+        self.api()
+            .get(self.url(&format!(
+                "/api/v1/requests?agency={}",
+                gongkai_web::auth::form_urlencoded_component(A)
+            )))
+            .bearer_auth(self.token(Who::OfficerA).unwrap())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            t.await.unwrap();
+        }
+    }
+}
+
+/// The CSRF token in a page's first form.
+pub fn csrf_of(page: &str) -> Option<String> {
+    let at = page.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(page[at..].split('"').next()?.to_owned())
+}
+
+/// A client with a session.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
+    /// Posts a form with the session's CSRF token.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn pg_url() -> Option<String> {
+    std::env::var("GONGKAI_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+fn schema_name() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "gk_web_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The options of the test server: today's settings, short lockouts.
+pub fn options() -> Options {
+    let settings = Settings::new(gongkai_web::china_today());
+    let server = gongkai_config::ServerConfig {
+        upload_max_mb: 2,
+        ..Default::default()
+    };
+    Options::new(settings, &server)
+}
+
+/// The agencies and accounts every test starts from; returns the tokens.
+pub async fn seed<S: WebStore>(store: &S) -> Vec<(Who, String)> {
+    let scope = Scope::operator(Actor::new("测试").unwrap());
+    let settings = Settings::new(gongkai_web::china_today());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency(GOV, None).await.unwrap();
+    ctx.add_agency(A, Some(GOV)).await.unwrap();
+    ctx.add_agency(B, Some(GOV)).await.unwrap();
+    let accounts = [
+        (Who::OfficerA, A, Role::Officer),
+        (Who::OfficerB, B, Role::Officer),
+        (Who::Supervisor, GOV, Role::Supervisor),
+        (Who::Admin, GOV, Role::Admin),
+    ];
+    let mut tokens = Vec::new();
+    for (who, agency, role) in accounts {
+        let name = who.user().unwrap();
+        ctx.add_user(name, PASSWORD, agency, role).await.unwrap();
+        let (secret, _) = ctx
+            .create_token(name, Some(30), chrono::Utc::now())
+            .await
+            .unwrap();
+        tokens.push((who, secret));
+    }
+    tokens
+}
+
+/// Starts the server on a free port of the loopback interface.
+pub async fn start<S: WebStore + Clone>(store: S, tokens: Vec<(Who, String)>) -> Server {
+    let listener = gongkai_web::server::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        gongkai_web::server::serve(listener, store, options(), async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    Server {
+        base,
+        tokens,
+        stop: Some(stop),
+        task: Some(task),
+    }
+}
+
+/// Runs `test` against a seeded server on SQLite.
+pub async fn on_sqlite<F, Fut>(test: F)
+where
+    F: FnOnce(Server) -> Fut,
+    Fut: Future<Output = Server>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("web.db").display());
+    let store = SqliteStore::open(&url).await.unwrap();
+    let tokens = seed(&store).await;
+    let server = start(store.clone(), tokens).await;
+    test(server).await.stop().await;
+    store.close().await;
+}
+
+/// Runs `test` against a seeded server on PostgreSQL in a fresh schema (skipped without a
+/// server).
+pub async fn on_postgres<F, Fut>(test: F)
+where
+    F: FnOnce(Server) -> Fut,
+    Fut: Future<Output = Server>,
+{
+    let Some(url) = pg_url() else {
+        eprintln!("skipped: GONGKAI_TEST_POSTGRES_URL not set");
+        return;
+    };
+    let schema = schema_name();
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    let store = PgStore::connect_schema(&url, &schema).await.unwrap();
+    let tokens = seed(&store).await;
+    let server = start(store.clone(), tokens).await;
+    test(server).await.stop().await;
+    store.close().await;
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+}
+
+/// One `#[tokio::test]` per backend for each test function `fn(Server) -> Server`.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::common::on_sqlite(super::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::common::on_postgres(super::$name).await;
+                }
+            )*
+        }
+    };
+}

@@ -1,0 +1,613 @@
+//! The server as browsers and API clients use it, on SQLite and PostgreSQL: a request from
+//! registration to decision through the pages and through the API; hostile text in every field
+//! comes back escaped; forms without the CSRF token or from another origin are refused;
+//! repeated failed logins lock the account; sessions live in the database; errors never show a
+//! stack trace or SQL; the committed OpenAPI document is the one served.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::{A, B, Server, Who};
+
+on_both!(
+    a_request_goes_from_registration_to_decision_in_the_pages,
+    the_api_registers_lists_and_follows_requests,
+    hostile_text_comes_back_escaped,
+    forms_need_the_token_and_our_origin,
+    failed_logins_lock_the_account_and_sessions_live_in_the_database,
+    errors_say_what_in_chinese_and_nothing_more,
+);
+
+/// The request id a redirect to a request's page names.
+fn id_of(location: &str) -> i64 {
+    location
+        .trim_start_matches("/office/requests/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn a_request_goes_from_registration_to_decision_in_the_pages(server: Server) -> Server {
+    let officer = server.browser(Who::OfficerA).await;
+    let form = officer.get_text("/office/requests/new").await;
+    assert!(
+        form.contains("以签收之日为收到申请之日"),
+        "the receipt rules beside the date"
+    );
+    let r = officer
+        .post(
+            "/office/requests",
+            &[
+                ("agency", A),
+                ("reference", "YS-001"),
+                ("applicant", "张三"),
+                ("kind", "自然人"),
+                ("channel", "挂号信"),
+                ("received", "2024-09-27"),
+                ("description", "某路段拆迁补偿方案"),
+                ("form", "纸质"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let id = id_of(&location);
+    let page = officer.get_text(&location).await;
+    assert!(page.contains("申请已登记"), "{page}");
+    // Received Friday 27 September 2024; the National Day week (1–7 October) is not counted
+    // and Sunday 29 September and Saturday 12 October are make-up working days: the 20th
+    // working day is Wednesday 30 October.
+    assert!(
+        page.contains("<strong>2024-10-30</strong>"),
+        "the deadline\n{page}"
+    );
+    assert!(
+        page.contains("国庆节放假，不计入"),
+        "explained step by step"
+    );
+    assert!(page.contains("2024-10-12（星期六）调休上班，计入"));
+    // A correction, then the corrected request: the period starts again (第三十条).
+    let path = format!("/office/requests/{id}/events");
+    let (officer_ref, path_ref) = (&officer, &path);
+    let record = move |event: &'static str, date: &'static str, outcome: &'static str| async move {
+        officer_ref
+            .post(
+                path_ref,
+                &[("event", event), ("date", date), ("outcome", outcome)],
+            )
+            .await
+    };
+    assert_eq!(
+        record("correction-requested", "2024-09-30", "")
+            .await
+            .status(),
+        303
+    );
+    // A second correction request is refused with the article it breaks.
+    let r = record("correction-requested", "2024-10-08", "").await;
+    assert_eq!(r.status(), 409);
+    let refusal = r.text().await.unwrap();
+    assert!(refusal.contains("第三十条"), "{refusal}");
+    assert_eq!(
+        record("corrected-received", "2024-10-09", "")
+            .await
+            .status(),
+        303
+    );
+    // Only the head of the agency approves an extension (第三十三条第二款).
+    assert_eq!(
+        record("extension-approved", "2024-10-10", "")
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        record("decided", "2024-10-20", "予以公开").await.status(),
+        303
+    );
+    let page = officer.get_text(&format!("/office/requests/{id}")).await;
+    assert!(page.contains("作出答复：予以公开"), "{page}");
+    assert!(page.contains("已办结"), "{page}");
+    // The report of the year counts it, and its figure leads back to it.
+    let report = officer
+        .get_text(&format!(
+            "/office/reports?agency={}&year=2024",
+            gongkai_web::auth::form_urlencoded_component(A)
+        ))
+        .await;
+    assert!(
+        report.contains("cell=t3.r_disclosed.natural_person"),
+        "links to explain"
+    );
+    let explain = officer
+        .get_text(&format!(
+            "/office/reports/explain?agency={}&year=2024&cell=t3.r_disclosed.natural_person",
+            gongkai_web::auth::form_urlencoded_component(A)
+        ))
+        .await;
+    assert!(explain.contains("YS-001"), "{explain}");
+    let docx = officer
+        .get(&format!(
+            "/office/reports/download?agency={}&year=2024&format=docx",
+            gongkai_web::auth::form_urlencoded_component(A)
+        ))
+        .await;
+    assert_eq!(docx.status(), 200);
+    assert!(docx.bytes().await.unwrap().starts_with(b"PK"));
+    server
+}
+
+async fn the_api_registers_lists_and_follows_requests(server: Server) -> Server {
+    let client = server.api();
+    let token = server.token(Who::OfficerA).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let r = client
+            .post(server.url("/api/v1/requests"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({
+                "agency": A, "reference": format!("API-{i}"), "applicant": "某公司",
+                "kind": "商业企业", "channel": "网上", "received": "2024-03-05",
+                "description": "某许可证",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["kind"], "商业企业");
+        assert_eq!(v["state"], "open");
+        assert_eq!(
+            v["due"], "2024-04-02",
+            "20 working days after 5 March 2024 (Qingming on 4 April is later)"
+        );
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    // The same reference again is a conflict.
+    let r = client
+        .post(server.url("/api/v1/requests"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({
+            "agency": A, "reference": "API-0", "applicant": "某公司", "kind": "商业企业",
+            "channel": "网上", "received": "2024-03-05", "description": "x",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    // Bad fields are named.
+    let r = client
+        .post(server.url("/api/v1/requests"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({
+            "agency": A, "reference": "API-X", "applicant": "某公司", "kind": "外星人",
+            "channel": "飞鸽", "received": "昨天", "description": "x",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let fields: Vec<&str> = v["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["kind", "channel", "received"]);
+    // Pages of two: every request exactly once, in order, and inserting between pages
+    // neither skips nor repeats one.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = format!(
+            "/api/v1/requests?agency={}&limit=2",
+            gongkai_web::auth::form_urlencoded_component(A)
+        );
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let v: serde_json::Value = client
+            .get(server.url(&url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for item in v["items"].as_array().unwrap() {
+            seen.push(item["id"].as_i64().unwrap());
+        }
+        if seen.len() == 2 {
+            let r = client
+                .post(server.url("/api/v1/requests"))
+                .bearer_auth(token)
+                .json(&serde_json::json!({
+                    "agency": A, "reference": "API-LATE", "applicant": "某公司",
+                    "kind": "商业企业", "channel": "网上", "received": "2024-03-06",
+                    "description": "x",
+                }))
+                .send()
+                .await
+                .unwrap();
+            ids.push(
+                r.json::<serde_json::Value>().await.unwrap()["id"]
+                    .as_i64()
+                    .unwrap(),
+            );
+        }
+        match v["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ids);
+    // Events by id; an impossible one is a 409 citing the article.
+    let id = ids[0];
+    let event = |body: serde_json::Value| {
+        client
+            .post(server.url(&format!("/api/v1/requests/{id}/events")))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let r =
+        event(serde_json::json!({"event": "decided", "date": "2024-03-10", "outcome": "部分公开"}))
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["state"], "closed");
+    assert_eq!(v["events"][1]["outcome"], "部分公开");
+    let r = event(serde_json::json!({"event": "fee-paid", "date": "2024-03-11"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    // B's officer sees none of A's requests, not even that they exist.
+    let other = server.token(Who::OfficerB).unwrap();
+    let r = client
+        .get(server.url(&format!("/api/v1/requests/{id}")))
+        .bearer_auth(other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let body = r.text().await.unwrap();
+    assert!(!body.contains("API-0"), "{body}");
+    // The generated report counts the decided request.
+    let v: serde_json::Value = client
+        .post(server.url("/api/v1/reports/generate"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"agency": A, "year": 2024}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        v["report"]["tables"]["t3"]["r_partial"]["org_commercial"],
+        1
+    );
+    assert_eq!(v["errors"], 0);
+    server
+}
+
+/// A text as the templates escape it (askama: numeric character references).
+fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+/// Payloads that break out of HTML text, attributes and scripts.
+const PAYLOADS: [&str; 3] = [
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(2)>",
+    "';alert(3);//",
+];
+
+async fn hostile_text_comes_back_escaped(server: Server) -> Server {
+    let officer = server.browser(Who::OfficerA).await;
+    for (i, p) in PAYLOADS.iter().enumerate() {
+        let reference = format!("X{i}{p}");
+        let r = officer
+            .post(
+                "/office/requests",
+                &[
+                    ("agency", A),
+                    ("reference", &reference),
+                    ("applicant", p),
+                    ("kind", "自然人"),
+                    ("channel", "网上"),
+                    ("received", "2024-03-05"),
+                    ("description", p),
+                    ("form", p),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{p}");
+        let location = r.headers()["location"].to_str().unwrap().to_owned();
+        let page = officer.get_text(&location).await;
+        assert!(!page.contains(p), "{p} came back raw:\n{page}");
+        assert!(page.contains(&escaped(p)), "shown escaped:\n{page}");
+        let r = officer
+            .post(
+                &format!("/office/requests/{}/events", id_of(&location)),
+                &[
+                    ("event", "decided"),
+                    ("date", "2024-03-06"),
+                    ("outcome", "予以公开"),
+                    ("note", p),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let page = officer.get_text(&location).await;
+        assert!(!page.contains(p), "note {p} came back raw");
+        // A field that fails validation is shown again, escaped.
+        let r = officer
+            .post(
+                "/office/requests",
+                &[("agency", A), ("reference", p), ("applicant", p)],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let page = r.text().await.unwrap();
+        assert!(!page.contains(p), "{p} echoed raw in the form");
+    }
+    // Agency and user names typed by an admin.
+    let admin = server.browser(Who::Admin).await;
+    let r = admin
+        .post(
+            "/office/agencies",
+            &[("name", PAYLOADS[0]), ("parent", common::GOV)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = admin.get_text("/office/agencies").await;
+    assert!(!page.contains(PAYLOADS[0]));
+    assert!(page.contains(&escaped(PAYLOADS[0])), "{page}");
+    // A notice in the query string is escaped too.
+    let page = admin
+        .get_text("/office/users?notice=%3Cscript%3Ealert(9)%3C/script%3E")
+        .await;
+    assert!(!page.contains("<script>alert(9)"));
+    // The API answers JSON, never HTML, and keeps the text as given.
+    let v: serde_json::Value = server.requests_of_a().await;
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["reference"].as_str().unwrap().contains("<script>"))
+    );
+    // Every page carries the policy that forbids inline script.
+    let r = admin.get("/office").await;
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"));
+    server
+}
+
+async fn forms_need_the_token_and_our_origin(server: Server) -> Server {
+    let officer = server.browser(Who::OfficerA).await;
+    let fields = [
+        ("agency", A),
+        ("reference", "CSRF-1"),
+        ("applicant", "张三"),
+        ("kind", "自然人"),
+        ("channel", "网上"),
+        ("received", "2024-03-05"),
+        ("description", "某文件"),
+    ];
+    // No token.
+    let r = officer
+        .client
+        .post(server.url("/office/requests"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // Another session's token.
+    let other = server.browser(Who::OfficerB).await;
+    let mut with_other: Vec<(&str, &str)> = vec![("csrf", other.csrf.as_str())];
+    with_other.extend_from_slice(&fields);
+    let r = officer
+        .client
+        .post(server.url("/office/requests"))
+        .form(&with_other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // The right token, but posted from another site.
+    let mut with_own: Vec<(&str, &str)> = vec![("csrf", officer.csrf.as_str())];
+    with_own.extend_from_slice(&fields);
+    for (header, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let r = officer
+            .client
+            .post(server.url("/office/requests"))
+            .header(header, value)
+            .form(&with_own)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{header}: {value}");
+    }
+    // Nothing was registered by any of these.
+    let list: serde_json::Value = server.requests_of_a().await;
+    assert!(list["items"].as_array().unwrap().is_empty());
+    // With both, it is registered.
+    let r = officer.post("/office/requests", &fields).await;
+    assert_eq!(r.status(), 303);
+    // A login form from another site is refused as well.
+    let r = server
+        .api()
+        .post(server.url("/office/login"))
+        .header("origin", "https://evil.example")
+        .form(&[("name", "officer-a"), ("password", common::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let _ = B;
+    server
+}
+
+async fn failed_logins_lock_the_account_and_sessions_live_in_the_database(
+    server: Server,
+) -> Server {
+    let client = server.api();
+    let login = |password: &'static str| {
+        client
+            .post(server.url("/office/login"))
+            .form(&[("name", "officer-b"), ("password", password)])
+            .send()
+    };
+    for _ in 0..4 {
+        assert_eq!(login("wrong-password").await.unwrap().status(), 401);
+    }
+    // The fifth failure locks the account; then even the right password waits.
+    assert_eq!(login("wrong-password").await.unwrap().status(), 429);
+    let r = login(common::PASSWORD).await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.text().await.unwrap().contains("暂时锁定"));
+    // A session is a row of the database: logging out ends it for every copy of the cookie.
+    let officer = server.browser(Who::OfficerA).await;
+    assert_eq!(officer.get("/office").await.status(), 200);
+    let cookie_copy = officer.client.clone();
+    let r = officer.post("/office/logout", &[]).await;
+    assert_eq!(r.status(), 303);
+    let r = cookie_copy.get(server.url("/office")).send().await.unwrap();
+    assert_eq!(r.status(), 303, "the session ended");
+    server
+}
+
+async fn errors_say_what_in_chinese_and_nothing_more(server: Server) -> Server {
+    let client = server.api();
+    let token = server.token(Who::OfficerA).unwrap();
+    // Malformed JSON, a wrong content type, a path that is not a number, no token.
+    let r = client
+        .post(server.url("/api/v1/requests"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "bad_request");
+    let r = client
+        .post(server.url("/api/v1/requests"))
+        .bearer_auth(token)
+        .body("agency=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    let r = client
+        .get(server.url("/api/v1/requests/abc"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(v["error"]["message"].as_str().unwrap().contains("路径参数"));
+    let r = client
+        .get(server.url("/api/v1/agencies"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "unauthorized");
+    // An upload past the limit (2 MB in these tests).
+    let big = vec![b'a'; 3 << 20];
+    let r = client
+        .post(server.url("/api/v1/reports/check"))
+        .bearer_auth(token)
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    // A page that does not exist (a fresh connection: the server closed the last one after
+    // refusing the oversized body unread).
+    let r = server
+        .api()
+        .get(server.url("/office/nothing-here"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("没有这个页面"));
+    for leak in ["sqlx", "SELECT", "panicked", ".rs:", "stack backtrace"] {
+        assert!(!body.contains(leak), "{leak}");
+    }
+    server
+}
+
+/// The committed OpenAPI document is the one the server serves; regenerate with
+/// `GONGKAI_UPDATE_OPENAPI=1 cargo test -p gongkai-web --test http`.
+#[test]
+fn the_committed_openapi_document_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema/openapi.json");
+    let current = gongkai_web::api::openapi_text();
+    if std::env::var_os("GONGKAI_UPDATE_OPENAPI").is_some() {
+        std::fs::write(path, &current).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == current,
+        "schema/openapi.json is stale: GONGKAI_UPDATE_OPENAPI=1 cargo test -p gongkai-web --test http"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&current).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    // Every operation declares its security, its errors with the error schema, and the
+    // operationIds the clients rely on exist.
+    let mut ids = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            ids.push(op["operationId"].as_str().unwrap().to_owned());
+            assert!(op["security"].is_array(), "{method} {path}: security");
+            let responses = op["responses"].as_object().unwrap();
+            for status in ["401", "500"] {
+                let schema = &responses[status]["content"]["application/json"]["schema"]["$ref"];
+                assert_eq!(
+                    schema, "#/components/schemas/ErrorBody",
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+    for id in [
+        "createRequest",
+        "listRequests",
+        "getRequest",
+        "addRequestEvent",
+        "importLedger",
+        "generateReport",
+        "checkReport",
+    ] {
+        assert!(ids.iter().any(|i| i == id), "{id}");
+    }
+}

@@ -1,0 +1,369 @@
+//! The authorization matrix: every route of the router's own list × {anonymous, officer of A,
+//! officer of A's sibling B, supervising office of their parent, admin of the parent} → the
+//! status `docs/web.md` §1 calls for, on SQLite and PostgreSQL. A route added without an entry
+//! here fails the test.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::{A, Browser, GOV, Server, Who};
+use gongkai_store_sqlite::SqliteStore;
+use gongkai_web::routes::{Audience, Route};
+use reqwest::Method;
+use std::collections::HashMap;
+
+on_both!(every_route_answers_every_caller_as_the_rules_say);
+
+/// What the routes act on.
+struct Fixture {
+    /// A request of A for the pages, and one for the API.
+    page_request: i64,
+    api_request: i64,
+    year: i32,
+    /// A throwaway account of A that admin routes act on.
+    temp_user: &'static str,
+    asset: String,
+}
+
+const SEED: &str = include_str!("../../../fixtures/reports/yanhu-2020.json");
+
+fn ledger_csv(prefix: &str) -> String {
+    format!(
+        "受理编号,申请人姓名或名称,申请人类型,申请方式,收到日期,申请内容,办理结果,答复日期\n{prefix}-1,张三,自然人,网上,2024-03-05,某文件,予以公开,2024-03-20\n"
+    )
+}
+
+/// The status a caller must get.
+fn expected(route: &Route, who: Who) -> u16 {
+    use Who::*;
+    let (m, p) = (route.method.as_str(), route.path);
+    // Anonymous callers: pages send them to the login page, the API says 401.
+    if who == Anonymous {
+        return match (route.audience, m, p) {
+            (Audience::Public, "GET", "/") => 303,
+            (Audience::Public, "POST", "/office/login") => 401,
+            (Audience::Public, _, _) => 200,
+            (Audience::Office, _, _) => 303,
+            (Audience::Api, _, _) => 401,
+        };
+    }
+    // Reads of A's records: everyone who sees A (not the sibling's officer).
+    let reads_a = |w: Who| if w == OfficerB { 404 } else { 200 };
+    // Handling A's requests: A's officer; the sibling does not even see A; the supervising
+    // office and the admin see A but may not handle (403).
+    let handles_a = |w: Who, ok: u16| match w {
+        OfficerA => ok,
+        OfficerB => 404,
+        _ => 403,
+    };
+    // Administering in the government's subtree: the admin only; the officers of A and B and
+    // the supervising office see what they see and may not administer.
+    let administers = |w: Who, ok: u16, on_gov: bool| match w {
+        Admin => ok,
+        Supervisor => 403,
+        OfficerA if on_gov => 404,
+        OfficerA => 403,
+        _ => 404,
+    };
+    match (m, p) {
+        ("GET", "/healthz" | "/static/{name}" | "/office/login" | "/api/v1/openapi.json") => 200,
+        ("GET", "/") => 303,
+        ("POST", "/office/login") => 401,
+        ("POST", "/office/logout") => 303,
+        (
+            "GET",
+            "/office"
+            | "/office/password"
+            | "/office/requests/new"
+            | "/office/ledger"
+            | "/office/ledger/template"
+            | "/office/reports"
+            | "/office/check"
+            | "/office/agencies"
+            | "/office/users"
+            | "/office/calendar",
+        ) => 200,
+        ("POST", "/office/password") => 422,
+        ("POST", "/office/requests") => handles_a(who, 303),
+        ("GET", "/office/requests/{id}") => reads_a(who),
+        ("POST", "/office/requests/{id}/events") => handles_a(who, 303),
+        ("POST", "/office/ledger") => handles_a(who, 200),
+        ("GET", "/office/reports/download" | "/office/reports/explain") => reads_a(who),
+        ("POST", "/office/reports/figures") => handles_a(who, 303),
+        ("POST", "/office/check") => 200,
+        ("POST", "/office/agencies") => administers(who, 303, true),
+        ("POST", "/office/users") => administers(who, 303, false),
+        (
+            "POST",
+            "/office/users/{name}/roles"
+            | "/office/users/{name}/status"
+            | "/office/users/{name}/password",
+        ) => administers(who, 303, false),
+        // The calendar is the installation's: an admin of a top-level agency keeps it.
+        ("POST", "/office/calendar") => {
+            if who == Admin {
+                303
+            } else {
+                403
+            }
+        }
+        // The audit log: the supervising office and admins.
+        ("GET", "/office/audit") => match who {
+            Supervisor | Admin => 200,
+            _ => 403,
+        },
+        ("GET", "/api/v1/agencies" | "/api/v1/deadline") => 200,
+        ("POST", "/api/v1/requests") => handles_a(who, 201),
+        ("GET", "/api/v1/requests" | "/api/v1/requests/{id}" | "/api/v1/reports/explain") => {
+            reads_a(who)
+        }
+        ("POST", "/api/v1/requests/{id}/events") => handles_a(who, 200),
+        ("POST", "/api/v1/ledger") => handles_a(who, 200),
+        ("POST", "/api/v1/reports/generate") => reads_a(who),
+        ("POST", "/api/v1/reports/check") => 200,
+        _ => panic!("{m} {p} has no entry in the authorization matrix: say what each caller gets"),
+    }
+}
+
+/// Sends the request a route is tested with, as `who`.
+async fn call(
+    server: &Server,
+    browser: &Browser,
+    who: Who,
+    route: &Route,
+    fx: &Fixture,
+) -> reqwest::Response {
+    let year = fx.year.to_string();
+    let unique = format!("{who:?}-{}", route.path.len());
+    let path = route
+        .path
+        .replace(
+            "{id}",
+            &match route.audience {
+                Audience::Api => fx.api_request.to_string(),
+                _ => fx.page_request.to_string(),
+            },
+        )
+        .replace(
+            "{name}",
+            if route.path.starts_with("/static") {
+                &fx.asset
+            } else {
+                fx.temp_user
+            },
+        );
+    let query = |q: &str| format!("{path}?{q}");
+    let a = gongkai_web::auth::form_urlencoded_component(A);
+    let gov = GOV;
+    match (route.audience, route.method.as_str(), route.path) {
+        (Audience::Api, m, p) => {
+            let client = server.api();
+            let url = match p {
+                "/api/v1/requests" if m == "GET" => query(&format!("agency={a}")),
+                "/api/v1/ledger" => query(&format!("agency={a}&name=t.csv")),
+                "/api/v1/reports/explain" => query(&format!(
+                    "agency={a}&year={year}&cell=t3.new_received.total"
+                )),
+                "/api/v1/deadline" => query("received=2024-03-05"),
+                _ => path.clone(),
+            };
+            let mut req = client.request(route.method.clone(), server.url(&url));
+            if let Some(t) = server.token(who) {
+                req = req.bearer_auth(t);
+            }
+            req = match (m, p) {
+                ("POST", "/api/v1/requests") => req.json(&serde_json::json!({
+                    "agency": A, "reference": format!("API-{unique}"), "applicant": "张三",
+                    "kind": "自然人", "channel": "网上", "received": "2024-03-05",
+                    "description": "某文件",
+                })),
+                ("POST", "/api/v1/requests/{id}/events") => req.json(&serde_json::json!({
+                    "event": "consultation-started", "date": "2024-03-06",
+                })),
+                ("POST", "/api/v1/ledger") => req.body(ledger_csv(&format!("L-{unique}"))),
+                ("POST", "/api/v1/reports/generate") => {
+                    req.json(&serde_json::json!({"agency": A, "year": fx.year}))
+                }
+                ("POST", "/api/v1/reports/check") => req.body(SEED),
+                _ => req,
+            };
+            req.send().await.unwrap()
+        }
+        (_, "GET", p) => {
+            let url = match p {
+                "/office/reports/download" => query(&format!("agency={a}&year={year}&format=json")),
+                "/office/reports/explain" => query(&format!(
+                    "agency={a}&year={year}&cell=t3.new_received.total"
+                )),
+                _ => path.clone(),
+            };
+            browser.get(&url).await
+        }
+        (_, "POST", "/office/ledger") => {
+            multipart(
+                browser,
+                &path,
+                ledger_csv(&format!("P-{unique}")),
+                &[("agency", A)],
+            )
+            .await
+        }
+        (_, "POST", "/office/check") => multipart(browser, &path, SEED.to_owned(), &[]).await,
+        (_, "POST", p) => {
+            let reference = format!("PAGE-{unique}");
+            let fields: Vec<(&str, &str)> = match p {
+                "/office/login" => vec![("name", "nobody"), ("password", "wrong-password-1")],
+                "/office/password" => vec![("current", "wrong"), ("new", "x"), ("repeat", "x")],
+                "/office/requests" => vec![
+                    ("agency", A),
+                    ("reference", &reference),
+                    ("applicant", "张三"),
+                    ("kind", "自然人"),
+                    ("channel", "网上"),
+                    ("received", "2024-03-05"),
+                    ("description", "某文件"),
+                ],
+                "/office/requests/{id}/events" => {
+                    vec![("event", "fee-notice-sent"), ("date", "2024-03-06")]
+                }
+                "/office/reports/figures" => vec![
+                    ("agency", A),
+                    ("year", &year),
+                    ("t2.normative_docs.issued", "3"),
+                ],
+                "/office/agencies" => vec![("name", &reference), ("parent", gov)],
+                "/office/users" => vec![
+                    ("name", &reference),
+                    ("password", common::PASSWORD),
+                    ("agency", A),
+                    ("role", "officer"),
+                ],
+                "/office/users/{name}/roles" => {
+                    vec![("agency", A), ("role", "approver"), ("action", "grant")]
+                }
+                "/office/users/{name}/status" => vec![("action", "enable")],
+                "/office/users/{name}/password" => vec![("password", common::PASSWORD)],
+                "/office/calendar" => {
+                    vec![("toml", "[2098]\noff = [\"2098-01-01\"]\nworkday = []\n")]
+                }
+                _ => vec![],
+            };
+            browser.post(&path, &fields).await
+        }
+        (_, m, p) => panic!("no request written for {m} {p}"),
+    }
+}
+
+async fn multipart(
+    browser: &Browser,
+    path: &str,
+    file: String,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().text("csrf", browser.csrf.clone());
+    for (k, v) in fields {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(file.into_bytes()).file_name("upload.csv"),
+    );
+    browser
+        .client
+        .post(format!("{}{path}", browser.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn fixture(server: &Server) -> Fixture {
+    let client = server.api();
+    let token = server.token(Who::OfficerA).unwrap();
+    let mut ids = Vec::new();
+    for reference in ["M-PAGE", "M-API"] {
+        let r = client
+            .post(server.url("/api/v1/requests"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({
+                "agency": A, "reference": reference, "applicant": "李四", "kind": "自然人",
+                "channel": "网上", "received": "2024-03-05", "description": "某文件",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let v: serde_json::Value = r.json().await.unwrap();
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    let admin = server.browser(Who::Admin).await;
+    let r = admin
+        .post(
+            "/office/users",
+            &[
+                ("name", "temp-user"),
+                ("password", common::PASSWORD),
+                ("agency", A),
+                ("role", "officer"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = admin.get_text("/office").await;
+    let asset = page
+        .split("/static/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    Fixture {
+        page_request: ids[0],
+        api_request: ids[1],
+        year: chrono::Datelike::year(&gongkai_web::china_today()),
+        temp_user: "temp-user",
+        asset,
+    }
+}
+
+async fn every_route_answers_every_caller_as_the_rules_say(server: Server) -> Server {
+    let fx = fixture(&server).await;
+    let mut browsers = HashMap::new();
+    for who in Who::ALL {
+        browsers.insert(who, server.browser(who).await);
+    }
+    let mut routes = gongkai_web::routes::list::<SqliteStore>();
+    // Logging out ends the session the other routes need: last.
+    routes.sort_by_key(|r| r.path == "/office/logout");
+    let mut wrong = Vec::new();
+    for route in &routes {
+        for who in Who::ALL {
+            let want = expected(route, who);
+            let r = call(&server, &browsers[&who], who, route, &fx).await;
+            let got = r.status().as_u16();
+            if got != want {
+                let body = r.text().await.unwrap_or_default();
+                let body: String = body.chars().take(300).collect();
+                wrong.push(format!(
+                    "{} {} as {who:?}: {got}, want {want}: {body}",
+                    route.method, route.path
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong answers:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    // The matrix knows every route: a route of another method on a known path is refused.
+    let r = server
+        .api()
+        .delete(server.url("/api/v1/requests"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    let _ = Method::GET;
+    server
+}
