@@ -331,6 +331,23 @@ fn guidance(section: Section) -> &'static str {
     }
 }
 
+/// A stored report text as the Markdown [`parse_prose`] reads: the preamble, then every
+/// statutory section under its `##` heading.
+pub fn prose_markdown(text: &ReportText) -> String {
+    let mut out = String::new();
+    if !text.preamble.is_empty() {
+        out.push_str(&format!("{}\n\n", text.preamble));
+    }
+    for &s in Section::ALL {
+        out.push_str(&format!(
+            "## {}\n\n{}\n\n",
+            template::section_heading(s),
+            text.section(s)
+        ));
+    }
+    out
+}
+
 /// The Markdown file of a report's text: a title line, room for the text before section 一,
 /// then one heading per statutory section with guidance in HTML comments (which
 /// [`parse_prose`] drops).

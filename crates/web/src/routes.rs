@@ -146,6 +146,12 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             post(office::reports::set_figures::<S>),
         ),
         entry(
+            p.clone(),
+            "/office/reports/prose",
+            Office,
+            post(office::reports::set_prose::<S>),
+        ),
+        entry(
             g.clone(),
             "/office/check",
             Office,

@@ -89,7 +89,7 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("POST", "/office/requests/{id}/events") => handles_a(who, 303),
         ("POST", "/office/ledger") => handles_a(who, 200),
         ("GET", "/office/reports/download" | "/office/reports/explain") => reads_a(who),
-        ("POST", "/office/reports/figures") => handles_a(who, 303),
+        ("POST", "/office/reports/figures" | "/office/reports/prose") => handles_a(who, 303),
         ("POST", "/office/check") => 200,
         ("POST", "/office/agencies") => administers(who, 303, true),
         ("POST", "/office/users") => administers(who, 303, false),
@@ -226,6 +226,14 @@ async fn call(
                 "/office/requests/{id}/events" => {
                     vec![("event", "fee-notice-sent"), ("date", "2024-03-06")]
                 }
+                "/office/reports/prose" => vec![
+                    ("agency", A),
+                    ("year", &year),
+                    (
+                        "prose",
+                        "## 一、总体情况\n\n本机关依法做好政府信息公开工作。\n",
+                    ),
+                ],
                 "/office/reports/figures" => vec![
                     ("agency", A),
                     ("year", &year),

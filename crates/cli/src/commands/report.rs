@@ -826,19 +826,7 @@ fn prose(g: &Global, cmd: ProseCommand) -> Result<Status> {
                     let mut out = std::io::stdout().lock();
                     match ctx.prose(&agency, year).await? {
                         None => writeln!(out, "{agency} {year} 年度报告尚未设置正文")?,
-                        Some(t) => {
-                            if !t.preamble.is_empty() {
-                                writeln!(out, "{}\n", t.preamble)?;
-                            }
-                            for &s in gongkai_report::Section::ALL {
-                                writeln!(
-                                    out,
-                                    "## {}\n\n{}\n",
-                                    template::section_heading(s),
-                                    t.section(s)
-                                )?;
-                            }
-                        }
+                        Some(t) => write!(out, "{}", reports::prose_markdown(&t))?,
                     }
                     Ok(Status::Ok)
                 })

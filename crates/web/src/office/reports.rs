@@ -111,6 +111,8 @@ pub struct Shown {
     pub warnings: Vec<String>,
     pub formats: Vec<(&'static str, &'static str)>,
     pub figures: Vec<FigureField>,
+    /// The report's text as Markdown, for the form (the template when none is set).
+    pub prose: String,
     pub can_handle: bool,
 }
 
@@ -213,6 +215,10 @@ pub async fn page<S: WebStore>(
         let all: Vec<gongkai_cases::Agency> = tree.iter().map(|r| r.agency.clone()).collect();
         let can_handle =
             !query.consolidated() && caller.scope.allows(agency.id, &all, Capability::Handle);
+        let prose = match ctx.prose(&query.agency, year).await? {
+            Some(text) => gongkai_services::reports::prose_markdown(&text),
+            None => gongkai_services::reports::prose_template(),
+        };
         let figures = template::cells(report.format)
             .into_iter()
             .filter(|k| matches!(k, CellKey::T2(..)))
@@ -234,7 +240,7 @@ pub async fn page<S: WebStore>(
                         "表二（主动公开）没有登记数据，各单元格为空：请在下方填写".to_owned()
                     }
                     ReportWarning::EmptySection(s) => format!(
-                        "“{}”没有正文：请用命令 gongkai report prose set 设置报告正文",
+                        "“{}”没有正文：请在下方“报告正文”中填写",
                         template::section_heading(*s)
                     ),
                 })
@@ -242,6 +248,7 @@ pub async fn page<S: WebStore>(
             formats: FORMATS.to_vec(),
             link,
             figures,
+            prose,
             can_handle,
         })
     };
@@ -304,6 +311,37 @@ pub async fn download<S: WebStore>(
     Query(query): Query<ReportQuery>,
 ) -> WebResult<Response> {
     download_report(&app, &caller, &query).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProseForm {
+    agency: String,
+    year: String,
+    prose: String,
+}
+
+/// `POST /office/reports/prose`: the report's text of an agency-year, as Markdown under the
+/// statutory sections' headings.
+pub async fn set_prose<S: WebStore>(
+    State(app): State<Shared<S>>,
+    posted: SecureForm<ProseForm>,
+) -> WebResult<Response> {
+    let SecureForm { caller, form } = posted;
+    let year: i32 = form
+        .year
+        .trim()
+        .parse()
+        .map_err(|_| WebError::invalid("年度不是年份"))?;
+    let settings = app.settings();
+    caller
+        .ctx(&app, &settings)
+        .set_prose(&form.agency, year, &form.prose)
+        .await?;
+    let back = ReportQuery {
+        agency: form.agency,
+        ..ReportQuery::default()
+    };
+    Ok(Redirect::to(&format!("/office/reports?{}", back.link(year))).into_response())
 }
 
 #[derive(Debug, Template)]

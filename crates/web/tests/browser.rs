@@ -1,0 +1,246 @@
+//! The back office in a real browser (headless Chromium driven by ChromeDriver): an officer
+//! logs in, registers a request, records a correction and a decision, generates the annual
+//! report and downloads it as Word. Screenshots of the main pages are saved under
+//! `target/screenshots/` to be looked at. Skipped, with a message, where Chromium or
+//! ChromeDriver is not installed (`.ci/run` installs both).
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::{A, Who};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+}
+
+/// ChromeDriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_driver(chromedriver: &PathBuf) -> Driver {
+    let port = free_port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "ChromeDriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Driver { child, port }
+}
+
+async fn browser(driver: &Driver, chromium: &PathBuf) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1000", "--lang=zh-CN"],
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .unwrap()
+}
+
+/// Where screenshots go: `target/screenshots/`.
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "{name}: a PNG");
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn fill(c: &Client, id: &str, text: &str) {
+    let field = c.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn select(c: &Client, id: &str, label: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .select_by_label(label)
+        .await
+        .unwrap();
+}
+
+/// Submits the form holding the element `css`.
+async fn submit(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn page(c: &Client) -> String {
+    c.source().await.unwrap()
+}
+
+/// The page once it holds `text`: a click that submits a form returns before the next page
+/// has loaded.
+async fn page_with(c: &Client, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let source = page(c).await;
+        if source.contains(text) {
+            return source;
+        }
+        if Instant::now() > deadline {
+            shot(c, "failed").await;
+            panic!("the page never showed “{text}”:\n{source}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_does_the_whole_job_in_a_browser() {
+    let (Some(chromedriver), Some(chromium)) = (which("chromedriver"), which("chromium")) else {
+        eprintln!("skipped: Chromium or ChromeDriver not installed");
+        return;
+    };
+    common::on_sqlite(|server| async move {
+        let driver = start_driver(&chromedriver);
+        let c = browser(&driver, &chromium).await;
+        let year = chrono::Datelike::year(&gongkai_web::china_today()).to_string();
+
+        // Log in: the login page, then the 工作台.
+        c.goto(&server.url("/office")).await.unwrap();
+        shot(&c, "01-login").await;
+        fill(&c, "name", Who::OfficerA.user().unwrap()).await;
+        fill(&c, "password", common::PASSWORD).await;
+        submit(&c, "form.card button[type=submit]").await;
+        page_with(&c, "未办结").await;
+
+        // Register a request received today by registered post.
+        c.goto(&server.url("/office/requests/new")).await.unwrap();
+        fill(&c, "reference", "E2E-001").await;
+        fill(&c, "applicant", "王五").await;
+        select(&c, "kind", "自然人").await;
+        select(&c, "channel", "挂号信").await;
+        fill(&c, "description", "某镇2024年财政预算执行情况").await;
+        shot(&c, "02-register").await;
+        submit(&c, "form.card button[type=submit]").await;
+        let detail = page_with(&c, "申请已登记").await;
+        assert!(detail.contains("E2E-001"), "{detail}");
+        shot(&c, "03-request").await;
+
+        // A correction notice, the corrected request, then the answer.
+        for event in ["correction-requested", "corrected-received"] {
+            submit(
+                &c,
+                &format!("input[name=event][value={event}] ~ fieldset button[type=submit]"),
+            )
+            .await;
+            let label = if event == "correction-requested" {
+                "· 待补正"
+            } else {
+                "· 办理中"
+            };
+            page_with(&c, label).await;
+        }
+        select(&c, "outcome", "予以公开").await;
+        submit(&c, "input[name=event][value=decided] ~ div.actions button").await;
+        let decided = page_with(&c, "作出答复：予以公开").await;
+        assert!(decided.contains("发出补正通知") && decided.contains("收到补正后的申请"));
+        shot(&c, "04-decided").await;
+
+        // The annual report from the records: the request is counted and links back.
+        c.goto(&server.url("/office/reports")).await.unwrap();
+        select(&c, "agency", A).await;
+        fill(&c, "year", &year).await;
+        submit(&c, "form.card button[type=submit]").await;
+        page_with(&c, "cell=t3.r_disclosed.natural_person").await;
+        // The report's text, written in the page: section 一 no longer lacks it.
+        fill(
+            &c,
+            "prose",
+            "## 一、总体情况\n\n本局认真贯彻落实《条例》，依法做好政府信息公开工作。\n",
+        )
+        .await;
+        submit(
+            &c,
+            "form[action='/office/reports/prose'] button[type=submit]",
+        )
+        .await;
+        let report = page_with(&c, "本局认真贯彻落实").await;
+        assert!(
+            !report.contains("“一、总体情况”没有正文"),
+            "the warning is gone"
+        );
+        c.set_window_size(1280, 4200).await.unwrap();
+        shot(&c, "05-report").await;
+        c.set_window_size(1280, 1000).await.unwrap();
+
+        // The Word document, downloaded with the browser's session.
+        let href = c
+            .find(Locator::LinkText("下载 Word"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        let cookie = c.get_named_cookie("gongkai_session").await.unwrap();
+        let docx = reqwest::Client::new()
+            .get(server.url(&href))
+            .header("cookie", format!("gongkai_session={}", cookie.value()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(docx.status(), 200);
+        let bytes = docx.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"), "a DOCX package");
+        std::fs::write(screenshots().join("report.docx"), &bytes).unwrap();
+
+        // The dashboard shows nothing open any more.
+        c.goto(&server.url("/office")).await.unwrap();
+        page_with(&c, "没有未办结的申请").await;
+        shot(&c, "06-dashboard").await;
+        c.close().await.unwrap();
+        drop(driver);
+        server
+    })
+    .await;
+}
