@@ -115,7 +115,10 @@ impl Calendar {
     /// # Errors
     /// Only if the embedded file were broken; a unit test guarantees it is not.
     pub fn official() -> Result<Self, CalendarError> {
-        Self::from_toml(OFFICIAL_TOML)
+        // Parsed once per process: a server asks for it on every work list.
+        static OFFICIAL: std::sync::LazyLock<Result<Calendar, CalendarError>> =
+            std::sync::LazyLock::new(|| Calendar::from_toml(OFFICIAL_TOML));
+        OFFICIAL.clone()
     }
 
     /// A calendar from TOML text of the same shape as the embedded file.

@@ -180,8 +180,19 @@ impl<'a, S: Store> Ctx<'a, S> {
     /// former name (after a rename, the old name still finds the agency). The scope must reach
     /// it.
     pub async fn agency(&self, name: &str) -> Result<Agency> {
+        Ok(self.locate(name).await?.0)
+    }
+
+    /// [`Ctx::agency`] with the tree it was found in, for the access check that follows
+    /// ([`Ctx::grant_in`]): one reading of the agencies per use case. The aliases are read only
+    /// when the name is no agency's current name.
+    pub(crate) async fn locate(&self, name: &str) -> Result<(Agency, Vec<Agency>)> {
         let tree = self.tree().await?;
-        let agency = resolve(&tree, &self.store.aliases().await?, name)?;
+        let current = tree.iter().find(|a| a.name == name.trim()).cloned();
+        let agency = match current {
+            Some(a) => a,
+            None => resolve(&tree, &self.store.aliases().await?, name)?,
+        };
         if !self.scope.reaches(agency.id, &tree) {
             return Err(AccessError::Denied {
                 actor: self.scope.actor().to_string(),
@@ -189,12 +200,22 @@ impl<'a, S: Store> Ctx<'a, S> {
             }
             .into());
         }
-        Ok(agency)
+        Ok((agency, tree))
     }
 
     /// The access check of `capability` on `agency`.
     pub(crate) async fn grant(&self, agency: &Agency, capability: Capability) -> Result<Grant> {
-        Ok(self.scope.agency(agency, &self.tree().await?, capability)?)
+        self.grant_in(&self.tree().await?, agency, capability)
+    }
+
+    /// The access check of `capability` on `agency`, in a tree already read.
+    pub(crate) fn grant_in(
+        &self,
+        tree: &[Agency],
+        agency: &Agency,
+        capability: Capability,
+    ) -> Result<Grant> {
+        Ok(self.scope.agency(agency, tree, capability)?)
     }
 
     /// The audit entry of a write allowed by `grant`, with the pseudonyms' key.

@@ -17,6 +17,8 @@ use gongkai_cases::{
 use gongkai_report::Applicant;
 use gongkai_store::Store;
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// A request as an officer registers it.
 #[derive(Debug, Clone)]
@@ -97,12 +99,13 @@ impl<S: Store> Ctx<'_, S> {
         self.limit(check_date("收到日期", r.received, self.settings.today))
     }
 
-    /// Registers a request with its receipt (第二十九条、第三十一条).
-    pub async fn register_request(&self, r: RegisterRequest) -> Result<(Request, Vec<Warning>)> {
+    /// Registers a request with its receipt (第二十九条、第三十一条), and returns it with where it
+    /// stands.
+    pub async fn register_request(&self, r: RegisterRequest) -> Result<RequestView> {
         self.check_request_input(&r)?;
-        let agency = self.agency(&r.agency).await?;
-        self.not_merged(&self.tree().await?, &agency, r.received.year())?;
-        let grant = self.grant(&agency, Capability::Handle).await?;
+        let (agency, tree) = self.locate(&r.agency).await?;
+        self.not_merged(&tree, &agency, r.received.year())?;
+        let grant = self.grant_in(&tree, &agency, Capability::Handle)?;
         let reference = r.reference.trim().to_owned();
         let mut audit = self
             .draft(&grant, "request.register", format!("申请 {reference}"))
@@ -129,8 +132,7 @@ impl<S: Store> Ctx<'_, S> {
             note: String::new(),
         };
         let request = self.store.create_request(new, first, audit).await?;
-        let warnings = date_warnings(&self.calendar().await?, r.received);
-        Ok((request, warnings))
+        self.view(agency, request, None).await
     }
 
     /// The request of an agency by its reference.
@@ -156,14 +158,14 @@ impl<S: Store> Ctx<'_, S> {
     ) -> Result<(Request, State, Vec<Warning>)> {
         self.limit(check_date("日期", event.date(), self.settings.today))?;
         self.limit(check_text("备注", note, MAX_TEXT_CHARS, true))?;
-        let agency = self.agency(agency).await?;
+        let (agency, tree) = self.locate(agency).await?;
         let request = self.find_request(&agency, reference).await?;
         // Only the head of the agency (负责人) approves an extension (第三十三条第二款).
         let capability = match event {
             Event::ExtensionApproved(_) => Capability::ApproveExtension,
             _ => Capability::Handle,
         };
-        let grant = self.grant(&agency, capability).await?;
+        let grant = self.grant_in(&tree, &agency, capability)?;
         let audit = self
             .draft(
                 &grant,
@@ -312,27 +314,68 @@ impl<S: Store> Ctx<'_, S> {
     /// asked, most urgent first: the fewest working days left (overdue first), then those with
     /// no running deadline, then closed ones; ties by date of receipt and reference.
     pub async fn work_list(&self, q: &WorkQuery) -> Result<Vec<WorkItem>> {
-        let agency = self.agency(&q.agency).await?;
-        let tree = self.tree().await?;
+        let (agency, tree) = self.locate(&q.agency).await?;
         let agencies: Vec<AgencyId> = if q.subtree {
             self.seen_subtree(&tree, agency.id)
         } else {
             vec![agency.id]
         };
         let open_only = q.open_only || q.overdue || q.due_within.is_some();
-        let ids = self.store.request_ids(&agencies, open_only).await?;
         let as_of = q.as_of.unwrap_or(self.settings.today);
-        let mut items: Vec<WorkItem> = self
-            .items(&ids, &tree, as_of)
+        Ok(self
+            .sorted_items(&agencies, open_only, &tree, as_of)
             .await?
             .into_iter()
             .filter(|i| {
-                let open = !i.state.is_closed();
-                (!open_only || open)
-                    && (!q.overdue || i.days_left.is_some_and(|d| d < 0))
+                (!q.overdue || i.days_left.is_some_and(|d| d < 0))
                     && q.due_within
                         .is_none_or(|n| i.days_left.is_some_and(|d| d <= n))
             })
+            .collect())
+    }
+
+    /// The open requests of an agency and its subtree, most urgent first, as of today: the
+    /// work list of a 工作台, remembered in `cache` while nothing is written about these
+    /// agencies ([`gongkai_store::AuditLog::audit_version`]), so that a desk of ten thousand
+    /// open requests is computed once per change rather than on every look.
+    pub async fn open_work_list(
+        &self,
+        cache: &WorkListCache,
+        agency: &str,
+    ) -> Result<Arc<Vec<WorkItem>>> {
+        let (agency, tree) = self.locate(agency).await?;
+        let agencies = self.seen_subtree(&tree, agency.id);
+        // The list depends on the agencies and the day alone: whoever asks sees the same lines.
+        let key = WorkKey {
+            agencies: agencies.clone(),
+            as_of: self.settings.today,
+        };
+        let version = self.store.audit_version(&agencies).await?;
+        if let Some(items) = cache.get(&key, version) {
+            return Ok(items);
+        }
+        let items = Arc::new(
+            self.sorted_items(&agencies, true, &tree, self.settings.today)
+                .await?,
+        );
+        cache.put(key, version, Arc::clone(&items));
+        Ok(items)
+    }
+
+    /// The requests of `agencies` (open ones only when `open_only`), most urgent first.
+    async fn sorted_items(
+        &self,
+        agencies: &[AgencyId],
+        open_only: bool,
+        tree: &[Agency],
+        as_of: NaiveDate,
+    ) -> Result<Vec<WorkItem>> {
+        let ids = self.store.request_ids(agencies, open_only).await?;
+        let mut items: Vec<WorkItem> = self
+            .items(&ids, tree, as_of)
+            .await?
+            .into_iter()
+            .filter(|i| !open_only || !i.state.is_closed())
             .collect();
         items.sort_by(urgency);
         Ok(items)
@@ -407,30 +450,69 @@ impl<S: Store> Ctx<'_, S> {
         tree: &[Agency],
         as_of: NaiveDate,
     ) -> Result<Vec<WorkItem>> {
-        let requests = self.store.requests_by_ids(ids).await?;
+        let timelines = self.store.timelines(ids).await?;
         let cal = self.calendar().await?;
         let name_of = |id: AgencyId| {
             tree.iter()
                 .find(|a| a.id == id)
                 .map_or_else(String::new, |a| a.name.clone())
         };
-        Ok(requests
-            .iter()
-            .filter_map(|r| {
-                let state = lifecycle::state(&r.events).ok()?;
+        Ok(timelines
+            .into_iter()
+            .filter_map(|t| {
+                let state = lifecycle::state(&t.events).ok()?;
                 let deadline =
-                    lifecycle::deadline(&cal, &r.events, &self.settings.deadline, Some(as_of)).ok();
+                    lifecycle::deadline(&cal, &t.events, &self.settings.deadline, Some(as_of)).ok();
                 Some(WorkItem {
-                    id: r.id,
-                    reference: r.data.reference.clone(),
-                    agency: name_of(r.data.agency),
+                    id: t.id,
+                    agency: name_of(t.agency),
+                    reference: t.reference,
                     state,
-                    received: r.data.received,
+                    received: t.received,
                     due: deadline.as_ref().map(|d| d.due),
                     days_left: deadline.and_then(|d| d.days_left),
                 })
             })
             .collect())
+    }
+}
+
+/// What a remembered work list was computed for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct WorkKey {
+    agencies: Vec<AgencyId>,
+    as_of: NaiveDate,
+}
+
+/// Work lists remembered between calls in one process ([`Ctx::open_work_list`]); each is
+/// checked against the database's version of its agencies before it is used, so any number of
+/// processes may write meanwhile.
+#[derive(Debug, Default)]
+pub struct WorkListCache {
+    lists: Mutex<HashMap<WorkKey, Remembered>>,
+}
+
+/// A work list and the audit log's version it was computed at.
+type Remembered = (i64, Arc<Vec<WorkItem>>);
+
+/// How many work lists a cache keeps; past it, it starts again empty.
+const CACHED_LISTS: usize = 256;
+
+impl WorkListCache {
+    fn get(&self, key: &WorkKey, version: i64) -> Option<Arc<Vec<WorkItem>>> {
+        let lists = self.lists.lock().unwrap_or_else(|e| e.into_inner());
+        lists
+            .get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, items)| Arc::clone(items))
+    }
+
+    fn put(&self, key: WorkKey, version: i64, items: Arc<Vec<WorkItem>>) {
+        let mut lists = self.lists.lock().unwrap_or_else(|e| e.into_inner());
+        if lists.len() >= CACHED_LISTS {
+            lists.clear();
+        }
+        lists.insert(key, (version, items));
     }
 }
 

@@ -14,12 +14,13 @@ use gongkai_report::{Applicant, CellKey, Section, T3Row, T4Col, Value};
 use gongkai_services::audit::Verification;
 use gongkai_services::ledger::LedgerFile;
 use gongkai_services::reports::ReportWarning;
-use gongkai_services::requests::{RegisterRequest, WorkQuery};
+use gongkai_services::requests::{RegisterRequest, WorkListCache, WorkQuery};
 use gongkai_services::{AccessError, Actor, Ctx, Role, Scope, ServiceError, Settings, Warning};
 use gongkai_store::{Store, StoreError};
 use gongkai_store_postgres::PgStore;
 use gongkai_store_sqlite::SqliteStore;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 const LEDGER: &[u8] = include_bytes!("../../../fixtures/ledgers/2024.csv");
@@ -153,6 +154,7 @@ macro_rules! on_both {
 on_both!(
     requests_from_registration_to_correction,
     the_work_list_puts_the_most_urgent_first,
+    a_remembered_desk_follows_every_write,
     bad_input_is_refused_with_its_limit,
     remedy_cases_feed_table_four,
     a_reimported_ledger_reports_and_applies_differences,
@@ -186,12 +188,15 @@ async fn requests_from_registration_to_correction<S: Store>(store: &S, _raw: &Ra
         .await
         .unwrap();
     let agency = "测试县自然资源局";
-    let (r, warnings) = ctx
+    let view = ctx
         .register_request(register(agency, "YS-1", d(2024, 3, 1)))
         .await
         .unwrap();
-    assert!(warnings.is_empty());
-    assert_eq!(r.events.len(), 1);
+    assert!(view.warnings.is_empty());
+    assert_eq!(view.request.events.len(), 1);
+    // Registered with where it stands: open, 20 working days from 1 March 2024.
+    assert_eq!(view.state, State::Open);
+    assert_eq!(view.deadline.as_ref().unwrap().due, d(2024, 3, 29));
     // A refused event is the typed error of the state machine.
     let e = ctx
         .record_event(agency, "YS-1", Event::FeePaid(d(2024, 3, 4)), None, "")
@@ -370,6 +375,76 @@ async fn the_work_list_puts_the_most_urgent_first<S: Store>(store: &S, _raw: &Ra
     assert_eq!(own.len(), 1, "the government's own requests only");
 }
 
+/// The 工作台's remembered list is never shown stale: each kind of write that changes what
+/// it shows (a new request, a decision, a renamed agency, a new holiday arrangement) is seen
+/// on the next look, by any user, and a look with no write in between is the same list.
+async fn a_remembered_desk_follows_every_write<S: Store>(store: &S, _raw: &Raw) {
+    let scope = operator();
+    let settings = Settings::new(d(2026, 12, 28));
+    let ctx = Ctx::new(store, &scope, &settings);
+    let cache = WorkListCache::default();
+    ctx.add_agency("缓存县某局", None).await.unwrap();
+    // A fresh use-case context each time, as for each web request.
+    let look = |agency: &'static str| {
+        let (scope, settings, cache) = (&scope, &settings, &cache);
+        async move {
+            Ctx::new(store, scope, settings)
+                .open_work_list(cache, agency)
+                .await
+                .unwrap()
+        }
+    };
+    let desk = || async {
+        look("缓存县某局")
+            .await
+            .iter()
+            .map(|i| (i.reference.clone(), i.agency.clone(), i.due))
+            .collect::<Vec<_>>()
+    };
+    assert!(desk().await.is_empty());
+    ctx.register_request(register("缓存县某局", "C-1", d(2026, 12, 24)))
+        .await
+        .unwrap();
+    // 20 working days after 2026-12-24 with 2027 by the weekday rule alone.
+    assert_eq!(
+        desk().await,
+        [(
+            "C-1".to_owned(),
+            "缓存县某局".to_owned(),
+            Some(d(2027, 1, 21))
+        )]
+    );
+    assert!(
+        Arc::ptr_eq(&look("缓存县某局").await, &look("缓存县某局").await),
+        "no write: the same list, not computed again"
+    );
+    ctx.register_request(register("缓存县某局", "C-2", d(2026, 12, 21)))
+        .await
+        .unwrap();
+    let refs: Vec<String> = desk().await.into_iter().map(|(r, _, _)| r).collect();
+    assert_eq!(refs, ["C-2", "C-1"], "the new request, most urgent first");
+    ctx.record_event(
+        "缓存县某局",
+        "C-2",
+        Event::Decided(d(2026, 12, 28)),
+        Some(Outcome::Disclosed),
+        "",
+    )
+    .await
+    .unwrap();
+    let refs: Vec<String> = desk().await.into_iter().map(|(r, _, _)| r).collect();
+    assert_eq!(refs, ["C-1"], "the decided request leaves the desk");
+    ctx.rename_agency("缓存县某局", "缓存县新局", d(2026, 12, 28))
+        .await
+        .unwrap();
+    assert_eq!(look("缓存县新局").await[0].agency, "缓存县新局");
+    // Monday 2027-01-04 declared off: one working day fewer, the deadline a day later.
+    ctx.import_calendar("[2027]\noff = [\"2027-01-04\"]\nworkday = []\n")
+        .await
+        .unwrap();
+    assert_eq!(look("缓存县新局").await[0].due, Some(d(2027, 1, 22)));
+}
+
 async fn bad_input_is_refused_with_its_limit<S: Store>(store: &S, _raw: &Raw) {
     let (scope, settings) = (operator(), settings());
     let ctx = Ctx::new(store, &scope, &settings);
@@ -406,10 +481,11 @@ async fn bad_input_is_refused_with_its_limit<S: Store>(store: &S, _raw: &Raw) {
         Err(ServiceError::Invalid(_))
     ));
     // A year the calendar lacks is accepted, with a warning.
-    let (_, warnings) = ctx
+    let warnings = ctx
         .register_request(register("限值局", "R-2015", d(2015, 6, 1)))
         .await
-        .unwrap();
+        .unwrap()
+        .warnings;
     assert_eq!(
         warnings,
         [Warning::YearNotInCalendar {

@@ -158,6 +158,7 @@ macro_rules! impl_store {
                     withdraw_event(id: RequestId, audit: Draft) -> (Request, TimelineEvent);
                     request(id: RequestId) -> Option<Request>;
                     requests_by_ids(ids: &[RequestId]) -> Vec<Request>;
+                    timelines(ids: &[RequestId]) -> Vec<gongkai_store::Timeline>;
                     request_by_reference(agency: AgencyId, reference: &str) -> Option<Request>;
                     request_ids(agencies: &[AgencyId], open_only: bool) -> Vec<RequestId>;
                     case_facts(agencies: &[AgencyId], year: i32) -> Vec<CaseFacts>;
@@ -210,6 +211,7 @@ macro_rules! impl_store {
                     audit_page(after: i64, limit: usize) -> Vec<Entry>;
                     audit_recent(agency: Option<AgencyId>, limit: usize) -> Vec<Entry>;
                     audit_last() -> Option<Entry>;
+                    audit_version(agencies: &[AgencyId]) -> i64;
                 );
             }
 

@@ -606,6 +606,47 @@ where
         Self::load_request(&mut *self.conn().await?, "id = $1", (id.0, None)).await
     }
 
+    /// One query per [`ID_CHUNK`] ids: each request's columns repeated on the rows of its events.
+    pub async fn timelines(&self, ids: &[RequestId]) -> Result<Vec<gongkai_store::Timeline>> {
+        let mut sorted: Vec<i64> = ids.iter().map(|id| id.0).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut out: Vec<gongkai_store::Timeline> = Vec::with_capacity(sorted.len());
+        let mut conn = self.conn().await?;
+        for chunk in sorted.chunks(ID_CHUNK) {
+            let sql = format!(
+                "SELECT r.id, r.agency_id, r.reference, r.received, e.kind, e.date, e.outcome \
+                 FROM requests r JOIN events e ON e.request_id = r.id \
+                 WHERE r.id IN {} ORDER BY r.id, e.seq",
+                id_list(chunk.iter().copied())
+            );
+            let rows = Self::rows_of(&mut conn, &sql, "读取申请经过").await?;
+            for row in &rows {
+                let get = db("读取申请经过");
+                let id: i64 = row.try_get("id").map_err(&get)?;
+                let kind: String = row.try_get("kind").map_err(&get)?;
+                let date: NaiveDate = row.try_get("date").map_err(&get)?;
+                let outcome: Option<String> = row.try_get("outcome").map_err(&get)?;
+                let event = TimelineEvent {
+                    event: codec::event_from(&kind, date)?,
+                    outcome: outcome.as_deref().map(codec::outcome_from).transpose()?,
+                    note: String::new(),
+                };
+                match out.last_mut() {
+                    Some(t) if t.id.0 == id => t.events.push(event),
+                    _ => out.push(gongkai_store::Timeline {
+                        id: RequestId(id),
+                        agency: AgencyId(row.try_get("agency_id").map_err(&get)?),
+                        reference: row.try_get("reference").map_err(&get)?,
+                        received: row.try_get("received").map_err(&get)?,
+                        events: vec![event],
+                    }),
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Three queries per [`ID_CHUNK`] distinct ids (requests, applicants, events), assembled in
     /// memory.
     pub async fn requests_by_ids(&self, ids: &[RequestId]) -> Result<Vec<Request>> {
@@ -1580,6 +1621,26 @@ where
 
     pub async fn audit_last(&self) -> Result<Option<Entry>> {
         Ok(self.audit_recent(None, 1).await?.into_iter().next())
+    }
+
+    /// Two lookups at the end of the `(agency_id, seq)` index.
+    pub async fn audit_version(&self, agencies: &[AgencyId]) -> Result<i64> {
+        let of_agencies = if agencies.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "SELECT MAX(seq) AS s FROM audit_log WHERE agency_id IN {} UNION ALL ",
+                id_list(agencies.iter().map(|a| a.0))
+            )
+        };
+        let sql = format!(
+            "SELECT COALESCE(MAX(s), 0) FROM ({of_agencies}\
+             SELECT MAX(seq) AS s FROM audit_log WHERE agency_id IS NULL) v"
+        );
+        sqlx::query_scalar(&sql)
+            .fetch_one(self.0.pool())
+            .await
+            .map_err(db("读取审计日志"))
     }
 
     fn audit_row(row: &DB::Row) -> Result<Entry> {

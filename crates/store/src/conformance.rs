@@ -18,7 +18,7 @@
 use crate::accounts::UserId;
 use crate::{Draft, ImportCounts, ImportPolicy, ImportSummary, Store, StoreError};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use gongkai_access::{Actor, Role, Scope};
+use gongkai_access::{Actor, Capability, Role, Scope};
 use gongkai_calendar::Event;
 use gongkai_cases::{
     AgencyId, ApplicantRecord, Channel, NewRemedy, NewRequest, Outcome, RemedyKind, RemedyResult,
@@ -51,6 +51,7 @@ macro_rules! conformance_tests {
             figures_replace,
             calendar_overrides_in_order,
             audit_chain_records_every_write,
+            audit_version_follows_an_agencys_writes,
             amend_and_withdraw,
             remedy_close_and_list,
             agencies_rename_move_merge_alias,
@@ -96,6 +97,7 @@ pub async fn run_all<S: Store>(store: &S) {
     figures_replace(store).await;
     calendar_overrides_in_order(store).await;
     audit_chain_records_every_write(store).await;
+    audit_version_follows_an_agencys_writes(store).await;
     amend_and_withdraw(store).await;
     remedy_close_and_list(store).await;
     agencies_rename_move_merge_alias(store).await;
@@ -402,6 +404,44 @@ pub async fn requests_by_ids_in_bulk<S: Store>(store: &S) {
 
     assert_eq!(store.requests_by_ids(&[]).await.unwrap(), vec![]);
     assert_eq!(store.requests_by_ids(&[unknown(0)]).await.unwrap(), vec![]);
+
+    // The timelines of the same requests: ordered by id, unknown ids skipped, each with the
+    // request's agency, reference, receipt and every event (notes left out).
+    let timelines = store.timelines(&asked).await.unwrap();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(timelines.iter().map(|t| t.id).collect::<Vec<_>>(), sorted);
+    for t in &timelines {
+        let whole = store.request(t.id).await.unwrap().unwrap();
+        assert_eq!(
+            (t.agency, t.reference.as_str(), t.received),
+            (
+                whole.data.agency,
+                whole.data.reference.as_str(),
+                whole.data.received
+            )
+        );
+        let events: Vec<_> = whole
+            .events
+            .into_iter()
+            .map(|e| TimelineEvent {
+                note: String::new(),
+                ..e
+            })
+            .collect();
+        assert_eq!(t.events, events, "{}", t.reference);
+    }
+    let got: Vec<_> = store
+        .timelines(&many)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let mut want = vec![ids[2], ids[3]];
+    want.sort();
+    assert_eq!(got, want);
+    assert!(store.timelines(&[]).await.unwrap().is_empty());
 }
 
 /// References are unique per agency, not globally; unknown agencies and requests are errors.
@@ -1302,6 +1342,43 @@ pub async fn calendar_overrides_in_order<S: Store>(store: &S) {
 
 /// Every write appends exactly one audit entry in its own transaction; a refused write appends
 /// none; the chain verifies; personal data given to an entry as such is never stored in clear.
+/// An agency's version moves with every write about it and with installation-wide writes, and
+/// with nothing else.
+pub async fn audit_version_follows_an_agencys_writes<S: Store>(store: &S) {
+    let x = agency(store, "版本甲局").await;
+    let y = agency(store, "版本乙局").await;
+    let vx = store.audit_version(&[x]).await.unwrap();
+    let vy = store.audit_version(&[y]).await.unwrap();
+    let last = store.audit_last().await.unwrap().unwrap().seq;
+    assert_eq!(
+        (vx, vy),
+        (last, last),
+        "creating y was an installation-wide write"
+    );
+    let tree = store.agencies().await.unwrap();
+    let on_x = tree.iter().find(|a| a.id == x).unwrap();
+    let grant = Scope::operator(Actor::new("版本").unwrap())
+        .agency(on_x, &tree, Capability::Handle)
+        .unwrap();
+    let r = new_request(x, "V-1", d(2024, 3, 1));
+    store
+        .create_request(
+            r.clone(),
+            ev(Event::Received(r.received)),
+            Draft::new(&grant, "request.register", "申请 V-1"),
+        )
+        .await
+        .unwrap();
+    let wx = store.audit_version(&[x]).await.unwrap();
+    assert!(wx > vx);
+    assert_eq!(store.audit_version(&[y]).await.unwrap(), vy, "y untouched");
+    assert_eq!(store.audit_version(&[y, x]).await.unwrap(), wx);
+    agency(store, "版本丙局").await;
+    let now = store.audit_last().await.unwrap().unwrap().seq;
+    assert_eq!(store.audit_version(&[y]).await.unwrap(), now);
+    assert_eq!(store.audit_version(&[]).await.unwrap(), now);
+}
+
 pub async fn audit_chain_records_every_write<S: Store>(store: &S) {
     let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
     let agency = agency(store, "审计链局").await;

@@ -37,6 +37,17 @@ use gongkai_cases::{
 };
 use std::future::Future;
 
+/// A request's timeline with what a work list shows of the request ([`Requests::timelines`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    pub id: RequestId,
+    pub agency: AgencyId,
+    pub reference: String,
+    pub received: NaiveDate,
+    /// In order; notes empty.
+    pub events: Vec<TimelineEvent>,
+}
+
 /// Shorthand for the results of this crate.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -168,6 +179,12 @@ pub trait Requests: Send + Sync {
         agency: AgencyId,
         reference: &str,
     ) -> impl Future<Output = Result<Option<Request>>> + Send;
+
+    /// The timelines of the requests `ids`, with what a work list shows of each (agency,
+    /// reference, date of receipt), ordered by id, unknown ids skipped; the events' notes are
+    /// left empty. One query per few thousand ids, lighter than whole requests: a work list of
+    /// ten thousand open requests computes every deadline from these.
+    fn timelines(&self, ids: &[RequestId]) -> impl Future<Output = Result<Vec<Timeline>>> + Send;
 
     /// The ids of the requests of `agencies`, only those not closed when `open_only`, ordered by
     /// id: what a work list loads.
@@ -428,6 +445,13 @@ pub trait AuditLog: Send + Sync {
 
     /// The last entry, if any.
     fn audit_last(&self) -> impl Future<Output = Result<Option<Entry>>> + Send;
+
+    /// The sequence number of the last entry about any of `agencies` or about no agency (an
+    /// installation-wide change such as the calendar), 0 when there is none. Every write leaves
+    /// an entry, so what was computed from these agencies' records is still true while this
+    /// number has not changed: the version a cache of a work list is checked against, in any
+    /// number of processes.
+    fn audit_version(&self, agencies: &[AgencyId]) -> impl Future<Output = Result<i64>> + Send;
 }
 
 /// Reading every row of every table, for copying an installation to another backend.

@@ -25,6 +25,7 @@ pub mod server;
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_services::Settings;
 use gongkai_services::accounts::SessionPolicy;
+use gongkai_services::requests::WorkListCache;
 use gongkai_store::Store;
 use gongkai_store::accounts::Accounts;
 use std::sync::Arc;
@@ -72,6 +73,8 @@ impl Options {
 pub struct App<S> {
     pub store: S,
     pub options: Options,
+    /// The 工作台 lists, kept while nothing is written about their agencies.
+    pub work_lists: WorkListCache,
 }
 
 /// The shared state, cheap to clone into every request.

@@ -93,6 +93,12 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
         ),
         entry(
             g.clone(),
+            "/office/requests",
+            Office,
+            get(office::requests::list::<S>),
+        ),
+        entry(
+            g.clone(),
             "/office/requests/{id}",
             Office,
             get(office::requests::detail::<S>),

@@ -3,6 +3,7 @@
 //! nothing acknowledged is lost), then the store is closed.
 
 use crate::{App, Options, Shared, WebStore, routes};
+use gongkai_services::requests::WorkListCache;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -14,6 +15,8 @@ pub enum ServeError {
     Bind { addr: String, reason: String },
     #[error("服务器运行出错：{0}")]
     Io(#[from] std::io::Error),
+    #[error("无法读取数据库：{0}")]
+    Store(String),
 }
 
 /// Binds `addr` (`127.0.0.1:8080`; port 0 picks a free port).
@@ -33,10 +36,22 @@ pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
 pub async fn serve<S: WebStore>(
     listener: TcpListener,
     store: S,
-    options: Options,
+    mut options: Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let app: Shared<S> = Arc::new(App { store, options });
+    // The audit log's pseudonym key, read once rather than for every write.
+    if options.settings.audit_key.is_none() {
+        let key = store
+            .installation_key()
+            .await
+            .map_err(|e| ServeError::Store(e.to_string()))?;
+        options.settings.audit_key = Some(key);
+    }
+    let app: Shared<S> = Arc::new(App {
+        store,
+        options,
+        work_lists: WorkListCache::default(),
+    });
     let router = routes::router(app);
     axum::serve(
         listener,

@@ -12,6 +12,7 @@ use common::{A, B, Server, Who};
 on_both!(
     a_request_goes_from_registration_to_decision_in_the_pages,
     the_api_registers_lists_and_follows_requests,
+    a_busy_desk_shows_the_most_urgent_and_pages_the_rest,
     hostile_text_comes_back_escaped,
     forms_need_the_token_and_our_origin,
     failed_logins_lock_the_account_and_sessions_live_in_the_database,
@@ -311,6 +312,62 @@ const PAYLOADS: [&str; 3] = [
     "\"><img src=x onerror=alert(2)>",
     "';alert(3);//",
 ];
+
+/// 130 open requests: the 工作台 lists the 100 most urgent and links to the whole list, which
+/// pages through all of them, most urgent first; a request registered meanwhile is on the
+/// very next look.
+async fn a_busy_desk_shows_the_most_urgent_and_pages_the_rest(server: Server) -> Server {
+    let client = server.api();
+    let token = server.token(Who::OfficerA).unwrap();
+    let register = |reference: String, received: String| {
+        let request = client
+            .post(server.url("/api/v1/requests"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({
+                "agency": A, "reference": reference, "applicant": "张三",
+                "kind": "自然人", "channel": "网上", "received": received,
+                "description": "某文件",
+            }));
+        async move { assert_eq!(request.send().await.unwrap().status(), 201) }
+    };
+    // Received over the three weeks before the day of the test, the oldest first.
+    let today = gongkai_web::china_today();
+    for i in 0..130u64 {
+        let received = today - chrono::Days::new(21 - i / 7);
+        register(format!("BUSY-{i:03}"), received.to_string()).await;
+    }
+    let officer = server.browser(Who::OfficerA).await;
+    let desk = officer.get_text("/office").await;
+    assert!(desk.contains("<strong>130</strong>未办结"), "{desk}");
+    assert!(desk.contains("最紧急的 100 件如下"), "{desk}");
+    assert_eq!(
+        desk.matches(">BUSY-").count(),
+        100,
+        "only the most urgent lines"
+    );
+    assert!(desk.contains(">BUSY-000<"), "the oldest is the most urgent");
+    assert!(
+        !desk.contains(">BUSY-129<"),
+        "the newest is on the next page"
+    );
+    let list = format!(
+        "/office/requests?agency={}",
+        gongkai_web::auth::form_urlencoded_component(A)
+    );
+    assert!(
+        desk.contains(&list.replace('&', "&amp;")),
+        "a link to the whole list"
+    );
+    let second = officer.get_text(&format!("{list}&page=2")).await;
+    assert!(second.contains("第 2/2 页"), "{second}");
+    assert_eq!(second.matches(">BUSY-").count(), 30);
+    assert!(second.contains(">BUSY-129<"));
+    register("BUSY-NEW".into(), today.to_string()).await;
+    let again = officer.get_text(&format!("{list}&page=2")).await;
+    assert!(again.contains("共 131 件"), "{again}");
+    assert!(again.contains(">BUSY-NEW<"), "registered a moment ago");
+    server
+}
 
 async fn hostile_text_comes_back_escaped(server: Server) -> Server {
     let officer = server.browser(Who::OfficerA).await;

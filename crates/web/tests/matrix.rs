@@ -85,7 +85,7 @@ fn expected(route: &Route, who: Who) -> u16 {
         ) => 200,
         ("POST", "/office/password") => 422,
         ("POST", "/office/requests") => handles_a(who, 303),
-        ("GET", "/office/requests/{id}") => reads_a(who),
+        ("GET", "/office/requests/{id}" | "/office/requests") => reads_a(who),
         ("POST", "/office/requests/{id}/events") => handles_a(who, 303),
         ("POST", "/office/ledger") => handles_a(who, 200),
         ("GET", "/office/reports/download" | "/office/reports/explain") => reads_a(who),
@@ -192,6 +192,7 @@ async fn call(
         (_, "GET", p) => {
             let url = match p {
                 "/office/reports/download" => query(&format!("agency={a}&year={year}&format=json")),
+                "/office/requests" => query(&format!("agency={a}")),
                 "/office/reports/explain" => query(&format!(
                     "agency={a}&year={year}&cell=t3.new_received.total"
                 )),

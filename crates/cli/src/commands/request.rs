@@ -198,7 +198,7 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
             let mut out = std::io::stdout().lock();
             match cmd {
                 RequestCommand::Add(a) => {
-                    let (req, warnings) = ctx
+                    let view = ctx
                         .register_request(RegisterRequest {
                             agency: a.agency,
                             reference: a.reference,
@@ -213,9 +213,9 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
                     writeln!(
                         out,
                         "已登记申请 {}（收到日期 {}）",
-                        req.data.reference, req.data.received
+                        view.request.data.reference, view.request.data.received
                     )?;
-                    warn(&warnings);
+                    warn(&view.warnings);
                 }
                 RequestCommand::Event(a) => {
                     if matches!(a.event.0, EventKind::Decided) && a.outcome.is_none() {

@@ -188,7 +188,7 @@ pub async fn create_request<S: WebStore>(
     };
     let settings = app.settings();
     let ctx = caller.ctx(&app, &settings);
-    let (request, _) = ctx
+    let view = ctx
         .register_request(RegisterRequest {
             agency: body.agency,
             reference: body.reference,
@@ -201,7 +201,6 @@ pub async fn create_request<S: WebStore>(
         })
         .await
         .map_err(api_err)?;
-    let view = ctx.request_by_id(request.id, None).await.map_err(api_err)?;
     Ok((StatusCode::CREATED, Json(RequestOut::from(&view))))
 }
 

@@ -18,7 +18,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use gongkai_access::Role;
 use gongkai_services::accounts::{Auth, LoginError};
-use gongkai_services::requests::{WorkItem, WorkQuery};
+use gongkai_services::requests::WorkItem;
 use serde::Deserialize;
 
 /// An option of a select.
@@ -169,6 +169,9 @@ pub async fn logout<S: WebStore>(
 #[derive(Debug)]
 pub struct Desk {
     pub agency: String,
+    /// How many requests are open.
+    pub open_count: usize,
+    /// The most urgent of them ([`DESK_ROWS`] at most).
     pub open: Vec<WorkItem>,
     pub soon: usize,
     pub overdue: usize,
@@ -185,6 +188,9 @@ pub struct DashboardPage {
     pub due_soon_days: i64,
     pub year: i32,
 }
+
+/// The lines of the work list a 工作台 shows; the rest are a click away.
+pub const DESK_ROWS: usize = 100;
 
 /// How a line of the work list is marked.
 pub fn urgency(item: &WorkItem, due_soon_days: i64) -> (&'static str, String) {
@@ -232,14 +238,7 @@ pub async fn dashboard<S: WebStore>(
     let year = chrono::Datelike::year(&settings.today);
     let mut desks = Vec::new();
     for agency in roots {
-        let open = ctx
-            .work_list(&WorkQuery {
-                agency: agency.clone(),
-                subtree: true,
-                open_only: true,
-                ..WorkQuery::default()
-            })
-            .await?;
+        let open = ctx.open_work_list(&app.work_lists, &agency).await?;
         let overdue = open
             .iter()
             .filter(|i| i.days_left.is_some_and(|d| d < 0))
@@ -271,7 +270,8 @@ pub async fn dashboard<S: WebStore>(
         };
         desks.push(Desk {
             agency,
-            open,
+            open_count: open.len(),
+            open: open.iter().take(DESK_ROWS).cloned().collect(),
             soon,
             overdue,
             closed_late,

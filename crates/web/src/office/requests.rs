@@ -188,9 +188,9 @@ pub async fn register<S: WebStore>(
         })
         .await;
     match result {
-        Ok((request, _)) => Ok(Redirect::to(&format!(
+        Ok(view) => Ok(Redirect::to(&format!(
             "/office/requests/{}?registered=1",
-            request.id.0
+            view.request.id.0
         ))
         .into_response()),
         // What the officer can fix is shown on the form; access and backend failures are not.
@@ -206,6 +206,59 @@ pub async fn register<S: WebStore>(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    page: Option<usize>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "requests.html")]
+pub struct ListPage {
+    pub layout: Layout,
+    pub agency: String,
+    pub items: Vec<gongkai_services::requests::WorkItem>,
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub due_soon_days: i64,
+}
+
+/// `GET /office/requests?agency=…&page=N`: the whole work list of an agency and its subtree,
+/// most urgent first, a page of [`crate::office::DESK_ROWS`] at a time.
+pub async fn list<S: WebStore>(
+    State(app): State<Shared<S>>,
+    OfficeCaller(caller): OfficeCaller,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
+) -> WebResult<Html<String>> {
+    let settings = app.settings();
+    let items = caller
+        .ctx(&app, &settings)
+        .open_work_list(&app.work_lists, &q.agency)
+        .await?;
+    let per = crate::office::DESK_ROWS;
+    let pages = items.len().div_ceil(per).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let total = items.len();
+    let items = items
+        .iter()
+        .skip((page - 1) * per)
+        .take(per)
+        .cloned()
+        .collect();
+    render(&ListPage {
+        layout: Layout::new(&caller, Section::Dashboard),
+        agency: q.agency,
+        items,
+        total,
+        page,
+        pages,
+        due_soon_days: i64::from(settings.deadline.due_soon_days),
+    })
 }
 
 /// A timeline line as shown.

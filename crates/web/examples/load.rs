@@ -1,0 +1,333 @@
+//! A load run against the server on loopback, for the figures of the README:
+//!
+//! 1. the 工作台 of an agency with `--open` open requests (default 10,000), as its officer;
+//! 2. `createRequest` through the API, every request a new one;
+//! 3. the 工作台 again while one more client keeps creating requests, so that every look may
+//!    find its list changed (the cache of a quiet desk does not help);
+//! 4. a static asset served by the same server, as the baseline the others are set against.
+//!
+//! `cargo run --release -p gongkai-web --example load -- [--db postgres://…] [--open 10000]
+//! [--seconds 10] [--clients 8] [--only desk,create,busy,static]`. Without `--db` a fresh SQLite file in a temporary directory.
+//! The server runs in this process on its own runtime (the same router and store as
+//! `gongkai serve`), the clients on another; both share the machine's cores, as they would.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use gongkai_services::ledger::LedgerFile;
+use gongkai_services::{Actor, Ctx, Role, Scope, Settings};
+use gongkai_web::{Options, WebStore};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+const AGENCY: &str = "某县自然资源局";
+const PASSWORD: &str = "correct-horse-battery";
+
+struct Args {
+    db: Option<String>,
+    /// Which phases run, by name: `desk`, `create`, `busy`, `static` (default all).
+    only: Option<String>,
+    open: usize,
+    seconds: u64,
+    clients: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        db: None,
+        only: None,
+        open: 10_000,
+        seconds: 10,
+        clients: 8,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let v = it.next().expect("a value after each option");
+        match k.as_str() {
+            "--db" => a.db = Some(v),
+            "--only" => a.only = Some(v),
+            "--open" => a.open = v.parse().unwrap(),
+            "--seconds" => a.seconds = v.parse().unwrap(),
+            "--clients" => a.clients = v.parse().unwrap(),
+            other => panic!("unknown option {other}"),
+        }
+    }
+    a
+}
+
+/// A ledger of `n` open requests received in the last weeks.
+fn ledger(n: usize) -> Vec<u8> {
+    let mut csv = String::from(
+        "受理编号,申请人姓名或名称,申请人类型,申请方式,收到日期,申请内容,办理结果,答复日期\n",
+    );
+    let today = gongkai_web::china_today();
+    for i in 0..n {
+        let received = today - chrono::Days::new((i % 40) as u64);
+        csv.push_str(&format!(
+            "OPEN-{i:06},申请人{i},自然人,网上,{received},某文件（第{i}项）,,\n"
+        ));
+    }
+    csv.into_bytes()
+}
+
+/// Agency, officer, token, and the open requests.
+async fn seed<S: WebStore>(store: &S, open: usize) -> String {
+    let scope = Scope::operator(Actor::new("load").unwrap());
+    let settings = Settings::new(gongkai_web::china_today());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency(AGENCY, None).await.unwrap();
+    ctx.add_user("officer", PASSWORD, AGENCY, Role::Officer)
+        .await
+        .unwrap();
+    let bytes = ledger(open);
+    let started = Instant::now();
+    ctx.import_ledger(AGENCY, LedgerFile::bytes("open.csv", &bytes), false)
+        .await
+        .unwrap();
+    println!(
+        "seeded {open} open requests in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    ctx.create_token("officer", None, chrono::Utc::now())
+        .await
+        .unwrap()
+        .0
+}
+
+/// Latencies of one phase.
+struct Phase {
+    name: &'static str,
+    done: u64,
+    failed: u64,
+    seconds: f64,
+    latencies: Vec<Duration>,
+}
+
+impl Phase {
+    fn print(&self) {
+        let mut l = self.latencies.clone();
+        l.sort();
+        let at = |q: f64| {
+            l.get(((l.len() as f64 * q) as usize).min(l.len().saturating_sub(1)))
+                .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        };
+        println!(
+            "{:<34} {:>9.0}/s  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms  ({} done, {} failed)",
+            self.name,
+            self.done as f64 / self.seconds,
+            at(0.50),
+            at(0.99),
+            l.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+            self.done,
+            self.failed
+        );
+    }
+}
+
+/// Runs `clients` loops of `request` for `seconds`.
+async fn phase<F, Fut>(name: &'static str, clients: usize, seconds: u64, request: F) -> Phase
+where
+    F: Fn(u64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send + 'static,
+{
+    let request = Arc::new(request);
+    let counter = Arc::new(AtomicU64::new(0));
+    let end = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (request, counter) = (Arc::clone(&request), Arc::clone(&counter));
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut failed = 0;
+                while Instant::now() < end {
+                    let n = counter.fetch_add(1, Ordering::Relaxed);
+                    let t = Instant::now();
+                    if request(n).await {
+                        latencies.push(t.elapsed());
+                    } else {
+                        failed += 1;
+                    }
+                }
+                (latencies, failed)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    let mut failed = 0;
+    for t in tasks {
+        let (l, f) = t.await.unwrap();
+        all.extend(l);
+        failed += f;
+    }
+    Phase {
+        name,
+        done: all.len() as u64,
+        failed,
+        seconds: started.elapsed().as_secs_f64(),
+        latencies: all,
+    }
+}
+
+async fn run<S: WebStore + Clone>(store: S, a: &Args) {
+    let token = seed(&store, a.open).await;
+    // The server on a runtime of its own.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server_store = store.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = gongkai_web::server::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let settings = Settings::new(gongkai_web::china_today());
+            let options = Options::new(settings, &gongkai_config::ServerConfig::default());
+            gongkai_web::server::serve(listener, server_store, options, std::future::pending())
+                .await
+                .unwrap();
+        });
+    });
+    let base = format!("http://{}", rx.recv().unwrap());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    let login = client
+        .post(format!("{base}/office/login"))
+        .header("origin", &base)
+        .form(&[("name", "officer"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(login.status().is_success() || login.status().is_redirection());
+    let dashboard = client.get(format!("{base}/office")).send().await.unwrap();
+    let page = dashboard.text().await.unwrap();
+    assert!(page.contains("未办结"), "logged in");
+    let css = page
+        .split("/static/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    println!(
+        "工作台 page: {} KB for {} open requests",
+        page.len() / 1024,
+        a.open
+    );
+
+    let runs = |name: &str| {
+        a.only
+            .as_deref()
+            .is_none_or(|o| o.split(',').any(|p| p == name))
+    };
+    let desk = {
+        let (c, b) = (client.clone(), base.clone());
+        move |_| {
+            let (c, b) = (c.clone(), b.clone());
+            async move {
+                c.get(format!("{b}/office"))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == 200)
+            }
+        }
+    };
+    let create = {
+        let (c, b, t) = (client.clone(), base.clone(), token.clone());
+        let prefix = std::sync::Arc::new(AtomicU64::new(0));
+        move |_| {
+            let (c, b, t) = (c.clone(), b.clone(), t.clone());
+            let n = prefix.fetch_add(1, Ordering::Relaxed);
+            async move {
+                c.post(format!("{b}/api/v1/requests"))
+                    .bearer_auth(&t)
+                    .json(&serde_json::json!({
+                        "agency": AGENCY, "reference": format!("LOAD-{n}"), "applicant": "张三",
+                        "kind": "自然人", "channel": "网上",
+                        "received": gongkai_web::china_today().to_string(),
+                        "description": "负载测试",
+                    }))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == 201)
+            }
+        }
+    };
+    let mut phases = Vec::new();
+    if runs("desk") {
+        phases.push(phase("GET /office (工作台)", a.clients, a.seconds, desk.clone()).await);
+    }
+    if runs("create") {
+        let name = "POST /api/v1/requests (createRequest)";
+        phases.push(phase(name, a.clients, a.seconds, create.clone()).await);
+    }
+    if runs("busy") {
+        // One writer beside the readers: the desk's list changes under them all the time.
+        let writer = tokio::spawn(phase("  (its writer: createRequest)", 1, a.seconds, create));
+        let name = "GET /office while requests arrive";
+        phases.push(phase(name, a.clients, a.seconds, desk).await);
+        phases.push(writer.await.unwrap());
+    }
+    if runs("static") {
+        let (c, b) = (client.clone(), base.clone());
+        let css = move |_| {
+            let (c, b, css) = (c.clone(), b.clone(), css.clone());
+            async move {
+                c.get(format!("{b}/static/{css}"))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == 200)
+            }
+        };
+        phases.push(phase("GET /static/app.css (baseline)", a.clients, a.seconds, css).await);
+    }
+    println!();
+    for p in &phases {
+        p.print();
+    }
+    if let Some(baseline) = phases.iter().find(|p| p.name.starts_with("GET /static")) {
+        let rate = |p: &Phase| p.done as f64 / p.seconds;
+        println!("\nratio to the static asset:");
+        for p in phases.iter().filter(|p| !p.name.starts_with("GET /static")) {
+            println!("  {:<40} {:.4}", p.name, rate(p) / rate(baseline));
+        }
+    }
+}
+
+fn main() {
+    let a = args();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        match &a.db {
+            Some(url) => {
+                let schema = format!("gk_load_{}", std::process::id());
+                let admin = sqlx::PgPool::connect(url).await.unwrap();
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
+                let store = gongkai_store_postgres::PgStore::connect_schema(url, &schema)
+                    .await
+                    .unwrap();
+                println!("PostgreSQL, schema {schema}");
+                run(store, &a).await;
+                sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
+            }
+            None => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite:{}", dir.path().join("load.db").display());
+                let store = gongkai_store_sqlite::SqliteStore::open(&url).await.unwrap();
+                println!("SQLite, {url}");
+                run(store, &a).await;
+            }
+        }
+    });
+}
