@@ -4,15 +4,15 @@
 //!
 //! - `work_list`: the whole list computed from the records (the timelines read in bulk, every
 //!   deadline walked on the official calendar), as after a write;
-//! - `open_work_list_cached`: the same list when nothing was written since it was last computed
-//!   (one look at the audit log's version);
+//! - `desk_cached`: what the 工作台 shows (that list and the year's late answers) when nothing
+//!   was written since it was last computed (one look at the audit log's version);
 //! - `timelines`: the bulk read alone.
 //!
 //! Run: `cargo bench -p gongkai-services --bench desk`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use gongkai_services::ledger::LedgerFile;
-use gongkai_services::requests::{WorkListCache, WorkQuery};
+use gongkai_services::requests::{DeskCache, WorkQuery};
 use gongkai_services::{Actor, Ctx, Scope, Settings};
 use gongkai_store::Store;
 use gongkai_store_postgres::PgStore;
@@ -110,9 +110,9 @@ fn bench_work_list<S: Store>(bencher: divan::Bencher, store: &S) {
 
 fn bench_cached<S: Store>(bencher: divan::Bencher, store: &S) {
     let ctx = Ctx::new(store, &SCOPE, &SETTINGS);
-    let cache = WorkListCache::default();
-    RT.block_on(ctx.open_work_list(&cache, AGENCY)).unwrap();
-    bencher.bench_local(|| RT.block_on(ctx.open_work_list(&cache, AGENCY)).unwrap());
+    let cache = DeskCache::default();
+    RT.block_on(ctx.desk(&cache, AGENCY)).unwrap();
+    bencher.bench_local(|| RT.block_on(ctx.desk(&cache, AGENCY)).unwrap());
 }
 
 fn bench_timelines<S: Store>(bencher: divan::Bencher, store: &S) {
@@ -132,7 +132,7 @@ mod sqlite {
         bench_work_list(b, &SQLITE.1);
     }
     #[divan::bench]
-    fn open_work_list_cached(b: divan::Bencher) {
+    fn desk_cached(b: divan::Bencher) {
         bench_cached(b, &SQLITE.1);
     }
     #[divan::bench]
@@ -152,7 +152,7 @@ mod postgres {
         }
     }
     #[divan::bench]
-    fn open_work_list_cached(b: divan::Bencher) {
+    fn desk_cached(b: divan::Bencher) {
         if let Some(pg) = PG.as_ref() {
             bench_cached(b, &pg.0);
         }

@@ -334,32 +334,32 @@ impl<S: Store> Ctx<'_, S> {
             .collect())
     }
 
-    /// The open requests of an agency and its subtree, most urgent first, as of today: the
-    /// work list of a 工作台, remembered in `cache` while nothing is written about these
-    /// agencies ([`gongkai_store::AuditLog::audit_version`]), so that a desk of ten thousand
-    /// open requests is computed once per change rather than on every look.
-    pub async fn open_work_list(
-        &self,
-        cache: &WorkListCache,
-        agency: &str,
-    ) -> Result<Arc<Vec<WorkItem>>> {
+    /// What the 工作台 of an agency and its subtree shows today: the open requests, most
+    /// urgent first, and those answered late this year. Remembered in `cache` while nothing
+    /// is written about these agencies ([`gongkai_store::AuditLog::audit_version`]), so that a
+    /// desk of ten thousand open requests is computed once per change rather than on every
+    /// look.
+    pub async fn desk(&self, cache: &DeskCache, agency: &str) -> Result<Arc<DeskLists>> {
         let (agency, tree) = self.locate(agency).await?;
         let agencies = self.seen_subtree(&tree, agency.id);
-        // The list depends on the agencies and the day alone: whoever asks sees the same lines.
-        let key = WorkKey {
+        let today = self.settings.today;
+        // The lists depend on the agencies and the day alone: whoever asks sees the same lines.
+        let key = DeskKey {
             agencies: agencies.clone(),
-            as_of: self.settings.today,
+            today,
         };
+        // Read before the lists: a write in between makes the lists newer than their version,
+        // never older, and the next look computes them again.
         let version = self.store.audit_version(&agencies).await?;
-        if let Some(items) = cache.get(&key, version) {
-            return Ok(items);
+        if let Some(lists) = cache.get(&key, version) {
+            return Ok(lists);
         }
-        let items = Arc::new(
-            self.sorted_items(&agencies, true, &tree, self.settings.today)
-                .await?,
-        );
-        cache.put(key, version, Arc::clone(&items));
-        Ok(items)
+        let lists = Arc::new(DeskLists {
+            open: self.sorted_items(&agencies, true, &tree, today).await?,
+            closed_late: self.closed_late(&agencies, &tree, today.year()).await?,
+        });
+        cache.put(key, version, Arc::clone(&lists));
+        Ok(lists)
     }
 
     /// The requests of `agencies` (open ones only when `open_only`), most urgent first.
@@ -407,22 +407,24 @@ impl<S: Store> Ctx<'_, S> {
         Ok((items, next))
     }
 
-    /// The requests of an agency (and its subtree) answered in `year` after their deadline
-    /// (逾期办结), most overdue first: what a supervisor follows up (督办).
-    pub async fn closed_late(&self, agency: &str, year: i32) -> Result<Vec<WorkItem>> {
-        let agency = self.agency(agency).await?;
-        let tree = self.tree().await?;
-        let agencies = self.seen_subtree(&tree, agency.id);
+    /// The requests of `agencies` answered in `year` after their deadline (逾期办结), most
+    /// overdue first: what a supervisor follows up (督办).
+    async fn closed_late(
+        &self,
+        agencies: &[AgencyId],
+        tree: &[Agency],
+        year: i32,
+    ) -> Result<Vec<WorkItem>> {
         let ids: Vec<RequestId> = self
             .store
-            .case_facts(&agencies, year)
+            .case_facts(agencies, year)
             .await?
             .into_iter()
             .filter(|f| f.decided.is_some_and(|(d, _)| d.year() == year))
             .map(|f| f.id)
             .collect();
         let mut items: Vec<WorkItem> = self
-            .items(&ids, &tree, self.settings.today)
+            .items(&ids, tree, self.settings.today)
             .await?
             .into_iter()
             .filter(|i| i.state.is_closed() && i.days_left.is_some_and(|d| d < 0))
@@ -477,42 +479,51 @@ impl<S: Store> Ctx<'_, S> {
     }
 }
 
-/// What a remembered work list was computed for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct WorkKey {
-    agencies: Vec<AgencyId>,
-    as_of: NaiveDate,
+/// What a 工作台 shows ([`Ctx::desk`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskLists {
+    /// The open requests, most urgent first.
+    pub open: Vec<WorkItem>,
+    /// The requests answered this year after their deadline, most overdue first.
+    pub closed_late: Vec<WorkItem>,
 }
 
-/// Work lists remembered between calls in one process ([`Ctx::open_work_list`]); each is
-/// checked against the database's version of its agencies before it is used, so any number of
+/// What remembered desk lists were computed for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct DeskKey {
+    agencies: Vec<AgencyId>,
+    today: NaiveDate,
+}
+
+/// Desk lists remembered between calls in one process ([`Ctx::desk`]); each is checked
+/// against the database's version of its agencies before it is used, so any number of
 /// processes may write meanwhile.
 #[derive(Debug, Default)]
-pub struct WorkListCache {
-    lists: Mutex<HashMap<WorkKey, Remembered>>,
+pub struct DeskCache {
+    desks: Mutex<HashMap<DeskKey, Remembered>>,
 }
 
-/// A work list and the audit log's version it was computed at.
-type Remembered = (i64, Arc<Vec<WorkItem>>);
+/// Desk lists and the audit log's version they were computed at.
+type Remembered = (i64, Arc<DeskLists>);
 
-/// How many work lists a cache keeps; past it, it starts again empty.
-const CACHED_LISTS: usize = 256;
+/// How many desks a cache keeps; past it, it starts again empty.
+const CACHED_DESKS: usize = 256;
 
-impl WorkListCache {
-    fn get(&self, key: &WorkKey, version: i64) -> Option<Arc<Vec<WorkItem>>> {
-        let lists = self.lists.lock().unwrap_or_else(|e| e.into_inner());
-        lists
+impl DeskCache {
+    fn get(&self, key: &DeskKey, version: i64) -> Option<Arc<DeskLists>> {
+        let desks = self.desks.lock().unwrap_or_else(|e| e.into_inner());
+        desks
             .get(key)
             .filter(|(v, _)| *v == version)
-            .map(|(_, items)| Arc::clone(items))
+            .map(|(_, lists)| Arc::clone(lists))
     }
 
-    fn put(&self, key: WorkKey, version: i64, items: Arc<Vec<WorkItem>>) {
-        let mut lists = self.lists.lock().unwrap_or_else(|e| e.into_inner());
-        if lists.len() >= CACHED_LISTS {
-            lists.clear();
+    fn put(&self, key: DeskKey, version: i64, lists: Arc<DeskLists>) {
+        let mut desks = self.desks.lock().unwrap_or_else(|e| e.into_inner());
+        if desks.len() >= CACHED_DESKS {
+            desks.clear();
         }
-        lists.insert(key, (version, items));
+        desks.insert(key, (version, lists));
     }
 }
 

@@ -14,7 +14,7 @@ use gongkai_report::{Applicant, CellKey, Section, T3Row, T4Col, Value};
 use gongkai_services::audit::Verification;
 use gongkai_services::ledger::LedgerFile;
 use gongkai_services::reports::ReportWarning;
-use gongkai_services::requests::{RegisterRequest, WorkListCache, WorkQuery};
+use gongkai_services::requests::{DeskCache, RegisterRequest, WorkQuery};
 use gongkai_services::{AccessError, Actor, Ctx, Role, Scope, ServiceError, Settings, Warning};
 use gongkai_store::{Store, StoreError};
 use gongkai_store_postgres::PgStore;
@@ -382,14 +382,14 @@ async fn a_remembered_desk_follows_every_write<S: Store>(store: &S, _raw: &Raw) 
     let scope = operator();
     let settings = Settings::new(d(2026, 12, 28));
     let ctx = Ctx::new(store, &scope, &settings);
-    let cache = WorkListCache::default();
+    let cache = DeskCache::default();
     ctx.add_agency("缓存县某局", None).await.unwrap();
     // A fresh use-case context each time, as for each web request.
     let look = |agency: &'static str| {
         let (scope, settings, cache) = (&scope, &settings, &cache);
         async move {
             Ctx::new(store, scope, settings)
-                .open_work_list(cache, agency)
+                .desk(cache, agency)
                 .await
                 .unwrap()
         }
@@ -397,6 +397,7 @@ async fn a_remembered_desk_follows_every_write<S: Store>(store: &S, _raw: &Raw) 
     let desk = || async {
         look("缓存县某局")
             .await
+            .open
             .iter()
             .map(|i| (i.reference.clone(), i.agency.clone(), i.due))
             .collect::<Vec<_>>()
@@ -434,15 +435,36 @@ async fn a_remembered_desk_follows_every_write<S: Store>(store: &S, _raw: &Raw) 
     .unwrap();
     let refs: Vec<String> = desk().await.into_iter().map(|(r, _, _)| r).collect();
     assert_eq!(refs, ["C-1"], "the decided request leaves the desk");
+    // Received 2 November, due 30 November, answered 28 December: answered late this year.
+    ctx.register_request(register("缓存县某局", "C-3", d(2026, 11, 2)))
+        .await
+        .unwrap();
+    assert!(look("缓存县某局").await.closed_late.is_empty());
+    ctx.record_event(
+        "缓存县某局",
+        "C-3",
+        Event::Decided(d(2026, 12, 28)),
+        Some(Outcome::Disclosed),
+        "",
+    )
+    .await
+    .unwrap();
+    let late: Vec<String> = look("缓存县某局")
+        .await
+        .closed_late
+        .iter()
+        .map(|i| i.reference.clone())
+        .collect();
+    assert_eq!(late, ["C-3"], "on the list of late answers (督办)");
     ctx.rename_agency("缓存县某局", "缓存县新局", d(2026, 12, 28))
         .await
         .unwrap();
-    assert_eq!(look("缓存县新局").await[0].agency, "缓存县新局");
+    assert_eq!(look("缓存县新局").await.open[0].agency, "缓存县新局");
     // Monday 2027-01-04 declared off: one working day fewer, the deadline a day later.
     ctx.import_calendar("[2027]\noff = [\"2027-01-04\"]\nworkday = []\n")
         .await
         .unwrap();
-    assert_eq!(look("缓存县新局").await[0].due, Some(d(2027, 1, 22)));
+    assert_eq!(look("缓存县新局").await.open[0].due, Some(d(2027, 1, 22)));
 }
 
 async fn bad_input_is_refused_with_its_limit<S: Store>(store: &S, _raw: &Raw) {

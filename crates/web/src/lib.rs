@@ -25,7 +25,7 @@ pub mod server;
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_services::Settings;
 use gongkai_services::accounts::SessionPolicy;
-use gongkai_services::requests::WorkListCache;
+use gongkai_services::requests::DeskCache;
 use gongkai_store::Store;
 use gongkai_store::accounts::Accounts;
 use std::sync::Arc;
@@ -74,7 +74,7 @@ pub struct App<S> {
     pub store: S,
     pub options: Options,
     /// The 工作台 lists, kept while nothing is written about their agencies.
-    pub work_lists: WorkListCache,
+    pub desks: DeskCache,
 }
 
 /// The shared state, cheap to clone into every request.

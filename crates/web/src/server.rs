@@ -3,7 +3,7 @@
 //! nothing acknowledged is lost), then the store is closed.
 
 use crate::{App, Options, Shared, WebStore, routes};
-use gongkai_services::requests::WorkListCache;
+use gongkai_services::requests::DeskCache;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -50,7 +50,7 @@ pub async fn serve<S: WebStore>(
     let app: Shared<S> = Arc::new(App {
         store,
         options,
-        work_lists: WorkListCache::default(),
+        desks: DeskCache::default(),
     });
     let router = routes::router(app);
     axum::serve(

@@ -20,6 +20,7 @@ use gongkai_access::Role;
 use gongkai_services::accounts::{Auth, LoginError};
 use gongkai_services::requests::WorkItem;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// An option of a select.
 #[derive(Debug, Clone)]
@@ -238,44 +239,30 @@ pub async fn dashboard<S: WebStore>(
     let year = chrono::Datelike::year(&settings.today);
     let mut desks = Vec::new();
     for agency in roots {
-        let open = ctx.open_work_list(&app.work_lists, &agency).await?;
-        let overdue = open
-            .iter()
-            .filter(|i| i.days_left.is_some_and(|d| d < 0))
-            .count();
-        let soon = open
-            .iter()
-            .filter(|i| i.days_left.is_some_and(|d| (0..=due_soon).contains(&d)))
-            .count();
-        let closed_late = ctx.closed_late(&agency, year).await?;
-        let per_agency = if supervises {
-            let mut names: Vec<String> = open.iter().map(|i| i.agency.clone()).collect();
-            names.sort();
-            names.dedup();
-            names
-                .into_iter()
-                .map(|name| {
-                    let mine = open.iter().filter(|i| i.agency == name);
-                    let count = |f: &dyn Fn(&&WorkItem) -> bool| mine.clone().filter(f).count();
-                    (
-                        name.clone(),
-                        count(&|_| true),
-                        count(&|i| i.days_left.is_some_and(|d| (0..=due_soon).contains(&d))),
-                        count(&|i| i.days_left.is_some_and(|d| d < 0)),
-                    )
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let lists = ctx.desk(&app.desks, &agency).await?;
+        let open = &lists.open;
+        let is_soon = |i: &WorkItem| i.days_left.is_some_and(|d| (0..=due_soon).contains(&d));
+        let is_overdue = |i: &WorkItem| i.days_left.is_some_and(|d| d < 0);
+        let mut per_agency: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+        if supervises {
+            for i in open {
+                let counts = per_agency.entry(i.agency.as_str()).or_default();
+                counts.0 += 1;
+                counts.1 += usize::from(is_soon(i));
+                counts.2 += usize::from(is_overdue(i));
+            }
+        }
         desks.push(Desk {
-            agency,
             open_count: open.len(),
             open: open.iter().take(DESK_ROWS).cloned().collect(),
-            soon,
-            overdue,
-            closed_late,
-            per_agency,
+            soon: open.iter().filter(|i| is_soon(i)).count(),
+            overdue: open.iter().filter(|i| is_overdue(i)).count(),
+            closed_late: lists.closed_late.clone(),
+            per_agency: per_agency
+                .into_iter()
+                .map(|(name, (open, soon, overdue))| (name.to_owned(), open, soon, overdue))
+                .collect(),
+            agency,
         });
     }
     render(&DashboardPage {

@@ -236,10 +236,11 @@ pub async fn list<S: WebStore>(
     axum::extract::Query(q): axum::extract::Query<ListQuery>,
 ) -> WebResult<Html<String>> {
     let settings = app.settings();
-    let items = caller
+    let desk = caller
         .ctx(&app, &settings)
-        .open_work_list(&app.work_lists, &q.agency)
+        .desk(&app.desks, &q.agency)
         .await?;
+    let items = &desk.open;
     let per = crate::office::DESK_ROWS;
     let pages = items.len().div_ceil(per).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
