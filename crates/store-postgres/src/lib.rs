@@ -16,10 +16,11 @@
 use chrono::NaiveDate;
 use gongkai_cases::{AgencyId, CaseFacts, RequestId};
 use gongkai_store::{StoreError, codec};
-use gongkai_store_sql::{Backend, db};
+use gongkai_store_sql::{Backend, RequestQueue, db};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Postgres, Row};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -28,6 +29,7 @@ type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
+    queue: Arc<RequestQueue>,
 }
 
 impl PgStore {
@@ -57,7 +59,10 @@ impl PgStore {
             .await
             .map_err(|e| StoreError::Backend(format!("无法连接数据库：{e}")))?;
         gongkai_store_sql::migrate(&pool, sqlx::migrate!("./migrations")).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            queue: Arc::default(),
+        })
     }
 
     /// Closes every connection.
@@ -108,6 +113,10 @@ impl Backend for PgStore {
 
     fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    fn request_queue(&self) -> &RequestQueue {
+        &self.queue
     }
 
     /// A row a request: PostgreSQL's driver reads rows cheaply.

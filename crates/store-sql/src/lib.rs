@@ -18,8 +18,11 @@
 //!   transaction: all of it is stored or none of it.
 #![forbid(unsafe_code)]
 
+mod queue;
 mod sql;
 mod values;
+
+pub use queue::RequestQueue;
 
 pub use sql::{ImportTx, Sql};
 
@@ -58,6 +61,16 @@ pub trait Backend: Send + Sync {
 
     /// The connection pool.
     fn pool(&self) -> &Pool<Self::Db>;
+
+    /// The pool write transactions begin on: [`pool`](Self::pool) unless the backend queues
+    /// its writers elsewhere (SQLite: one connection, see the backend).
+    fn write_pool(&self) -> &Pool<Self::Db> {
+        self.pool()
+    }
+
+    /// The new requests waiting to be written together (see [`RequestQueue`]): one per store,
+    /// shared by its clones.
+    fn request_queue(&self) -> &RequestQueue;
 
     /// The columns the query of the annual report's facts reads of `requests` and the clause
     /// ending each of its three index range scans: a report reads hundreds of thousands of
@@ -116,6 +129,7 @@ pub mod __private {
         ImportSession, ImportSummary, Installation, LedgerImport, Remedies, ReportTexts, Requests,
         Result, Transfer,
     };
+    pub use tokio;
 }
 
 /// Implements every `gongkai_store` trait for `$store`, a type implementing [`Backend`], with
@@ -150,8 +164,26 @@ macro_rules! impl_store {
             }
 
             impl Requests for $store {
+                /// Queues the request and starts a task to write the queue: the request is
+                /// written by whichever task takes the writer's turn first, with every other
+                /// request waiting then (see [`RequestQueue`]). A task rather than this call,
+                /// so that a caller that goes away (its client hung up) cannot take the
+                /// others' writes with it.
+                async fn create_request(
+                    &self,
+                    new: NewRequest,
+                    first: TimelineEvent,
+                    audit: Draft,
+                ) -> Result<Request> {
+                    let answer = $crate::Sql(self).queue_request(new, first, audit)?;
+                    let store = self.clone();
+                    tokio::spawn(async move { $crate::Sql(&store).write_queued_requests().await });
+                    answer.await.unwrap_or_else(|_| {
+                        Err(StoreError::Backend("保存申请：写入任务意外中止".into()))
+                    })
+                }
+
                 $crate::impl_store!(@forward
-                    create_request(new: NewRequest, first: TimelineEvent, audit: Draft) -> Request;
                     append_event(id: RequestId, event: TimelineEvent, audit: Draft) -> Request;
                     amend_request(id: RequestId, amendment: &Amendment, audit: Draft)
                         -> (Request, Vec<Change>);

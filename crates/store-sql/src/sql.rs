@@ -1,5 +1,6 @@
 //! The store operations, written once for every [`Backend`].
 
+use crate::queue::Queued;
 use crate::values::{Tuple, Values};
 use crate::{Backend, db};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
@@ -23,6 +24,7 @@ use sqlx::{
     ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Transaction, Type,
 };
 use std::collections::{HashMap, HashSet};
+use tokio::sync::oneshot;
 
 /// A validated new request, its timeline and the closing to record on its row.
 type NewRow<'a> = (
@@ -87,53 +89,73 @@ where
     /// for the audited writes of other processes.
     async fn unaudited_tx(&self) -> Result<Transaction<'static, DB>> {
         self.0
-            .pool()
+            .write_pool()
             .begin_with(B::BEGIN_WRITE)
             .await
             .map_err(db("开始写事务"))
     }
 
-    /// Appends the audit entry of a write inside its transaction: the next sequence number, the
-    /// previous entry's hash, the time now. The transaction holds the audit log
-    /// ([`write_tx`](Self::write_tx)), so the chain cannot fork.
-    async fn append_audit(conn: &mut DB::Connection, draft: &Draft) -> Result<Entry> {
+    /// Appends the audit entries of a write (or of a group of writes) inside its transaction,
+    /// in order: the next sequence numbers, each entry chained to the one before, the time now.
+    /// The transaction holds the audit log ([`write_tx`](Self::write_tx)), so the chain cannot
+    /// fork.
+    async fn append_audits(conn: &mut DB::Connection, drafts: &[&Draft]) -> Result<()> {
         let last: Option<(i64, String)> =
             sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
                 .fetch_optional(&mut *conn)
                 .await
                 .map_err(db("读取审计日志"))?;
-        let (seq, prev) = match last {
-            None => (1, Hash::GENESIS),
+        let (mut seq, mut prev) = match last {
+            None => (0, Hash::GENESIS),
             Some((seq, hash)) => (
-                seq + 1,
+                seq,
                 hash.parse()
                     .map_err(|e| StoreError::Backend(format!("审计日志第 {seq} 条：{e}")))?,
             ),
         };
-        let e = draft.seal(seq, chrono::Utc::now(), prev);
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, agency_id, agency, action, object, summary, \
-             prev, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        let now = chrono::Utc::now();
+        let entries: Vec<Entry> = drafts
+            .iter()
+            .map(|draft| {
+                seq += 1;
+                let e = draft.seal(seq, now, prev);
+                prev = e.hash;
+                e
+            })
+            .collect();
+        let head = "INSERT INTO audit_log (seq, at, actor, agency_id, agency, action, object, \
+                    summary, prev, hash) ";
+        let texts: Vec<(String, String)> = entries
+            .iter()
+            .map(|e| (e.prev.to_string(), e.hash.to_string()))
+            .collect();
+        let rows: Vec<(&Entry, &(String, String))> = entries.iter().zip(&texts).collect();
+        Self::run_values(
+            conn,
+            (head, ""),
+            &rows,
+            ROW_CHUNK,
+            "写入审计日志",
+            |b, (e, (prev, hash))| {
+                b.bind(e.seq)
+                    .bind(e.at.as_str())
+                    .bind(e.actor.as_str())
+                    .bind(e.agency_id)
+                    .bind(e.agency.as_str())
+                    .bind(e.action.as_str())
+                    .bind(e.object.as_str())
+                    .bind(e.summary.as_str())
+                    .bind(prev.as_str())
+                    .bind(hash.as_str());
+            },
         )
-        .bind(e.seq)
-        .bind(e.at.as_str())
-        .bind(e.actor.as_str())
-        .bind(e.agency_id)
-        .bind(e.agency.as_str())
-        .bind(e.action.as_str())
-        .bind(e.object.as_str())
-        .bind(e.summary.as_str())
-        .bind(e.prev.to_string().as_str())
-        .bind(e.hash.to_string().as_str())
-        .execute(&mut *conn)
-        .await
-        .map_err(db("写入审计日志"))?;
-        Ok(e)
+        .await?;
+        Ok(())
     }
 
     /// Appends the audit entry and commits.
     async fn finish(mut tx: Transaction<'static, DB>, draft: &Draft) -> Result<()> {
-        Self::append_audit(&mut tx, draft).await?;
+        Self::append_audits(&mut tx, &[draft]).await?;
         tx.commit().await.map_err(db("提交事务"))
     }
 
@@ -429,31 +451,76 @@ where
         Ok(rows.into_iter().map(|(a, id)| (a, AgencyId(id))).collect())
     }
 
-    pub async fn create_request(
+    /// Checks a new request and queues it for [`write_queued_requests`]
+    /// (Self::write_queued_requests); the answer comes once it is stored (or refused).
+    pub fn queue_request(
         &self,
         new: NewRequest,
         first: TimelineEvent,
-        mut audit: Draft,
-    ) -> Result<Request> {
+        audit: Draft,
+    ) -> Result<oneshot::Receiver<Result<Request>>> {
         let events = vec![first];
         let closing = rules::check_new_request(&new, &events)?;
-        let mut tx = self.write_tx().await?;
-        Self::agencies_exist(&mut tx, &HashSet::from([new.agency.0])).await?;
-        let ids = Self::insert_full_requests(&mut tx, &[(&new, &events, closing)])
-            .await
-            .map_err(conflict(format!("受理编号 {} 已存在", new.reference)))?;
-        let id = *ids
-            .first()
-            .ok_or_else(|| StoreError::Backend("保存申请：数据库没有返回新记录的 id".into()))?;
-        audit.set("id", id);
-        Self::finish(tx, &audit).await?;
-        Ok(Request {
-            id: RequestId(id),
-            data: new,
+        let (answer, receiver) = oneshot::channel();
+        self.0.request_queue().push(Queued {
+            new,
             events,
-        })
+            closing,
+            audit,
+            answer,
+        });
+        Ok(receiver)
     }
 
+    /// Takes the writer's turn and writes the requests waiting then, together, answering each
+    /// (see [`RequestQueue`](crate::RequestQueue)); if writing them together fails, one at a
+    /// time, each with its own answer.
+    pub async fn write_queued_requests(&self) {
+        let queue = self.0.request_queue();
+        let _turn = queue.turn().await;
+        let mut group = queue.take();
+        if group.len() > 1
+            && let Ok(ids) = self.insert_group(&mut group).await
+        {
+            for (queued, id) in group.into_iter().zip(ids) {
+                queued.answer(Ok(id));
+            }
+            return;
+        }
+        for mut queued in group {
+            let written = self.insert_group(std::slice::from_mut(&mut queued)).await;
+            let id = written.and_then(|ids| {
+                ids.first().copied().ok_or_else(|| {
+                    StoreError::Backend("保存申请：数据库没有返回新记录的 id".into())
+                })
+            });
+            queued.answer(id);
+        }
+    }
+
+    /// Writes `group` in one transaction: every new request, its applicants and first event,
+    /// and its audit entry (which names the new id).
+    async fn insert_group(&self, group: &mut [Queued]) -> Result<Vec<i64>> {
+        let mut tx = self.write_tx().await?;
+        let agencies = group.iter().map(|q| q.new.agency.0).collect();
+        Self::agencies_exist(&mut tx, &agencies).await?;
+        let rows: Vec<NewRow> = group
+            .iter()
+            .map(|q| (&q.new, q.events.as_slice(), q.closing))
+            .collect();
+        let mut ids = Self::insert_full_requests(&mut tx, &rows).await;
+        if let [one] = group {
+            ids = ids.map_err(conflict(format!("受理编号 {} 已存在", one.new.reference)));
+        }
+        let ids = ids?;
+        for (queued, id) in group.iter_mut().zip(&ids) {
+            queued.audit.set("id", *id);
+        }
+        let drafts: Vec<&Draft> = group.iter().map(|q| &q.audit).collect();
+        Self::append_audits(&mut tx, &drafts).await?;
+        tx.commit().await.map_err(db("提交事务"))?;
+        Ok(ids)
+    }
     /// Locks the request row (where the backend has row locks; SQLite's write transaction holds
     /// the whole database) before loading and checking its timeline, so that two appends to one
     /// request are checked one after the other.
@@ -2648,7 +2715,7 @@ where
             .set("remedies_updated", s.remedies.updated)
             .set("remedies_changed", s.remedies.changed)
             .set("remedies_unchanged", s.remedies.unchanged);
-        Sql::<B>::append_audit(&mut self.tx, &audit).await?;
+        Sql::<B>::append_audits(&mut self.tx, &[&audit]).await?;
         self.tx.commit().await.map_err(db("提交导入"))?;
         Ok(s)
     }

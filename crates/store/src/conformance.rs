@@ -37,6 +37,7 @@ macro_rules! conformance_tests {
             request_round_trip,
             requests_by_ids_in_bulk,
             request_uniqueness_and_references,
+            concurrent_new_requests_answered_each,
             refused_transition_writes_nothing,
             correction_lapsed_closes,
             invalid_new_request_writes_nothing,
@@ -83,6 +84,7 @@ pub async fn run_all<S: Store>(store: &S) {
     request_round_trip(store).await;
     requests_by_ids_in_bulk(store).await;
     request_uniqueness_and_references(store).await;
+    concurrent_new_requests_answered_each(store).await;
     refused_transition_writes_nothing(store).await;
     correction_lapsed_closes(store).await;
     invalid_new_request_writes_nothing(store).await;
@@ -485,6 +487,72 @@ pub async fn request_uniqueness_and_references<S: Store>(store: &S) {
             .await,
         "append to unknown request",
         "NotFound",
+    );
+}
+
+/// Many new requests at once (a backend may write them together): each caller gets its own
+/// answer. The requests that repeat a reference are refused, and only they; every other one is
+/// stored under the id it was answered with, with its own audit entry naming that id, and the
+/// audit chain holds.
+pub async fn concurrent_new_requests_answered_each<S: Store>(store: &S) {
+    let a = agency(store, "并发登记局").await;
+    let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
+    // 60 calls, of which every tenth repeats the reference of the call before it.
+    let references: Vec<String> = (0..60)
+        .map(|i| format!("C-{}", if i % 10 == 9 { i - 1 } else { i }))
+        .collect();
+    let calls = references.iter().map(|reference| {
+        let r = new_request(a, reference, d(2024, 3, 4));
+        store.create_request(r, ev(Event::Received(d(2024, 3, 4))), audit())
+    });
+    let answers = futures_util::future::join_all(calls).await;
+    let mut stored = Vec::new();
+    let mut refused = std::collections::BTreeMap::<&str, usize>::new();
+    for (reference, answer) in references.iter().zip(answers) {
+        match answer {
+            Ok(request) => {
+                assert_eq!(&request.data.reference, reference);
+                stored.push(request);
+            }
+            Err(StoreError::Conflict(message)) => {
+                assert!(message.contains(reference.as_str()), "{message}");
+                *refused.entry(reference).or_default() += 1;
+            }
+            Err(other) => panic!("{reference}: {other}"),
+        }
+    }
+    // Each repeated reference is stored once and refused once.
+    assert_eq!(stored.len(), 54);
+    assert_eq!(refused.len(), 6);
+    assert!(refused.values().all(|&n| n == 1), "{refused:?}");
+    for request in &stored {
+        let back = store.request(request.id).await.unwrap().unwrap();
+        assert_eq!(back.data.reference, request.data.reference);
+        assert_eq!(back.events, request.events);
+    }
+    let mine = store.audit_page(before, 1000).await.unwrap();
+    assert_eq!(
+        mine.len(),
+        54,
+        "one entry per stored request, none for a refused one"
+    );
+    let named = |e: &&gongkai_audit::Entry| -> Option<i64> {
+        serde_json::from_str::<serde_json::Value>(&e.summary).ok()?["id"].as_i64()
+    };
+    for request in &stored {
+        assert_eq!(
+            mine.iter()
+                .filter(|e| named(e) == Some(request.id.0))
+                .count(),
+            1,
+            "the entry of request {} in {mine:#?}",
+            request.id.0
+        );
+    }
+    let whole = store.audit_page(0, 1_000_000).await.unwrap();
+    assert!(
+        gongkai_audit::verify(&whole, None).is_ok(),
+        "the chain holds"
     );
 }
 
