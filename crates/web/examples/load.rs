@@ -20,6 +20,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 const AGENCY: &str = "某县自然资源局";
+/// Where the `create` phase writes: another agency, so that the desk measured afterwards still
+/// holds `--open` requests. The `busy` phase writes into [`AGENCY`] itself.
+const OTHER: &str = "某县市场监督管理局";
 const PASSWORD: &str = "correct-horse-battery";
 
 struct Args {
@@ -75,7 +78,11 @@ async fn seed<S: WebStore>(store: &S, open: usize) -> String {
     let settings = Settings::new(gongkai_web::china_today());
     let ctx = Ctx::new(store, &scope, &settings);
     ctx.add_agency(AGENCY, None).await.unwrap();
+    ctx.add_agency(OTHER, None).await.unwrap();
     ctx.add_user("officer", PASSWORD, AGENCY, Role::Officer)
+        .await
+        .unwrap();
+    ctx.grant_role("officer", OTHER, Role::Officer)
         .await
         .unwrap();
     let bytes = ledger(open);
@@ -234,9 +241,10 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
             }
         }
     };
-    let create = {
+    let prefix = Arc::new(AtomicU64::new(0));
+    let create = |agency: &'static str| {
         let (c, b, t) = (client.clone(), base.clone(), token.clone());
-        let prefix = std::sync::Arc::new(AtomicU64::new(0));
+        let prefix = Arc::clone(&prefix);
         move |_| {
             let (c, b, t) = (c.clone(), b.clone(), t.clone());
             let n = prefix.fetch_add(1, Ordering::Relaxed);
@@ -244,7 +252,7 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
                 c.post(format!("{b}/api/v1/requests"))
                     .bearer_auth(&t)
                     .json(&serde_json::json!({
-                        "agency": AGENCY, "reference": format!("LOAD-{n}"), "applicant": "张三",
+                        "agency": agency, "reference": format!("LOAD-{n}"), "applicant": "张三",
                         "kind": "自然人", "channel": "网上",
                         "received": gongkai_web::china_today().to_string(),
                         "description": "负载测试",
@@ -261,11 +269,16 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
     }
     if runs("create") {
         let name = "POST /api/v1/requests (createRequest)";
-        phases.push(phase(name, a.clients, a.seconds, create.clone()).await);
+        phases.push(phase(name, a.clients, a.seconds, create(OTHER)).await);
     }
     if runs("busy") {
         // One writer beside the readers: the desk's list changes under them all the time.
-        let writer = tokio::spawn(phase("  (its writer: createRequest)", 1, a.seconds, create));
+        let writer = tokio::spawn(phase(
+            "  (its writer: createRequest)",
+            1,
+            a.seconds,
+            create(AGENCY),
+        ));
         let name = "GET /office while requests arrive";
         phases.push(phase(name, a.clients, a.seconds, desk).await);
         phases.push(writer.await.unwrap());
@@ -298,6 +311,10 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
 
 fn main() {
     let a = args();
+    // `RUST_LOG=sqlx::query=debug` shows every statement a call costs.
+    if std::env::var_os("RUST_LOG").is_some() {
+        gongkai_web::security::init_logging(false);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
