@@ -73,12 +73,15 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
 }
 
 /// Starts the log: readable lines or JSON objects on standard error, at `info` unless
-/// `RUST_LOG` says otherwise. Calling it twice is harmless.
+/// `RUST_LOG` says otherwise; colours only on a terminal (a log file or journal gets plain
+/// text). Calling it twice is harmless.
 pub fn init_logging(json: bool) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = if json {
         builder.json().try_init()
