@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 use divan::black_box;
-use gongkai_calendar::{Calendar, DeadlineInput, compute};
+use gongkai_calendar::{
+    Calendar, DeadlineInput, DeadlineSettings, Event, compute, compute_events, compute_events_brief,
+};
 
 fn main() {
     divan::main();
@@ -29,6 +31,27 @@ fn compute_typical(bencher: divan::Bencher) {
     input.extended = true;
     input.as_of = Some(d("2024-10-20"));
     bencher.bench(|| compute(black_box(&cal), black_box(&input)));
+}
+
+/// The same request as a timeline, with its explanation (the request's page) and without it
+/// (a line of a work list).
+#[divan::bench(args = [true, false])]
+fn events_typical(bencher: divan::Bencher, explain: bool) {
+    let cal = Calendar::official().unwrap();
+    let events = [
+        Event::Received(d("2024-09-27")),
+        Event::ConsultationStarted(d("2024-10-08")),
+        Event::ConsultationEnded(d("2024-10-14")),
+        Event::ExtensionApproved(d("2024-10-20")),
+    ];
+    let settings = DeadlineSettings::default();
+    let as_of = Some(d("2024-10-25"));
+    let compute = if explain {
+        compute_events
+    } else {
+        compute_events_brief
+    };
+    bencher.bench(|| compute(black_box(&cal), black_box(&events), &settings, as_of));
 }
 
 #[divan::bench]

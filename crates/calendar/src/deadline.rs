@@ -409,6 +409,7 @@ pub fn compute(cal: &Calendar, input: &DeadlineInput) -> Result<Deadline, Deadli
             due_soon_days: DUE_SOON_DAYS,
             notes: Vec::new(),
         },
+        true,
     )
 }
 
@@ -423,6 +424,31 @@ pub fn compute_events(
     events: &[Event],
     settings: &DeadlineSettings,
     as_of: Option<NaiveDate>,
+) -> Result<Deadline, DeadlineError> {
+    events_deadline(cal, events, settings, as_of, true)
+}
+
+/// [`compute_events`] without the explanation: the same deadline with no `steps`. Writing the
+/// explanation's sentences is most of the cost of a deadline, and a work list computes
+/// thousands of deadlines to show their dates and days left alone.
+///
+/// # Errors
+/// As [`compute_events`].
+pub fn compute_events_brief(
+    cal: &Calendar,
+    events: &[Event],
+    settings: &DeadlineSettings,
+    as_of: Option<NaiveDate>,
+) -> Result<Deadline, DeadlineError> {
+    events_deadline(cal, events, settings, as_of, false)
+}
+
+fn events_deadline(
+    cal: &Calendar,
+    events: &[Event],
+    settings: &DeadlineSettings,
+    as_of: Option<NaiveDate>,
+    explain: bool,
 ) -> Result<Deadline, DeadlineError> {
     let mut sorted = events.to_vec();
     sorted.sort_by_key(|e| (e.date(), e.rank()));
@@ -577,7 +603,7 @@ pub fn compute_events(
     if let Some(d) = extension_on {
         plan.extension = Extension::ApprovedOn(d);
     }
-    run(cal, plan)
+    run(cal, plan, explain)
 }
 
 /// Merge overlapping pauses (module docs: overlaps are merged, never subtracted twice).
@@ -667,38 +693,52 @@ fn range(from: NaiveDate, to: NaiveDate) -> String {
     }
 }
 
-fn run(cal: &Calendar, plan: Plan) -> Result<Deadline, DeadlineError> {
-    let mut steps = Vec::new();
+/// The explanation as it is written, or nothing when it is not wanted: each step is a closure,
+/// so that its sentence is only formatted when it will be read.
+struct Steps(Option<Vec<Step>>);
+
+impl Steps {
+    fn push(&mut self, step: impl FnOnce() -> Step) {
+        if let Some(steps) = &mut self.0 {
+            steps.push(step());
+        }
+    }
+}
+
+/// The deadline of `plan`, with its explanation when `explain`. Nothing but `steps` depends on
+/// `explain`.
+fn run(cal: &Calendar, plan: Plan, explain: bool) -> Result<Deadline, DeadlineError> {
+    let mut steps = Steps(explain.then(Vec::new));
     let received = plan.received;
-    steps.push(
+    steps.push(|| {
         Step::new(
             StepKind::Receipt,
             format!("收到申请之日：{}。", day(received)),
         )
-        .dates(received, received),
-    );
+        .dates(received, received)
+    });
 
     // 第三十条: the correction notice is due within 7 working days; the clock restarts.
     if let Some(requested) = plan.correction_requested {
-        let elapsed = cal.working_days_between(received, requested);
-        let mut text = format!(
-            "{}发出补正通知（第三十条：应自收到申请之日起 {CORRECTION_NOTICE_DAYS} 个工作日内一次性告知），为收到申请后第 {elapsed} 个工作日",
-            day(requested)
-        );
-        if elapsed > CORRECTION_NOTICE_DAYS {
-            text.push_str("，已超过 7 个工作日，不符合第三十条的要求。");
-        } else {
-            text.push('。');
-        }
-        steps.push(
+        steps.push(|| {
+            let elapsed = cal.working_days_between(received, requested);
+            let mut text = format!(
+                "{}发出补正通知（第三十条：应自收到申请之日起 {CORRECTION_NOTICE_DAYS} 个工作日内一次性告知），为收到申请后第 {elapsed} 个工作日",
+                day(requested)
+            );
+            if elapsed > CORRECTION_NOTICE_DAYS {
+                text.push_str("，已超过 7 个工作日，不符合第三十条的要求。");
+            } else {
+                text.push('。');
+            }
             Step::new(StepKind::Correction, text)
                 .dates(requested, requested)
-                .days(elapsed),
-        );
+                .days(elapsed)
+        });
     }
     let trigger = match plan.corrected {
         Some(corrected) => {
-            steps.push(
+            steps.push(|| {
                 Step::new(
                     StepKind::Correction,
                     format!(
@@ -706,25 +746,29 @@ fn run(cal: &Calendar, plan: Plan) -> Result<Deadline, DeadlineError> {
                         day(corrected)
                     ),
                 )
-                .dates(corrected, corrected),
-            );
+                .dates(corrected, corrected)
+            });
             corrected
         }
         None => received,
     };
-    steps.push(Step::new(
-        StepKind::Convention,
-        format!(
-            "起算日为 {trigger}。计算方法：起算日的次一个工作日为第 1 日，答复期限为 {LIMIT_DAYS} 个工作日（第三十三条第一款），期限届满日必为工作日；星期六、星期日和法定节假日不计入，调休上班日计入。"
-        ),
-    ));
+    steps.push(|| {
+        Step::new(
+            StepKind::Convention,
+            format!(
+                "起算日为 {trigger}。计算方法：起算日的次一个工作日为第 1 日，答复期限为 {LIMIT_DAYS} 个工作日（第三十三条第一款），期限届满日必为工作日；星期六、星期日和法定节假日不计入，调休上班日计入。"
+            ),
+        )
+    });
 
     let (pauses, overlapped) = merge_pauses(plan.pauses);
     if overlapped {
-        steps.push(Step::new(
-            StepKind::Note,
-            "部分暂停区间相互重叠，已合并计算，重叠的工作日只扣除一次。".to_owned(),
-        ));
+        steps.push(|| {
+            Step::new(
+                StepKind::Note,
+                "部分暂停区间相互重叠，已合并计算，重叠的工作日只扣除一次。".to_owned(),
+            )
+        });
     }
 
     let (base_due, _) = walk(cal, trigger, &pauses, LIMIT_DAYS).ok_or(DeadlineError::OutOfRange)?;
@@ -749,115 +793,117 @@ fn run(cal: &Calendar, plan: Plan) -> Result<Deadline, DeadlineError> {
         return Err(DeadlineError::DecidedBeforeTrigger { decided, trigger });
     }
 
-    // Pauses, notes, holidays, make-up days and the extension form one timeline, told in date
-    // order (a stable sort keeps same-day steps in the order pushed).
-    let mut timeline: Vec<(NaiveDate, Step)> = Vec::new();
+    if let Some(list) = &mut steps.0 {
+        // Pauses, notes, holidays, make-up days and the extension form one timeline, told in date
+        // order (a stable sort keeps same-day steps in the order pushed).
+        let mut timeline: Vec<(NaiveDate, Step)> = Vec::new();
 
-    // Pauses, each with the working days it removed.
-    for (p, &n) in pauses.iter().zip(&removed) {
-        let open = if p.open {
-            format!("（尚未结束，暂计至 {}，结束后期限相应顺延）", p.to)
+        // Pauses, each with the working days it removed.
+        for (p, &n) in pauses.iter().zip(&removed) {
+            let open = if p.open {
+                format!("（尚未结束，暂计至 {}，结束后期限相应顺延）", p.to)
+            } else {
+                String::new()
+            };
+            let effect = if n > 0 {
+                format!("其间 {n} 个工作日不计入期限")
+            } else if p.to <= trigger {
+                "在起算日之前，不影响期限".to_owned()
+            } else if p.from > due {
+                format!("开始于期限届满日 {due} 之后，不影响期限")
+            } else {
+                "其间没有工作日，不影响期限".to_owned()
+            };
+            timeline.push((
+                p.from,
+                Step::new(
+                    StepKind::Pause,
+                    format!("{}{}{open}：{effect}。", range(p.from, p.to), p.label),
+                )
+                .dates(p.from, p.to)
+                .days(n),
+            ));
+        }
+        timeline.extend(
+            plan.notes
+                .into_iter()
+                .map(|s| (s.from.unwrap_or(trigger), s)),
+        );
+
+        // Holidays and make-up working days crossed in (trigger, due], in date order.
+        if let Some(first) = trigger.succ_opt() {
+            for h in cal.holidays_overlapping(first, due) {
+                let (from, to) = (h.start.max(first), h.end.min(due));
+                timeline.push((
+                    from,
+                    Step::new(
+                        StepKind::Holiday,
+                        format!("{}{}放假，不计入。", range(from, to), h.name),
+                    )
+                    .dates(from, to),
+                ));
+            }
+            for w in cal.makeup_workdays(first, due) {
+                let paused = pauses.iter().any(|p| p.from <= w && w <= p.to);
+                let text = if paused {
+                    format!("{}调休上班，但在暂停期间，不计入。", day(w))
+                } else {
+                    format!("{}调休上班，计入。", day(w))
+                };
+                timeline.push((w, Step::new(StepKind::MakeupWorkday, text).dates(w, w)));
+            }
+        }
+
+        // 第三十三条第二款: one extension of 20 working days.
+        match plan.extension {
+            Extension::No => {}
+            // Date of approval unknown: tell it where the original period ends.
+            Extension::Yes => timeline.push((
+                base_due,
+                Step::new(
+                    StepKind::Extension,
+                    format!(
+                        "经政府信息公开工作机构负责人同意并告知申请人，延长答复期限 {EXTENSION_DAYS} 个工作日（第三十三条第二款，只能延长一次）：期限由 {base_due} 延至 {due}。"
+                    ),
+                )
+                .dates(base_due, due)
+                .days(i64::from(EXTENSION_DAYS)),
+            )),
+            Extension::ApprovedOn(d) if extended => timeline.push((
+                d,
+                Step::new(
+                    StepKind::Extension,
+                    format!(
+                        "{}经政府信息公开工作机构负责人同意延长答复期限 {EXTENSION_DAYS} 个工作日（第三十三条第二款，只能延长一次，并应告知申请人）：期限由 {base_due} 延至 {due}。",
+                        day(d)
+                    ),
+                )
+                .dates(base_due, due)
+                .days(i64::from(EXTENSION_DAYS)),
+            )),
+            Extension::ApprovedOn(d) => timeline.push((
+                d,
+                Step::new(
+                    StepKind::Extension,
+                    format!(
+                        "{d} 批准延期，但已晚于原答复期限 {base_due}：第三十三条第二款的延期应在期限届满前决定，此延期不予计入。"
+                    ),
+                )
+                .dates(d, d)
+                .days(0),
+            )),
+        }
+        timeline.sort_by_key(|(d, _)| *d);
+        list.extend(timeline.into_iter().map(|(_, s)| s));
+    }
+
+    let paused_days: i64 = removed.iter().sum();
+    steps.push(|| {
+        let paused_note = if paused_days > 0 {
+            format!("（另有 {paused_days} 个工作日因暂停不计入）")
         } else {
             String::new()
         };
-        let effect = if n > 0 {
-            format!("其间 {n} 个工作日不计入期限")
-        } else if p.to <= trigger {
-            "在起算日之前，不影响期限".to_owned()
-        } else if p.from > due {
-            format!("开始于期限届满日 {due} 之后，不影响期限")
-        } else {
-            "其间没有工作日，不影响期限".to_owned()
-        };
-        timeline.push((
-            p.from,
-            Step::new(
-                StepKind::Pause,
-                format!("{}{}{open}：{effect}。", range(p.from, p.to), p.label),
-            )
-            .dates(p.from, p.to)
-            .days(n),
-        ));
-    }
-    timeline.extend(
-        plan.notes
-            .into_iter()
-            .map(|s| (s.from.unwrap_or(trigger), s)),
-    );
-
-    // Holidays and make-up working days crossed in (trigger, due], in date order.
-    if let Some(first) = trigger.succ_opt() {
-        for h in cal.holidays_overlapping(first, due) {
-            let (from, to) = (h.start.max(first), h.end.min(due));
-            timeline.push((
-                from,
-                Step::new(
-                    StepKind::Holiday,
-                    format!("{}{}放假，不计入。", range(from, to), h.name),
-                )
-                .dates(from, to),
-            ));
-        }
-        for w in cal.makeup_workdays(first, due) {
-            let paused = pauses.iter().any(|p| p.from <= w && w <= p.to);
-            let text = if paused {
-                format!("{}调休上班，但在暂停期间，不计入。", day(w))
-            } else {
-                format!("{}调休上班，计入。", day(w))
-            };
-            timeline.push((w, Step::new(StepKind::MakeupWorkday, text).dates(w, w)));
-        }
-    }
-
-    // 第三十三条第二款: one extension of 20 working days.
-    match plan.extension {
-        Extension::No => {}
-        // Date of approval unknown: tell it where the original period ends.
-        Extension::Yes => timeline.push((
-            base_due,
-            Step::new(
-                StepKind::Extension,
-                format!(
-                    "经政府信息公开工作机构负责人同意并告知申请人，延长答复期限 {EXTENSION_DAYS} 个工作日（第三十三条第二款，只能延长一次）：期限由 {base_due} 延至 {due}。"
-                ),
-            )
-            .dates(base_due, due)
-            .days(i64::from(EXTENSION_DAYS)),
-        )),
-        Extension::ApprovedOn(d) if extended => timeline.push((
-            d,
-            Step::new(
-                StepKind::Extension,
-                format!(
-                    "{}经政府信息公开工作机构负责人同意延长答复期限 {EXTENSION_DAYS} 个工作日（第三十三条第二款，只能延长一次，并应告知申请人）：期限由 {base_due} 延至 {due}。",
-                    day(d)
-                ),
-            )
-            .dates(base_due, due)
-            .days(i64::from(EXTENSION_DAYS)),
-        )),
-        Extension::ApprovedOn(d) => timeline.push((
-            d,
-            Step::new(
-                StepKind::Extension,
-                format!(
-                    "{d} 批准延期，但已晚于原答复期限 {base_due}：第三十三条第二款的延期应在期限届满前决定，此延期不予计入。"
-                ),
-            )
-            .dates(d, d)
-            .days(0),
-        )),
-    }
-    timeline.sort_by_key(|(d, _)| *d);
-    steps.extend(timeline.into_iter().map(|(_, s)| s));
-
-    let paused_days: i64 = removed.iter().sum();
-    let paused_note = if paused_days > 0 {
-        format!("（另有 {paused_days} 个工作日因暂停不计入）")
-    } else {
-        String::new()
-    };
-    steps.push(
         Step::new(
             StepKind::Due,
             format!(
@@ -866,8 +912,8 @@ fn run(cal: &Calendar, plan: Plan) -> Result<Deadline, DeadlineError> {
             ),
         )
         .dates(trigger, due)
-        .days(i64::from(limit_days)),
-    );
+        .days(i64::from(limit_days))
+    });
 
     let unknown: Vec<i32> = match trigger.succ_opt() {
         Some(first) => (first.year()..=due.year())
@@ -877,61 +923,67 @@ fn run(cal: &Calendar, plan: Plan) -> Result<Deadline, DeadlineError> {
     };
     let provisional = !unknown.is_empty();
     if provisional {
-        let years: Vec<String> = unknown.iter().map(|y| format!("{y} 年")).collect();
-        let known = match (cal.first_year(), cal.last_year()) {
-            (Some(a), Some(b)) => format!("（已知 {a}–{b} 年）"),
-            _ => String::new(),
-        };
         // Spec §7: an administrator adds a year without a release; say how.
-        steps.push(Step::new(
-            StepKind::Provisional,
-            format!(
-                "期间涉及 {}，工作日历中没有该年的放假安排{known}，暂按星期一至星期五推算：此结果为暂定。国务院公布该年安排后，可用 gongkai calendar import 导入，期限随之更正。",
-                years.join("、")
-            ),
-        ));
+        steps.push(|| {
+            let years: Vec<String> = unknown.iter().map(|y| format!("{y} 年")).collect();
+            let known = match (cal.first_year(), cal.last_year()) {
+                (Some(a), Some(b)) => format!("（已知 {a}–{b} 年）"),
+                _ => String::new(),
+            };
+            Step::new(
+                StepKind::Provisional,
+                format!(
+                    "期间涉及 {}，工作日历中没有该年的放假安排{known}，暂按星期一至星期五推算：此结果为暂定。国务院公布该年安排后，可用 gongkai calendar import 导入，期限随之更正。",
+                    years.join("、")
+                ),
+            )
+        });
     }
 
     let limit = i64::from(limit_days);
     let (days_used, days_left, status) = if let Some(decided) = plan.decided {
         let u = used(cal, trigger, &pauses, decided);
         let on_time = decided <= due;
-        let verdict = if on_time {
-            "在答复期限内".to_owned()
-        } else {
-            format!("晚于答复期限 {due}，属逾期答复")
-        };
-        steps.push(
+        steps.push(|| {
+            let verdict = if on_time {
+                "在答复期限内".to_owned()
+            } else {
+                format!("晚于答复期限 {due}，属逾期答复")
+            };
             Step::new(
                 StepKind::Decision,
                 format!("{}作出答复，已计入 {u} 个工作日，{verdict}。", day(decided)),
             )
             .dates(decided, decided)
-            .days(u),
-        );
+            .days(u)
+        });
         (Some(u), Some(limit - u), Some(Status::Decided { on_time }))
     } else if let Some(as_of) = plan.as_of {
         let u = used(cal, trigger, &pauses, as_of);
         let left = limit - u;
         let soon = i64::from(plan.due_soon_days);
-        let (status, verdict) = if as_of > due {
-            (Status::Overdue, format!("已超过答复期限 {due}，逾期未答复"))
+        let status = if as_of > due {
+            Status::Overdue
         } else if left <= soon {
-            (
-                Status::DueSoon,
-                format!("剩余 {left} 个工作日，即将到期（不超过 {soon} 个工作日）"),
-            )
+            Status::DueSoon
         } else {
-            (Status::OnTime, format!("剩余 {left} 个工作日"))
+            Status::OnTime
         };
-        steps.push(
+        steps.push(|| {
+            let verdict = match status {
+                Status::Overdue => format!("已超过答复期限 {due}，逾期未答复"),
+                Status::DueSoon => {
+                    format!("剩余 {left} 个工作日，即将到期（不超过 {soon} 个工作日）")
+                }
+                _ => format!("剩余 {left} 个工作日"),
+            };
             Step::new(
                 StepKind::Progress,
                 format!("截至 {}，已计入 {u} 个工作日，{verdict}。", day(as_of)),
             )
             .dates(as_of, as_of)
-            .days(left),
-        );
+            .days(left)
+        });
         (Some(u), Some(left), Some(status))
     } else {
         (None, None, None)
@@ -951,6 +1003,6 @@ fn run(cal: &Calendar, plan: Plan) -> Result<Deadline, DeadlineError> {
         days_left,
         status,
         provisional,
-        steps,
+        steps: steps.0.unwrap_or_default(),
     })
 }

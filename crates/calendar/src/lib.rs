@@ -30,6 +30,6 @@ mod names;
 pub use calendar::{Calendar, CalendarError, DayKind, Holiday, OFFICIAL_TOML};
 pub use deadline::{
     Deadline, DeadlineError, DeadlineInput, DeadlineSettings, Event, Status, Step, StepKind,
-    compute, compute_events,
+    compute, compute_events, compute_events_brief,
 };
 pub use names::weekday_zh;

@@ -4,7 +4,10 @@
 use std::sync::LazyLock;
 
 use chrono::{Datelike, Days, NaiveDate};
-use gongkai_calendar::{Calendar, DayKind, DeadlineInput, compute};
+use gongkai_calendar::{
+    Calendar, DayKind, DeadlineInput, DeadlineSettings, Event, compute, compute_events,
+    compute_events_brief,
+};
 use proptest::prelude::*;
 
 static CAL: LazyLock<Calendar> = LazyLock::new(|| Calendar::official().unwrap());
@@ -23,6 +26,35 @@ static DECLARED: LazyLock<(Vec<NaiveDate>, Vec<NaiveDate>)> = LazyLock::new(|| {
     }
     (workdays, weekend_off)
 });
+
+/// Any timeline a request may have, possible or not: a receipt and any of the other events at
+/// some days after it (an event may come twice, an end without its start, …).
+fn timeline() -> impl Strategy<Value = Vec<Event>> {
+    let kinds: [fn(NaiveDate) -> Event; 9] = [
+        Event::CorrectionRequested,
+        Event::CorrectedReceived,
+        Event::CorrectionLapsed,
+        Event::ConsultationStarted,
+        Event::ConsultationEnded,
+        Event::FeeNoticeSent,
+        Event::FeePaid,
+        Event::ExtensionApproved,
+        Event::Decided,
+    ];
+    (
+        date(),
+        prop::collection::vec((0usize..kinds.len(), 0u64..90), 0..6),
+    )
+        .prop_map(move |(received, others)| {
+            let mut events = vec![Event::Received(received)];
+            events.extend(
+                others
+                    .into_iter()
+                    .map(|(k, after)| kinds[k](received + Days::new(after))),
+            );
+            events
+        })
+}
 
 /// Any date 2018-06-01 .. 2028-06-01: inside, around and past the known years.
 fn date() -> impl Strategy<Value = NaiveDate> {
@@ -99,6 +131,26 @@ proptest! {
         cal.merge_toml(&format!("[{year}]\noff = [\"{year}-10-01\"]\nworkday = []\n")).unwrap();
         prop_assert!(!cal.is_provisional(date));
         prop_assert!(!cal.is_working_day(NaiveDate::from_ymd_opt(year, 10, 1).unwrap()));
+    }
+
+    /// The deadline without its explanation is the deadline: every field but `steps` agrees,
+    /// and so does every refusal.
+    #[test]
+    fn brief_deadline_is_the_deadline(
+        events in timeline(),
+        as_of in prop::option::of(date()),
+        fee_pause in any::<bool>(),
+    ) {
+        let settings = DeadlineSettings { fee_pause, ..DeadlineSettings::default() };
+        let full = compute_events(&CAL, &events, &settings, as_of);
+        if let Ok(d) = &full {
+            prop_assert!(!d.steps.is_empty(), "the full deadline explains itself");
+        }
+        let full = full.map(|mut d| {
+            d.steps.clear();
+            d
+        });
+        prop_assert_eq!(compute_events_brief(&CAL, &events, &settings, as_of), full);
     }
 
     #[test]

@@ -443,8 +443,14 @@ pub fn deadline(
     settings: &DeadlineSettings,
     as_of: Option<NaiveDate>,
 ) -> Result<Deadline, DeadlineError> {
-    let clock: Vec<Event> = events.iter().map(|e| e.event).collect();
-    gongkai_calendar::compute_events(cal, &clock, settings, as_of)
+    gongkai_calendar::compute_events(cal, &clock(events), settings, as_of)
+}
+
+/// The events of a timeline that move the answer clock, for [`gongkai_calendar`]'s deadline
+/// functions ([`deadline`] is the usual one; a list of thousands of requests that shows only
+/// their due dates calls [`gongkai_calendar::compute_events_brief`] with these).
+pub fn clock(events: &[TimelineEvent]) -> Vec<Event> {
+    events.iter().map(|e| e.event).collect()
 }
 
 #[cfg(test)]

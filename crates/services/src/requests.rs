@@ -472,8 +472,14 @@ impl<S: Store> Ctx<'_, S> {
             .into_iter()
             .filter_map(|t| {
                 let state = lifecycle::state(&t.events).ok()?;
-                let deadline =
-                    lifecycle::deadline(&cal, &t.events, &self.settings.deadline, Some(as_of)).ok();
+                // Only the due date and the days left are shown: no explanation.
+                let deadline = gongkai_calendar::compute_events_brief(
+                    &cal,
+                    &lifecycle::clock(&t.events),
+                    &self.settings.deadline,
+                    Some(as_of),
+                )
+                .ok();
                 Some(WorkItem {
                     id: t.id,
                     agency: name_of(t.agency),
