@@ -14,8 +14,11 @@ use chrono::{DateTime, Duration, Utc};
 use gongkai_access::{AccessError, Actor, Role, Scope};
 use gongkai_cases::Agency;
 use gongkai_store::Store;
-use gongkai_store::accounts::{Accounts, ApiToken, User, UserId};
+use gongkai_store::accounts::{Accounts, ApiToken, KeyClaim, User, UserId};
 use sha2::{Digest, Sha256};
+
+/// How long an `Idempotency-Key`'s answer is kept: a day, as clients expect of such keys.
+pub const IDEMPOTENCY_HOURS: i64 = 24;
 
 /// The shortest password accepted, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -407,6 +410,50 @@ impl<S: Store + Accounts> Ctx<'_, S> {
             }
         }
         Ok(out)
+    }
+
+    /// Takes the `Idempotency-Key` `key` of `user` for the call `operation` with `body`, or tells
+    /// what an earlier call with it left (docs/web.md §2). A key is remembered for
+    /// [`IDEMPOTENCY_HOURS`]; the body is compared by its SHA-256.
+    pub async fn claim_idempotency_key(
+        &self,
+        user: UserId,
+        key: &str,
+        operation: &str,
+        body: &[u8],
+    ) -> Result<(KeyClaim, String)> {
+        let mut hash = Sha256::new();
+        hash.update(operation.as_bytes());
+        hash.update([0]);
+        hash.update(body);
+        let request_hash = gongkai_audit::Hash(hash.finalize().into()).to_string();
+        let now = Utc::now();
+        let claim = self
+            .store
+            .claim_key(
+                user,
+                key,
+                &request_hash,
+                now,
+                now - Duration::hours(IDEMPOTENCY_HOURS),
+            )
+            .await?;
+        Ok((claim, request_hash))
+    }
+
+    /// Records the answer of the call holding the key; or, when the call wrote nothing
+    /// (`answer` is `None`), frees the key for a retry.
+    pub async fn settle_idempotency_key(
+        &self,
+        user: UserId,
+        key: &str,
+        answer: Option<(u16, &str)>,
+    ) -> Result<()> {
+        match answer {
+            Some((status, body)) => self.store.answer_key(user, key, status, body).await?,
+            None => self.store.release_key(user, key).await?,
+        }
+        Ok(())
     }
 
     /// A new API token for an account, valid `days` days (`None`: until revoked). Returns the

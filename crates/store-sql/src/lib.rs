@@ -121,7 +121,7 @@ pub mod __private {
         RemedyResult, ReportText, Request, RequestId, TimelineEvent, YearFigures,
     };
     pub use gongkai_store::accounts::{
-        Accounts, ApiToken, Credentials, Session, TokenId, User, UserId,
+        Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
     };
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
@@ -298,6 +298,15 @@ macro_rules! impl_store {
                     token(secret_hash: &[u8; 32]) -> Option<(ApiToken, User)>;
                     tokens_of(user: UserId) -> Vec<ApiToken>;
                     revoke_token(id: TokenId, audit: Draft) -> ();
+                    claim_key(
+                        user: UserId,
+                        key: &str,
+                        request_hash: &str,
+                        now: DateTime<Utc>,
+                        forget_before: DateTime<Utc>
+                    ) -> KeyClaim;
+                    answer_key(user: UserId, key: &str, status: u16, body: &str) -> ();
+                    release_key(user: UserId, key: &str) -> ();
                 );
 
                 async fn grant_role(&self, user: UserId, agency: AgencyId, role: Role, audit: Draft)

@@ -13,7 +13,7 @@ use gongkai_cases::{
     TimelineEvent, YearFigures,
 };
 use gongkai_report::Section;
-use gongkai_store::accounts::{ApiToken, Credentials, Session, TokenId, User, UserId};
+use gongkai_store::accounts::{ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId};
 use gongkai_store::transfer::{self, Cell, Col, TableDef};
 use gongkai_store::{
     ChunkReport, Difference, ImportPolicy, ImportSummary, Result, StoreError, codec, rules,
@@ -1400,6 +1400,91 @@ where
             .execute(self.0.pool())
             .await
             .map_err(db("结束会话"))?;
+        Ok(())
+    }
+
+    /// `INSERT … ON CONFLICT DO NOTHING`: the database decides which of two calls at once takes
+    /// the key. No audit entry: a key is bookkeeping of the API, not a change of records.
+    pub async fn claim_key(
+        &self,
+        user: UserId,
+        key: &str,
+        request_hash: &str,
+        now: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<KeyClaim> {
+        let pool = self.0.write_pool();
+        sqlx::query("DELETE FROM idempotency_keys WHERE created < $1")
+            .bind(kept_time(forget_before))
+            .execute(pool)
+            .await
+            .map_err(db("清理幂等键"))?;
+        let taken: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, idem_key) DO NOTHING RETURNING user_id",
+        )
+        .bind(user.0)
+        .bind(key)
+        .bind(request_hash)
+        .bind(kept_time(now))
+        .fetch_optional(pool)
+        .await
+        .map_err(db("登记幂等键"))?;
+        if taken.is_some() {
+            return Ok(KeyClaim::New);
+        }
+        let row = sqlx::query(
+            "SELECT request_hash, status, body FROM idempotency_keys \
+             WHERE user_id = $1 AND idem_key = $2",
+        )
+        .bind(user.0)
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+        .map_err(db("读取幂等键"))?;
+        // Forgotten between the two statements (a claim far in the past): take it again.
+        let Some(row) = row else {
+            return Box::pin(self.claim_key(user, key, request_hash, now, forget_before)).await;
+        };
+        let get = db("读取幂等键");
+        let request_hash: String = row.try_get("request_hash").map_err(&get)?;
+        let status: Option<i64> = row.try_get("status").map_err(&get)?;
+        let body: Option<String> = row.try_get("body").map_err(&get)?;
+        Ok(match (status, body) {
+            (Some(status), Some(body)) => KeyClaim::Answered {
+                request_hash,
+                status: u16::try_from(status)
+                    .map_err(|_| StoreError::Backend(format!("幂等键的状态码无效：{status}")))?,
+                body,
+            },
+            _ => KeyClaim::Running { request_hash },
+        })
+    }
+
+    pub async fn answer_key(&self, user: UserId, key: &str, status: u16, body: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE idempotency_keys SET status = $3, body = $4 \
+             WHERE user_id = $1 AND idem_key = $2",
+        )
+        .bind(user.0)
+        .bind(key)
+        .bind(i64::from(status))
+        .bind(body)
+        .execute(self.0.write_pool())
+        .await
+        .map_err(db("记录幂等键的答复"))?;
+        Ok(())
+    }
+
+    pub async fn release_key(&self, user: UserId, key: &str) -> Result<()> {
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status IS NULL",
+        )
+        .bind(user.0)
+        .bind(key)
+        .execute(self.0.write_pool())
+        .await
+        .map_err(db("释放幂等键"))?;
         Ok(())
     }
 

@@ -71,6 +71,23 @@ pub struct ApiToken {
     pub prefix: String,
 }
 
+/// What an `Idempotency-Key` already stands for (docs/web.md §2: the same key with the same
+/// body answers the first response again and creates nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyClaim {
+    /// The key was free: it now stands for this call, whose answer is to be recorded.
+    New,
+    /// An earlier call took it and its answer was never recorded: it is still running, or its
+    /// process died while it ran (whether its write happened is then unknown).
+    Running { request_hash: String },
+    /// An earlier call's answer.
+    Answered {
+        request_hash: String,
+        status: u16,
+        body: String,
+    },
+}
+
 /// Users, roles, sessions and tokens.
 pub trait Accounts: Send + Sync {
     /// Creates an account with a password hash and, when given, its first role on an agency,
@@ -198,4 +215,30 @@ pub trait Accounts: Send + Sync {
 
     /// Deletes a token ([`crate::StoreError::NotFound`] if it does not exist).
     fn revoke_token(&self, id: TokenId, audit: Draft) -> impl Future<Output = Result<()>> + Send;
+
+    /// Takes the `Idempotency-Key` `key` of `user` for a call whose body hashes to
+    /// `request_hash`, unless an earlier call holds it: then what that call left. Keys taken
+    /// before `forget_before` are forgotten first. Taking is atomic: of two calls with one key
+    /// at once, exactly one gets [`KeyClaim::New`].
+    fn claim_key(
+        &self,
+        user: UserId,
+        key: &str,
+        request_hash: &str,
+        now: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> impl Future<Output = Result<KeyClaim>> + Send;
+
+    /// Records the answer of the call that holds the key.
+    fn answer_key(
+        &self,
+        user: UserId,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Frees a key whose call wrote nothing (it failed before its transaction committed), so
+    /// that a retry runs again.
+    fn release_key(&self, user: UserId, key: &str) -> impl Future<Output = Result<()>> + Send;
 }

@@ -64,6 +64,7 @@ macro_rules! conformance_tests {
             accounts_lockout_and_disable,
             accounts_sessions,
             accounts_tokens,
+            accounts_idempotency_keys,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -111,6 +112,7 @@ pub async fn run_all<S: Store>(store: &S) {
     accounts_lockout_and_disable(store).await;
     accounts_sessions(store).await;
     accounts_tokens(store).await;
+    accounts_idempotency_keys(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -2314,6 +2316,77 @@ pub async fn accounts_sessions<S: Store>(store: &S) {
 /// API tokens: stored under the hash of their secret, found with their account (expired or
 /// disabled too), listed newest first with the hash's first 8 digits, revoked; the audit
 /// entries never hold the hash.
+/// An `Idempotency-Key` is taken once per account: then running, then answered; freed only
+/// while unanswered; forgotten after its time; and of many calls at once exactly one takes it.
+pub async fn accounts_idempotency_keys<S: Store>(store: &S) {
+    use crate::accounts::KeyClaim;
+    let user = store
+        .create_user("账户己幂等", &phc("aWRlbQ"), None, audit())
+        .await
+        .unwrap();
+    let other = store
+        .create_user("账户己另一个", &phc("b3Ro"), None, audit())
+        .await
+        .unwrap();
+    let now = Utc::now();
+    let day_ago = now - chrono::Duration::days(1);
+    let claim = |user, key: &'static str, hash: &'static str| {
+        store.claim_key(user, key, hash, now, day_ago)
+    };
+    assert_eq!(claim(user.id, "k-1", "h1").await.unwrap(), KeyClaim::New);
+    let running = KeyClaim::Running {
+        request_hash: "h1".into(),
+    };
+    assert_eq!(claim(user.id, "k-1", "h1").await.unwrap(), running);
+    // What the second call sent is not recorded: the first call's hash is what it is told.
+    assert_eq!(claim(user.id, "k-1", "h2").await.unwrap(), running);
+    // Keys are per account.
+    assert_eq!(claim(other.id, "k-1", "h1").await.unwrap(), KeyClaim::New);
+
+    store
+        .answer_key(user.id, "k-1", 201, "{\"id\":7}")
+        .await
+        .unwrap();
+    let answered = KeyClaim::Answered {
+        request_hash: "h1".into(),
+        status: 201,
+        body: "{\"id\":7}".into(),
+    };
+    assert_eq!(claim(user.id, "k-1", "h1").await.unwrap(), answered);
+    // An answered key is never freed.
+    store.release_key(user.id, "k-1").await.unwrap();
+    assert_eq!(claim(user.id, "k-1", "h1").await.unwrap(), answered);
+    // An unanswered one is.
+    store.release_key(other.id, "k-1").await.unwrap();
+    assert_eq!(claim(other.id, "k-1", "h3").await.unwrap(), KeyClaim::New);
+
+    // A day later the key is forgotten and free again.
+    let later = now + chrono::Duration::days(1) + chrono::Duration::seconds(1);
+    assert_eq!(
+        store
+            .claim_key(
+                user.id,
+                "k-1",
+                "h4",
+                later,
+                later - chrono::Duration::days(1)
+            )
+            .await
+            .unwrap(),
+        KeyClaim::New
+    );
+
+    // Twenty calls with one new key at once: one takes it.
+    let calls = (0..20).map(|_| store.claim_key(user.id, "k-2", "h5", now, day_ago));
+    let claims = futures_util::future::join_all(calls).await;
+    let new = claims
+        .iter()
+        .filter(|c| matches!(c, Ok(KeyClaim::New)))
+        .count();
+    assert_eq!(new, 1, "{claims:?}");
+    assert!(claims.iter().all(Result::is_ok), "{claims:?}");
+}
+
 pub async fn accounts_tokens<S: Store>(store: &S) {
     let user = store
         .create_user("账户戊令牌", &phc("dG9r"), None, audit())

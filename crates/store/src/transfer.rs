@@ -207,6 +207,19 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["id"],
     },
+    // Copied too, so that a client retrying across the move still gets its first answer.
+    TableDef {
+        name: "idempotency_keys",
+        columns: &[
+            ("user_id", Int),
+            ("idem_key", Text),
+            ("request_hash", Text),
+            ("created", Time),
+            ("status", OptInt),
+            ("body", OptText),
+        ],
+        key: &["user_id", "idem_key"],
+    },
     TableDef {
         name: "audit_log",
         columns: &[

@@ -12,12 +12,102 @@ use common::{A, B, Server, Who};
 on_both!(
     a_request_goes_from_registration_to_decision_in_the_pages,
     the_api_registers_lists_and_follows_requests,
+    a_retry_with_the_same_idempotency_key_creates_nothing,
     a_busy_desk_shows_the_most_urgent_and_pages_the_rest,
     hostile_text_comes_back_escaped,
     forms_need_the_token_and_our_origin,
     failed_logins_lock_the_account_and_sessions_live_in_the_database,
     errors_say_what_in_chinese_and_nothing_more,
 );
+
+/// docs/web.md §2: the same `Idempotency-Key` with the same body answers the first response
+/// again and creates nothing (without a key the same request is a 409: see the_api_registers_lists_and_follows_requests);
+/// with another body it is refused; keys are per account; a retry of
+/// an event does not record it twice; a malformed key is a 400.
+async fn a_retry_with_the_same_idempotency_key_creates_nothing(server: Server) -> Server {
+    let client = server.api();
+    let token = server.token(Who::OfficerA).unwrap();
+    let create = |key: &'static str, token: &str, reference: &str| {
+        client
+            .post(server.url("/api/v1/requests"))
+            .bearer_auth(token)
+            .header("idempotency-key", key)
+            .json(&serde_json::json!({
+                "agency": A, "reference": reference, "applicant": "张三",
+                "kind": "自然人", "channel": "网上", "received": "2024-03-05",
+                "description": "某文件",
+            }))
+            .send()
+    };
+    let first = create("retry-1", token, "IDEM-1").await.unwrap();
+    assert_eq!(first.status(), 201);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first: serde_json::Value = first.json().await.unwrap();
+    for _ in 0..2 {
+        let again = create("retry-1", token, "IDEM-1").await.unwrap();
+        assert_eq!(again.status(), 201, "the first answer again, not 409");
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        assert_eq!(again.headers()["content-type"], "application/json");
+        let again: serde_json::Value = again.json().await.unwrap();
+        assert_eq!(again, first);
+    }
+    let stored = server.requests_of_a().await;
+    let idem: Vec<_> = stored["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["reference"] == "IDEM-1")
+        .collect();
+    assert_eq!(idem.len(), 1, "one request stored");
+    // The same key for another request.
+    let other = create("retry-1", token, "IDEM-2").await.unwrap();
+    assert_eq!(other.status(), 422);
+    let v: serde_json::Value = other.json().await.unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Idempotency-Key")
+    );
+    // Another account's key of the same name is its own: B's officer does not see agency A
+    // (404, not A's answer), and that refusal is what B's retries get.
+    let b = server.token(Who::OfficerB).unwrap();
+    let refused = create("retry-1", b, "IDEM-1").await.unwrap();
+    assert_eq!(refused.status(), 404);
+    let refused_again = create("retry-1", b, "IDEM-1").await.unwrap();
+    assert_eq!(refused_again.status(), 404);
+    assert_eq!(refused_again.headers()["idempotent-replayed"], "true");
+
+    // An event retried is recorded once.
+    let id = first["id"].as_i64().unwrap();
+    let consult = || {
+        client
+            .post(server.url(&format!("/api/v1/requests/{id}/events")))
+            .bearer_auth(token)
+            .header("idempotency-key", "consult-1")
+            .json(&serde_json::json!({"event": "consultation-started", "date": "2024-03-06"}))
+            .send()
+    };
+    let once = consult().await.unwrap();
+    assert_eq!(once.status(), 200);
+    let once: serde_json::Value = once.json().await.unwrap();
+    let twice: serde_json::Value = consult().await.unwrap().json().await.unwrap();
+    assert_eq!(twice, once);
+    let events = twice["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "received and one consultation: {events:?}");
+
+    // A key must be visible ASCII of at most 255 characters.
+    let bad = client
+        .post(server.url("/api/v1/requests"))
+        .bearer_auth(token)
+        .header("idempotency-key", "x".repeat(256))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    server
+}
 
 /// The request id a redirect to a request's page names.
 fn id_of(location: &str) -> i64 {

@@ -6,8 +6,11 @@
 //! Input is read by [`ApiJson`], [`ApiQuery`] and [`ApiPath`], which answer a malformed body,
 //! query or path with the API's error body instead of axum's plain text.
 
+mod idempotency;
 mod reports;
 mod requests;
+
+pub use idempotency::{IdempotencyKey, idempotent};
 
 pub use reports::{check_report, explain_cell, generate_report};
 pub use requests::{add_request_event, create_request, get_request, import_ledger, list_requests};

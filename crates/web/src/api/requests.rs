@@ -1,12 +1,14 @@
 //! Requests through the API: register, list, read, record events, import a ledger.
 
+use super::idempotency::{self, IdempotencyKey, idempotent};
 use super::{Always, ApiBytes, ApiJson, ApiPath, ApiQuery, JsonBody, OnRecords, api_err, date};
-use crate::auth::ApiCaller;
+use crate::auth::{ApiCaller, Caller};
 use crate::error::{ErrorBody, FieldError, WebError, WebResult};
-use crate::{Shared, WebStore};
+use crate::{App, Shared, WebStore};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use gongkai_cases::RequestId;
 use gongkai_cases::vocab::{
     EventKind, channel_label, parse_applicant, parse_channel, parse_outcome,
@@ -18,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 /// A request to register, with the command line's names.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRequestIn {
     /// The agency's name (or alias, or former name).
@@ -148,6 +150,7 @@ impl Fields {
     operation_id = "createRequest",
     tag = "requests",
     summary = "登记申请（第二十九条、第三十一条）",
+    params(("Idempotency-Key" = Option<String>, Header, description = idempotency::DESCRIBED)),
     request_body = NewRequestIn,
     security(("bearer" = [])),
     responses(
@@ -161,7 +164,18 @@ impl Fields {
 pub async fn create_request<S: WebStore>(
     State(app): State<Shared<S>>,
     ApiCaller(caller): ApiCaller,
+    key: IdempotencyKey,
     ApiJson(body): ApiJson<NewRequestIn>,
+) -> WebResult<Response> {
+    let asked = serde_json::to_vec(&body).map_err(|e| WebError::internal(&e).api())?;
+    let call = register(&app, &caller, body);
+    idempotent(&app, &caller, key, ("createRequest", &asked), call).await
+}
+
+async fn register<S: WebStore>(
+    app: &App<S>,
+    caller: &Caller,
+    body: NewRequestIn,
 ) -> WebResult<(StatusCode, Json<RequestOut>)> {
     let mut fields = Fields::default();
     let kind = parse_applicant(&body.kind);
@@ -187,7 +201,7 @@ pub async fn create_request<S: WebStore>(
         return Err(WebError::invalid("字段有误").api());
     };
     let settings = app.settings();
-    let ctx = caller.ctx(&app, &settings);
+    let ctx = caller.ctx(app, &settings);
     let view = ctx
         .register_request(RegisterRequest {
             agency: body.agency,
@@ -328,7 +342,7 @@ pub async fn get_request<S: WebStore>(
 }
 
 /// An event to record.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventIn {
     /// `correction-requested`, `corrected-received`, `correction-lapsed`,
@@ -351,7 +365,10 @@ pub struct EventIn {
     operation_id = "addRequestEvent",
     tag = "requests",
     summary = "记录办理事件；不可能的顺序以所违反的条款拒绝",
-    params(("id" = i64, Path, description = "申请的编号")),
+    params(
+        ("id" = i64, Path, description = "申请的编号"),
+        ("Idempotency-Key" = Option<String>, Header, description = idempotency::DESCRIBED),
+    ),
     request_body = EventIn,
     security(("bearer" = [])),
     responses(
@@ -366,7 +383,20 @@ pub async fn add_request_event<S: WebStore>(
     State(app): State<Shared<S>>,
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
+    key: IdempotencyKey,
     ApiJson(body): ApiJson<EventIn>,
+) -> WebResult<Response> {
+    let asked = serde_json::to_vec(&body).map_err(|e| WebError::internal(&e).api())?;
+    let operation = format!("addRequestEvent {id}");
+    let call = record(&app, &caller, id, body);
+    idempotent(&app, &caller, key, (&operation, &asked), call).await
+}
+
+async fn record<S: WebStore>(
+    app: &App<S>,
+    caller: &Caller,
+    id: i64,
+    body: EventIn,
 ) -> WebResult<Json<RequestOut>> {
     let kind = EventKind::parse(&body.event)
         .ok_or_else(|| WebError::invalid(format!("不认识的事件“{}”", body.event)).api())?;
@@ -382,7 +412,7 @@ pub async fn add_request_event<S: WebStore>(
         _ => None,
     };
     let settings = app.settings();
-    let ctx = caller.ctx(&app, &settings);
+    let ctx = caller.ctx(app, &settings);
     let view = ctx
         .request_by_id(RequestId(id), None)
         .await
