@@ -165,6 +165,7 @@ on_both!(
     a_scope_reaches_only_its_subtree,
     an_installation_is_copied_and_backed_up,
     a_streamed_ledger_is_all_or_nothing,
+    sessions_are_marked_once_a_minute_and_end_when_idle,
 );
 
 fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
@@ -1181,4 +1182,51 @@ async fn an_installation_is_copied_and_backed_up<S: Store>(store: &S, _raw: &Raw
         .report;
     assert_eq!(a, c);
     restored.close().await;
+}
+
+/// A session's use is recorded at most once a minute (not a write per page), and a session
+/// unused for the idle timeout ends: the minute of slack never keeps one alive longer.
+async fn sessions_are_marked_once_a_minute_and_end_when_idle<S: Store>(store: &S, _raw: &Raw) {
+    use gongkai_services::accounts::{Auth, SessionPolicy, secret_hash};
+    let scope = operator();
+    let settings = settings();
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("会话局", None).await.unwrap();
+    ctx.add_user("会话用户", "correct-horse-battery", "会话局", Role::Officer)
+        .await
+        .unwrap();
+    let policy = SessionPolicy::default();
+    let auth = Auth::new(store, policy);
+    let t0 = chrono::Utc::now();
+    let login = auth
+        .login("会话用户", "correct-horse-battery", t0)
+        .await
+        .unwrap()
+        .unwrap();
+    let last_seen = || async {
+        store
+            .session(&secret_hash(&login.secret))
+            .await
+            .unwrap()
+            .map(|s| s.last_seen)
+    };
+    let seen_at_login = last_seen().await.unwrap();
+    let secs = chrono::Duration::seconds;
+    // Within the minute: valid, and nothing written.
+    assert!(
+        auth.session(&login.secret, t0 + secs(30))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(last_seen().await, Some(seen_at_login));
+    // After it: valid, and its use recorded.
+    let t1 = t0 + secs(90);
+    assert!(auth.session(&login.secret, t1).await.unwrap().is_some());
+    let seen = last_seen().await.unwrap();
+    assert!((seen - t1).num_milliseconds().abs() < 1, "{seen} vs {t1}");
+    // Idle from t1 for the whole timeout: ended, and deleted.
+    let late = t1 + policy.idle + secs(1);
+    assert!(auth.session(&login.secret, late).await.unwrap().is_none());
+    assert_eq!(last_seen().await, None);
 }

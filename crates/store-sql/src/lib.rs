@@ -62,8 +62,9 @@ pub trait Backend: Send + Sync {
     /// The connection pool.
     fn pool(&self) -> &Pool<Self::Db>;
 
-    /// The pool write transactions begin on: [`pool`](Self::pool) unless the backend queues
-    /// its writers elsewhere (SQLite: one connection, see the backend).
+    /// The pool every write runs on (its transactions, and the single statements of sessions,
+    /// logins and idempotency keys): [`pool`](Self::pool) unless the backend queues its
+    /// writers elsewhere (SQLite: one connection, see the backend).
     fn write_pool(&self) -> &Pool<Self::Db> {
         self.pool()
     }

@@ -1334,7 +1334,7 @@ where
         )
         .bind(lock_until.map(kept_time))
         .bind(user.0)
-        .fetch_optional(self.0.pool())
+        .fetch_optional(self.0.write_pool())
         .await
         .map_err(db("记录登录失败"))?;
         login_count(count.ok_or_else(|| no_user(user))?)
@@ -1388,7 +1388,7 @@ where
         sqlx::query("UPDATE sessions SET last_seen = $1 WHERE secret_hash = $2 AND last_seen < $1")
             .bind(kept_time(now))
             .bind(hex(secret_hash).as_str())
-            .execute(self.0.pool())
+            .execute(self.0.write_pool())
             .await
             .map_err(db("记录会话使用时间"))?;
         Ok(())
@@ -1397,7 +1397,7 @@ where
     pub async fn delete_session(&self, secret_hash: &[u8; 32]) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE secret_hash = $1")
             .bind(hex(secret_hash).as_str())
-            .execute(self.0.pool())
+            .execute(self.0.write_pool())
             .await
             .map_err(db("结束会话"))?;
         Ok(())
@@ -1499,7 +1499,7 @@ where
         )
         .bind(kept_time(created_before))
         .bind(kept_time(seen_before))
-        .fetch_all(self.0.pool())
+        .fetch_all(self.0.write_pool())
         .await
         .map_err(db("清理过期会话"))?;
         Ok(purged.len() as u64)
