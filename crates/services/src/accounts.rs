@@ -69,6 +69,36 @@ pub fn secret_hash(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
+/// Runs a password's Argon2id computation (some tens of milliseconds and 19 MiB) on the
+/// blocking threads, at most [`ARGON2_AT_ONCE`] at a time: on the async threads a few logins at
+/// once would stall every other request of the server, and a flood of them would take its
+/// memory.
+async fn argon2<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    static PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(ARGON2_AT_ONCE);
+    let _permit = PERMITS
+        .acquire()
+        .await
+        .map_err(|e| ServiceError::Invalid(format!("无法校验密码：{e}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ServiceError::Invalid(format!("无法校验密码：{e}")))
+}
+
+/// Password computations at once, per process.
+const ARGON2_AT_ONCE: usize = 4;
+
+/// [`hash_password`] off the async threads.
+async fn hash_password_async(password: &str) -> Result<String> {
+    let password = password.to_owned();
+    argon2(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`] off the async threads.
+async fn verify_password_async(password: &str, hash: &str) -> Result<bool> {
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    argon2(move || verify_password(&password, &hash)).await
+}
+
 /// The Argon2id hash of a password in PHC form, after the length rules.
 pub fn hash_password(password: &str) -> Result<String> {
     let chars = password.chars().count();
@@ -161,7 +191,7 @@ impl<'a, S: Store + Accounts> Auth<'a, S> {
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<LoggedIn, LoginError>> {
         let Some(cred) = self.store.credentials(name.trim()).await? else {
-            verify_password(password, DECOY_HASH);
+            verify_password_async(password, DECOY_HASH).await?;
             return Ok(Err(LoginError::Wrong));
         };
         if let Some(until) = cred.locked_until
@@ -169,7 +199,7 @@ impl<'a, S: Store + Accounts> Auth<'a, S> {
         {
             return Ok(Err(LoginError::Locked(until)));
         }
-        if !verify_password(password, &cred.password_hash) {
+        if !verify_password_async(password, &cred.password_hash).await? {
             let lock = (cred.failed_logins + 1 >= self.policy.max_failures)
                 .then(|| now + self.policy.lockout);
             self.store.login_failed(cred.user.id, lock).await?;
@@ -292,7 +322,7 @@ impl<S: Store + Accounts> Ctx<'_, S> {
     ) -> Result<User> {
         let name = user_name(name)?;
         let (agency, grant) = self.role_agency(agency).await?;
-        let hash = hash_password(password)?;
+        let hash = hash_password_async(password).await?;
         let mut audit = self
             .draft(&grant, "user.add", format!("用户 {name}"))
             .await?;
@@ -366,7 +396,7 @@ impl<S: Store + Accounts> Ctx<'_, S> {
     /// An admin sets a new password for an account (every session of it ends).
     pub async fn reset_password(&self, name: &str, password: &str) -> Result<()> {
         let user = self.managed_user(name).await?;
-        let hash = hash_password(password)?;
+        let hash = hash_password_async(password).await?;
         let grant = self.account_grant(&user).await?;
         let audit = self
             .draft(&grant, "user.reset_password", format!("用户 {}", user.name))
@@ -388,10 +418,10 @@ impl<S: Store + Accounts> Ctx<'_, S> {
             .credentials(&name)
             .await?
             .ok_or_else(|| ServiceError::Invalid("当前账号不存在".into()))?;
-        if !verify_password(current, &cred.password_hash) {
+        if !verify_password_async(current, &cred.password_hash).await? {
             return Err(ServiceError::Invalid("当前密码不正确".into()));
         }
-        let hash = hash_password(new)?;
+        let hash = hash_password_async(new).await?;
         let grant = self.own_grant()?;
         let audit = self
             .draft(&grant, "user.change_password", format!("用户 {name}"))

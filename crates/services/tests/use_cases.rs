@@ -1230,3 +1230,50 @@ async fn sessions_are_marked_once_a_minute_and_end_when_idle<S: Store>(store: &S
     assert!(auth.session(&login.secret, late).await.unwrap().is_none());
     assert_eq!(last_seen().await, None);
 }
+
+/// A login's password check runs off the async threads: on a runtime of ONE thread, another
+/// task keeps running while it is checked (on the async thread it would stop for the whole
+/// Argon2 computation, and every other request of the server with it).
+#[test]
+fn a_login_leaves_the_server_free_while_it_checks_the_password() {
+    use gongkai_services::accounts::{Auth, SessionPolicy};
+    use std::sync::atomic::{AtomicBool, AtomicU64};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let (scope, settings) = (operator(), settings());
+        let ctx = Ctx::new(&store, &scope, &settings);
+        ctx.add_agency("登录局", None).await.unwrap();
+        ctx.add_user("登录用户", "correct-horse-battery", "登录局", Role::Officer)
+            .await
+            .unwrap();
+        let done = Arc::new(AtomicBool::new(false));
+        let turns = Arc::new(AtomicU64::new(0));
+        let other = tokio::spawn({
+            let (done, turns) = (Arc::clone(&done), Arc::clone(&turns));
+            async move {
+                while !done.load(Ordering::Relaxed) {
+                    turns.fetch_add(1, Ordering::Relaxed);
+                    tokio::task::yield_now().await;
+                }
+            }
+        });
+        let auth = Auth::new(&store, SessionPolicy::default());
+        let now = chrono::Utc::now();
+        let wrong = auth.login("登录用户", "wrong-password-here", now).await;
+        assert!(matches!(wrong, Ok(Err(_))));
+        let before = turns.load(Ordering::Relaxed);
+        let right = auth.login("登录用户", "correct-horse-battery", now).await;
+        assert!(matches!(right, Ok(Ok(_))));
+        done.store(true, Ordering::Relaxed);
+        other.await.unwrap();
+        let during = turns.load(Ordering::Relaxed) - before;
+        assert!(
+            during > 10_000,
+            "the other task ran {during} times while a password was checked"
+        );
+    });
+}
