@@ -109,6 +109,31 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Office,
             post(office::requests::add_event::<S>),
         ),
+        // After the events route: the authorization matrix withdraws the event it recorded.
+        entry(
+            p.clone(),
+            "/office/requests/{id}/amend",
+            Office,
+            post(office::corrections::amend::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/withdraw",
+            Office,
+            post(office::corrections::withdraw::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/remedies",
+            Office,
+            post(office::corrections::add_remedy::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/remedies/close",
+            Office,
+            post(office::corrections::close_remedy::<S>),
+        ),
         entry(
             g.clone(),
             "/office/ledger",

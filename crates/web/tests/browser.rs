@@ -186,6 +186,25 @@ async fn an_officer_does_the_whole_job_in_a_browser() {
         assert!(decided.contains("发出补正通知") && decided.contains("收到补正后的申请"));
         shot(&c, "04-decided").await;
 
+        // The applicant asks for reconsideration; the case is registered, then closed.
+        submit(&c, "#h-remedies ~ details summary").await;
+        fill(&c, "remedy-case", "复议〔2026〕7号").await;
+        select(&c, "remedy-kind", "行政复议").await;
+        submit(&c, "form[action$='/remedies'] button[type=submit]").await;
+        page_with(&c, "尚未审结").await;
+        select(&c, "result-1", "结果维持").await;
+        submit(&c, "form[action$='/remedies/close'] button[type=submit]").await;
+        page_with(&c, "结果维持（").await;
+        // And a correction of the applicant's name, with its reason.
+        submit(&c, "#h-corrections ~ details summary").await;
+        fill(&c, "amend-applicant", "王五（更正）").await;
+        fill(&c, "amend-reason", "登记时姓名笔误").await;
+        submit(&c, "form[action$='/amend'] button[type=submit]").await;
+        page_with(&c, "王五（更正）").await;
+        c.set_window_size(1280, 2600).await.unwrap();
+        shot(&c, "07-remedies-corrections").await;
+        c.set_window_size(1280, 1000).await.unwrap();
+
         // The annual report from the records: the request is counted and links back.
         c.goto(&server.url("/office/reports")).await.unwrap();
         select(&c, "agency", A).await;

@@ -13,6 +13,7 @@ on_both!(
     a_request_goes_from_registration_to_decision_in_the_pages,
     the_api_registers_lists_and_follows_requests,
     a_retry_with_the_same_idempotency_key_creates_nothing,
+    corrections_withdrawals_and_cases_in_the_pages,
     a_busy_desk_shows_the_most_urgent_and_pages_the_rest,
     hostile_text_comes_back_escaped,
     forms_need_the_token_and_our_origin,
@@ -106,6 +107,134 @@ async fn a_retry_with_the_same_idempotency_key_creates_nothing(server: Server) -
         .await
         .unwrap();
     assert_eq!(bad.status(), 400);
+    server
+}
+
+/// What the command line's `request amend`, `request withdraw-event` and `remedy add|close` do,
+/// on 申请详情: each changes the record, says so, and leaves its reason in the audit log.
+async fn corrections_withdrawals_and_cases_in_the_pages(server: Server) -> Server {
+    let officer = server.browser(Who::OfficerA).await;
+    let r = officer
+        .post(
+            "/office/requests",
+            &[
+                ("agency", A),
+                ("reference", "FIX-1"),
+                ("applicant", "赵六"),
+                ("kind", "自然人"),
+                ("channel", "网上"),
+                ("received", "2024-03-05"),
+                ("description", "某文件"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let id = id_of(r.headers()["location"].to_str().unwrap());
+    let page_of = format!("/office/requests/{id}");
+    let at = |what: &str| format!("/office/requests/{id}/{what}");
+    let decided = officer
+        .post(
+            &at("events"),
+            &[
+                ("event", "decided"),
+                ("date", "2024-03-20"),
+                ("outcome", "予以公开"),
+            ],
+        )
+        .await;
+    assert_eq!(decided.status(), 303);
+
+    // A correction of the outcome, with its reason.
+    let r = officer
+        .post(
+            &at("amend"),
+            &[
+                ("reason", "误选办理结果"),
+                ("outcome", "部分公开"),
+                ("applicant", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = officer.get_text(&format!("{page_of}?amended=1")).await;
+    assert!(page.contains("已更正"), "{page}");
+    assert!(
+        page.contains("作出答复：部分公开"),
+        "the timeline shows the new outcome"
+    );
+    // Nothing to correct is refused, with the reason required too.
+    let r = officer.post(&at("amend"), &[("reason", "无")]).await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+
+    // The decision withdrawn: the request is open again, and may not lose its receipt.
+    let r = officer
+        .post(&at("withdraw"), &[("reason", "答复尚未送达")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = officer.get_text(&page_of).await;
+    assert!(!page.contains("作出答复："), "the decision is gone");
+    assert!(page.contains("办理中"), "open again");
+    assert!(
+        !page.contains("撤回最后一个事件"),
+        "the receipt alone cannot be withdrawn"
+    );
+    let r = officer.post(&at("withdraw"), &[("reason", "再撤")]).await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+
+    // A reconsideration case, then its result.
+    let r = officer
+        .post(
+            &at("remedies"),
+            &[
+                ("case", "复议〔2024〕1号"),
+                ("kind", "行政复议"),
+                ("received", "2024-04-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = officer.get_text(&page_of).await;
+    assert!(
+        page.contains("复议〔2024〕1号") && page.contains("尚未审结"),
+        "{page}"
+    );
+    let r = officer
+        .post(
+            &at("remedies/close"),
+            &[
+                ("case", "复议〔2024〕1号"),
+                ("result", "结果纠正"),
+                ("date", "2024-05-06"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = officer.get_text(&page_of).await;
+    assert!(page.contains("结果纠正（2024-05-06）"), "{page}");
+    let r = officer
+        .post(
+            &at("remedies/close"),
+            &[
+                ("case", "复议〔2024〕1号"),
+                ("result", "尚未审结"),
+                ("date", "2024-05-06"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "a close needs a result");
+
+    // The reasons are in the audit log, with the officer as the actor.
+    let admin = server.browser(Who::Admin).await;
+    let audit = admin
+        .get_text(&format!(
+            "/office/audit?agency={}",
+            gongkai_web::auth::form_urlencoded_component(A)
+        ))
+        .await;
+    for reason in ["误选办理结果", "答复尚未送达"] {
+        assert!(audit.contains(reason), "{reason} in the audit log");
+    }
+    assert!(audit.contains("officer-a"));
     server
 }
 
@@ -497,6 +626,33 @@ async fn hostile_text_comes_back_escaped(server: Server) -> Server {
         assert_eq!(r.status(), 303);
         let page = officer.get_text(&location).await;
         assert!(!page.contains(p), "note {p} came back raw");
+        // The correction's text fields and a case number.
+        let id = id_of(&location);
+        let amended = officer
+            .post(
+                &format!("/office/requests/{id}/amend"),
+                &[("reason", p), ("applicant", &format!("{p}!"))],
+            )
+            .await;
+        assert_eq!(amended.status(), 303, "{p}");
+        let case = format!("C{i}{p}");
+        let filed = officer
+            .post(
+                &format!("/office/requests/{id}/remedies"),
+                &[
+                    ("case", &case),
+                    ("kind", "行政复议"),
+                    ("received", "2024-04-01"),
+                ],
+            )
+            .await;
+        assert_eq!(filed.status(), 303, "{p}");
+        let page = officer.get_text(&location).await;
+        assert!(
+            !page.contains(p),
+            "{p} of a correction or case came back raw"
+        );
+        assert!(page.contains(&escaped(&case)), "the case shown escaped");
         // A field that fails validation is shown again, escaped.
         let r = officer
             .post(

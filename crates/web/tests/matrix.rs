@@ -86,7 +86,14 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("POST", "/office/password") => 422,
         ("POST", "/office/requests") => handles_a(who, 303),
         ("GET", "/office/requests/{id}" | "/office/requests") => reads_a(who),
-        ("POST", "/office/requests/{id}/events") => handles_a(who, 303),
+        (
+            "POST",
+            "/office/requests/{id}/events"
+            | "/office/requests/{id}/amend"
+            | "/office/requests/{id}/withdraw"
+            | "/office/requests/{id}/remedies"
+            | "/office/requests/{id}/remedies/close",
+        ) => handles_a(who, 303),
         ("POST", "/office/ledger") => handles_a(who, 200),
         ("GET", "/office/reports/download" | "/office/reports/explain") => reads_a(who),
         ("POST", "/office/reports/figures" | "/office/reports/prose") => handles_a(who, 303),
@@ -227,6 +234,22 @@ async fn call(
                 "/office/requests/{id}/events" => {
                     vec![("event", "fee-notice-sent"), ("date", "2024-03-06")]
                 }
+                "/office/requests/{id}/amend" => {
+                    vec![("reason", "笔误"), ("applicant", &reference)]
+                }
+                // The fee notice that the events route recorded.
+                "/office/requests/{id}/withdraw" => vec![("reason", "误录")],
+                // A's officer registers the case; everyone then tries to close it.
+                "/office/requests/{id}/remedies" => vec![
+                    ("case", "M-CASE"),
+                    ("kind", "行政复议"),
+                    ("received", "2024-04-01"),
+                ],
+                "/office/requests/{id}/remedies/close" => vec![
+                    ("case", "M-CASE"),
+                    ("result", "结果维持"),
+                    ("date", "2024-05-06"),
+                ],
                 "/office/reports/prose" => vec![
                     ("agency", A),
                     ("year", &year),

@@ -291,7 +291,44 @@ pub struct AuditPage {
     pub layout: Layout,
     pub agencies: Vec<Choice>,
     pub agency: String,
-    pub entries: Vec<Entry>,
+    /// Each entry with what it records, in words.
+    pub entries: Vec<(Entry, String)>,
+}
+
+/// What an entry's summary records (a JSON object), as `名称：值` pairs: the reason of a
+/// correction, the fields a write set. Personal data is already a keyed pseudonym there.
+fn details(summary: &str) -> String {
+    const NAMES: [(&str, &str); 12] = [
+        ("reason", "理由"),
+        ("id", "编号"),
+        ("kind", "类型"),
+        ("received", "收到日期"),
+        ("event", "事件"),
+        ("date", "日期"),
+        ("outcome", "办理结果"),
+        ("state", "状态"),
+        ("applicant", "申请人"),
+        ("request", "申请"),
+        ("changes", "更正"),
+        ("role", "角色"),
+    ];
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(summary) else {
+        return summary.to_owned();
+    };
+    map.iter()
+        .map(|(k, v)| {
+            let name = NAMES
+                .iter()
+                .find(|(key, _)| key == k)
+                .map_or(k.as_str(), |(_, n)| n);
+            let value = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{name}：{value}")
+        })
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// `GET /office/audit?agency=…`: the latest entries of an agency's audit log (the whole log
@@ -318,6 +355,12 @@ pub async fn audit<S: WebStore>(
             .ctx(&app, &settings)
             .audit_list(Some(&agency), 200)
             .await?
+            .into_iter()
+            .map(|e| {
+                let said = details(&e.summary);
+                (e, said)
+            })
+            .collect()
     };
     render(&AuditPage {
         layout: Layout::new(&caller, Section::Audit),

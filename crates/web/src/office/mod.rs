@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod check;
+pub mod corrections;
 pub mod ledger;
 pub mod reports;
 pub mod requests;

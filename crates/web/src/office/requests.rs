@@ -304,6 +304,42 @@ pub struct DetailPage {
     pub today: String,
     pub can_handle: bool,
     pub can_approve: bool,
+    /// The applicant kinds and channels, for the correction form.
+    pub kind_labels: Vec<&'static str>,
+    pub channel_labels: Vec<&'static str>,
+    /// Whether an event may be withdrawn (the receipt never is).
+    pub can_withdraw: bool,
+    /// The reconsideration and litigation cases brought against the request.
+    pub remedies: Vec<RemedyLine>,
+    pub remedy_kinds: Vec<&'static str>,
+    pub remedy_results: Vec<&'static str>,
+}
+
+/// A reconsideration or litigation case on 申请详情.
+#[derive(Debug)]
+pub struct RemedyLine {
+    pub case: String,
+    pub kind: &'static str,
+    pub received: NaiveDate,
+    /// The result and date once closed.
+    pub closed: Option<(&'static str, NaiveDate)>,
+}
+
+/// The cases of `reference` among an agency's cases.
+fn remedy_lines(all: Vec<gongkai_cases::Remedy>, reference: &str) -> Vec<RemedyLine> {
+    use gongkai_cases::vocab::{remedy_kind_label, remedy_result_label};
+    all.into_iter()
+        .filter(|r| r.data.requests.iter().any(|q| q == reference))
+        .map(|r| RemedyLine {
+            case: r.data.reference,
+            kind: remedy_kind_label(r.data.kind),
+            received: r.data.received,
+            closed: r
+                .data
+                .closed
+                .map(|(on, result)| (remedy_result_label(Some(result)), on)),
+        })
+        .collect()
 }
 
 /// The events that make sense in a state; the state machine has the last word (it refuses
@@ -404,13 +440,20 @@ pub async fn detail<S: WebStore>(
         Ok(d) => (Some(d.clone()), String::new()),
         Err(why) => (None, why.clone()),
     };
-    let notice = if q.contains_key("registered") {
-        "申请已登记"
-    } else if q.contains_key("recorded") {
-        "已记录"
-    } else {
-        ""
-    };
+    let notice = [
+        ("registered", "申请已登记"),
+        ("recorded", "已记录"),
+        ("amended", "已更正，理由已记入审计日志"),
+        ("withdrawn", "已撤回最后一个事件，理由已记入审计日志"),
+        ("remedy", "复议诉讼案件已保存"),
+    ]
+    .into_iter()
+    .find(|(key, _)| q.contains_key(*key))
+    .map_or("", |(_, text)| text);
+    let remedies = remedy_lines(
+        ctx.list_remedies(&view.agency.name, None).await?,
+        &view.request.data.reference,
+    );
     render(&DetailPage {
         layout: Layout::new(&caller, Section::Dashboard).with_notice(notice),
         applicant: first.map_or_else(String::new, |a| a.name.clone()),
@@ -430,6 +473,22 @@ pub async fn detail<S: WebStore>(
         today: settings.today.to_string(),
         can_handle,
         can_approve,
+        kind_labels: Applicant::KINDS
+            .iter()
+            .map(|k| applicant_label(*k))
+            .collect(),
+        channel_labels: CHANNEL_LABELS.iter().map(|(l, _)| *l).collect(),
+        can_withdraw: view.request.events.len() > 1,
+        remedies,
+        remedy_kinds: gongkai_cases::vocab::REMEDY_KIND_LABELS
+            .iter()
+            .map(|(l, _)| *l)
+            .collect(),
+        remedy_results: gongkai_cases::vocab::REMEDY_RESULT_LABELS
+            .iter()
+            .filter(|(_, r)| r.is_some())
+            .map(|(l, _)| *l)
+            .collect(),
         view,
     })
 }
