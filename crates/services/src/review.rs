@@ -5,7 +5,7 @@
 
 use gongkai_reader::{Completeness, Parsed, ReadError, Source};
 use gongkai_report::rules::{self, Finding, Severity};
-use gongkai_report::{CellKey, Report, names};
+use gongkai_report::{CellKey, Report, Section, Value, names};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A published report, read and checked.
@@ -161,6 +161,63 @@ impl Series {
         let mut out = rules::check_series_by(&refs, groups);
         out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.rule.cmp(&b.1.rule)));
         out
+    }
+}
+
+/// Two reports compared, `a` before `b` (`gongkai report diff`, the check page's comparison
+/// with the previous year).
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The cells whose figures differ, in key order, with `a`'s and `b`'s figure (`None`:
+    /// empty, or not in that report's format).
+    pub changed: Vec<(CellKey, Option<Value>, Option<Value>)>,
+    /// The sections whose text differs.
+    pub sections: Vec<Section>,
+    /// Whether `b` is the next year's report of `a`'s agency (names matched with `aliases`):
+    /// only then do the cross-year rules apply.
+    pub paired: bool,
+    /// The cross-year rules' findings on `b` (R5 carried-over requests, R6 documents in
+    /// force, …), when paired.
+    pub findings: Vec<Finding>,
+}
+
+/// Compares `a` with the later `b`: every cell of either report, the sections' text, and the
+/// cross-year rules when they are consecutive years of one agency.
+pub fn compare(a: &Reviewed, b: &Reviewed, aliases: &Aliases) -> Comparison {
+    let (ra, rb) = (a.report(), b.report());
+    let mut keys = ra.cell_keys();
+    for k in rb.cell_keys() {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys.sort();
+    let changed = keys
+        .into_iter()
+        .filter(|&k| ra.get(k) != rb.get(k))
+        .map(|k| (k, ra.get(k), rb.get(k)))
+        .collect();
+    let sections = Section::ALL
+        .iter()
+        .copied()
+        .filter(|&s| ra.section(s).trim() != rb.section(s).trim())
+        .collect();
+    let mut series = Series::new();
+    series.add(a);
+    series.add(b);
+    let groups = series.groups(aliases);
+    let paired = groups[0] == groups[1] && rb.year == ra.year + 1;
+    let findings = series
+        .findings(&groups)
+        .into_iter()
+        .filter(|(i, _)| *i == 1)
+        .map(|(_, f)| f)
+        .collect();
+    Comparison {
+        changed,
+        sections,
+        paired,
+        findings,
     }
 }
 

@@ -257,6 +257,26 @@ async fn an_officer_does_the_whole_job_in_a_browser() {
         c.goto(&server.url("/office")).await.unwrap();
         page_with(&c, "没有未办结的申请").await;
         shot(&c, "06-dashboard").await;
+
+        // A published report checked against the previous year's.
+        let dir = tempfile::tempdir().unwrap();
+        let seed = include_str!("../../../fixtures/reports/yanhu-2020.json");
+        let mut before: serde_json::Value = serde_json::from_str(seed).unwrap();
+        before["year"] = 2019.into();
+        before["tables"]["t3"]["carried_out"]["natural_person"] = 9.into();
+        let (this, last) = (dir.path().join("2020.json"), dir.path().join("2019.json"));
+        std::fs::write(&this, seed).unwrap();
+        std::fs::write(&last, before.to_string()).unwrap();
+        c.goto(&server.url("/office/check")).await.unwrap();
+        for (id, file) in [("file", &this), ("previous", &last)] {
+            let input = c.find(Locator::Id(id)).await.unwrap();
+            input.send_keys(&file.display().to_string()).await.unwrap();
+        }
+        submit(&c, "form.card button[type=submit]").await;
+        page_with(&c, "与上一年度报告比较").await;
+        c.set_window_size(1280, 1800).await.unwrap();
+        shot(&c, "08-check-previous-year").await;
+        c.set_window_size(1280, 1000).await.unwrap();
         c.close().await.unwrap();
         drop(driver);
         server

@@ -14,6 +14,7 @@ on_both!(
     the_api_registers_lists_and_follows_requests,
     a_retry_with_the_same_idempotency_key_creates_nothing,
     corrections_withdrawals_and_cases_in_the_pages,
+    a_report_is_checked_against_the_previous_year,
     a_busy_desk_shows_the_most_urgent_and_pages_the_rest,
     hostile_text_comes_back_escaped,
     forms_need_the_token_and_our_origin,
@@ -235,6 +236,58 @@ async fn corrections_withdrawals_and_cases_in_the_pages(server: Server) -> Serve
         assert!(audit.contains(reason), "{reason} in the audit log");
     }
     assert!(audit.contains("officer-a"));
+    server
+}
+
+/// 检查报告 with the previous year's report beside it: what `gongkai report diff` says, in the
+/// page: the cross-year rules when the two are consecutive years of one agency, and the cells
+/// whose figures changed.
+async fn a_report_is_checked_against_the_previous_year(server: Server) -> Server {
+    const SEED: &str = include_str!("../../../fixtures/reports/yanhu-2020.json");
+    let officer = server.browser(Who::OfficerA).await;
+    let check = |previous: String| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", officer.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(SEED.as_bytes().to_vec()).file_name("2020.json"),
+            )
+            .part(
+                "previous",
+                reqwest::multipart::Part::bytes(previous.into_bytes()).file_name("2019.json"),
+            );
+        officer
+            .client
+            .post(format!("{}/office/check", officer.base))
+            .multipart(form)
+            .send()
+    };
+    // The same agency a year earlier, with one figure of table 二 different.
+    let mut before: serde_json::Value = serde_json::from_str(SEED).unwrap();
+    before["year"] = 2019.into();
+    before["tables"]["t2"]["normative_docs"]["made_new"] = 7.into();
+    let r = check(before.to_string()).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("与上一年度报告比较"), "{page}");
+    assert!(page.contains("数字不同的单元格（1 个）"), "{page}");
+    assert!(
+        !page.contains("R5、R6 未检查"),
+        "consecutive years of one agency"
+    );
+    // Another agency's report: the cross-year rules do not apply, and the page says so.
+    before["agency"] = "某县另一个局".into();
+    let page = check(before.to_string())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("R5、R6 未检查"), "{page}");
+    // A previous report that cannot be read is named.
+    let r = check("这不是报告".to_owned()).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("2019.json"));
     server
 }
 

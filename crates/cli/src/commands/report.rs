@@ -13,7 +13,7 @@ use gongkai_render::{DocumentMeta, Target};
 use gongkai_report::rules::{Finding, Rule, Severity};
 use gongkai_report::{CellKey, Format, Report, json, schema, template};
 use gongkai_services::reports::{self, ReportWarning};
-use gongkai_services::review::{Aliases, Reviewed, Series};
+use gongkai_services::review::{Aliases, Comparison, Reviewed, Series, compare};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -587,35 +587,18 @@ fn diff(g: &Global, args: DiffArgs) -> Result<Status> {
     let aliases = aliases(g)?;
     let (a, b) = (input_a.report(), input_b.report());
     let (pa, pb) = (&input_a.parsed.provenance, &input_b.parsed.provenance);
-    let mut keys = a.cell_keys();
-    for k in b.cell_keys() {
-        if !keys.contains(&k) {
-            keys.push(k);
-        }
-    }
-    keys.sort();
     let show = |r: &Report, k| match r.get(k) {
         Some(v) => v.to_string(),
         None if template::allows(r.format, k) => "空".to_owned(),
         None => "（无此项）".to_owned(),
     };
-    let changed: Vec<_> = keys.into_iter().filter(|&k| a.get(k) != b.get(k)).collect();
-    let sections: Vec<_> = gongkai_report::Section::ALL
-        .iter()
-        .copied()
-        .filter(|&s| a.section(s).trim() != b.section(s).trim())
-        .collect();
-    let mut series = Series::new();
-    series.add(&input_a);
-    series.add(&input_b);
-    let groups = series.groups(&aliases);
-    let paired = groups[0] == groups[1] && b.year == a.year + 1;
-    let cross: Vec<Finding> = series
-        .findings(&groups)
-        .into_iter()
-        .filter(|(i, _)| *i == 1)
-        .map(|(_, f)| f)
-        .collect();
+    let Comparison {
+        changed,
+        sections,
+        paired,
+        findings: cross,
+    } = compare(&input_a, &input_b, &aliases);
+    let changed: Vec<CellKey> = changed.into_iter().map(|(k, _, _)| k).collect();
     let mut out = std::io::stdout().lock();
     if args.json {
         let cells: Vec<_> = changed
