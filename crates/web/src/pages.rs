@@ -22,6 +22,7 @@ pub enum Section {
     Dashboard,
     Register,
     Ledger,
+    Remedies,
     Reports,
     Check,
     Agencies,
@@ -62,7 +63,7 @@ impl Layout {
         let all = caller.scope.is_operator();
         let has = |wanted: &[Role]| all || roles.iter().any(|r| wanted.contains(r));
         let handles = has(&[Role::Officer, Role::Approver]);
-        let entries: [(Section, &'static str, &'static str, bool); 9] = [
+        let entries: [(Section, &'static str, &'static str, bool); 10] = [
             (Section::Dashboard, "/office", "工作台", true),
             (
                 Section::Register,
@@ -71,6 +72,7 @@ impl Layout {
                 handles,
             ),
             (Section::Ledger, "/office/ledger", "台账导入", handles),
+            (Section::Remedies, "/office/remedies", "复议诉讼", true),
             (Section::Reports, "/office/reports", "年度报告", true),
             (Section::Check, "/office/check", "检查报告", true),
             (

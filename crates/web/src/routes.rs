@@ -136,6 +136,12 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
         ),
         entry(
             g.clone(),
+            "/office/remedies",
+            Office,
+            get(office::corrections::remedies::<S>),
+        ),
+        entry(
+            g.clone(),
             "/office/ledger",
             Office,
             get(office::ledger::page::<S>),

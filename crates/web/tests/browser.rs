@@ -204,6 +204,17 @@ async fn an_officer_does_the_whole_job_in_a_browser() {
         c.set_window_size(1280, 2600).await.unwrap();
         shot(&c, "07-remedies-corrections").await;
         c.set_window_size(1280, 1000).await.unwrap();
+        // The agency's cases, each linked to its request.
+        c.goto(&server.url("/office/remedies")).await.unwrap();
+        page_with(&c, "复议〔2026〕7号").await;
+        shot(&c, "09-remedies-list").await;
+        c.find(Locator::LinkText("E2E-001"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        page_with(&c, "王五（更正）").await;
 
         // The annual report from the records: the request is counted and links back.
         c.goto(&server.url("/office/reports")).await.unwrap();

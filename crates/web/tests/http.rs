@@ -223,6 +223,29 @@ async fn corrections_withdrawals_and_cases_in_the_pages(server: Server) -> Serve
         )
         .await;
     assert_eq!(r.status(), 422, "a close needs a result");
+    // The agency's list of cases links the case to its request.
+    let list = officer
+        .get_text(&format!(
+            "/office/remedies?agency={}",
+            gongkai_web::auth::form_urlencoded_component(A)
+        ))
+        .await;
+    assert!(
+        list.contains("复议〔2024〕1号") && list.contains("结果纠正（2024-05-06）"),
+        "{list}"
+    );
+    assert!(
+        list.contains(&format!("href=\"/office/requests/{id}#h-remedies\">FIX-1")),
+        "{list}"
+    );
+    // Table 四 of 2023 counts no case received in 2024.
+    let earlier = officer
+        .get_text(&format!(
+            "/office/remedies?agency={}&year=2023",
+            gongkai_web::auth::form_urlencoded_component(A)
+        ))
+        .await;
+    assert!(!earlier.contains("复议〔2024〕1号"), "{earlier}");
 
     // The reasons are in the audit log, with the officer as the actor.
     let admin = server.browser(Who::Admin).await;

@@ -85,7 +85,7 @@ fn expected(route: &Route, who: Who) -> u16 {
         ) => 200,
         ("POST", "/office/password") => 422,
         ("POST", "/office/requests") => handles_a(who, 303),
-        ("GET", "/office/requests/{id}" | "/office/requests") => reads_a(who),
+        ("GET", "/office/requests/{id}" | "/office/requests" | "/office/remedies") => reads_a(who),
         (
             "POST",
             "/office/requests/{id}/events"
@@ -199,7 +199,7 @@ async fn call(
         (_, "GET", p) => {
             let url = match p {
                 "/office/reports/download" => query(&format!("agency={a}&year={year}&format=json")),
-                "/office/requests" => query(&format!("agency={a}")),
+                "/office/requests" | "/office/remedies" => query(&format!("agency={a}")),
                 "/office/reports/explain" => query(&format!(
                     "agency={a}&year={year}&cell=t3.new_received.total"
                 )),

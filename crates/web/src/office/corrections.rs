@@ -3,13 +3,17 @@
 //! (`request withdraw-event`), and the reconsideration and litigation cases (行政复议、行政诉讼)
 //! brought against the request (`remedy add|close`), from which table 四 is counted. Each is
 //! one use case of `gongkai-services`, audited with the user as its actor; a correction and a
-//! withdrawal need a reason, which the audit log keeps.
+//! withdrawal need a reason, which the audit log keeps. And the list of an agency's cases
+//! (`remedy list`), each linked to its request.
 
-use crate::auth::SecureForm;
+use crate::auth::{OfficeCaller, SecureForm};
 use crate::error::{WebError, WebResult};
+use crate::office::{Choice, agency_choices};
+use crate::pages::{Layout, Section, render};
 use crate::{Shared, WebStore};
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use gongkai_cases::RequestId;
 use gongkai_cases::amend::Amendment;
@@ -164,4 +168,88 @@ pub async fn close_remedy<S: WebStore>(
     ctx.close_remedy(&view.agency.name, &form.case, result, on)
         .await?;
     Ok(Redirect::to(&format!("/office/requests/{id}?remedy=1#h-remedies")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RemediesQuery {
+    #[serde(default)]
+    agency: String,
+    /// Only the cases table 四 of this year counts.
+    #[serde(default)]
+    year: String,
+}
+
+/// A case in the list, with the request it concerns.
+#[derive(Debug)]
+pub struct CaseLine {
+    pub case: String,
+    pub kind: &'static str,
+    pub received: NaiveDate,
+    pub closed: bool,
+    pub result: String,
+    /// The request's reference and page (`None` when it cannot be found any more).
+    pub request: String,
+    pub request_id: Option<i64>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "remedies.html")]
+pub struct RemediesPage {
+    pub layout: Layout,
+    pub agencies: Vec<Choice>,
+    pub year: String,
+    pub cases: Vec<CaseLine>,
+    pub pending: usize,
+}
+
+/// `GET /office/remedies?agency=…&year=…`: an agency's reconsideration and litigation cases;
+/// with a year, those table 四 of that year counts (received by its end, not closed before it).
+pub async fn remedies<S: WebStore>(
+    State(app): State<Shared<S>>,
+    OfficeCaller(caller): OfficeCaller,
+    Query(q): Query<RemediesQuery>,
+) -> WebResult<Html<String>> {
+    use gongkai_cases::vocab::{remedy_kind_label, remedy_result_label};
+    let agencies = agency_choices(&app, &caller, &q.agency, None).await?;
+    let agency = match q.agency.trim() {
+        "" => agencies
+            .first()
+            .map(|c| c.value.clone())
+            .unwrap_or_default(),
+        a => a.to_owned(),
+    };
+    let year = field(&q.year, "年度", |y| y.parse::<i32>().ok())?;
+    let settings = app.settings();
+    let ctx = caller.ctx(&app, &settings);
+    let mut cases = Vec::new();
+    if !agency.is_empty() {
+        for r in ctx.list_remedies(&agency, year).await? {
+            let request = r.data.requests.first().cloned().unwrap_or_default();
+            let request_id = ctx
+                .show_request(&agency, &request, None)
+                .await
+                .ok()
+                .map(|v| v.request.id.0);
+            cases.push(CaseLine {
+                case: r.data.reference,
+                kind: remedy_kind_label(r.data.kind),
+                received: r.data.received,
+                closed: r.data.closed.is_some(),
+                result: match r.data.closed {
+                    Some((on, result)) => format!("{}（{on}）", remedy_result_label(Some(result))),
+                    None => remedy_result_label(None).to_owned(),
+                },
+                request,
+                request_id,
+            });
+        }
+    }
+    let pending = cases.iter().filter(|c| !c.closed).count();
+    render(&RemediesPage {
+        layout: Layout::new(&caller, Section::Remedies),
+        agencies,
+        year: year.map(|y| y.to_string()).unwrap_or_default(),
+        cases,
+        pending,
+    })
 }
