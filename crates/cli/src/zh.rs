@@ -25,6 +25,7 @@ pub fn localize(cmd: Command) -> Command {
                 .global(false),
         )
         .mut_args(|a| {
+            let a = chinese_hints(a);
             if a.get_help_heading().is_some() {
                 a
             } else if a.is_positional() {
@@ -38,6 +39,39 @@ pub fn localize(cmd: Command) -> Command {
     } else {
         cmd
     }
+}
+
+/// An option's default and possible values written into its help in Chinese (`（默认：50）`,
+/// `（可选：html、docx）`) instead of clap's English `[default: 50]`, `[possible values: …]`.
+fn chinese_hints(a: Arg) -> Arg {
+    if !a.get_action().takes_values() {
+        return a;
+    }
+    let mut help = a.get_help().map(ToString::to_string).unwrap_or_default();
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    let mut a = a;
+    if !defaults.is_empty() && !a.is_hide_default_value_set() {
+        // An empty default (an optional text) goes without saying.
+        if defaults.iter().any(|d| !d.is_empty()) {
+            help.push_str(&format!("（默认：{}）", defaults.join("、")));
+        }
+        a = a.hide_default_value(true);
+    }
+    let possible: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|p| !p.is_hide_set())
+        .map(|p| p.get_name().to_owned())
+        .collect();
+    if !possible.is_empty() && !a.is_hide_possible_values_set() {
+        help.push_str(&format!("（可选：{}）", possible.join("、")));
+        a = a.hide_possible_values(true);
+    }
+    a.help(help)
 }
 
 /// The top-level command: also the version flag in Chinese.

@@ -244,6 +244,43 @@ fn help_names_the_commands_in_chinese_and_english() {
     }
 }
 
+/// Every help page of every command, walked from the top: defaults and possible values are
+/// said in Chinese, never clap's English `[default: …]` or `[possible values: …]`.
+#[test]
+fn every_help_page_says_defaults_in_chinese() {
+    let mut todo: Vec<Vec<String>> = vec![Vec::new()];
+    let mut pages = 0;
+    while let Some(path) = todo.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let out = stdout(&gongkai(&args));
+        pages += 1;
+        for english in ["[default", "[possible values"] {
+            assert!(
+                !out.contains(english),
+                "{english} in `{}`:\n{out}",
+                args.join(" ")
+            );
+        }
+        // The commands listed under 命令, each a line `  name  description`.
+        let commands = out
+            .split("命令:\n")
+            .nth(1)
+            .map(|rest| rest.split("\n\n").next().unwrap_or_default())
+            .unwrap_or_default();
+        for line in commands.lines() {
+            if let Some(name) = line.split_whitespace().next() {
+                let mut next = path.clone();
+                next.push(name.to_owned());
+                todo.push(next);
+            }
+        }
+    }
+    assert!(pages > 40, "walked {pages} help pages");
+    let out = stdout(&gongkai(&["audit", "list", "--help"]));
+    assert!(out.contains("（默认：50）"), "{out}");
+}
+
 /// Hand-computed on the 2025 arrangement: Spring Festival 2025-01-28..02-04 off, 01-26 (Sun)
 /// and 02-08 (Sat) make-up working days. Trigger = receipt of the corrected request 01-15;
 /// days 1–2 are 01-16/17, the pause removes 01-20..22, 01-26 and 02-08 count.
