@@ -465,6 +465,7 @@ mod tests {
                 received: d("2024-03-01"),
                 description: "某文件".into(),
                 requested_form: String::new(),
+                contact: Default::default(),
             },
             events,
         }

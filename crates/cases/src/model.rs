@@ -164,6 +164,29 @@ pub struct NewRequest {
     pub description: String,
     /// 获取信息的方式 (纸质、电子邮件、…), as the applicant asked.
     pub requested_form: String,
+    /// Who the applicant is and how to reach them (第二十九条第一项), and the channel by which
+    /// they want the information (第二十九条第三项); empty where a ledger does not say.
+    #[serde(default)]
+    pub contact: Contact,
+}
+
+/// The applicant's identity document and contact details (第二十九条第一项) and the channel
+/// of delivery asked for (第二十九条第三项). Personal data: shown in full only to those who
+/// handle the agency's requests, masked to everyone else (docs/web.md §4), a keyed pseudonym in
+/// the audit log, never in a log line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// 身份证明: the document's kind (居民身份证, 护照, 统一社会信用代码, …) and number.
+    pub id_kind: String,
+    pub id_number: String,
+    /// 联系电话
+    pub phone: String,
+    /// 通信地址
+    pub address: String,
+    /// 电子邮箱
+    pub email: String,
+    /// 获取信息的途径: 邮寄, 电子邮件, 当面领取, 网上获取, 传真, …
+    pub delivery: String,
 }
 
 /// A stored request with its timeline.

@@ -251,6 +251,7 @@ fn facts_from_records() {
             received: d("2024-02-01"),
             description: "某项目环评批复".into(),
             requested_form: "纸质".into(),
+            contact: Default::default(),
         },
         events: vec![
             ev(Event::Received(d("2024-02-01")), None),

@@ -668,6 +668,7 @@ impl Rules {
                 received,
                 description,
                 requested_form: String::new(),
+                contact: Default::default(),
             },
             events,
         })

@@ -55,6 +55,7 @@ fn request(
             received,
             description: description.to_string(),
             requested_form: String::new(),
+            contact: Default::default(),
         },
         events,
     )

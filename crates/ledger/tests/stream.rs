@@ -462,6 +462,7 @@ fn csv_export_neutralises_formulas() {
             received: d(2024, 3, 5),
             description: "@cmd".into(),
             requested_form: String::new(),
+            contact: Default::default(),
         },
         vec![],
     ));
@@ -528,6 +529,7 @@ fn a_request() -> impl Strategy<Value = (NewRequest, Vec<TimelineEvent>)> {
                         received,
                         description,
                         requested_form: String::new(),
+                        contact: Default::default(),
                     },
                     events,
                 )

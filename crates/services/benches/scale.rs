@@ -265,6 +265,7 @@ fn ledger(
                 received,
                 description: format!("申请公开{year}年度某项目的审批文件及相关材料（第{i}项）"),
                 requested_form: "电子邮件".to_owned(),
+                contact: Default::default(),
             },
             events,
         ));

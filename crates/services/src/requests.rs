@@ -8,10 +8,10 @@ use gongkai_calendar::{Deadline, Event};
 use gongkai_cases::amend::{Amendment, Change};
 use gongkai_cases::lifecycle::{self, State};
 use gongkai_cases::limits::{
-    MAX_NAME_CHARS, MAX_REFERENCE_CHARS, MAX_TEXT_CHARS, check_date, check_text,
+    MAX_NAME_CHARS, MAX_REFERENCE_CHARS, MAX_TEXT_CHARS, check_date, check_id_number, check_text,
 };
 use gongkai_cases::{
-    Agency, AgencyId, ApplicantRecord, Channel, NewRequest, Outcome, Request, RequestId,
+    Agency, AgencyId, ApplicantRecord, Channel, Contact, NewRequest, Outcome, Request, RequestId,
     TimelineEvent, tables,
 };
 use gongkai_report::Applicant;
@@ -35,6 +35,8 @@ pub struct RegisterRequest {
     pub description: String,
     /// How the applicant asked to receive the information.
     pub form: String,
+    /// The identity document, contact details and channel of delivery (第二十九条).
+    pub contact: Contact,
 }
 
 /// A request with where it stands: its agency, its state and its deadline (or why none runs).
@@ -96,6 +98,17 @@ impl<S: Store> Ctx<'_, S> {
         self.limit(check_text("申请人", &r.applicant, MAX_NAME_CHARS, false))?;
         self.limit(check_text("申请内容", &r.description, MAX_TEXT_CHARS, true))?;
         self.limit(check_text("获取信息的方式", &r.form, MAX_NAME_CHARS, false))?;
+        let c = &r.contact;
+        for (field, value) in [
+            ("证件类型", &c.id_kind),
+            ("联系电话", &c.phone),
+            ("通信地址", &c.address),
+            ("电子邮箱", &c.email),
+            ("获取信息的途径", &c.delivery),
+        ] {
+            self.limit(check_text(field, value, MAX_NAME_CHARS, false))?;
+        }
+        self.limit(check_id_number(&c.id_kind, &c.id_number))?;
         self.limit(check_date("收到日期", r.received, self.settings.today))
     }
 
@@ -114,6 +127,25 @@ impl<S: Store> Ctx<'_, S> {
             .set_personal("applicant", &r.applicant)
             .set("kind", r.kind.key())
             .set("received", r.received.to_string());
+        // Identity and contact only as keyed pseudonyms: the log says that they were given and
+        // lets one match them, never what they are.
+        for (field, value) in [
+            ("id_number", &r.contact.id_number),
+            ("phone", &r.contact.phone),
+            ("email", &r.contact.email),
+        ] {
+            if !value.trim().is_empty() {
+                audit.set_personal(field, value.trim());
+            }
+        }
+        let contact = Contact {
+            id_kind: r.contact.id_kind.trim().to_owned(),
+            id_number: r.contact.id_number.trim().to_uppercase(),
+            phone: r.contact.phone.trim().to_owned(),
+            address: r.contact.address.trim().to_owned(),
+            email: r.contact.email.trim().to_owned(),
+            delivery: r.contact.delivery.trim().to_owned(),
+        };
         let new = NewRequest {
             agency: agency.id,
             reference,
@@ -125,6 +157,7 @@ impl<S: Store> Ctx<'_, S> {
             received: r.received,
             description: r.description,
             requested_form: r.form,
+            contact,
         };
         let first = TimelineEvent {
             event: Event::Received(r.received),

@@ -178,6 +178,14 @@ fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterReque
         received,
         description: "某文件".into(),
         form: "电子".into(),
+        contact: gongkai_cases::Contact {
+            id_kind: "居民身份证".into(),
+            id_number: "11010519491231002x".into(),
+            phone: "13800001234".into(),
+            address: "某市某路1号".into(),
+            email: "zhang@example.cn".into(),
+            delivery: "邮寄".into(),
+        },
     }
 }
 
@@ -503,6 +511,27 @@ async fn bad_input_is_refused_with_its_limit<S: Store>(store: &S, _raw: &Raw) {
         ctx.generate_report("限值局", 0, false).await,
         Err(ServiceError::Invalid(_))
     ));
+    // A resident ID number with a mistyped digit is refused (GB 11643 check digit); a good one
+    // is stored as given, upper-cased, and the audit log keeps only its pseudonym.
+    let mut typo = register("限值局", "R-id", d(2024, 3, 1));
+    typo.contact.id_number = "11010519491231012X".into();
+    let e = ctx.register_request(typo).await.unwrap_err();
+    assert!(e.to_string().contains("校验码"), "{e}");
+    let stored = ctx
+        .register_request(register("限值局", "R-id", d(2024, 3, 1)))
+        .await
+        .unwrap();
+    assert_eq!(stored.request.data.contact.id_number, "11010519491231002X");
+    assert_eq!(stored.request.data.contact.delivery, "邮寄");
+    let entry = store.audit_last().await.unwrap().unwrap();
+    for personal in ["11010519491231002", "13800001234", "zhang@example.cn"] {
+        assert!(
+            !entry.summary.contains(personal),
+            "{personal} in {}",
+            entry.summary
+        );
+    }
+    assert!(entry.summary.contains("id_number") && entry.summary.contains("hmac:"));
     // A year the calendar lacks is accepted, with a warning.
     let warnings = ctx
         .register_request(register("限值局", "R-2015", d(2015, 6, 1)))
@@ -516,7 +545,7 @@ async fn bad_input_is_refused_with_its_limit<S: Store>(store: &S, _raw: &Raw) {
             known: Some((2019, 2026))
         }]
     );
-    // Nothing of the refused writes was stored.
+    // Nothing of the refused writes was stored: R-id and R-2015 alone.
     let list = ctx
         .work_list(&WorkQuery {
             agency: "限值局".into(),
@@ -524,7 +553,7 @@ async fn bad_input_is_refused_with_its_limit<S: Store>(store: &S, _raw: &Raw) {
         })
         .await
         .unwrap();
-    assert_eq!(list.len(), 1);
+    assert_eq!(list.len(), 2);
 }
 
 async fn remedy_cases_feed_table_four<S: Store>(store: &S, _raw: &Raw) {

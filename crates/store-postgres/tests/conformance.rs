@@ -127,6 +127,7 @@ async fn racing_decisions_one_wins() {
             received: day,
             description: String::new(),
             requested_form: String::new(),
+            contact: Default::default(),
         };
         let first = TimelineEvent {
             event: Event::Received(day),

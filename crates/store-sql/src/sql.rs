@@ -33,7 +33,7 @@ type NewRow<'a> = (
     Option<(NaiveDate, Outcome)>,
 );
 
-/// Rows per multi-row `INSERT` of requests (9 parameters each; SQLite allows 32766, PostgreSQL
+/// Rows per multi-row `INSERT` of requests (15 parameters each; SQLite allows 32766, PostgreSQL
 /// 65535).
 const REQUEST_CHUNK: usize = 500;
 /// Rows per multi-row `INSERT` of applicants, events and other small rows.
@@ -2139,6 +2139,14 @@ where
                     received: row.try_get("received")?,
                     description: row.try_get("description")?,
                     requested_form: row.try_get("requested_form")?,
+                    contact: gongkai_cases::Contact {
+                        id_kind: row.try_get("id_kind")?,
+                        id_number: row.try_get("id_number")?,
+                        phone: row.try_get("phone")?,
+                        address: row.try_get("address")?,
+                        email: row.try_get("email")?,
+                        delivery: row.try_get("delivery")?,
+                    },
                 },
                 row.try_get("channel")?,
             ))
@@ -2388,7 +2396,8 @@ where
         rows: &[NewRow<'_>],
     ) -> Result<Vec<i64>> {
         let head = "INSERT INTO requests (agency_id, reference, channel, received, description, \
-                    requested_form, applicant_kind, decided_on, outcome) ";
+                    requested_form, applicant_kind, decided_on, outcome, id_kind, id_number, \
+                    phone, address, email, delivery) ";
         let ids = Self::insert_keyed(conn, head, rows, "保存申请", |b, (r, _, closing)| {
             b.bind(r.agency.0)
                 .bind(r.reference.as_str())
@@ -2398,7 +2407,13 @@ where
                 .bind(r.requested_form.as_str())
                 .bind(codec::applicant_str(rules::counted_kind(r)))
                 .bind(closing.map(|c| c.0))
-                .bind(closing.map(|c| codec::outcome_str(c.1)));
+                .bind(closing.map(|c| codec::outcome_str(c.1)))
+                .bind(r.contact.id_kind.as_str())
+                .bind(r.contact.id_number.as_str())
+                .bind(r.contact.phone.as_str())
+                .bind(r.contact.address.as_str())
+                .bind(r.contact.email.as_str())
+                .bind(r.contact.delivery.as_str());
         })
         .await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -2930,8 +2945,8 @@ fn no_user(id: UserId) -> StoreError {
 }
 
 /// The columns of `requests` that [`Sql::request_row`] reads.
-const REQUEST_COLUMNS: &str =
-    "id, agency_id, reference, channel, received, description, requested_form";
+const REQUEST_COLUMNS: &str = "id, agency_id, reference, channel, received, description, requested_form, id_kind, \
+     id_number, phone, address, email, delivery";
 
 /// `IN (1, 2, 3)` for ids: integers only, so inlining them is safe, and the list has no bind
 /// limit.

@@ -87,6 +87,7 @@ async fn writer_child() {
             received: day,
             description: String::new(),
             requested_form: String::new(),
+            contact: Default::default(),
         };
         let first = TimelineEvent {
             event: Event::Received(day),

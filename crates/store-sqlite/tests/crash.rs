@@ -36,6 +36,7 @@ fn batch(agency: AgencyId, number: u32) -> Vec<(NewRequest, Vec<TimelineEvent>)>
                 received: day,
                 description: "某某文件".into(),
                 requested_form: "电子邮件".into(),
+                contact: Default::default(),
             };
             let events = vec![
                 TimelineEvent {

@@ -168,6 +168,14 @@ fn new_request(agency: AgencyId, reference: &str, received: NaiveDate) -> NewReq
         received,
         description: format!("{reference} 申请内容"),
         requested_form: "电子邮件".into(),
+        contact: gongkai_cases::Contact {
+            id_kind: "居民身份证".into(),
+            id_number: "11010519491231002X".into(),
+            phone: "13800000000".into(),
+            address: "某市某路1号".into(),
+            email: "a@example.cn".into(),
+            delivery: "邮寄".into(),
+        },
     }
 }
 

@@ -344,6 +344,12 @@ async fn a_request_goes_from_registration_to_decision_in_the_pages(server: Serve
                 ("received", "2024-09-27"),
                 ("description", "某路段拆迁补偿方案"),
                 ("form", "纸质"),
+                ("id_kind", "居民身份证"),
+                ("id_number", "11010519491231002X"),
+                ("phone", "13800001234"),
+                ("address", "某县某路1号"),
+                ("email", "zhang@example.cn"),
+                ("delivery", "邮寄"),
             ],
         )
         .await;
@@ -352,6 +358,50 @@ async fn a_request_goes_from_registration_to_decision_in_the_pages(server: Serve
     let id = id_of(&location);
     let page = officer.get_text(&location).await;
     assert!(page.contains("申请已登记"), "{page}");
+    // The fields of 第二十九条: in full for the officer who handles it…
+    for shown in [
+        "11010519491231002X",
+        "13800001234",
+        "某县某路1号",
+        "zhang@example.cn",
+        "邮寄",
+    ] {
+        assert!(page.contains(shown), "{shown} on the officer's page");
+    }
+    // …masked for the supervising office, which sees the request but does not handle it.
+    let supervisor = server.browser(Who::Supervisor).await;
+    let seen = supervisor.get_text(&format!("/office/requests/{id}")).await;
+    assert!(
+        seen.contains("110***********002X") && seen.contains("138****1234"),
+        "{seen}"
+    );
+    for hidden in [
+        "11010519491231002X",
+        "13800001234",
+        "某县某路1号",
+        "zhang@example.cn",
+    ] {
+        assert!(!seen.contains(hidden), "{hidden} shown to the supervisor");
+    }
+    // A resident ID number with a wrong check digit is refused.
+    let r = officer
+        .post(
+            "/office/requests",
+            &[
+                ("agency", A),
+                ("reference", "YS-002"),
+                ("applicant", "李四"),
+                ("kind", "自然人"),
+                ("channel", "当面"),
+                ("received", "2024-09-27"),
+                ("description", "某文件"),
+                ("id_kind", "居民身份证"),
+                ("id_number", "11010519491231012X"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("校验码"));
     // Received Friday 27 September 2024; the National Day week (1–7 October) is not counted
     // and Sunday 29 September and Saturday 12 October are make-up working days: the 20th
     // working day is Wednesday 30 October.

@@ -60,6 +60,24 @@ pub struct AddArgs {
     /// 获取信息的方式（requested form），如 纸质、电子
     #[arg(long, value_name = "TEXT", default_value = "")]
     form: String,
+    /// 身份证明的证件类型（identity document），如 居民身份证、护照、统一社会信用代码
+    #[arg(long, value_name = "KIND", default_value = "")]
+    id_kind: String,
+    /// 证件号码（居民身份证号码核对校验码）
+    #[arg(long, value_name = "NUMBER", default_value = "")]
+    id_number: String,
+    /// 联系电话（phone）
+    #[arg(long, value_name = "PHONE", default_value = "")]
+    phone: String,
+    /// 通信地址（address）
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    address: String,
+    /// 电子邮箱（e-mail）
+    #[arg(long, value_name = "EMAIL", default_value = "")]
+    email: String,
+    /// 获取信息的途径（delivery），如 邮寄、电子邮件、当面领取
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    delivery: String,
 }
 
 /// An event named on the command line: the vocabulary of `gongkai_cases::vocab::EventKind`,
@@ -208,6 +226,14 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
                             received: a.received,
                             description: a.description,
                             form: a.form,
+                            contact: gongkai_cases::Contact {
+                                id_kind: a.id_kind,
+                                id_number: a.id_number,
+                                phone: a.phone,
+                                address: a.address,
+                                email: a.email,
+                                delivery: a.delivery,
+                            },
                         })
                         .await?;
                     writeln!(

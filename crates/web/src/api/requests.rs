@@ -9,10 +9,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use gongkai_cases::RequestId;
 use gongkai_cases::vocab::{
     EventKind, channel_label, parse_applicant, parse_channel, parse_outcome,
 };
+use gongkai_cases::{Contact, RequestId};
 use gongkai_report::template::applicant_label;
 use gongkai_services::ledger::{LedgerFile, LedgerSource};
 use gongkai_services::requests::{RegisterRequest, RequestView, WorkItem};
@@ -40,6 +40,22 @@ pub struct NewRequestIn {
     /// How the applicant asked to receive it.
     #[serde(default)]
     pub form: String,
+    /// The identity document (第二十九条第一项): its kind (居民身份证, 护照, 统一社会信用代码, …)
+    /// and number (a 居民身份证 number's check digit is checked).
+    #[serde(default)]
+    pub id_kind: String,
+    #[serde(default)]
+    pub id_number: String,
+    /// Contact details (第二十九条第一项).
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub email: String,
+    /// The channel of delivery asked for (第二十九条第三项): 邮寄, 电子邮件, 当面领取, ….
+    #[serde(default)]
+    pub delivery: String,
 }
 
 /// An event of a request's timeline.
@@ -212,6 +228,14 @@ async fn register<S: WebStore>(
             received,
             description: body.description,
             form: body.form,
+            contact: Contact {
+                id_kind: body.id_kind,
+                id_number: body.id_number,
+                phone: body.phone,
+                address: body.address,
+                email: body.email,
+                delivery: body.delivery,
+            },
         })
         .await
         .map_err(api_err)?;

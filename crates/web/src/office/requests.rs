@@ -65,6 +65,18 @@ pub struct RegisterForm {
     pub description: String,
     #[serde(default)]
     pub form: String,
+    #[serde(default)]
+    pub id_kind: String,
+    #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub delivery: String,
 }
 
 #[derive(Debug, Template)]
@@ -185,6 +197,14 @@ pub async fn register<S: WebStore>(
             received,
             description: form.description.clone(),
             form: form.form.clone(),
+            contact: gongkai_cases::Contact {
+                id_kind: form.id_kind.clone(),
+                id_number: form.id_number.clone(),
+                phone: form.phone.clone(),
+                address: form.address.clone(),
+                email: form.email.clone(),
+                delivery: form.delivery.clone(),
+            },
         })
         .await;
     match result {
@@ -294,6 +314,9 @@ pub struct DetailPage {
     pub applicant: String,
     pub kind: String,
     pub channel: String,
+    /// The identity document and contact details, masked for those who do not handle the
+    /// agency's requests (docs/web.md §4).
+    pub contact: gongkai_cases::Contact,
     pub state: String,
     pub timeline: Vec<TimelineLine>,
     pub deadline: Option<Deadline>,
@@ -323,6 +346,46 @@ pub struct RemedyLine {
     pub received: NaiveDate,
     /// The result and date once closed.
     pub closed: Option<(&'static str, NaiveDate)>,
+}
+
+/// `s` with all but its first `keep_start` and last `keep_end` characters starred; a text too
+/// short to keep anything is starred whole.
+fn mask(s: &str, keep_start: usize, keep_end: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= keep_start + keep_end {
+        return "*".repeat(chars.len());
+    }
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < keep_start || i >= chars.len() - keep_end {
+                *c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+/// The contact as those who do not handle the agency's requests see it (docs/web.md §4):
+/// `110***********1234`, `138****0000`; the address and e-mail not at all.
+pub fn masked(c: &gongkai_cases::Contact) -> gongkai_cases::Contact {
+    let hidden = |s: &str| {
+        if s.is_empty() {
+            String::new()
+        } else {
+            "（不显示）".to_owned()
+        }
+    };
+    gongkai_cases::Contact {
+        id_kind: c.id_kind.clone(),
+        id_number: mask(&c.id_number, 3, 4),
+        phone: mask(&c.phone, 3, 4),
+        address: hidden(&c.address),
+        email: hidden(&c.email),
+        delivery: c.delivery.clone(),
+    }
 }
 
 /// The cases of `reference` among an agency's cases.
@@ -459,6 +522,11 @@ pub async fn detail<S: WebStore>(
         applicant: first.map_or_else(String::new, |a| a.name.clone()),
         kind: first.map_or_else(String::new, |a| applicant_label(a.kind).to_owned()),
         channel: gongkai_cases::vocab::channel_label(view.request.data.channel).to_owned(),
+        contact: if can_handle {
+            view.request.data.contact.clone()
+        } else {
+            masked(&view.request.data.contact)
+        },
         state: view.state.label().to_owned(),
         timeline,
         deadline,
