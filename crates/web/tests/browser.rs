@@ -159,11 +159,16 @@ async fn an_officer_does_the_whole_job_in_a_browser() {
         fill(&c, "applicant", "王五").await;
         select(&c, "kind", "自然人").await;
         select(&c, "channel", "挂号信").await;
+        fill(&c, "id_kind", "居民身份证").await;
+        fill(&c, "id_number", "11010519491231002X").await;
+        fill(&c, "phone", "13800001234").await;
+        fill(&c, "delivery", "邮寄").await;
         fill(&c, "description", "某镇2024年财政预算执行情况").await;
         shot(&c, "02-register").await;
         submit(&c, "form.card button[type=submit]").await;
         let detail = page_with(&c, "申请已登记").await;
         assert!(detail.contains("E2E-001"), "{detail}");
+        assert!(detail.contains("11010519491231002X") && detail.contains("13800001234"));
         shot(&c, "03-request").await;
 
         // A correction notice, the corrected request, then the answer.
