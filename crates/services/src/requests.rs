@@ -300,6 +300,21 @@ impl<S: Store> Ctx<'_, S> {
         self.view(agency, request, as_of).await
     }
 
+    /// The applicant's identity and contact as the caller may see them (docs/web.md §4): in
+    /// full to those who handle the agency's requests, masked ([`masked`]) to everyone else
+    /// who sees the request (the supervising office, an admin).
+    pub async fn visible_contact(&self, view: &RequestView) -> Result<Contact> {
+        let tree = self.tree().await?;
+        let contact = &view.request.data.contact;
+        Ok(
+            if self.scope.allows(view.agency.id, &tree, Capability::Handle) {
+                contact.clone()
+            } else {
+                masked(contact)
+            },
+        )
+    }
+
     /// A request by its id (the web platform's addresses), with where it stands. A request of
     /// an agency the scope does not see is not found, as if it did not exist.
     pub async fn request_by_id(
@@ -527,6 +542,46 @@ impl<S: Store> Ctx<'_, S> {
     }
 }
 
+/// `s` with all but its first `keep_start` and last `keep_end` characters starred; a text too
+/// short to keep anything is starred whole.
+fn mask(s: &str, keep_start: usize, keep_end: usize) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= keep_start + keep_end {
+        return "*".repeat(chars.len());
+    }
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < keep_start || i >= chars.len() - keep_end {
+                *c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+/// The contact as those who do not handle the agency's requests see it (docs/web.md §4):
+/// `110***********1234`, `138****0000`; the address and e-mail not at all.
+pub fn masked(c: &Contact) -> Contact {
+    let hidden = |s: &str| {
+        if s.is_empty() {
+            String::new()
+        } else {
+            "（不显示）".to_owned()
+        }
+    };
+    Contact {
+        id_kind: c.id_kind.clone(),
+        id_number: mask(&c.id_number, 3, 4),
+        phone: mask(&c.phone, 3, 4),
+        address: hidden(&c.address),
+        email: hidden(&c.email),
+        delivery: c.delivery.clone(),
+    }
+}
+
 /// What a 工作台 shows ([`Ctx::desk`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeskLists {
@@ -604,4 +659,32 @@ fn urgency(a: &WorkItem, b: &WorkItem) -> Ordering {
         })
         .then(a.received.cmp(&b.received))
         .then_with(|| a.reference.cmp(&b.reference))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_only_what_tells_numbers_apart() {
+        let c = Contact {
+            id_kind: "居民身份证".into(),
+            id_number: "11010519491231002X".into(),
+            phone: "13800001234".into(),
+            address: "某市某路1号".into(),
+            email: "a@example.cn".into(),
+            delivery: "邮寄".into(),
+        };
+        let m = masked(&c);
+        assert_eq!(m.id_number, "110***********002X");
+        assert_eq!(m.phone, "138****1234");
+        assert_eq!(
+            (m.address.as_str(), m.email.as_str()),
+            ("（不显示）", "（不显示）")
+        );
+        assert_eq!((m.id_kind, m.delivery), (c.id_kind, c.delivery));
+        // Too short to keep anything: starred whole; nothing given stays nothing.
+        assert_eq!(mask("1234567", 3, 4), "*******");
+        assert_eq!(masked(&Contact::default()), Contact::default());
+    }
 }

@@ -383,6 +383,30 @@ async fn a_request_goes_from_registration_to_decision_in_the_pages(server: Serve
     ] {
         assert!(!seen.contains(hidden), "{hidden} shown to the supervisor");
     }
+    // The API says the same to each.
+    let contact_for = |who: Who| {
+        let (client, url) = (server.api(), server.url(&format!("/api/v1/requests/{id}")));
+        let token = server.token(who).unwrap().to_owned();
+        async move {
+            let v: serde_json::Value = client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["contact"].clone()
+        }
+    };
+    let full = contact_for(Who::OfficerA).await;
+    assert_eq!(full["id_number"], "11010519491231002X");
+    assert_eq!(full["email"], "zhang@example.cn");
+    let masked = contact_for(Who::Supervisor).await;
+    assert_eq!(masked["id_number"], "110***********002X");
+    assert_eq!(masked["phone"], "138****1234");
+    assert_eq!(masked["delivery"], "邮寄");
     // A resident ID number with a wrong check digit is refused.
     let r = officer
         .post(

@@ -90,6 +90,34 @@ pub struct RequestOut {
     /// Working days left today, negative when overdue.
     pub days_left: Option<i64>,
     pub events: Vec<EventOut>,
+    /// The identity document, contact details and channel of delivery (第二十九条): in full
+    /// to those who handle the agency's requests, masked to others (`110***********1234`).
+    pub contact: ContactOut,
+}
+
+/// The applicant's identity and contact (第二十九条第一项) and the channel of delivery asked
+/// for (第二十九条第三项); empty texts where not given.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactOut {
+    pub id_kind: String,
+    pub id_number: String,
+    pub phone: String,
+    pub address: String,
+    pub email: String,
+    pub delivery: String,
+}
+
+impl From<Contact> for ContactOut {
+    fn from(c: Contact) -> Self {
+        ContactOut {
+            id_kind: c.id_kind,
+            id_number: c.id_number,
+            phone: c.phone,
+            address: c.address,
+            email: c.email,
+            delivery: c.delivery,
+        }
+    }
 }
 
 fn event_key(event: gongkai_calendar::Event) -> &'static str {
@@ -103,8 +131,9 @@ fn event_key(event: gongkai_calendar::Event) -> &'static str {
     }
 }
 
-impl From<&RequestView> for RequestOut {
-    fn from(v: &RequestView) -> Self {
+impl RequestOut {
+    /// The request of `v`, with its contact as the caller may see it.
+    fn new(v: &RequestView, contact: Contact) -> Self {
         let r = &v.request;
         let first = r.data.applicants.first();
         let deadline = v.deadline.as_ref().ok();
@@ -132,6 +161,7 @@ impl From<&RequestView> for RequestOut {
                     note: e.note.clone(),
                 })
                 .collect(),
+            contact: contact.into(),
         }
     }
 }
@@ -239,7 +269,8 @@ async fn register<S: WebStore>(
         })
         .await
         .map_err(api_err)?;
-    Ok((StatusCode::CREATED, Json(RequestOut::from(&view))))
+    let contact = ctx.visible_contact(&view).await.map_err(api_err)?;
+    Ok((StatusCode::CREATED, Json(RequestOut::new(&view, contact))))
 }
 
 /// The page asked of `listRequests`.
@@ -357,12 +388,13 @@ pub async fn get_request<S: WebStore>(
     ApiPath(id): ApiPath<i64>,
 ) -> WebResult<Json<RequestOut>> {
     let settings = app.settings();
-    let view = caller
-        .ctx(&app, &settings)
+    let ctx = caller.ctx(&app, &settings);
+    let view = ctx
         .request_by_id(RequestId(id), None)
         .await
         .map_err(api_err)?;
-    Ok(Json(RequestOut::from(&view)))
+    let contact = ctx.visible_contact(&view).await.map_err(api_err)?;
+    Ok(Json(RequestOut::new(&view, contact)))
 }
 
 /// An event to record.
@@ -454,7 +486,8 @@ async fn record<S: WebStore>(
         .request_by_id(RequestId(id), None)
         .await
         .map_err(api_err)?;
-    Ok(Json(RequestOut::from(&view)))
+    let contact = ctx.visible_contact(&view).await.map_err(api_err)?;
+    Ok(Json(RequestOut::new(&view, contact)))
 }
 
 /// Where a ledger goes.

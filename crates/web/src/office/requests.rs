@@ -348,46 +348,6 @@ pub struct RemedyLine {
     pub closed: Option<(&'static str, NaiveDate)>,
 }
 
-/// `s` with all but its first `keep_start` and last `keep_end` characters starred; a text too
-/// short to keep anything is starred whole.
-fn mask(s: &str, keep_start: usize, keep_end: usize) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() <= keep_start + keep_end {
-        return "*".repeat(chars.len());
-    }
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < keep_start || i >= chars.len() - keep_end {
-                *c
-            } else {
-                '*'
-            }
-        })
-        .collect()
-}
-
-/// The contact as those who do not handle the agency's requests see it (docs/web.md §4):
-/// `110***********1234`, `138****0000`; the address and e-mail not at all.
-pub fn masked(c: &gongkai_cases::Contact) -> gongkai_cases::Contact {
-    let hidden = |s: &str| {
-        if s.is_empty() {
-            String::new()
-        } else {
-            "（不显示）".to_owned()
-        }
-    };
-    gongkai_cases::Contact {
-        id_kind: c.id_kind.clone(),
-        id_number: mask(&c.id_number, 3, 4),
-        phone: mask(&c.phone, 3, 4),
-        address: hidden(&c.address),
-        email: hidden(&c.email),
-        delivery: c.delivery.clone(),
-    }
-}
-
 /// The cases of `reference` among an agency's cases.
 fn remedy_lines(all: Vec<gongkai_cases::Remedy>, reference: &str) -> Vec<RemedyLine> {
     use gongkai_cases::vocab::{remedy_kind_label, remedy_result_label};
@@ -522,11 +482,7 @@ pub async fn detail<S: WebStore>(
         applicant: first.map_or_else(String::new, |a| a.name.clone()),
         kind: first.map_or_else(String::new, |a| applicant_label(a.kind).to_owned()),
         channel: gongkai_cases::vocab::channel_label(view.request.data.channel).to_owned(),
-        contact: if can_handle {
-            view.request.data.contact.clone()
-        } else {
-            masked(&view.request.data.contact)
-        },
+        contact: ctx.visible_contact(&view).await?,
         state: view.state.label().to_owned(),
         timeline,
         deadline,
