@@ -4,7 +4,7 @@
 use crate::{Capability, Ctx, Result, ServiceError};
 use chrono::{Datelike, NaiveDate};
 use gongkai_cases::limits::{MAX_REFERENCE_CHARS, check_date, check_text};
-use gongkai_cases::{NewRemedy, Remedy, RemedyKind, RemedyResult};
+use gongkai_cases::{NewRemedy, Remedy, RemedyKind, RemedyResult, RequestId};
 use gongkai_store::Store;
 
 impl<S: Store> Ctx<'_, S> {
@@ -83,6 +83,26 @@ impl<S: Store> Ctx<'_, S> {
             .store
             .close_remedy(remedy.id, (date, result), audit)
             .await?)
+    }
+
+    /// The ids of the agency's requests named by `references` (`None` for one it does not
+    /// have), to link a list of cases to their requests: one reading of the agency and one of
+    /// each request, no deadline computed.
+    pub async fn request_ids(
+        &self,
+        agency: &str,
+        references: &[String],
+    ) -> Result<Vec<Option<RequestId>>> {
+        let agency = self.agency(agency).await?;
+        let mut ids = Vec::with_capacity(references.len());
+        for reference in references {
+            let found = self
+                .store
+                .request_by_reference(agency.id, reference.trim())
+                .await?;
+            ids.push(found.map(|r| r.id));
+        }
+        Ok(ids)
     }
 
     /// The cases of an agency; with `year`, those table 四 of that year counts (received by

@@ -48,6 +48,11 @@ pub struct RequestView {
     /// The deadline explained (第三十三条), or why no deadline runs (awaiting correction, …).
     pub deadline: std::result::Result<Deadline, String>,
     pub warnings: Vec<Warning>,
+    /// The applicant's identity and contact as this caller may see them (docs/web.md §4): in
+    /// full to those who handle the agency's requests, [`masked`] to everyone else who sees
+    /// the request (the supervising office, an admin). `request.data.contact` is left empty,
+    /// so that no front end can show more than this by mistake.
+    pub contact: Contact,
 }
 
 /// What the work list shows.
@@ -165,7 +170,7 @@ impl<S: Store> Ctx<'_, S> {
             note: String::new(),
         };
         let request = self.store.create_request(new, first, audit).await?;
-        self.view(agency, request, None).await
+        self.view(agency, request, None, &tree).await
     }
 
     /// The request of an agency by its reference.
@@ -295,24 +300,9 @@ impl<S: Store> Ctx<'_, S> {
         reference: &str,
         as_of: Option<NaiveDate>,
     ) -> Result<RequestView> {
-        let agency = self.agency(agency).await?;
+        let (agency, tree) = self.locate(agency).await?;
         let request = self.find_request(&agency, reference).await?;
-        self.view(agency, request, as_of).await
-    }
-
-    /// The applicant's identity and contact as the caller may see them (docs/web.md §4): in
-    /// full to those who handle the agency's requests, masked ([`masked`]) to everyone else
-    /// who sees the request (the supervising office, an admin).
-    pub async fn visible_contact(&self, view: &RequestView) -> Result<Contact> {
-        let tree = self.tree().await?;
-        let contact = &view.request.data.contact;
-        Ok(
-            if self.scope.allows(view.agency.id, &tree, Capability::Handle) {
-                contact.clone()
-            } else {
-                masked(contact)
-            },
-        )
+        self.view(agency, request, as_of, &tree).await
     }
 
     /// A request by its id (the web platform's addresses), with where it stands. A request of
@@ -329,19 +319,28 @@ impl<S: Store> Ctx<'_, S> {
             return Err(not_found());
         }
         let agency = tree
-            .into_iter()
+            .iter()
             .find(|a| a.id == request.data.agency)
+            .cloned()
             .ok_or_else(not_found)?;
-        self.view(agency, request, as_of).await
+        self.view(agency, request, as_of, &tree).await
     }
 
-    /// A request with its state and deadline as of `as_of` (default today).
+    /// A request with its state and deadline as of `as_of` (default today), and its contact as
+    /// the caller may see it (`tree`: the agencies the access check walks).
     async fn view(
         &self,
         agency: Agency,
-        request: Request,
+        mut request: Request,
         as_of: Option<NaiveDate>,
+        tree: &[Agency],
     ) -> Result<RequestView> {
+        let contact = std::mem::take(&mut request.data.contact);
+        let contact = if self.scope.allows(agency.id, tree, Capability::Handle) {
+            contact
+        } else {
+            masked(&contact)
+        };
         let cal = self.calendar().await?;
         let state = lifecycle::state(&request.events).map_err(gongkai_store::StoreError::from)?;
         let as_of = as_of.unwrap_or(self.settings.today);
@@ -355,6 +354,7 @@ impl<S: Store> Ctx<'_, S> {
             state,
             deadline,
             warnings,
+            contact,
         })
     }
 

@@ -521,6 +521,7 @@ where
         tx.commit().await.map_err(db("提交事务"))?;
         Ok(ids)
     }
+
     /// Locks the request row (where the backend has row locks; SQLite's write transaction holds
     /// the whole database) before loading and checking its timeline, so that two appends to one
     /// request are checked one after the other.

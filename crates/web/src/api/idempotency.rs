@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use gongkai_store::accounts::KeyClaim;
 
 /// The header's name.
-pub const HEADER: &str = "idempotency-key";
+const HEADER: &str = "idempotency-key";
 
 /// What the OpenAPI document says of the header.
 pub const DESCRIBED: &str = "可选。同一账户以同一键、同一内容重试时，返回第一次的答复，不再重复办理（保存 24 小时）；同一键用于不同内容：422；第一次尚未答复：409";

@@ -10,8 +10,6 @@ mod idempotency;
 mod reports;
 mod requests;
 
-pub use idempotency::{IdempotencyKey, idempotent};
-
 pub use reports::{check_report, explain_cell, generate_report};
 pub use requests::{add_request_event, create_request, get_request, import_ledger, list_requests};
 

@@ -131,9 +131,9 @@ fn event_key(event: gongkai_calendar::Event) -> &'static str {
     }
 }
 
-impl RequestOut {
+impl From<&RequestView> for RequestOut {
     /// The request of `v`, with its contact as the caller may see it.
-    fn new(v: &RequestView, contact: Contact) -> Self {
+    fn from(v: &RequestView) -> Self {
         let r = &v.request;
         let first = r.data.applicants.first();
         let deadline = v.deadline.as_ref().ok();
@@ -161,7 +161,7 @@ impl RequestOut {
                     note: e.note.clone(),
                 })
                 .collect(),
-            contact: contact.into(),
+            contact: v.contact.clone().into(),
         }
     }
 }
@@ -269,8 +269,7 @@ async fn register<S: WebStore>(
         })
         .await
         .map_err(api_err)?;
-    let contact = ctx.visible_contact(&view).await.map_err(api_err)?;
-    Ok((StatusCode::CREATED, Json(RequestOut::new(&view, contact))))
+    Ok((StatusCode::CREATED, Json(RequestOut::from(&view))))
 }
 
 /// The page asked of `listRequests`.
@@ -393,8 +392,7 @@ pub async fn get_request<S: WebStore>(
         .request_by_id(RequestId(id), None)
         .await
         .map_err(api_err)?;
-    let contact = ctx.visible_contact(&view).await.map_err(api_err)?;
-    Ok(Json(RequestOut::new(&view, contact)))
+    Ok(Json(RequestOut::from(&view)))
 }
 
 /// An event to record.
@@ -486,8 +484,7 @@ async fn record<S: WebStore>(
         .request_by_id(RequestId(id), None)
         .await
         .map_err(api_err)?;
-    let contact = ctx.visible_contact(&view).await.map_err(api_err)?;
-    Ok(Json(RequestOut::new(&view, contact)))
+    Ok(Json(RequestOut::from(&view)))
 }
 
 /// Where a ledger goes.

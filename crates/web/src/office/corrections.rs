@@ -223,13 +223,13 @@ pub async fn remedies<S: WebStore>(
     let ctx = caller.ctx(&app, &settings);
     let mut cases = Vec::new();
     if !agency.is_empty() {
-        for r in ctx.list_remedies(&agency, year).await? {
-            let request = r.data.requests.first().cloned().unwrap_or_default();
-            let request_id = ctx
-                .show_request(&agency, &request, None)
-                .await
-                .ok()
-                .map(|v| v.request.id.0);
+        let remedies = ctx.list_remedies(&agency, year).await?;
+        let references: Vec<String> = remedies
+            .iter()
+            .map(|r| r.data.requests.first().cloned().unwrap_or_default())
+            .collect();
+        let ids = ctx.request_ids(&agency, &references).await?;
+        for ((r, request), id) in remedies.into_iter().zip(references).zip(ids) {
             cases.push(CaseLine {
                 case: r.data.reference,
                 kind: remedy_kind_label(r.data.kind),
@@ -240,7 +240,7 @@ pub async fn remedies<S: WebStore>(
                     None => remedy_result_label(None).to_owned(),
                 },
                 request,
-                request_id,
+                request_id: id.map(|id| id.0),
             });
         }
     }

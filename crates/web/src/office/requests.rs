@@ -482,7 +482,7 @@ pub async fn detail<S: WebStore>(
         applicant: first.map_or_else(String::new, |a| a.name.clone()),
         kind: first.map_or_else(String::new, |a| applicant_label(a.kind).to_owned()),
         channel: gongkai_cases::vocab::channel_label(view.request.data.channel).to_owned(),
-        contact: ctx.visible_contact(&view).await?,
+        contact: view.contact.clone(),
         state: view.state.label().to_owned(),
         timeline,
         deadline,
