@@ -166,3 +166,17 @@ pub struct Document {
     #[serde(flatten)]
     pub data: NewDocument,
 }
+
+/// What the register (table 二, 第二十条第（一）项) and the late-publication and 政策解读率
+/// figures read of a document: its dates, category, validity and what it interprets. The store
+/// gives these for every document with a category or an `interprets` link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterEntry {
+    pub id: DocumentId,
+    pub agency: AgencyId,
+    pub category: Option<Category>,
+    pub written: Option<NaiveDate>,
+    pub published: NaiveDate,
+    pub validity: Validity,
+    pub interprets: Option<DocumentId>,
+}
