@@ -21,6 +21,9 @@
 //! | `server.lockout_minutes` | `GONGKAI_SERVER__LOCKOUT_MINUTES` | `15` |
 //! | `server.upload_max_mb` | `GONGKAI_SERVER__UPLOAD_MAX_MB` | `20` |
 //! | `server.log_format` | `GONGKAI_SERVER__LOG_FORMAT` | `text` (or `json`) |
+//! | `catalogue.search` | `GONGKAI_CATALOGUE__SEARCH` | `auto`: `tantivy` on SQLite, `postgres` on PostgreSQL |
+//! | `catalogue.attachments` | `GONGKAI_CATALOGUE__ATTACHMENTS` | `directory` (`<data_dir>/attachments`), or `database` |
+//! | `catalogue.attachment_max_mb` | `GONGKAI_CATALOGUE__ATTACHMENT_MAX_MB` | `20` |
 //!
 //! A new section is a field of [`Raw`], a row above, its keys in `KEYS` and a block of
 //! [`Config::to_redacted_toml`]. Nested keys come from the environment with `__`
@@ -198,6 +201,8 @@ pub struct Raw {
     pub deadline: DeadlineConfig,
     #[serde(default)]
     pub server: ServerConfig,
+    #[serde(default)]
+    pub catalogue: CatalogueConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -292,6 +297,51 @@ impl ServerConfig {
     }
 }
 
+/// Where the catalogue's search index lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchBackend {
+    /// `tantivy` on SQLite (one process), `postgres` on PostgreSQL (any number of processes
+    /// share the database, so they must share the index too).
+    #[default]
+    Auto,
+    /// A tantivy index in `<data_dir>/search`, private to the machine.
+    Tantivy,
+    /// A `tsvector` index inside the PostgreSQL database.
+    Postgres,
+}
+
+/// Where the bytes of the catalogue's attachments are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AttachmentStore {
+    /// Files under `<data_dir>/attachments`, named by their SHA-256.
+    #[default]
+    Directory,
+    /// In the database: what several server processes on several machines share.
+    Database,
+}
+
+/// The proactive-disclosure catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CatalogueConfig {
+    pub search: SearchBackend,
+    pub attachments: AttachmentStore,
+    /// The largest attachment accepted, in MB.
+    pub attachment_max_mb: u32,
+}
+
+impl Default for CatalogueConfig {
+    fn default() -> Self {
+        CatalogueConfig {
+            search: SearchBackend::Auto,
+            attachments: AttachmentStore::Directory,
+            attachment_max_mb: 20,
+        }
+    }
+}
+
 /// The configuration in effect.
 #[derive(Clone)]
 pub struct Config {
@@ -300,6 +350,7 @@ pub struct Config {
     audit_key: Option<Secret<String>>,
     pub deadline: DeadlineConfig,
     pub server: ServerConfig,
+    pub catalogue: CatalogueConfig,
     /// Where each key's value came from, for [`Config::to_redacted_toml`].
     origins: BTreeMap<&'static str, String>,
 }
@@ -312,6 +363,7 @@ impl fmt::Debug for Config {
             .field("audit_key", &self.audit_key)
             .field("deadline", &self.deadline)
             .field("server", &self.server)
+            .field("catalogue", &self.catalogue)
             .finish()
     }
 }
@@ -359,7 +411,7 @@ const NAMED: [(&str, &str); 1] = [("data_dir", "GONGKAI_DATA_DIR")];
 const NOT_CONFIG: [&str; 1] = ["GONGKAI_TEST_POSTGRES_URL"];
 
 /// Every key, in the order `config show` prints them.
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 17] = [
     "data_dir",
     "database.url",
     "audit.key",
@@ -374,6 +426,9 @@ const KEYS: [&str; 14] = [
     "server.lockout_minutes",
     "server.upload_max_mb",
     "server.log_format",
+    "catalogue.search",
+    "catalogue.attachments",
+    "catalogue.attachment_max_mb",
 ];
 
 impl Config {
@@ -484,6 +539,7 @@ impl Config {
             audit_key: raw.audit.key.filter(|k| !k.is_empty()).map(Secret::new),
             deadline: raw.deadline,
             server: raw.server,
+            catalogue: raw.catalogue,
             origins,
         })
     }
@@ -586,7 +642,36 @@ impl Config {
             from("server.log_format"),
             quote(format)
         ));
+        let catalogue = &self.catalogue;
+        let search = match catalogue.search {
+            SearchBackend::Auto => "auto",
+            SearchBackend::Tantivy => "tantivy",
+            SearchBackend::Postgres => "postgres",
+        };
+        let attachments = match catalogue.attachments {
+            AttachmentStore::Directory => "directory",
+            AttachmentStore::Database => "database",
+        };
+        out.push_str(&format!(
+            "\n[catalogue]\n# 来自：{}\nsearch = {}\n# 来自：{}\nattachments = {}\n# 来自：{}\nattachment_max_mb = {}\n",
+            from("catalogue.search"),
+            quote(search),
+            from("catalogue.attachments"),
+            quote(attachments),
+            from("catalogue.attachment_max_mb"),
+            catalogue.attachment_max_mb
+        ));
         out
+    }
+
+    /// The directory of the embedded search index.
+    pub fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
+    }
+
+    /// The directory of attachments kept as files.
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.data_dir.join("attachments")
     }
 }
 
@@ -772,6 +857,36 @@ mod tests {
         );
         let bad = load(dir.path(), Some("[server]\nlog_format = \"xml\"\n"), &[]);
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn the_catalogue_section_layers_and_shows_every_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = load(dir.path(), None, &[("GONGKAI_DATA_DIR", "/d")]).unwrap();
+        assert_eq!(c.catalogue, CatalogueConfig::default());
+        assert_eq!(c.search_dir(), Path::new("/d/search"));
+        assert_eq!(c.attachments_dir(), Path::new("/d/attachments"));
+        let toml = "[catalogue]\nsearch = \"postgres\"\nattachment_max_mb = 5\n";
+        let c = load(
+            dir.path(),
+            Some(toml),
+            &[("GONGKAI_CATALOGUE__ATTACHMENTS", "database")],
+        )
+        .unwrap();
+        assert_eq!(c.catalogue.search, SearchBackend::Postgres);
+        assert_eq!(c.catalogue.attachments, AttachmentStore::Database);
+        assert_eq!(c.catalogue.attachment_max_mb, 5);
+        let shown = c.to_redacted_toml();
+        for key in KEYS.iter().filter_map(|k| k.strip_prefix("catalogue.")) {
+            assert!(shown.contains(&format!("\n{key} =")), "{key} in\n{shown}");
+        }
+        assert!(shown.contains("search = \"postgres\""), "{shown}");
+        assert!(
+            shown.contains("环境变量 GONGKAI_CATALOGUE__ATTACHMENTS"),
+            "{shown}"
+        );
+        let bad = load(dir.path(), Some("[catalogue]\nsearch = \"elastic\"\n"), &[]);
+        assert!(bad.is_err(), "{bad:?}");
     }
 
     #[test]
