@@ -5,10 +5,27 @@
 //!   [`Category`] (规章 / 规范性文件), [`Item`] (the 第二十条 item or a 第二十一条 local item),
 //!   [`Validity`] (有效 / 失效 / 废止), attachments and the link of a 政策解读 to the document it
 //!   explains.
+//! - [`index_number`] and [`doc_number`]: parsing, validation and the comparison keys of
+//!   索引号 (第十二条) and 文号.
+//! - [`register`]: the normative-document register (第二十条第（一）项) as of any date and table
+//!   二's 规章 / 规范性文件 cells with the documents behind each figure.
+//! - [`late`]: late publication under 第二十六条 (20 working days on the official calendar).
+//! - [`interpretation`]: the 政策解读率.
 //!
 //! Pure: values in, values out; storage and search are elsewhere.
 #![forbid(unsafe_code)]
 
+pub mod body;
+pub mod doc_number;
+pub mod index_number;
+pub mod interpretation;
+pub mod late;
 pub mod model;
+pub mod register;
+mod text;
 
+pub use index_number::IndexNumberError;
+pub use interpretation::{Interpretation, interpretation_rate};
+pub use late::{Late, LateSummary, Publication, late_publications, lateness};
 pub use model::*;
+pub use register::{Table2Cell, table2};
