@@ -122,6 +122,90 @@ impl IndexNumber {
     }
 }
 
+/// What an index number's agency code is, by its length, alphabet and check character. Only
+/// informative: an agency may use a local code, and a typing error in the check character does
+/// not make a catalogue entry unlawful, so [`IndexNumber::check`] does not look at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgencyCode {
+    /// 18 characters of the 统一社会信用代码 alphabet (GB 32100-2015); `valid` when the check
+    /// character (the 18th) matches.
+    CreditCode { valid: bool },
+    /// 9 characters, 8 digits or capitals and a check character (组织机构代码, GB 11714-1997);
+    /// `valid` when it matches.
+    OrganisationCode { valid: bool },
+    /// Anything else (a local code).
+    Other,
+}
+
+/// The 统一社会信用代码 alphabet: digits and capitals without I, O, S, V, Z.
+const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+impl AgencyCode {
+    /// Classifies a normalised (upper-case, half-width) code.
+    pub fn of(code: &str) -> AgencyCode {
+        let bytes = code.as_bytes();
+        if bytes.len() == 18 && bytes.iter().all(|b| CREDIT_ALPHABET.contains(b)) {
+            return AgencyCode::CreditCode {
+                valid: credit_check(bytes),
+            };
+        }
+        if bytes.len() == 9
+            && bytes[..8]
+                .iter()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            && (bytes[8].is_ascii_digit() || bytes[8] == b'X')
+        {
+            return AgencyCode::OrganisationCode {
+                valid: organisation_check(bytes),
+            };
+        }
+        AgencyCode::Other
+    }
+}
+
+impl IndexParts {
+    /// What the agency code is (see [`AgencyCode`]).
+    pub fn agency_code_kind(&self) -> AgencyCode {
+        AgencyCode::of(&self.agency_code)
+    }
+}
+
+/// GB 32100-2015: weights 3^i mod 31, check = (31 − Σ mod 31) mod 31 in the code's alphabet.
+fn credit_check(code: &[u8]) -> bool {
+    let mut sum = 0usize;
+    let mut weight = 1usize;
+    for b in &code[..17] {
+        let Some(value) = CREDIT_ALPHABET.iter().position(|c| c == b) else {
+            return false;
+        };
+        sum += value * weight;
+        weight = weight * 3 % 31;
+    }
+    CREDIT_ALPHABET.get((31 - sum % 31) % 31) == Some(&code[17])
+}
+
+/// GB 11714-1997: weights 3 7 9 10 5 8 4 2 (letters count A = 10 … Z = 35), check =
+/// 11 − Σ mod 11, written `X` for 10 and `0` for 11.
+fn organisation_check(code: &[u8]) -> bool {
+    const WEIGHTS: [usize; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+    let value = |b: u8| match b {
+        b'0'..=b'9' => usize::from(b - b'0'),
+        _ => usize::from(b - b'A') + 10,
+    };
+    let sum: usize = code[..8]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(&b, w)| value(b) * w)
+        .sum();
+    let expected = match 11 - sum % 11 {
+        10 => b'X',
+        11 => b'0',
+        // 1..=9 here: the cast cannot truncate.
+        n => b'0' + n as u8,
+    };
+    code[8] == expected
+}
+
 /// The comparison form of an index number's text (see [`IndexNumber::key`]).
 fn normalise(text: &str) -> String {
     text.chars()
@@ -307,6 +391,48 @@ mod tests {
         // Boundaries are inclusive.
         assert_eq!(IndexNumber::parse("CODE/1949-1").check(), Ok(()));
         assert_eq!(IndexNumber::parse("CODE/2100-1").check(), Ok(()));
+    }
+
+    #[test]
+    fn agency_codes_are_classified_with_their_check_characters() {
+        // Real codes: the 国务院办公厅 credit code and 国务院's 组织机构代码 on gov.cn.
+        assert_eq!(
+            AgencyCode::of("11100000000013127D"),
+            AgencyCode::CreditCode { valid: true }
+        );
+        assert_eq!(
+            AgencyCode::of("91350100M000100Y43"),
+            AgencyCode::CreditCode { valid: true }
+        );
+        assert_eq!(
+            AgencyCode::of("000014349"),
+            AgencyCode::OrganisationCode { valid: true }
+        );
+        assert_eq!(
+            AgencyCode::of("01527918X"),
+            AgencyCode::OrganisationCode { valid: true }
+        );
+        // One character changed.
+        assert_eq!(
+            AgencyCode::of("11100000000013128D"),
+            AgencyCode::CreditCode { valid: false }
+        );
+        assert_eq!(
+            AgencyCode::of("000014348"),
+            AgencyCode::OrganisationCode { valid: false }
+        );
+        assert_eq!(
+            AgencyCode::of("11140802MB1962461X"),
+            AgencyCode::CreditCode { valid: false }
+        );
+        for other in ["01", "330201", "11140802MB1962461I", "1114080200000000000"] {
+            assert_eq!(AgencyCode::of(other), AgencyCode::Other, "{other}");
+        }
+        let n = IndexNumber::parse("11100000000013127d/2021-00001");
+        assert_eq!(
+            n.parts.unwrap().agency_code_kind(),
+            AgencyCode::CreditCode { valid: true }
+        );
     }
 
     #[test]

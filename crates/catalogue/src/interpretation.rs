@@ -10,7 +10,7 @@ use chrono::Datelike;
 use std::collections::HashSet;
 
 /// The 政策解读率 of a year with the documents behind it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Interpretation {
     /// Normative documents issued in the year with at least one interpretation, by id.
     pub interpreted: Vec<DocumentId>,

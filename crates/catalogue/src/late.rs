@@ -20,7 +20,7 @@ use gongkai_calendar::Calendar;
 pub const PERIOD_WORKING_DAYS: u32 = 20;
 
 /// The publication deadline of information formed (成文) on a date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct PublicationDeadline {
     /// The last day on time: the 20th working day after the 成文日期.
     pub last_day: NaiveDate,
@@ -40,7 +40,7 @@ pub fn publication_deadline(cal: &Calendar, written: NaiveDate) -> Option<Public
 }
 
 /// A publication after the deadline of 第二十六条.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Late {
     /// Working days from the 成文日期 to the 发布日期 (`written < d <= published`): more than
     /// 20, or exactly 20 when published on a day off after the 20th working day.
@@ -76,7 +76,7 @@ fn any_provisional(cal: &Calendar, from: NaiveDate, to: NaiveDate) -> bool {
 /// What the late-publication count reads of a document: the store gives one for every
 /// document that has a 第二十条 / 第二十一条 item (the register entries carry no item, and
 /// 第二十六条 covers every item, not only normative documents).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Publication {
     pub id: DocumentId,
     /// 成文日期 (when the information was formed or changed).
@@ -99,7 +99,7 @@ impl Publication {
 }
 
 /// The late publications of an agency-year (or of several agencies, for a consolidated view).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct LateSummary {
     /// The late documents with their working days from 成文日期 to 发布日期, by id.
     pub documents: Vec<(DocumentId, i64)>,
@@ -180,6 +180,34 @@ mod tests {
         // Published before written: not late.
         assert_eq!(lateness(&cal, written, d("2024-01-01")), None);
         assert_eq!(lateness(&cal, written, written), None);
+    }
+
+    proptest::proptest! {
+        /// The deadline is the 20th working day: publishing on it is on time, the next day is
+        /// late; and late means more than 20 working days, or 20 with a day off after the
+        /// 20th working day.
+        #[test]
+        fn late_exactly_after_the_20th_working_day(
+            written in 0u64..3650,
+            delay in 0u64..80,
+        ) {
+            let cal = cal();
+            let written = d("2019-01-01") + chrono::Days::new(written);
+            let published = written + chrono::Days::new(delay);
+            let deadline = publication_deadline(&cal, written).unwrap().last_day;
+            proptest::prop_assert!(cal.is_working_day(deadline));
+            proptest::prop_assert_eq!(cal.working_days_between(written, deadline), 20);
+            proptest::prop_assert_eq!(lateness(&cal, written, deadline), None);
+            proptest::prop_assert!(lateness(&cal, written, deadline + chrono::Days::new(1)).is_some());
+            let days = cal.working_days_between(written, published);
+            let expected = days > 20 || (days == 20 && !cal.is_working_day(published));
+            let late = lateness(&cal, written, published);
+            proptest::prop_assert_eq!(late.is_some(), expected);
+            if let Some(late) = late {
+                proptest::prop_assert_eq!(late.working_days, days);
+                proptest::prop_assert_eq!(late.provisional, deadline.year() > cal.last_year().unwrap());
+            }
+        }
     }
 
     #[test]

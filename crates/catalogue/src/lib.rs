@@ -24,7 +24,7 @@ pub mod model;
 pub mod register;
 mod text;
 
-pub use index_number::IndexNumberError;
+pub use index_number::{AgencyCode, IndexNumberError};
 pub use interpretation::{Interpretation, interpretation_rate};
 pub use late::{Late, LateSummary, Publication, late_publications, lateness};
 pub use model::*;

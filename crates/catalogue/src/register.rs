@@ -58,7 +58,7 @@ impl RegisterEntry {
 }
 
 /// The register of one category as of a date: every list sorted by id.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct AsOf {
     /// Issued on or before the date.
     pub issued: Vec<DocumentId>,
@@ -89,7 +89,7 @@ pub fn as_of(entries: &[RegisterEntry], category: Category, date: NaiveDate) -> 
 }
 
 /// One figure of table 二 with the documents behind it (the drill-down).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Table2Cell {
     pub key: CellKey,
     /// Always `documents.len()`.
