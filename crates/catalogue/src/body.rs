@@ -19,8 +19,27 @@ pub struct Body {
 
 /// Elements after which the text starts a new line.
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
-    "blockquote", "pre", "section", "article", "dd", "dt", "hr",
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "dd",
+    "dt",
+    "hr",
 ];
 
 /// Sanitises `html` and extracts its text. Wrappers nested deeper than real pages nest are
@@ -115,7 +134,14 @@ mod tests {
                <p align="right">盐湖区人民政府<br>2020年3月5日</p><a href="javascript:alert(1)">链接</a>
                <img src=x onerror=alert(1)><iframe src="https://evil.example"></iframe>"#,
         );
-        for bad in ["script", "onclick", "onerror", "style=", "javascript:", "iframe"] {
+        for bad in [
+            "script",
+            "onclick",
+            "onerror",
+            "style=",
+            "javascript:",
+            "iframe",
+        ] {
             assert!(!body.html.contains(bad), "{bad} survived: {}", body.html);
         }
         assert!(body.html.contains(r#"align="right""#), "{}", body.html);
@@ -127,7 +153,9 @@ mod tests {
 
     #[test]
     fn tables_keep_one_line_per_row() {
-        let body = sanitise("<table><tr><td>项目</td><td>数量</td></tr><tr><td>规章</td><td>3</td></tr></table>");
+        let body = sanitise(
+            "<table><tr><td>项目</td><td>数量</td></tr><tr><td>规章</td><td>3</td></tr></table>",
+        );
         assert_eq!(body.text, "项目数量\n规章3");
         assert!(body.html.contains("<td>规章</td>"));
     }
@@ -135,7 +163,10 @@ mod tests {
     #[test]
     fn plain_text_becomes_escaped_paragraphs() {
         let body = Body::from_text("一、总则\n\n  <b>不是标签</b> & 符号 \n");
-        assert_eq!(body.html, "<p>一、总则</p>\n<p>&lt;b&gt;不是标签&lt;/b&gt; &amp; 符号</p>\n");
+        assert_eq!(
+            body.html,
+            "<p>一、总则</p>\n<p>&lt;b&gt;不是标签&lt;/b&gt; &amp; 符号</p>\n"
+        );
         assert_eq!(body.text, "一、总则\n<b>不是标签</b> & 符号");
         assert_eq!(sanitise(&body.html).text, body.text);
     }

@@ -11,18 +11,21 @@
 //!   二's 规章 / 规范性文件 cells with the documents behind each figure.
 //! - [`late`]: late publication under 第二十六条 (20 working days on the official calendar).
 //! - [`interpretation`]: the 政策解读率.
+//! - [`feed`]: the Atom feed of a catalogue; [`body`]: sanitised bodies; [`vocab`]: labels.
 //!
 //! Pure: values in, values out; storage and search are elsewhere.
 #![forbid(unsafe_code)]
 
 pub mod body;
 pub mod doc_number;
+pub mod feed;
 pub mod index_number;
 pub mod interpretation;
 pub mod late;
 pub mod model;
 pub mod register;
 mod text;
+pub mod vocab;
 
 pub use index_number::{AgencyCode, IndexNumberError};
 pub use interpretation::{Interpretation, interpretation_rate};
