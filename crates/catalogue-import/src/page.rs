@@ -175,6 +175,49 @@ const TITLE_SELECTORS: &[&str] = &["h1", ".article-title", ".share-title", ".tit
 /// Pages larger than this are not read: a saved article page is a few hundred KB.
 const MAX_PAGE_BYTES: usize = 20 * 1024 * 1024;
 
+/// The deepest nesting of container tags a page may have. html5ever's tree builder takes time
+/// quadratic in the depth (50,000 nested `<div>`s take seconds); real article pages nest a few
+/// dozen levels.
+const MAX_DEPTH: usize = 2_000;
+
+/// Container tags counted by [`nesting_depth`]: those a page closes explicitly (tags with
+/// optional end tags such as `<p>` and `<li>` are closed by the parser and do not nest).
+const NESTING_TAGS: [&str; 14] = [
+    "div", "span", "font", "table", "section", "article", "b", "i", "strong", "em", "a", "u", "ul",
+    "ol",
+];
+
+/// The deepest nesting of [`NESTING_TAGS`], counted by a plain scan of the tags (no parser):
+/// an upper bound of what the parser builds, cheap to find.
+fn nesting_depth(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|b| *b == b'<') {
+        let start = i + off + 1;
+        let close = bytes.get(start) == Some(&b'/');
+        let name_start = if close { start + 1 } else { start };
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let name = html
+            .get(name_start..name_start + name_len)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if NESTING_TAGS.contains(&name.as_str()) {
+            if close {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+        i = name_start + name_len;
+    }
+    max
+}
+
 /// Label cells and `label：value` elements hold short texts; longer elements are containers.
 const MAX_FIELD_CHARS: usize = 400;
 /// How many nodes of an element are looked at to find its short text.
@@ -473,6 +516,13 @@ pub fn read_page(
     }
     let (text, encoding) = decode(bytes);
     report.encoding = encoding;
+    let depth = nesting_depth(&text);
+    if depth > MAX_DEPTH {
+        report.problems.push(format!(
+            "页面标签嵌套过深（{depth} 层，最多 {MAX_DEPTH} 层），不是正常的文章页面"
+        ));
+        return report;
+    }
     let doc = Html::parse_document(&text);
     let body = article(&doc);
     let mut found = metadata(&doc, body.as_ref().map(|(_, id, _)| *id));
@@ -674,6 +724,17 @@ pub fn read_pages(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn nesting_is_counted_without_parsing() {
+        assert_eq!(
+            nesting_depth("<div><DIV class=x><p>a<p>b</div><span></span></div>"),
+            2
+        );
+        assert_eq!(nesting_depth("<p><p><li><li>"), 0);
+        assert_eq!(nesting_depth(&"<font>".repeat(3000)), 3000);
+        assert_eq!(nesting_depth("a < b <"), 0);
+    }
 
     #[test]
     fn every_selector_parses() {
