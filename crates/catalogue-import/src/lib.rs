@@ -51,8 +51,8 @@ use std::fmt;
 use gongkai_catalogue::NewDocument;
 
 pub use columns::{Column, HEADERS, HeaderMapping, MappingError};
-pub use page::{PageField, PageOptions, PageReport, read_page, read_pages};
-pub use table::{Kind, ReadOptions, read_table};
+pub use page::{PageField, PageReport, read_page, read_pages};
+pub use table::{ReadOptions, TableKind, read_table};
 pub use template::{
     CATALOGUE_SHEET, ExportRow, INSTRUCTIONS_SHEET, OPTIONS_SHEET, TemplateError, template,
     write_table, write_table_csv,

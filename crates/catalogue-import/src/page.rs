@@ -26,18 +26,9 @@ use gongkai_catalogue::body::sanitise;
 use gongkai_catalogue::{DocNumber, IndexNumber, NewDocument, Validity};
 use scraper::{ElementRef, Html, Node, Selector};
 
-use crate::ImportedDocument;
 use crate::columns::Column;
 use crate::values::{ValidityWord, check_date, date_from_text, parse_validity, shown};
-
-/// How pages are read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageOptions {
-    /// The date of the import: no document can have been written or published after it.
-    pub today: NaiveDate,
-    /// The agency of pages whose metadata names none (the CLI's `--agency`).
-    pub default_agency: Option<String>,
-}
+use crate::{ImportedDocument, ReadOptions};
 
 /// A field read from a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -487,7 +478,7 @@ fn article(doc: &Html) -> Option<(String, ego_tree::NodeId, gongkai_catalogue::b
 }
 
 /// Reads one saved page. `resolve_agency` finds the agency of the page's 发布机构 (a page that
-/// names none is [`PageOptions::default_agency`]'s).
+/// names none is [`ReadOptions::default_agency`]'s; the header mapping is not used).
 ///
 /// The page is importable when it has a 索引号, a title and a 发布日期 (in the metadata block,
 /// or `<meta name="PubDate">`), its agency is known, and every field found is readable (a
@@ -496,7 +487,7 @@ fn article(doc: &Html) -> Option<(String, ego_tree::NodeId, gongkai_catalogue::b
 pub fn read_page(
     name: &str,
     bytes: &[u8],
-    options: &PageOptions,
+    options: &ReadOptions,
     resolve_agency: &dyn Fn(&str) -> Option<AgencyId>,
 ) -> PageReport {
     let mut report = PageReport {
@@ -693,7 +684,7 @@ pub fn read_page(
 /// given. A page whose 索引号 an earlier page already has is not importable.
 pub fn read_pages(
     files: Vec<(String, Vec<u8>)>,
-    options: &PageOptions,
+    options: &ReadOptions,
     resolve_agency: &dyn Fn(&str) -> Option<AgencyId>,
 ) -> (Vec<ImportedDocument>, Vec<PageReport>) {
     let mut docs = Vec::new();

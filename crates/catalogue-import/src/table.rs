@@ -17,7 +17,7 @@ use crate::{ErrorLog, ImportErrors, ImportedDocument};
 
 /// The kind of a table file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum TableKind {
     Csv,
     Xlsx,
 }
@@ -68,13 +68,13 @@ const HEADER_SEARCH_ROWS: usize = 10;
 /// rows are wrong (each error with its row and column).
 pub fn read_table(
     bytes: &[u8],
-    kind: Kind,
+    kind: TableKind,
     options: &ReadOptions,
     resolve_agency: &dyn Fn(&str) -> Option<AgencyId>,
 ) -> Result<Vec<ImportedDocument>, ImportErrors> {
     let rows = match kind {
-        Kind::Csv => csv_rows(bytes).map_err(ImportErrors::file)?,
-        Kind::Xlsx => pick_sheet(
+        TableKind::Csv => csv_rows(bytes).map_err(ImportErrors::file)?,
+        TableKind::Xlsx => pick_sheet(
             xlsx_sheets(bytes).map_err(ImportErrors::file)?,
             &options.mapping,
         )?,

@@ -6,17 +6,14 @@
 use chrono::NaiveDate;
 use gongkai_cases::AgencyId;
 use gongkai_catalogue::{DocNumber, Validity};
-use gongkai_catalogue_import::{PageOptions, PageReport, read_page, read_pages};
+use gongkai_catalogue_import::{PageReport, ReadOptions, read_page, read_pages};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn options() -> PageOptions {
-    PageOptions {
-        today: d(2024, 6, 30),
-        default_agency: None,
-    }
+fn options() -> ReadOptions {
+    ReadOptions::new(d(2024, 6, 30))
 }
 
 fn resolve(name: &str) -> Option<AgencyId> {

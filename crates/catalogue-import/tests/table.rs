@@ -9,7 +9,7 @@ use gongkai_cases::AgencyId;
 use gongkai_catalogue::body::{Body, sanitise};
 use gongkai_catalogue::{Category, DocNumber, IndexNumber, Item, NewDocument, Validity};
 use gongkai_catalogue_import::{
-    ExportRow, HEADERS, HeaderMapping, ImportErrors, ImportedDocument, Kind, ReadOptions,
+    ExportRow, HEADERS, HeaderMapping, ImportErrors, ImportedDocument, ReadOptions, TableKind,
     read_table, template, write_table, write_table_csv,
 };
 use proptest::prelude::*;
@@ -37,7 +37,7 @@ fn agency_name(id: AgencyId) -> &'static str {
     AGENCIES[usize::try_from(id.0 - 1).unwrap()]
 }
 
-fn read(bytes: &[u8], kind: Kind) -> Result<Vec<ImportedDocument>, ImportErrors> {
+fn read(bytes: &[u8], kind: TableKind) -> Result<Vec<ImportedDocument>, ImportErrors> {
     read_table(bytes, kind, &options(), &resolve)
 }
 
@@ -148,7 +148,7 @@ fn the_blank_template_has_the_columns_lists_and_instructions_and_reads_back_empt
     assert_eq!(items[14], "第二十条第（十五）项");
     assert!(xlsx_part(&bytes, "xl/workbook.xml").contains("state=\"hidden\""));
 
-    assert_eq!(read(&bytes, Kind::Xlsx).unwrap(), Vec::new());
+    assert_eq!(read(&bytes, TableKind::Xlsx).unwrap(), Vec::new());
 }
 
 #[test]
@@ -204,8 +204,8 @@ fn a_filled_table_reads_back_the_same_documents_from_xlsx_and_csv() {
     ];
     let rows = rows_of(&docs);
     for (kind, bytes) in [
-        (Kind::Xlsx, write_table(&rows).unwrap()),
-        (Kind::Csv, write_table_csv(&rows).unwrap()),
+        (TableKind::Xlsx, write_table(&rows).unwrap()),
+        (TableKind::Csv, write_table_csv(&rows).unwrap()),
     ] {
         let back = read(&bytes, kind).unwrap();
         assert_eq!(back.len(), docs.len(), "{kind:?}");
@@ -314,8 +314,8 @@ proptest! {
             docs.into_iter().map(|d| (d, None, None)).collect();
         let rows = rows_of(&docs);
         for (kind, bytes) in [
-            (Kind::Xlsx, write_table(&rows).unwrap()),
-            (Kind::Csv, write_table_csv(&rows).unwrap()),
+            (TableKind::Xlsx, write_table(&rows).unwrap()),
+            (TableKind::Csv, write_table_csv(&rows).unwrap()),
         ] {
             let back = read(&bytes, kind).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let back: Vec<NewDocument> = back.into_iter().map(|d| d.document).collect();
@@ -384,7 +384,7 @@ fn every_error_is_reported_with_its_row_and_column_and_nothing_is_returned() {
         with(&[(0, "11140802MB1962461X/2020-00136"), (4, "2020-03-11")]), // 16: written after published
     ];
     let refs: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
-    let e = read(&csv(&refs), Kind::Csv).unwrap_err();
+    let e = read(&csv(&refs), TableKind::Csv).unwrap_err();
     let got: Vec<(Option<u32>, Option<&str>)> = e
         .errors
         .iter()
@@ -432,12 +432,12 @@ fn the_default_agency_fills_empty_cells_and_errors_are_capped() {
     let mut o = options();
     o.default_agency = Some("盐湖区教育局".into());
     let row = with(&[(2, "")]);
-    let docs = read_table(&csv(&[&row]), Kind::Csv, &o, &resolve).unwrap();
+    let docs = read_table(&csv(&[&row]), TableKind::Csv, &o, &resolve).unwrap();
     assert_eq!(docs[0].document.agency, AgencyId(3));
 
     let bad: Vec<Vec<&str>> = (0..150).map(|_| with(&[(6, "红头文件")])).collect();
     let refs: Vec<&[&str]> = bad.iter().map(Vec::as_slice).collect();
-    let e = read(&csv(&refs), Kind::Csv).unwrap_err();
+    let e = read(&csv(&refs), TableKind::Csv).unwrap_err();
     assert_eq!(e.total, 150);
     assert_eq!(e.errors.len(), 100);
     assert_eq!(e.errors[99].row, Some(101));
@@ -451,14 +451,14 @@ fn the_default_agency_fills_empty_cells_and_errors_are_capped() {
 fn missing_columns_and_files_without_a_header() {
     let e = read(
         "信息名称,发布机构\n关于…的通知,盐湖区教育局\n".as_bytes(),
-        Kind::Csv,
+        TableKind::Csv,
     )
     .unwrap_err();
     assert_eq!(e.errors[0].row, Some(1));
     assert_eq!(e.errors[0].message, "缺少必填列：“索引号”、“发布日期”");
-    let e = read("a,b\n1,2\n".as_bytes(), Kind::Csv).unwrap_err();
+    let e = read("a,b\n1,2\n".as_bytes(), TableKind::Csv).unwrap_err();
     assert!(e.errors[0].message.starts_with("找不到表头"), "{e}");
-    let e = read(b"not an xlsx", Kind::Xlsx).unwrap_err();
+    let e = read(b"not an xlsx", TableKind::Xlsx).unwrap_err();
     assert!(e.errors[0].message.starts_with("无法读取 XLSX 文件"), "{e}");
 }
 
@@ -477,11 +477,11 @@ fn a_cms_export_is_read_through_the_builtin_mapping_and_gbk() {
     let (gbk, _, bad) = encoding_rs::GBK.encode(CMS_EXPORT);
     assert!(!bad);
     // Without a 索引号 column it cannot be a catalogue: the user maps 序号 onto it.
-    let e = read(&gbk, Kind::Csv).unwrap_err();
+    let e = read(&gbk, TableKind::Csv).unwrap_err();
     assert_eq!(e.errors[0].message, "缺少必填列：“索引号”", "{e}");
     let mut o = options();
     o.mapping = HeaderMapping::parse("序号=索引号").unwrap();
-    let e = read_table(&gbk, Kind::Csv, &o, &resolve).unwrap_err();
+    let e = read_table(&gbk, TableKind::Csv, &o, &resolve).unwrap_err();
     // Row 5 is 已废止 without a date: the error names the file's column and the template's.
     assert_eq!(e.errors.len(), 1, "{e}");
     assert_eq!(e.errors[0].row, Some(5));
@@ -489,7 +489,7 @@ fn a_cms_export_is_read_through_the_builtin_mapping_and_gbk() {
     let fixed = CMS_EXPORT.replace(",已废止,45,", ",已废止,45,,2023-12-31");
     let fixed = fixed.replace(",点击量,内容", ",点击量,内容,失效日期");
     let (gbk, _, _) = encoding_rs::GBK.encode(&fixed);
-    let docs = read_table(&gbk, Kind::Csv, &o, &resolve).unwrap();
+    let docs = read_table(&gbk, TableKind::Csv, &o, &resolve).unwrap();
     assert_eq!(docs.len(), 3);
     let first = &docs[0];
     assert_eq!(first.row, 3);
@@ -526,7 +526,7 @@ fn a_cms_export_is_read_through_the_builtin_mapping_and_gbk() {
 fn two_columns_for_one_field_must_be_resolved_by_the_mapping() {
     let text =
         "索引号,标题,生成日期,发文日期,发布日期\nA-1,通知,2020-03-01,2020-03-05,2020-03-10\n";
-    let e = read(text.as_bytes(), Kind::Csv).unwrap_err();
+    let e = read(text.as_bytes(), TableKind::Csv).unwrap_err();
     assert!(
         e.errors[0]
             .message
@@ -535,16 +535,16 @@ fn two_columns_for_one_field_must_be_resolved_by_the_mapping() {
     );
     let mut o = options();
     o.mapping = HeaderMapping::parse("生成日期=").unwrap();
-    let docs = read_table(text.as_bytes(), Kind::Csv, &o, &resolve).unwrap_err();
+    let docs = read_table(text.as_bytes(), TableKind::Csv, &o, &resolve).unwrap_err();
     // Now the only problem left: no 发布机构 and no default agency.
     assert_eq!(docs.errors[0].column.as_deref(), Some("发布机构"));
     o.default_agency = Some("盐湖区教育局".into());
-    let docs = read_table(text.as_bytes(), Kind::Csv, &o, &resolve).unwrap();
+    let docs = read_table(text.as_bytes(), TableKind::Csv, &o, &resolve).unwrap();
     assert_eq!(docs[0].document.written, Some(d(2020, 3, 5)));
     // A bad date in a synonym column is named by the file's header and the template's.
     let text =
         "索引号,标题,发文日期,发布日期,发布机构\nA-1,通知,2020-02-30,2020-03-10,盐湖区教育局\n";
-    let e = read(text.as_bytes(), Kind::Csv).unwrap_err();
+    let e = read(text.as_bytes(), TableKind::Csv).unwrap_err();
     assert_eq!(e.errors[0].column.as_deref(), Some("发文日期（成文日期）"));
 }
 
@@ -596,7 +596,7 @@ fn dates_in_every_form_exports_use_including_excel_cells() {
         ws.write_string(r, 4, "2020-03-10").unwrap();
     }
     let bytes = wb.save_to_buffer().unwrap();
-    let docs = read(&bytes, Kind::Xlsx).unwrap();
+    let docs = read(&bytes, TableKind::Xlsx).unwrap();
     assert_eq!(docs.len(), 9);
     for doc in &docs {
         assert_eq!(doc.document.written, Some(d(2020, 3, 5)), "row {}", doc.row);
