@@ -121,14 +121,16 @@ pub mod __private {
         Agency, AgencyId, CaseFacts, NewRemedy, NewRequest, Remedy, RemedyFacts, RemedyId,
         RemedyResult, ReportText, Request, RequestId, TimelineEvent, YearFigures,
     };
+    pub use gongkai_catalogue::{Document, DocumentId, NewDocument, RegisterEntry, Validity};
     pub use gongkai_store::accounts::{
         Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
     };
+    pub use gongkai_store::catalogue::PublicationDates;
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
-        Agencies, AuditLog, CalendarOverrides, ChunkReport, Draft, Entry, Figures, ImportPolicy,
-        ImportSession, ImportSummary, Installation, LedgerImport, Remedies, ReportTexts, Requests,
-        Result, Transfer,
+        Agencies, AuditLog, Blobs, CalendarOverrides, Catalogue, ChunkReport, DocumentFilter,
+        Draft, Entry, Figures, ImportCounts, ImportPolicy, ImportSession, ImportSummary,
+        Installation, LedgerImport, Remedies, ReportTexts, Requests, Result, Transfer,
     };
     pub use tokio;
 }
@@ -318,6 +320,39 @@ macro_rules! impl_store {
                 async fn revoke_role(&self, user: UserId, agency: AgencyId, role: Role, audit: Draft)
                     -> Result<User> {
                     $crate::Sql(self).change_role(user, (agency, role), false, audit).await
+                }
+            }
+
+            impl Catalogue for $store {
+                $crate::impl_store!(@forward
+                    create_document(new: NewDocument, audit: Draft) -> Document;
+                    update_document(id: DocumentId, new: NewDocument, audit: Draft) -> Document;
+                    set_validity(id: DocumentId, validity: Validity, audit: Draft) -> Document;
+                    document(id: DocumentId) -> Option<Document>;
+                    document_by_index(agency: AgencyId, index_number: &str) -> Option<Document>;
+                    documents_by_ids(ids: &[DocumentId]) -> Vec<Document>;
+                    list_documents(filter: &DocumentFilter) -> Vec<Document>;
+                    register_entries(agencies: &[AgencyId]) -> Vec<RegisterEntry>;
+                    publication_dates(agencies: &[AgencyId], year: i32) -> Vec<PublicationDates>;
+                    documents_since(revision: i64, limit: usize) -> Vec<Document>;
+                    catalogue_revision() -> i64;
+                    upsert_documents(docs: Vec<NewDocument>, audit: Draft) -> ImportCounts;
+                );
+            }
+
+            /// Attachment bytes in the database (table `blobs`), for deployments whose server
+            /// processes share nothing else.
+            impl Blobs for $store {
+                async fn put(&self, bytes: &[u8]) -> Result<String> {
+                    $crate::Sql(self).put_blob(bytes).await
+                }
+
+                async fn get(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+                    $crate::Sql(self).get_blob(sha256).await
+                }
+
+                async fn has(&self, sha256: &str) -> Result<bool> {
+                    $crate::Sql(self).has_blob(sha256).await
                 }
             }
 

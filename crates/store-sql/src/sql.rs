@@ -1,5 +1,7 @@
 //! The store operations, written once for every [`Backend`].
 
+mod catalogue;
+
 use crate::queue::Queued;
 use crate::values::{Tuple, Values};
 use crate::{Backend, db};
@@ -50,7 +52,8 @@ pub struct Sql<'a, B>(pub &'a B);
 
 /// What the store stores, in SQL: the bounds say that the database runs queries on its
 /// connections and reads and writes the column types the schema uses (integers, text, dates,
-/// moments, and flags: the `IS NOT NULL` of the import's look-up, an account's `disabled`).
+/// moments, flags: the `IS NOT NULL` of the import's look-up, an account's `disabled`; and
+/// bytes: attachment blobs).
 impl<B, DB> Sql<'_, B>
 where
     B: Backend<Db = DB>,
@@ -69,6 +72,8 @@ where
     for<'q> NaiveDate: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> Option<NaiveDate>: Encode<'q, DB>,
     for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'q> &'q [u8]: Encode<'q, DB> + Type<DB>,
+    for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
 {
     /// Begins a write transaction: every write reads before it writes (at least the last
     /// entry of the audit log), so every write begins with [`Backend::BEGIN_WRITE`] and takes
@@ -1937,11 +1942,9 @@ where
                 .try_get::<Option<DateTime<Utc>>, _>(i)?
                 .map_or(Cell::Null, Cell::Time),
             Col::Bool => Cell::Bool(row.try_get(i)?),
+            Col::Bytes => Cell::Bytes(row.try_get(i)?),
         })
     }
-
-    /// Rows of a copy read per query.
-    const COPY_PAGE: usize = 10_000;
 
     pub async fn copy_from<T: gongkai_store::Transfer>(
         &self,
@@ -1966,14 +1969,15 @@ where
         for t in transfer::SCHEMA {
             let mut offset = 0u64;
             loop {
-                let page = source.rows(t, offset, Self::COPY_PAGE).await?;
+                let page_rows = transfer::page_rows(t);
+                let page = source.rows(t, offset, page_rows).await?;
                 if page.is_empty() {
                     break;
                 }
                 Self::insert_rows(&mut tx, t, &page).await?;
                 offset += page.len() as u64;
                 progress(t.name, offset);
-                if page.len() < Self::COPY_PAGE {
+                if page.len() < page_rows {
                     break;
                 }
             }
@@ -1997,7 +2001,7 @@ where
         let cols: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
         let head = format!("INSERT INTO {} ({}) ", t.name, cols.join(", "));
         // Within both databases' limits on parameters per statement.
-        let chunk = (30_000 / t.columns.len()).max(1);
+        let chunk = (30_000 / t.columns.len()).clamp(1, transfer::page_rows(t));
         let bad = || StoreError::Backend(format!("迁移 {}：数据与表结构不符", t.name));
         let fits = |col: Col, cell: &Cell| {
             matches!(
@@ -2011,6 +2015,7 @@ where
                     | (Col::Time, Cell::Time(_))
                     | (Col::OptTime, Cell::Time(_) | Cell::Null)
                     | (Col::Bool, Cell::Bool(_))
+                    | (Col::Bytes, Cell::Bytes(_))
             )
         };
         for row in rows {
@@ -2044,6 +2049,7 @@ where
                         (Col::Time | Col::OptTime, Cell::Time(t)) => b.bind(*t),
                         (Col::OptTime, _) => b.bind(None::<DateTime<Utc>>),
                         (Col::Bool, Cell::Bool(flag)) => b.bind(*flag),
+                        (Col::Bytes, Cell::Bytes(bytes)) => b.bind(bytes.as_slice()),
                         // Checked above: no other cell reaches here.
                         (_, _) => b.bind(None::<i64>),
                     };
@@ -2602,6 +2608,8 @@ where
     for<'q> NaiveDate: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> Option<NaiveDate>: Encode<'q, DB>,
     for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'q> &'q [u8]: Encode<'q, DB> + Type<DB>,
+    for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
 {
     /// Stores one chunk: the stored records it names are looked up (and locked) a few hundred
     /// at a time, new ones inserted with multi-row `INSERT`s, stored ones completed or compared
@@ -2841,6 +2849,8 @@ where
     for<'q> NaiveDate: Encode<'q, DB> + Decode<'q, DB> + Type<DB>,
     for<'q> Option<NaiveDate>: Encode<'q, DB>,
     for<'r> String: Decode<'r, DB> + Type<DB>,
+    for<'q> &'q [u8]: Encode<'q, DB> + Type<DB>,
+    for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
 {
     async fn add(
         &mut self,

@@ -65,6 +65,14 @@ macro_rules! conformance_tests {
             accounts_sessions,
             accounts_tokens,
             accounts_idempotency_keys,
+            catalogue_round_trip,
+            catalogue_unique_index_numbers,
+            catalogue_list_and_paginate,
+            catalogue_validity,
+            catalogue_register_entries,
+            catalogue_upsert,
+            catalogue_revisions,
+            blobs_round_trip,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -79,7 +87,7 @@ macro_rules! conformance_tests {
 
 /// Runs the whole suite on one store, in the order of the macro (each test uses its own agency
 /// names, so they can share a store).
-pub async fn run_all<S: Store>(store: &S) {
+pub async fn run_all<S: Store + Blobs>(store: &S) {
     agencies_hierarchy(store).await;
     agencies_unique_names(store).await;
     request_round_trip(store).await;
@@ -113,6 +121,14 @@ pub async fn run_all<S: Store>(store: &S) {
     accounts_sessions(store).await;
     accounts_tokens(store).await;
     accounts_idempotency_keys(store).await;
+    catalogue_round_trip(store).await;
+    catalogue_unique_index_numbers(store).await;
+    catalogue_list_and_paginate(store).await;
+    catalogue_validity(store).await;
+    catalogue_register_entries(store).await;
+    catalogue_upsert(store).await;
+    catalogue_revisions(store).await;
+    blobs_round_trip(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -2482,6 +2498,10 @@ pub async fn accounts_tokens<S: Store>(store: &S) {
 pub async fn copy_keeps_every_row<S: Store, T: Store>(source: &S, target: &T) {
     let counts = target.copy_from(source, |_, _| {}).await.unwrap();
     assert_eq!(counts, source.table_counts().await.unwrap());
+    for table in ["documents", "document_attachments", "blobs"] {
+        let n = counts.iter().find(|(t, _)| t == table).map_or(0, |c| c.1);
+        assert!(n > 0, "the copy holds the catalogue's {table}");
+    }
     for table in crate::transfer::SCHEMA {
         assert_eq!(
             every_row(source, table).await,
@@ -2490,6 +2510,19 @@ pub async fn copy_keeps_every_row<S: Store, T: Store>(source: &S, target: &T) {
             table.name
         );
     }
+    // The copy goes on giving document ids and revisions after the copied ones.
+    let n = target.agencies().await.unwrap().len();
+    let a = agency(target, &format!("复制后的机关{n}")).await;
+    let doc = target
+        .create_document(
+            new_document(a, "COPY/2024-00001", "复制后", d(2024, 1, 1)),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(doc.revision, source.catalogue_revision().await.unwrap() + 1);
+    let last = source.documents_since(0, 1_000_000).await.unwrap();
+    assert!(last.iter().all(|x| x.id < doc.id));
     let copied = target.user_by_name("账户戊令牌").await.unwrap();
     assert_eq!(copied, source.user_by_name("账户戊令牌").await.unwrap());
     // Named and keyed by how many accounts there are: a copy may be copied again.
@@ -2536,4 +2569,712 @@ pub fn check_schema_lists(mut found: Vec<(String, String)>) {
     found.sort();
     listed.sort();
     assert_eq!(found, listed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The catalogue (政府信息公开目录) and blobs.
+
+use crate::{Blobs, DocumentFilter};
+use gongkai_catalogue::{
+    Attachment, Category, DocNumber, Document, DocumentId, IndexNumber, Item, NewDocument, Validity,
+};
+use std::collections::HashSet;
+
+/// A document of `agency` with every field set, its index number `index`.
+fn new_document(agency: AgencyId, index: &str, title: &str, published: NaiveDate) -> NewDocument {
+    NewDocument {
+        agency,
+        index_number: IndexNumber::parse(index),
+        title: title.into(),
+        doc_number: DocNumber::parse("盐政办发〔2020〕12号"),
+        written: Some(published - chrono::Days::new(5)),
+        published,
+        category: None,
+        item: Some(Item::Article20(1)),
+        topic: "综合政务".into(),
+        genre: "通知".into(),
+        method: "政府网站".into(),
+        scope: "面向社会".into(),
+        validity: Validity::InForce,
+        interprets: None,
+        body_html: format!("<p>{title}的正文。</p>"),
+        body_text: format!("{title}的正文。"),
+        attachments: vec![Attachment {
+            sha256: crate::blobs::sha256_hex(title.as_bytes()),
+            name: "附件1.pdf".into(),
+            media_type: "application/pdf".into(),
+            size: 1234,
+        }],
+    }
+}
+
+/// The document as stored, without the revision the store gives it.
+fn data(doc: &Document) -> &NewDocument {
+    &doc.data
+}
+
+/// A document reads back exactly as created, by id, by index number in another width and in
+/// bulk; an update replaces it (attachments included) under a later revision; what the store
+/// refuses (unknown agency or interpreted document, a document interpreting itself, a missing
+/// title, an item of 第二十条 that does not exist) writes nothing.
+pub async fn catalogue_round_trip<S: Store>(store: &S) {
+    let a = agency(store, "目录往返局").await;
+    let mut new = new_document(
+        a,
+        "11140802MB1962461X/2020-00123",
+        "关于印发方案的通知",
+        d(2020, 5, 8),
+    );
+    new.category = Some(Category::NormativeDocument);
+    new.attachments.push(Attachment {
+        sha256: crate::blobs::sha256_hex(b"second"),
+        name: "附件2.xlsx".into(),
+        media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+        size: 99,
+    });
+    let created = store.create_document(new.clone(), audit()).await.unwrap();
+    assert_eq!(data(&created), &new);
+    assert!(created.revision > 0);
+    assert_eq!(
+        store.document(created.id).await.unwrap(),
+        Some(created.clone())
+    );
+    // Full-width letters, digits and slash: the same key.
+    let wide = "１１１４０８０２ＭＢ１９６２４６１Ｘ／２０２０－００１２３";
+    assert_eq!(
+        store.document_by_index(a, wide).await.unwrap(),
+        Some(created.clone())
+    );
+    assert_eq!(store.document_by_index(a, "other").await.unwrap(), None);
+    assert_eq!(store.document(DocumentId(i64::MAX)).await.unwrap(), None);
+
+    let mut second = new_document(a, "11140802MB1962461X/2020-00124", "解读", d(2020, 5, 9));
+    second.interprets = Some(created.id);
+    second.attachments.clear();
+    second.doc_number = None;
+    second.written = None;
+    second.item = Some(Item::Article21("乡村振兴".into()));
+    let second = store.create_document(second, audit()).await.unwrap();
+    assert!(second.revision > created.revision);
+    let bulk = store
+        .documents_by_ids(&[second.id, DocumentId(i64::MAX), created.id, second.id])
+        .await
+        .unwrap();
+    assert_eq!(bulk, vec![second.clone(), created.clone(), second.clone()]);
+
+    let mut changed = new.clone();
+    changed.title = "关于印发方案的通知（修订）".into();
+    changed.attachments.truncate(1);
+    changed.body_html = "<p>新正文</p>".into();
+    let updated = store
+        .update_document(created.id, changed.clone(), audit())
+        .await
+        .unwrap();
+    assert_eq!(updated.id, created.id);
+    assert!(updated.revision > second.revision);
+    assert_eq!(
+        store.document(created.id).await.unwrap(),
+        Some(updated.clone())
+    );
+
+    let before = audit_seq(store).await;
+    let revision = store.catalogue_revision().await.unwrap();
+    let mut bad = new_document(AgencyId(i64::MAX), "X-1", "无机关", d(2020, 1, 1));
+    assert_kind(
+        store.create_document(bad.clone(), audit()).await,
+        "unknown agency",
+        "NotFound",
+    );
+    bad.agency = a;
+    bad.interprets = Some(DocumentId(i64::MAX));
+    assert_kind(
+        store.create_document(bad.clone(), audit()).await,
+        "unknown interpreted",
+        "NotFound",
+    );
+    bad.interprets = None;
+    bad.title = "  ".into();
+    assert_kind(
+        store.create_document(bad.clone(), audit()).await,
+        "no title",
+        "Invalid",
+    );
+    bad.title = "有标题".into();
+    bad.item = Some(Item::Article20(16));
+    assert_kind(
+        store.create_document(bad.clone(), audit()).await,
+        "item 16",
+        "Invalid",
+    );
+    bad.item = None;
+    bad.index_number = IndexNumber::parse("   ");
+    assert_kind(
+        store.create_document(bad.clone(), audit()).await,
+        "no index number",
+        "Invalid",
+    );
+    let mut itself = changed.clone();
+    itself.interprets = Some(created.id);
+    assert_kind(
+        store.update_document(created.id, itself, audit()).await,
+        "interprets itself",
+        "Invalid",
+    );
+    assert_kind(
+        store
+            .update_document(DocumentId(i64::MAX), changed.clone(), audit())
+            .await,
+        "unknown document",
+        "NotFound",
+    );
+    assert_eq!(audit_seq(store).await, before, "nothing written");
+    assert_eq!(store.catalogue_revision().await.unwrap(), revision);
+    assert_eq!(store.document(created.id).await.unwrap(), Some(updated));
+}
+
+/// 索引号 are unique within an agency by their key (第十二条), not across agencies.
+pub async fn catalogue_unique_index_numbers<S: Store>(store: &S) {
+    let a = agency(store, "索引号甲局").await;
+    let b = agency(store, "索引号乙局").await;
+    let first = store
+        .create_document(
+            new_document(a, "abc/2021-00001", "甲", d(2021, 3, 1)),
+            audit(),
+        )
+        .await
+        .unwrap();
+    // Case, width, dash and spaces differ: the same key.
+    for twin in [
+        "ABC/2021-00001",
+        "ＡＢＣ／２０２１－００００１",
+        "abc / 2021—00001",
+    ] {
+        let result = store
+            .create_document(new_document(a, twin, "重复", d(2021, 3, 2)), audit())
+            .await;
+        match result {
+            Err(StoreError::Conflict(message)) => assert!(message.contains(twin), "{message}"),
+            other => panic!("{twin}: expected Conflict, got {other:?}"),
+        }
+    }
+    // Leading zeros are significant.
+    store
+        .create_document(
+            new_document(a, "abc/2021-1", "不同", d(2021, 3, 2)),
+            audit(),
+        )
+        .await
+        .unwrap();
+    let other = store
+        .create_document(
+            new_document(b, "abc/2021-00001", "乙", d(2021, 3, 1)),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_ne!(other.id, first.id);
+    // Moving a document onto a taken index number is refused too.
+    let taken = new_document(a, "ABC/2021-00001", "改号", d(2021, 3, 3));
+    let third = store
+        .create_document(
+            new_document(a, "abc/2021-00003", "丙", d(2021, 3, 3)),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_kind(
+        store.update_document(third.id, taken, audit()).await,
+        "update onto a taken index number",
+        "Conflict",
+    );
+    let filter = DocumentFilter {
+        agencies: vec![a],
+        limit: 100,
+        ..Default::default()
+    };
+    assert_eq!(store.list_documents(&filter).await.unwrap().len(), 3);
+}
+
+/// Newest first by 发布日期 then id; pages by keyset that together give every document once;
+/// filters by agency, category and dates; no agencies, no documents.
+pub async fn catalogue_list_and_paginate<S: Store>(store: &S) {
+    let a = agency(store, "列表甲局").await;
+    let b = agency(store, "列表乙局").await;
+    let mut expected = Vec::new();
+    for i in 0..23u32 {
+        // Several documents share a day, so the id breaks ties.
+        let day = d(2022, 1 + i % 6, 1 + i % 3);
+        let mut new = new_document(a, &format!("LIST/2022-{i:05}"), &format!("文件{i}"), day);
+        if i % 4 == 0 {
+            new.category = Some(Category::Regulation);
+        }
+        expected.push(store.create_document(new, audit()).await.unwrap());
+    }
+    store
+        .create_document(
+            new_document(b, "LIST/2022-00000", "乙局文件", d(2022, 3, 1)),
+            audit(),
+        )
+        .await
+        .unwrap();
+    expected.sort_by_key(|x| std::cmp::Reverse((x.data.published, x.id)));
+
+    let mut filter = DocumentFilter {
+        agencies: vec![a],
+        limit: 5,
+        ..Default::default()
+    };
+    let mut pages = Vec::new();
+    loop {
+        let page = store.list_documents(&filter).await.unwrap();
+        assert!(page.len() <= 5);
+        let Some(last) = page.last() else { break };
+        filter.after = Some((last.data.published, last.id));
+        pages.extend(page);
+    }
+    assert_eq!(pages, expected);
+
+    let regulations = store
+        .list_documents(&DocumentFilter {
+            agencies: vec![a],
+            category: Some(Category::Regulation),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let want: Vec<&Document> = expected
+        .iter()
+        .filter(|x| x.data.category == Some(Category::Regulation))
+        .collect();
+    assert_eq!(regulations.iter().collect::<Vec<_>>(), want);
+    assert_eq!(want.len(), 6);
+
+    let range = store
+        .list_documents(&DocumentFilter {
+            agencies: vec![a, b],
+            published_from: Some(d(2022, 3, 1)),
+            published_to: Some(d(2022, 4, 30)),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        range
+            .iter()
+            .all(|x| x.data.published >= d(2022, 3, 1) && x.data.published <= d(2022, 4, 30))
+    );
+    let in_range = expected
+        .iter()
+        .filter(|x| x.data.published >= d(2022, 3, 1) && x.data.published <= d(2022, 4, 30))
+        .count();
+    assert_eq!(range.len(), in_range + 1, "and 乙局's document");
+    assert!(range.iter().any(|x| x.data.agency == b));
+
+    let none = DocumentFilter {
+        limit: 100,
+        ..Default::default()
+    };
+    assert!(store.list_documents(&none).await.unwrap().is_empty());
+}
+
+/// 废止 and 失效 with their dates; a date before the document was made is refused and writes
+/// nothing; each change is a new revision.
+pub async fn catalogue_validity<S: Store>(store: &S) {
+    let a = agency(store, "有效性局").await;
+    let mut new = new_document(a, "VAL/2019-00001", "某办法", d(2019, 6, 10));
+    new.category = Some(Category::NormativeDocument);
+    let doc = store.create_document(new.clone(), audit()).await.unwrap();
+    let written = doc.data.written.unwrap();
+    let before = audit_seq(store).await;
+    let early = Validity::Repealed {
+        on: written - chrono::Days::new(1),
+        by: None,
+    };
+    assert_kind(
+        store.set_validity(doc.id, early, audit()).await,
+        "before 成文日期",
+        "Invalid",
+    );
+    assert_eq!(audit_seq(store).await, before);
+    assert_kind(
+        store
+            .set_validity(DocumentId(i64::MAX), Validity::InForce, audit())
+            .await,
+        "unknown document",
+        "NotFound",
+    );
+
+    let repealed = Validity::Repealed {
+        on: d(2023, 1, 1),
+        by: Some("盐政发〔2022〕30号".into()),
+    };
+    let after = store
+        .set_validity(doc.id, repealed.clone(), audit())
+        .await
+        .unwrap();
+    assert_eq!(after.data.validity, repealed);
+    assert!(after.revision > doc.revision);
+    assert_eq!(store.document(doc.id).await.unwrap(), Some(after.clone()));
+    assert_eq!(audit_seq(store).await, before + 1);
+
+    let expired = Validity::Expired { on: d(2024, 6, 30) };
+    let again = store
+        .set_validity(doc.id, expired.clone(), audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.document(doc.id).await.unwrap().unwrap().data.validity,
+        expired
+    );
+    let back = store
+        .set_validity(doc.id, Validity::InForce, audit())
+        .await
+        .unwrap();
+    assert!(back.revision > again.revision);
+    assert_eq!(store.document(doc.id).await.unwrap(), Some(back));
+
+    // Without a 成文日期 the 发布日期 is the limit; a document created already repealed too.
+    new.index_number = IndexNumber::parse("VAL/2019-00002");
+    new.written = None;
+    new.validity = Validity::Expired { on: d(2019, 6, 9) };
+    assert_kind(
+        store.create_document(new.clone(), audit()).await,
+        "expired before published",
+        "Invalid",
+    );
+    new.validity = Validity::Expired { on: d(2019, 6, 10) };
+    store.create_document(new, audit()).await.unwrap();
+}
+
+/// The register of table 二 reads the agencies' 规章 and 规范性文件, their interpretations by
+/// any agency, and the agencies' own interpretations; nothing else. Publication dates are those
+/// of the documents with an item published in the year.
+pub async fn catalogue_register_entries<S: Store>(store: &S) {
+    let a = agency(store, "登记甲局").await;
+    let b = agency(store, "登记乙局").await;
+    let mut rule = new_document(a, "REG/2021-00001", "规范性文件", d(2021, 2, 1));
+    rule.category = Some(Category::NormativeDocument);
+    let rule = store.create_document(rule, audit()).await.unwrap();
+    let mut regulation = new_document(a, "REG/2021-00002", "规章", d(2021, 12, 31));
+    regulation.category = Some(Category::Regulation);
+    regulation.validity = Validity::Repealed {
+        on: d(2022, 3, 1),
+        by: None,
+    };
+    let regulation = store.create_document(regulation, audit()).await.unwrap();
+    let mut plain = new_document(a, "REG/2022-00003", "普通通知", d(2022, 1, 1));
+    plain.item = None;
+    let plain = store.create_document(plain, audit()).await.unwrap();
+    let mut theirs = new_document(b, "REG/2021-00009", "乙局的解读", d(2021, 2, 3));
+    theirs.interprets = Some(rule.id);
+    let theirs = store.create_document(theirs, audit()).await.unwrap();
+    let mut own = new_document(a, "REG/2021-00004", "甲局的解读", d(2021, 2, 2));
+    own.interprets = Some(rule.id);
+    let own = store.create_document(own, audit()).await.unwrap();
+    // 乙局 interprets a document of its own agency that is no 规范性文件: in 乙局's register
+    // (it has a link), not in 甲局's.
+    let mut note = new_document(b, "REG/2021-00010", "乙局通知", d(2021, 4, 1));
+    note.category = None;
+    let note = store.create_document(note, audit()).await.unwrap();
+    let mut note_reading = new_document(b, "REG/2021-00011", "乙局通知解读", d(2021, 4, 2));
+    note_reading.interprets = Some(note.id);
+    let note_reading = store.create_document(note_reading, audit()).await.unwrap();
+
+    let entries = store.register_entries(&[a]).await.unwrap();
+    let ids: Vec<DocumentId> = entries.iter().map(|e| e.id).collect();
+    let mut want = vec![rule.id, regulation.id, theirs.id, own.id];
+    want.sort();
+    assert_eq!(ids, want);
+    assert!(!ids.contains(&plain.id));
+    let e = entries.iter().find(|e| e.id == regulation.id).unwrap();
+    assert_eq!(e.agency, a);
+    assert_eq!(e.category, Some(Category::Regulation));
+    assert_eq!(e.written, regulation.data.written);
+    assert_eq!(e.published, d(2021, 12, 31));
+    assert_eq!(e.validity, regulation.data.validity);
+    let t = entries.iter().find(|e| e.id == theirs.id).unwrap();
+    assert_eq!(
+        (t.agency, t.interprets, t.category),
+        (b, Some(rule.id), None)
+    );
+
+    let of_b: Vec<DocumentId> = store
+        .register_entries(&[b])
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(of_b, vec![theirs.id, note_reading.id]);
+    assert!(store.register_entries(&[]).await.unwrap().is_empty());
+
+    let dates = store.publication_dates(&[a], 2021).await.unwrap();
+    assert_eq!(
+        dates,
+        vec![
+            (rule.id, rule.data.written, d(2021, 2, 1)),
+            (regulation.id, regulation.data.written, d(2021, 12, 31)),
+            (own.id, own.data.written, d(2021, 2, 2)),
+        ]
+    );
+    assert_eq!(
+        store.publication_dates(&[a], 2022).await.unwrap(),
+        vec![],
+        "no item"
+    );
+    assert!(store.publication_dates(&[], 2021).await.unwrap().is_empty());
+}
+
+/// An import of documents is matched by index number key: created, changed, unchanged; again
+/// it changes nothing (no new revision); a bad document anywhere in the batch stores nothing.
+pub async fn catalogue_upsert<S: Store>(store: &S) {
+    let a = agency(store, "导入目录局").await;
+    let batch: Vec<NewDocument> = (1..=4)
+        .map(|i| {
+            new_document(
+                a,
+                &format!("IMP/2023-{i:05}"),
+                &format!("导入{i}"),
+                d(2023, 2, i),
+            )
+        })
+        .collect();
+    let before = audit_seq(store).await;
+    let counts = store
+        .upsert_documents(batch.clone(), audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        (counts.created, counts.changed, counts.unchanged),
+        (4, 0, 0)
+    );
+    assert_eq!(
+        audit_seq(store).await,
+        before + 1,
+        "one entry for the import"
+    );
+    let revision = store.catalogue_revision().await.unwrap();
+    let stored = store
+        .document_by_index(a, "IMP/2023-00002")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.data, batch[1]);
+
+    let again = store
+        .upsert_documents(batch.clone(), audit())
+        .await
+        .unwrap();
+    assert_eq!((again.created, again.changed, again.unchanged), (0, 0, 4));
+    assert_eq!(
+        store.catalogue_revision().await.unwrap(),
+        revision,
+        "no new revision"
+    );
+
+    let mut next = batch.clone();
+    next[2].title = "导入3（更正）".into();
+    // The same index number in full width: the same document.
+    next[3].index_number = IndexNumber::parse("ＩＭＰ/2023-00004");
+    next.push(new_document(a, "IMP/2023-00005", "导入5", d(2023, 2, 5)));
+    let changed = store.upsert_documents(next.clone(), audit()).await.unwrap();
+    assert_eq!(
+        (changed.created, changed.changed, changed.unchanged),
+        (1, 2, 2)
+    );
+    assert_eq!(store.catalogue_revision().await.unwrap(), revision + 3);
+    let third = store
+        .document_by_index(a, "IMP/2023-00003")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(third.data.title, "导入3（更正）");
+    assert!(third.revision > revision);
+    let unchanged = store
+        .document_by_index(a, "IMP/2023-00001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(unchanged.revision <= revision);
+
+    // All or nothing: a bad document (after good and changed ones) stores nothing.
+    let seq = audit_seq(store).await;
+    let revision = store.catalogue_revision().await.unwrap();
+    let filter = DocumentFilter {
+        agencies: vec![a],
+        limit: 100,
+        ..Default::default()
+    };
+    let listed = async |store: &S| store.list_documents(&filter).await.unwrap();
+    let all_before = listed(store).await;
+    let mut bad = next.clone();
+    bad[0].title = "改了".into();
+    bad.push(new_document(a, "IMP/2023-00006", "新的", d(2023, 2, 6)));
+    let mut broken = new_document(a, "IMP/2023-00007", "坏的", d(2023, 2, 7));
+    broken.interprets = Some(DocumentId(i64::MAX));
+    bad.push(broken);
+    assert_kind(
+        store.upsert_documents(bad.clone(), audit()).await,
+        "unknown interpreted",
+        "NotFound",
+    );
+    bad.pop();
+    let mut twice = new_document(a, "imp/2023-00006", "重复", d(2023, 2, 6));
+    twice.title = "重复".into();
+    bad.push(twice);
+    assert_kind(
+        store.upsert_documents(bad.clone(), audit()).await,
+        "twice in one import",
+        "Conflict",
+    );
+    bad.pop();
+    let mut repealed_early = new_document(a, "IMP/2023-00008", "早废止", d(2023, 2, 8));
+    repealed_early.validity = Validity::Repealed {
+        on: d(2020, 1, 1),
+        by: None,
+    };
+    bad.push(repealed_early);
+    assert_kind(
+        store.upsert_documents(bad.clone(), audit()).await,
+        "repealed early",
+        "Invalid",
+    );
+    bad.pop();
+    // Found only while writing, after a change and a creation: a stored document made to
+    // interpret itself.
+    let fifth = store
+        .document_by_index(a, "IMP/2023-00005")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut itself = fifth.data.clone();
+    itself.title = "导入5（改）".into();
+    itself.interprets = Some(fifth.id);
+    // Last in the batch, after the new 00006.
+    bad.remove(4);
+    bad.push(itself);
+    assert_kind(
+        store.upsert_documents(bad, audit()).await,
+        "interprets itself",
+        "Invalid",
+    );
+    assert_eq!(audit_seq(store).await, seq);
+    assert_eq!(store.catalogue_revision().await.unwrap(), revision);
+    assert_eq!(listed(store).await, all_before);
+    assert_eq!(
+        store.upsert_documents(Vec::new(), audit()).await.unwrap(),
+        crate::ImportCounts::default()
+    );
+}
+
+/// Revisions grow with every write; `documents_since` gives each document once, at its latest
+/// revision, page by page; 20 creates at once each get their own revision; the audit chain
+/// holds an entry per write.
+pub async fn catalogue_revisions<S: Store>(store: &S) {
+    let a = agency(store, "版本目录局").await;
+    let start = store.catalogue_revision().await.unwrap();
+    let seq = audit_seq(store).await;
+    let calls = (0..20).map(|i| {
+        store.create_document(
+            new_document(
+                a,
+                &format!("REV/2024-{i:05}"),
+                &format!("并发{i}"),
+                d(2024, 1, 2),
+            ),
+            audit(),
+        )
+    });
+    let created: Vec<Document> = futures_util::future::join_all(calls)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let mut revisions: Vec<i64> = created.iter().map(|x| x.revision).collect();
+    revisions.sort_unstable();
+    revisions.dedup();
+    assert_eq!(revisions.len(), 20, "distinct revisions");
+    assert!(revisions.iter().all(|&r| r > start));
+    assert_eq!(store.catalogue_revision().await.unwrap(), start + 20);
+    assert_eq!(audit_seq(store).await, seq + 20);
+
+    // Two documents written again: each appears once, at its new revision, after the others.
+    let first = &created[0];
+    let mut renamed = first.data.clone();
+    renamed.title = "并发0（改）".into();
+    let first = store
+        .update_document(first.id, renamed, audit())
+        .await
+        .unwrap();
+    let second = store
+        .set_validity(
+            created[1].id,
+            Validity::Expired {
+                on: d(2024, 12, 31),
+            },
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert!(second.revision > first.revision && first.revision > start + 20);
+
+    let mut since = Vec::new();
+    let mut after = start;
+    loop {
+        let page = store.documents_since(after, 7).await.unwrap();
+        let Some(last) = page.last() else { break };
+        assert!(page.windows(2).all(|w| w[0].revision < w[1].revision));
+        after = last.revision;
+        since.extend(page);
+    }
+    assert_eq!(since.len(), 20, "each document once");
+    let ids: HashSet<DocumentId> = since.iter().map(|x| x.id).collect();
+    assert_eq!(ids, created.iter().map(|x| x.id).collect());
+    assert_eq!(since[18], first);
+    assert_eq!(since[19], second);
+    assert!(
+        store
+            .documents_since(second.revision, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let whole = store.audit_page(0, 1_000_000).await.unwrap();
+    assert!(
+        gongkai_audit::verify(&whole, None).is_ok(),
+        "the chain holds"
+    );
+    let last = whole.last().unwrap();
+    assert_eq!(last.action, "test.write");
+    let summary: serde_json::Value = serde_json::from_str(&last.summary).unwrap();
+    assert_eq!(summary["id"], serde_json::json!(created[1].id.0));
+    assert_eq!(summary["validity"], serde_json::json!("expired"));
+}
+
+/// Blobs: stored under their SHA-256, read back, stored once however often put; unknown names
+/// are absent; a name that is no SHA-256 is refused.
+pub async fn blobs_round_trip<S: Blobs>(store: &S) {
+    let pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let sha = store.put(&pdf).await.unwrap();
+    assert_eq!(sha, crate::blobs::sha256_hex(&pdf));
+    assert_eq!(store.put(&pdf).await.unwrap(), sha, "idempotent");
+    assert_eq!(store.get(&sha).await.unwrap(), Some(pdf.clone()));
+    assert!(store.has(&sha).await.unwrap());
+    let empty = store.put(b"").await.unwrap();
+    assert_eq!(store.get(&empty).await.unwrap(), Some(Vec::new()));
+    let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let big_sha = store.put(&big).await.unwrap();
+    assert_eq!(store.get(&big_sha).await.unwrap().unwrap(), big);
+    let unknown = crate::blobs::sha256_hex(b"never stored");
+    assert_eq!(store.get(&unknown).await.unwrap(), None);
+    assert!(!store.has(&unknown).await.unwrap());
+    assert_kind(store.get("../../etc/passwd").await, "bad name", "Invalid");
+    assert_kind(
+        store.has(&sha.to_uppercase()).await,
+        "upper case",
+        "Invalid",
+    );
 }

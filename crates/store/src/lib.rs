@@ -17,6 +17,8 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod blobs;
+pub mod catalogue;
 pub mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -25,6 +27,8 @@ pub mod rules;
 pub mod transfer;
 
 pub use accounts::Accounts;
+pub use blobs::Blobs;
+pub use catalogue::{Catalogue, DocumentFilter};
 pub use error::StoreError;
 pub use gongkai_audit::{Draft, Entry};
 pub use gongkai_cases::{CaseFacts, RemedyFacts};
@@ -504,6 +508,7 @@ pub trait Store:
     + Installation
     + Transfer
     + Accounts
+    + Catalogue
 {
 }
 
@@ -519,6 +524,7 @@ impl<T> Store for T where
         + Installation
         + Transfer
         + Accounts
+        + Catalogue
 {
 }
 

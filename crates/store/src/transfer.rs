@@ -24,6 +24,9 @@ pub enum Col {
     OptTime,
     /// A flag (`INTEGER` 0 or 1 / `BOOLEAN`).
     Bool,
+    /// Bytes (`BLOB` / `BYTEA`): attachment content. A table with such a column is copied a few
+    /// rows at a time ([`page_rows`]).
+    Bytes,
 }
 
 /// One table.
@@ -44,6 +47,7 @@ pub enum Cell {
     Date(NaiveDate),
     Time(DateTime<Utc>),
     Bool(bool),
+    Bytes(Vec<u8>),
 }
 
 /// A row: one cell per column of its table, in the table's order.
@@ -226,6 +230,55 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["user_id", "idem_key"],
     },
+    // The catalogue (政府信息公开目录). `interprets` may name a later document (an earlier one
+    // updated to interpret it): its foreign key is checked at commit.
+    TableDef {
+        name: "documents",
+        columns: &[
+            ("id", Int),
+            ("agency_id", Int),
+            ("index_number", Text),
+            ("index_key", Text),
+            ("index_parts", OptText),
+            ("title", Text),
+            ("doc_number", OptText),
+            ("doc_number_key", OptText),
+            ("doc_number_parts", OptText),
+            ("written", OptDate),
+            ("published", Date),
+            ("category", OptText),
+            ("item", OptText),
+            ("topic", Text),
+            ("genre", Text),
+            ("method", Text),
+            ("scope", Text),
+            ("validity", Text),
+            ("validity_on", OptDate),
+            ("repealed_by", OptText),
+            ("interprets", OptInt),
+            ("body_html", Text),
+            ("body_text", Text),
+            ("revision", Int),
+        ],
+        key: &["id"],
+    },
+    TableDef {
+        name: "document_attachments",
+        columns: &[
+            ("document_id", Int),
+            ("position", Int),
+            ("sha256", Text),
+            ("name", Text),
+            ("media_type", Text),
+            ("size", Int),
+        ],
+        key: &["document_id", "position"],
+    },
+    TableDef {
+        name: "blobs",
+        columns: &[("sha256", Text), ("bytes", Bytes), ("size", Int)],
+        key: &["sha256"],
+    },
     TableDef {
         name: "audit_log",
         columns: &[
@@ -258,7 +311,21 @@ pub const GENERATED_IDS: &[&str] = &[
     "calendar_overrides",
     "users",
     "api_tokens",
+    "documents",
 ];
+
+/// Rows of `table` a copy reads and writes at a time: [`COPY_PAGE`], or a few for a table of
+/// blobs, whose rows may be megabytes each.
+pub fn page_rows(table: &TableDef) -> usize {
+    if table.columns.iter().any(|(_, c)| *c == Col::Bytes) {
+        8
+    } else {
+        COPY_PAGE
+    }
+}
+
+/// Rows of a table a copy reads per query.
+pub const COPY_PAGE: usize = 10_000;
 
 /// The definition of a table by name.
 pub fn table(name: &str) -> Option<&'static TableDef> {
