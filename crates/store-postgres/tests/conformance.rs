@@ -188,3 +188,83 @@ async fn schema_lists_every_table() {
     })
     .await;
 }
+
+/// Catalogue writers racing on several connections from several threads, while a reader
+/// follows `documents_since` as a search index does: every revision the reader sees continues
+/// the one before it (revisions become visible in order, none is skipped), and at the end it
+/// has seen every document exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_catalogue_writers_are_seen_in_revision_order() {
+    harness(|store| async move {
+        use gongkai_catalogue::{IndexNumber, NewDocument, Validity};
+        use gongkai_store::{Agencies, Catalogue};
+        let agency = store
+            .create_agency("并发目录局", None, audit())
+            .await
+            .unwrap()
+            .id;
+        let day = chrono::NaiveDate::from_ymd_opt(2024, 5, 6).unwrap();
+        let doc = move |i: usize| NewDocument {
+            agency,
+            index_number: IndexNumber::parse(&format!("RACE/2024-{i:05}")),
+            title: format!("并发{i}"),
+            doc_number: None,
+            written: None,
+            published: day,
+            category: None,
+            item: None,
+            topic: String::new(),
+            genre: String::new(),
+            method: String::new(),
+            scope: String::new(),
+            validity: Validity::InForce,
+            interprets: None,
+            body_html: String::new(),
+            body_text: String::new(),
+            attachments: vec![],
+        };
+        const WRITERS: usize = 4;
+        const EACH: usize = 15;
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    for i in 0..EACH {
+                        store
+                            .create_document(doc(w * EACH + i), audit())
+                            .await
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        let reader = {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut last = 0;
+                while seen.len() < WRITERS * EACH {
+                    for d in store.documents_since(last, 7).await.unwrap() {
+                        assert_eq!(d.revision, last + 1, "a revision skipped or out of order");
+                        last = d.revision;
+                        seen.push(d.id);
+                    }
+                    tokio::task::yield_now().await;
+                }
+                seen
+            })
+        };
+        for w in writers {
+            w.await.unwrap();
+        }
+        let mut seen = reader.await.unwrap();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), WRITERS * EACH);
+        assert_eq!(
+            store.catalogue_revision().await.unwrap(),
+            (WRITERS * EACH) as i64
+        );
+    })
+    .await;
+}

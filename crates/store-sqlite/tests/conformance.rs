@@ -73,3 +73,25 @@ async fn schema_lists_every_table() {
     .unwrap();
     gongkai_store::conformance::check_schema_lists(found);
 }
+
+/// Bytes of the `blobs` table that no longer match their SHA-256 are an error, never returned.
+#[tokio::test]
+async fn damaged_blob_is_refused() {
+    use gongkai_store::{Blobs, StoreError};
+    let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+    let sha = store.put(b"original content").await.unwrap();
+    sqlx::query("UPDATE blobs SET bytes = $1 WHERE sha256 = $2")
+        .bind(&b"tampered content"[..])
+        .bind(sha.as_str())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    match store.get(&sha).await {
+        Err(StoreError::Backend(message)) => assert!(message.contains(&sha), "{message}"),
+        other => panic!("expected a damaged blob to be refused, got {other:?}"),
+    }
+    assert!(
+        store.has(&sha).await.unwrap(),
+        "still there, for the operator to repair"
+    );
+}
