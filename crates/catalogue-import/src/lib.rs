@@ -57,7 +57,6 @@ pub use template::{
     CATALOGUE_SHEET, ExportRow, INSTRUCTIONS_SHEET, OPTIONS_SHEET, TemplateError, template,
     write_table, write_table_csv,
 };
-pub use values::{item_label, parse_item};
 
 /// A document read from a table or a page, with where it was read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,8 +27,9 @@ use gongkai_catalogue::{DocNumber, IndexNumber, NewDocument, Validity};
 use scraper::{ElementRef, Html, Node, Selector};
 
 use crate::columns::Column;
-use crate::values::{ValidityWord, check_date, date_from_text, parse_validity, shown};
+use crate::values::{check_date, date_from_text};
 use crate::{ImportedDocument, ReadOptions};
+use gongkai_catalogue::vocab::{ValidityWord, parse_validity, shown};
 
 /// A field read from a page.
 #[derive(Debug, Clone, PartialEq, Eq)]

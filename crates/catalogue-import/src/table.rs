@@ -10,10 +10,9 @@ use gongkai_catalogue::{DocNumber, IndexNumber, NewDocument, Validity};
 use crate::cells::{Cell, Row, csv_rows, xlsx_sheets};
 use crate::columns::{Column, HeaderMapping};
 use crate::template::{CATALOGUE_SHEET, INSTRUCTIONS_SHEET, OPTIONS_SHEET};
-use crate::values::{
-    ValidityWord, body_of, check_date, parse_category, parse_item, parse_validity, shown,
-};
+use crate::values::{body_of, check_date};
 use crate::{ErrorLog, ImportErrors, ImportedDocument};
+use gongkai_catalogue::vocab::{ValidityWord, parse_category, parse_item, parse_validity, shown};
 
 /// The kind of a table file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::columns::{Column, HEADERS};
-use crate::values::{category_label, item_label};
+use gongkai_catalogue::vocab::{category_label, item_label};
 
 /// The catalogue sheet of the template.
 pub const CATALOGUE_SHEET: &str = "目录";
