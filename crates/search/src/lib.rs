@@ -18,6 +18,7 @@
 //! two writers catching up at once cannot put an old version back.
 #![forbid(unsafe_code)]
 
+mod any;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod corpus;
@@ -30,6 +31,7 @@ pub mod segment;
 pub mod snippet;
 mod tantivy_index;
 
+pub use any::AnySearch;
 pub use cursor::Cursor;
 pub use error::SearchError;
 #[cfg(feature = "postgres")]
