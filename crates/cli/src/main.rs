@@ -12,7 +12,9 @@ mod values;
 mod zh;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use commands::{agency, audit, calendar, config, deadline, figures, install, ledger, remedy};
+use commands::{
+    agency, audit, calendar, catalogue, config, deadline, figures, install, ledger, remedy,
+};
 use commands::{report, request, web};
 use std::process::ExitCode;
 
@@ -46,6 +48,9 @@ enum Command {
     /// 导出（export）：按导入模板导出台账
     #[command(subcommand)]
     Export(ledger::ExportCommand),
+    /// 公开目录（catalogue）：登记、导入、检索主动公开的政府信息，规范性文件台账，订阅源
+    #[command(subcommand)]
+    Catalogue(catalogue::CatalogueCommand),
     /// 表二数据（figures）：规范性文件、行政许可/处罚/强制、收费等年度数据
     #[command(subcommand)]
     Figures(figures::FiguresCommand),
@@ -104,6 +109,7 @@ fn main() -> ExitCode {
         Command::Agency(c) => agency::run(&cli.global, c),
         Command::Import(c) => ledger::import(&cli.global, c),
         Command::Export(c) => ledger::export(&cli.global, c),
+        Command::Catalogue(c) => catalogue::run(&cli.global, c),
         Command::Figures(c) => figures::run(&cli.global, c),
         Command::Deadline(a) => deadline::run(&cli.global, a),
         Command::Calendar(c) => calendar::run(&cli.global, c),

@@ -8,8 +8,8 @@
 //!   characters in a query. Without it an unknown word is always cut into single characters, in
 //!   the document and in the query alike, and the query treats such a run as a phrase
 //!   ([`crate::query`]). It is also faster.
-//! - **Sub-words at the word's position.** A long dictionary word is also indexed as its 2- to
-//!   4-character dictionary sub-words (like jieba's search mode), all at the position of the whole
+//! - **Sub-words at the word's position.** A long dictionary word is also indexed as every
+//!   shorter dictionary word inside it (like jieba's search mode), all at the position of the whole
 //!   word, so `政务公开` is found by `公开` while a phrase query (consecutive positions) still
 //!   sees one word per position.
 //!
@@ -82,8 +82,10 @@ pub fn index_tokens(text: &str, mut sink: impl FnMut(IndexToken)) {
         let chars: Vec<(usize, char)> = word.char_indices().collect();
         let n = chars.len();
         let byte_at = |k: usize| if k == n { word.len() } else { chars[k].0 };
-        for len in [2usize, 3, 4] {
-            if n > len {
+        // Every shorter dictionary word inside, not only 2 to 4 characters: `行政规范性文件`
+        // must be found by `规范性文件`, which a user types as one word.
+        for len in 2..n {
+            {
                 for i in 0..=n - len {
                     let gram = &word[byte_at(i)..byte_at(i + len)];
                     if jieba.has_word(gram) {
@@ -133,6 +135,22 @@ mod tests {
         assert_eq!(&"推进政务公开"[part.start..part.end], "公开");
         let first = tokens.iter().find(|t| t.text == "推进").unwrap();
         assert_eq!(first.position + 1, whole.position);
+    }
+
+    #[test]
+    fn a_long_word_is_found_by_every_dictionary_word_inside_it() {
+        let mut tokens = Vec::new();
+        index_tokens("关于行政规范性文件的通知", |t| {
+            tokens.push(t.text)
+        });
+        for query in ["规范性文件", "行政规范性文件", "文件", "规范性"] {
+            for word in segment(query) {
+                assert!(
+                    tokens.contains(&word),
+                    "{word} (of {query}) not in {tokens:?}"
+                );
+            }
+        }
     }
 
     #[test]

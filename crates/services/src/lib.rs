@@ -13,6 +13,8 @@
 //! - [`requests`]: register, record an event, correct, withdraw an event, show, the work list;
 //! - [`remedies`]: reconsideration and litigation cases;
 //! - [`ledger`]: the 台账 import (with the differences of a re-import) and export;
+//! - [`catalogue`]: the proactive-disclosure catalogue, its search index, attachments and the
+//!   register behind table 二;
 //! - [`reports`]: the annual report from the records, drill-down, table 二 figures, the text;
 //! - [`review`]: published reports read, checked and paired across years;
 //! - [`calendar`], [`audit`], [`installation`]: the holiday calendar, the audit log, backups
@@ -23,6 +25,7 @@ pub mod accounts;
 pub mod agencies;
 pub mod audit;
 pub mod calendar;
+pub mod catalogue;
 pub mod installation;
 pub mod ledger;
 pub mod remedies;

@@ -4,6 +4,7 @@
 pub mod agency;
 pub mod audit;
 pub mod calendar;
+pub mod catalogue;
 pub mod config;
 pub mod deadline;
 pub mod figures;
