@@ -254,14 +254,33 @@ async fn main() {
     }
     let mut times = Vec::with_capacity(qs.len());
     let mut hits = 0;
+    let mut slowest: Vec<(Duration, &Query)> = Vec::new();
     for q in &qs {
         let t = Instant::now();
         let page = pg.search(q).await.unwrap();
         times.push(t.elapsed());
+        slowest.push((t.elapsed(), q));
         hits += page.hits.len() as u64;
     }
     report("postgres", times, hits);
+    slowest.sort_by_key(|e| std::cmp::Reverse(e.0));
+    for (t, q) in slowest.iter().take(5) {
+        println!(
+            "postgres: slow: {:.1} ms {:?} {:?} agencies={:?} years={:?} validity={:?} genre={:?}",
+            t.as_secs_f64() * 1e3,
+            q.text,
+            q.sort,
+            q.agencies,
+            q.years,
+            q.validity,
+            q.genre
+        );
+    }
     pg.pool().close().await;
+    if std::env::var("GONGKAI_BENCH_KEEP").is_ok() {
+        println!("postgres: schema {schema} kept");
+        return;
+    }
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
         .execute(&admin)
         .await

@@ -114,9 +114,12 @@ impl PgSearch {
                     validity TEXT NOT NULL,
                     title TEXT NOT NULL,
                     body TEXT NOT NULL,
-                    terms TSVECTOR NOT NULL
+                    terms TSVECTOR NOT NULL,
+                    rank_terms TSVECTOR NOT NULL
                 )"
             ),
+            // Kept in the row (compressed), not in TOAST: ranking reads it for every match.
+            format!("ALTER TABLE {t} ALTER COLUMN rank_terms SET STORAGE MAIN"),
             format!("CREATE INDEX IF NOT EXISTS {t}_terms ON {t} USING GIN (terms)"),
             format!("CREATE INDEX IF NOT EXISTS {t}_published ON {t} (published, id)"),
             format!("CREATE INDEX IF NOT EXISTS {t}_agency ON {t} (agency, published, id)"),
@@ -135,15 +138,32 @@ impl PgSearch {
     }
 }
 
-/// A `tsvector` literal of the document's segments: the title (weight A), the numbers (B) and
-/// the body (D), positions running on across them.
-fn tsvector(d: &Indexed) -> String {
+/// How much of the body the ranking vector holds, in bytes (about 100 characters).
+const RANK_BODY_BYTES: usize = 300;
+
+/// The `tsvector` literals of the document's segments: the title (weight A), the numbers (B)
+/// and the body (D), positions running on across them; the whole text (what matches) and the
+/// ranking vector, which stops after the body's opening.
+///
+/// Why two: `ts_rank` reads the vector of every matching row, and a whole body's vector (several
+/// KB) lives out of line in TOAST; ranking a common word's tens of thousands of matches by it
+/// took half a second at 100,000 documents. The short vector stays in the row.
+fn tsvectors(d: &Indexed) -> (String, String) {
+    (tsvector(d, usize::MAX), tsvector(d, RANK_BODY_BYTES))
+}
+
+fn tsvector(d: &Indexed, body_bytes: usize) -> String {
     let mut lexemes: BTreeMap<String, Vec<(u32, char)>> = BTreeMap::new();
     let mut base = 1u32;
     for (text, weight) in [(&d.title, 'A'), (&d.numbers, 'B'), (&d.body, 'D')] {
         let mut last = 0u32;
+        let limit = if weight == 'D' {
+            body_bytes
+        } else {
+            usize::MAX
+        };
         index_tokens(text, |t| {
-            if t.text.len() > MAX_LEXEME_BYTES {
+            if t.text.len() > MAX_LEXEME_BYTES || t.start >= limit {
                 return;
             }
             let position = (base + t.position).min(MAX_POSITION);
@@ -215,6 +235,9 @@ fn tsquery(parsed: &ParsedQuery) -> String {
     out
 }
 
+/// A row of a page: id, score, title, body, day number of 发布日期.
+type PageRow = (i64, f32, String, String, i64);
+
 /// `date` of a cursor's day number.
 fn date_of_day(day: i64) -> Result<NaiveDate> {
     i32::try_from(day)
@@ -274,7 +297,7 @@ impl Search for PgSearch {
             batch
                 .into_iter()
                 .map(|d| {
-                    let terms = tsvector(&d);
+                    let terms = tsvectors(&d);
                     (d, terms)
                 })
                 .collect::<Vec<_>>()
@@ -286,7 +309,7 @@ impl Search for PgSearch {
         for chunk in rows.chunks(500) {
             let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
                 "INSERT INTO {t} (id, revision, agency, item, topic, genre, published, validity, \
-                 title, body, terms) "
+                 title, body, terms, rank_terms) "
             ));
             b.push_values(chunk, |mut row, (d, terms)| {
                 row.push_bind(d.id)
@@ -299,7 +322,9 @@ impl Search for PgSearch {
                     .push_bind(d.validity)
                     .push_bind(d.title.clone())
                     .push_bind(d.body.clone())
-                    .push_bind(terms.clone())
+                    .push_bind(terms.0.clone())
+                    .push_unseparated("::tsvector")
+                    .push_bind(terms.1.clone())
                     .push_unseparated("::tsvector");
             });
             b.push(format!(
@@ -307,7 +332,7 @@ impl Search for PgSearch {
                  agency = EXCLUDED.agency, item = EXCLUDED.item, topic = EXCLUDED.topic, \
                  genre = EXCLUDED.genre, published = EXCLUDED.published, \
                  validity = EXCLUDED.validity, title = EXCLUDED.title, body = EXCLUDED.body, \
-                 terms = EXCLUDED.terms WHERE {t}.revision < EXCLUDED.revision"
+                 terms = EXCLUDED.terms, rank_terms = EXCLUDED.rank_terms WHERE {t}.revision < EXCLUDED.revision"
             ));
             b.build().execute(&mut *tx).await?;
         }
@@ -347,100 +372,159 @@ impl Search for PgSearch {
         query.check()?;
         let parsed = ParsedQuery::parse(&query.text);
         let sort = query.effective_sort(&parsed);
-        let ts = (!parsed.is_empty()).then(|| tsquery(&parsed));
         let t = &self.table;
-
-        // The total, counted up to the cap.
-        let mut b: QueryBuilder<Postgres> =
-            QueryBuilder::new(format!("SELECT count(*) FROM (SELECT 1 FROM {t}"));
-        self.conditions(&mut b, query, ts.clone());
-        b.push(" LIMIT ")
-            .push_bind(COUNT_CAP + 1)
-            .push(") AS matches");
-        let count: i64 = b.build_query_scalar().fetch_one(&self.pool).await?;
-
         let wanted = query.limit as i64 + 1;
-        let rows = match sort {
-            Sort::Relevance => {
-                let after = match query.after {
-                    None => None,
-                    Some(Cursor::Relevance { score, id }) => Some((score, id)),
-                    Some(Cursor::Newest { .. }) => return Err(SearchError::CursorSortMismatch),
-                };
-                let ts_text = ts.clone().unwrap_or_default();
-                let mut b: QueryBuilder<Postgres> = QueryBuilder::new(
-                    "SELECT id, score, title, body, 0::bigint AS day FROM (SELECT id, title, body, ts_rank(terms, ",
-                );
-                b.push_bind(ts_text)
-                    .push(format!("::tsquery) AS score FROM {t}"));
-                self.conditions(&mut b, query, ts.clone());
-                b.push(") AS ranked");
-                if let Some((score, id)) = after {
-                    b.push(" WHERE (score < ")
+        let mut tx = self.pool.begin().await?;
+        // (id, score, title, body, day); the total and whether it is exact.
+        let (rows, total, exact): (Vec<PageRow>, i64, bool) = if parsed.is_empty() {
+            // A listing by date: the date index gives the page; the count stops at the cap.
+            let after = match query.after {
+                None => None,
+                Some(Cursor::Newest { day, id }) => Some((date_of_day(day)?, id)),
+                Some(Cursor::Relevance { .. }) => {
+                    return Err(SearchError::CursorSortMismatch);
+                }
+            };
+            let mut b: QueryBuilder<Postgres> =
+                QueryBuilder::new(format!("SELECT count(*) FROM (SELECT 1 FROM {t}"));
+            self.conditions(&mut b, query, None);
+            b.push(" LIMIT ")
+                .push_bind(COUNT_CAP + 1)
+                .push(") AS matches");
+            let count: i64 = b.build_query_scalar().fetch_one(&mut *tx).await?;
+            let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+                "SELECT id, 0::real AS score, title, body, \
+                     (published - DATE '0001-01-01' + 1)::bigint AS day FROM {t}"
+            ));
+            self.conditions(&mut b, query, None);
+            if let Some((date, id)) = after {
+                b.push(" AND (published, id) < (")
+                    .push_bind(date)
+                    .push(", ")
+                    .push_bind(id)
+                    .push(")");
+            }
+            b.push(" ORDER BY published DESC, id DESC LIMIT ")
+                .push_bind(wanted);
+            let rows = b
+                .build()
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get("id")?,
+                        r.try_get("score")?,
+                        r.try_get("title")?,
+                        r.try_get("body")?,
+                        r.try_get("day")?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            (rows, count.min(COUNT_CAP), count <= COUNT_CAP)
+        } else {
+            // Words: the GIN index answers which rows match without reading their vectors
+            // (a plain `&` query needs no recheck); the planner, misjudging how many rows a
+            // word matches, otherwise walks the table or the date index and decompresses
+            // every row's whole vector (a second at 100,000 documents). The matches are
+            // read once: ranked (or dated) and counted in the same pass, so the total is
+            // exact; only the page's rows are joined back for their text.
+            for setting in [
+                "SET LOCAL enable_seqscan = off",
+                "SET LOCAL enable_indexscan = off",
+                "SET LOCAL work_mem = '64MB'",
+            ] {
+                sqlx::query(setting).execute(&mut *tx).await?;
+            }
+            let ts = tsquery(&parsed);
+            let mut b: QueryBuilder<Postgres> =
+                QueryBuilder::new("WITH matches AS MATERIALIZED (SELECT id, ");
+            let order = match sort {
+                Sort::Relevance => {
+                    b.push("ts_rank(rank_terms, ")
+                        .push_bind(ts.clone())
+                        .push("::tsquery) AS score, 0::bigint AS day");
+                    "m.score DESC, m.id ASC"
+                }
+                Sort::Newest => {
+                    b.push("0::real AS score, (published - DATE '0001-01-01' + 1)::bigint AS day");
+                    "m.day DESC, m.id DESC"
+                }
+            };
+            b.push(format!(" FROM {t}"));
+            self.conditions(&mut b, query, Some(ts));
+            b.push("), page AS (SELECT m.id, m.score, m.day FROM matches m WHERE TRUE");
+            match (sort, query.after) {
+                (_, None) => {}
+                (Sort::Relevance, Some(Cursor::Relevance { score, id })) => {
+                    b.push(" AND (m.score < ")
                         .push_bind(score)
-                        .push("::real OR (score = ")
+                        .push("::real OR (m.score = ")
                         .push_bind(score)
-                        .push("::real AND id > ")
+                        .push("::real AND m.id > ")
                         .push_bind(id)
                         .push("))");
                 }
-                b.push(" ORDER BY score DESC, id ASC LIMIT ")
-                    .push_bind(wanted);
-                b.build().fetch_all(&self.pool).await?
-            }
-            Sort::Newest => {
-                let after = match query.after {
-                    None => None,
-                    Some(Cursor::Newest { day, id }) => Some((date_of_day(day)?, id)),
-                    Some(Cursor::Relevance { .. }) => return Err(SearchError::CursorSortMismatch),
-                };
-                let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-                    "SELECT id, 0::real AS score, title, body, \
-                     (published - DATE '0001-01-01' + 1)::bigint AS day FROM {t}"
-                ));
-                self.conditions(&mut b, query, ts.clone());
-                if let Some((date, id)) = after {
-                    b.push(" AND (published, id) < (")
-                        .push_bind(date)
+                (Sort::Newest, Some(Cursor::Newest { day, id })) => {
+                    b.push(" AND (m.day, m.id) < (")
+                        .push_bind(day)
                         .push(", ")
                         .push_bind(id)
                         .push(")");
                 }
-                b.push(" ORDER BY published DESC, id DESC LIMIT ")
-                    .push_bind(wanted);
-                b.build().fetch_all(&self.pool).await?
+                _ => return Err(SearchError::CursorSortMismatch),
             }
+            b.push(format!(" ORDER BY {order} LIMIT "))
+                .push_bind(wanted)
+                .push(format!(
+                    ") SELECT c.total, m.id, m.score, m.day, d.title, d.body \
+                         FROM (SELECT count(*) AS total FROM matches) AS c \
+                         LEFT JOIN page AS m ON TRUE LEFT JOIN {t} AS d ON d.id = m.id \
+                         ORDER BY {order}"
+                ));
+            let mut total = 0;
+            let mut rows = Vec::new();
+            for r in b.build().fetch_all(&mut *tx).await? {
+                total = r.try_get("total")?;
+                let id: Option<i64> = r.try_get("id")?;
+                if let Some(id) = id {
+                    rows.push((
+                        id,
+                        r.try_get("score")?,
+                        r.try_get("title")?,
+                        r.try_get("body")?,
+                        r.try_get("day")?,
+                    ));
+                }
+            }
+            (rows, total, true)
         };
-        let needles = parsed.needles();
-        let mut hits = Vec::with_capacity(rows.len());
-        let mut keys = Vec::with_capacity(rows.len());
-        for row in rows.iter().take(query.limit) {
-            let id: i64 = row.try_get("id")?;
-            let score: f32 = row.try_get("score")?;
-            let title: String = row.try_get("title")?;
-            let body: String = row.try_get("body")?;
-            let day: i64 = row.try_get("day")?;
-            keys.push(match sort {
-                Sort::Relevance => Cursor::Relevance { score, id },
-                Sort::Newest => Cursor::Newest { day, id },
-            });
-            hits.push((id, score, title, body));
-        }
+        tx.commit().await?;
+
         let next = (rows.len() > query.limit)
-            .then(|| keys.last().copied())
+            .then(|| {
+                rows.get(query.limit - 1)
+                    .map(|&(id, score, _, _, day)| match sort {
+                        Sort::Relevance => Cursor::Relevance { score, id },
+                        Sort::Newest => Cursor::Newest { day, id },
+                    })
+            })
             .flatten();
+        let needles = parsed.needles();
+        let limit = query.limit;
         // Snippets are CPU work on long bodies: off the async threads.
         let hits = tokio::task::spawn_blocking(move || {
-            hits.into_iter()
-                .map(|(id, score, title, body)| make_hit(id, score, &title, &body, &needles))
+            rows.into_iter()
+                .take(limit)
+                .map(|(id, score, title, body, _)| make_hit(id, score, &title, &body, &needles))
                 .collect::<Vec<_>>()
         })
         .await
         .map_err(|e| SearchError::Database(format!("摘要任务异常中止：{e}")))?;
         Ok(Page {
             hits,
-            total: count.min(COUNT_CAP) as u64,
-            total_exact: count <= COUNT_CAP,
+            total: total.max(0) as u64,
+            total_exact: exact,
             next,
         })
     }
