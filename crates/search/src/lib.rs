@@ -35,7 +35,7 @@ pub use any::AnySearch;
 pub use cursor::Cursor;
 pub use error::SearchError;
 #[cfg(feature = "postgres")]
-pub use pg::PgSearch;
+pub use pg::{COUNT_CAP as PG_COUNT_CAP, PgSearch};
 pub use query::{Clause, ParsedQuery};
 pub use segment::segment;
 pub use snippet::{SNIPPET_CHARS, Snippet, snippet};
@@ -201,7 +201,8 @@ impl Query {
 pub struct Page {
     pub hits: Vec<Hit>,
     /// How many documents match in all (every page), exactly when `total_exact`; otherwise at
-    /// least this many (PostgreSQL stops counting at [`pg::COUNT_CAP`](PgSearch)).
+    /// least this many (PostgreSQL stops counting a listing without words at `PG_COUNT_CAP`,
+    /// 10,000; word queries and tantivy count exactly).
     pub total: u64,
     pub total_exact: bool,
     /// The cursor of the next page; `None` on the last page.

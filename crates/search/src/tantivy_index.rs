@@ -190,27 +190,30 @@ impl TantivySearch {
         std::fs::create_dir_all(dir)
             .map_err(|e| SearchError::Index(format!("无法创建索引目录 {}：{e}", dir.display())))?;
         let (schema, fields) = schema();
-        let open = |dir: &Path| -> Result<Index> {
+        let open = |dir: &Path| -> Result<tantivy::Result<Index>> {
             let directory = MmapDirectory::open(dir).map_err(|e| {
                 SearchError::Index(format!("无法打开索引目录 {}：{e}", dir.display()))
             })?;
             Ok(Index::builder()
                 .schema(schema.clone())
                 .tokenizers(tokenizers())
-                .open_or_create(directory)?)
+                .open_or_create(directory))
         };
-        let index = match open(dir) {
+        let index = match open(dir)? {
             Ok(index) => index,
-            Err(SearchError::Index(_)) if dir.join("meta.json").is_file() => {
-                // Another schema: the index is derived data, rebuilt from the database.
+            Err(
+                tantivy::TantivyError::SchemaError(_) | tantivy::TantivyError::DataCorruption(_),
+            ) if dir.join("meta.json").is_file() => {
+                // Another schema, or a damaged index: it is derived data, rebuilt from the
+                // database (revision 0).
                 std::fs::remove_dir_all(dir)
                     .and_then(|()| std::fs::create_dir_all(dir))
                     .map_err(|e| {
                         SearchError::Index(format!("无法重建索引目录 {}：{e}", dir.display()))
                     })?;
-                open(dir)?
+                open(dir)??
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         Self::start(index, fields, Some(dir.to_path_buf()))
     }
@@ -647,5 +650,59 @@ impl Search for TantivySearch {
     async fn search(&self, query: &Query) -> Result<Page> {
         let query = query.clone();
         self.blocking(move |inner| inner.search(&query)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn payload_round_trips_and_other_formats_are_unknown() {
+        assert_eq!(parse_payload(Some(&payload(42))), Some(42));
+        assert_eq!(parse_payload(Some("gongkai-search/0 revision=42")), None);
+        assert_eq!(parse_payload(None), None);
+    }
+
+    /// An index of another schema (an older version of this crate) is emptied on open, so the
+    /// catch-up from revision 0 rebuilds it.
+    #[test]
+    fn an_index_of_another_schema_is_rebuilt_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut b = Schema::builder();
+            let title = b.add_text_field("title", tantivy::schema::TEXT);
+            let index = Index::create_in_dir(dir.path(), b.build()).unwrap();
+            let mut writer: IndexWriter<TantivyDocument> = index.writer(15_000_000).unwrap();
+            let mut doc = TantivyDocument::new();
+            doc.add_text(title, "old");
+            writer.add_document(doc).unwrap();
+            let mut commit = writer.prepare_commit().unwrap();
+            commit.set_payload("gongkai-search/0 revision=99");
+            commit.commit().unwrap();
+        }
+        let s = TantivySearch::open(dir.path()).unwrap();
+        assert_eq!(s.num_docs(), 0);
+        assert_eq!(s.inner.revision.load(Ordering::SeqCst), 0);
+    }
+
+    /// The same schema with another format in the payload (segmentation changed) is emptied.
+    #[test]
+    fn an_index_of_another_format_is_emptied() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let s = TantivySearch::open(dir.path()).unwrap();
+            s.apply_blocking(&crate::corpus::Corpus::documents(1, 3), 3)
+                .unwrap();
+            s.inner.commit(|r| r, |_| Ok(())).unwrap();
+            let mut writer = s.inner.writer.lock().unwrap();
+            let mut commit = writer.prepare_commit().unwrap();
+            commit.set_payload("gongkai-search/0 revision=3");
+            commit.commit().unwrap();
+        }
+        let s = TantivySearch::open(dir.path()).unwrap();
+        assert_eq!(s.num_docs(), 0);
+        assert_eq!(s.inner.revision.load(Ordering::SeqCst), 0);
     }
 }
