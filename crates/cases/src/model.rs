@@ -253,6 +253,10 @@ pub struct YearFigures {
     pub year: i32,
     /// Only `t2.*` cells; absent cells stay `null` in the report.
     pub cells: Vec<(CellKey, gongkai_report::Value)>,
+    /// Why a cell was entered by hand although the records compute it (the 规章 and 规范性文件
+    /// rows come from the catalogue): a figure typed over a computed one must say why, and the
+    /// report prints it as a note. Only cells of `cells`, each at most once.
+    pub reasons: Vec<(CellKey, String)>,
 }
 
 /// The written parts of an agency-year's annual report, set by its officer: the text before

@@ -315,6 +315,7 @@ fn generated_report_has_tables_figures_and_agreeing_prose() {
                 Value::Int(9),
             ),
         ],
+        reasons: vec![],
     };
     let report = tables::generate("某县交通运输局", 2024, &facts, &rems, Some(&figures));
     assert_eq!(report.format, Format::F2021);

@@ -9,6 +9,7 @@ use gongkai_cases::limits::{MAX_TEXT_CHARS, check_text, check_year};
 use gongkai_cases::tables::{self, CaseRef, RemedyFacts};
 use gongkai_cases::{AgencyId, Outcome, RemedyId, ReportText, Request, RequestId, YearFigures};
 use gongkai_cases::{lifecycle, vocab};
+use gongkai_catalogue::{RegisterEntry, table2};
 use gongkai_report::template::{self, CellKind};
 use gongkai_report::{CellKey, Format, Report, Section, Value};
 use gongkai_store::Store;
@@ -36,17 +37,20 @@ const WRITTEN: [Section; 3] = [Section::S1Overview, Section::S5Problems, Section
 /// One record behind a figure, for the officer's drill-down.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counted {
-    /// `request` or `remedy`.
+    /// `request`, `remedy` or `document` (a catalogue document behind a table 二 figure).
     pub kind: &'static str,
-    /// The request's or remedy case's id.
+    /// The request's, remedy case's or document's id.
     pub id: i64,
     pub agency: String,
+    /// 受理编号, 案件编号, or a document's 索引号.
     pub reference: String,
+    /// Date of receipt; a document's 成文日期 (its 发布日期 when it has none).
     pub received: NaiveDate,
-    /// Decision or closing date, if any by now.
+    /// Decision or closing date, if any by now; a document's 废止/失效 date.
     pub closed: Option<NaiveDate>,
-    /// Outcome label, or the remedy's kind and result.
+    /// Outcome label, the remedy's kind and result, or a document's title.
     pub outcome: String,
+    /// The applicant, or a document's 文号.
     pub applicant: String,
 }
 
@@ -71,7 +75,7 @@ impl<S: Store> Ctx<'_, S> {
         let agencies = self.report_scope(&agency, year, consolidated).await?;
         let facts = self.store.case_facts(&agencies, year).await?;
         let remedies = self.store.remedy_facts(&agencies, year).await?;
-        let figures = self.scope_figures(&agencies, year).await?;
+        let (figures, notes) = self.scope_figures(&agencies, year).await?;
         let end = NaiveDate::from_ymd_opt(year, 12, 31)
             .ok_or_else(|| ServiceError::Invalid(format!("年份 {year} 无效")))?;
         let mut report = tables::generate(
@@ -93,6 +97,19 @@ impl<S: Store> Ctx<'_, S> {
                 }
             }
         }
+        if !notes.is_empty() {
+            let s2 = Section::S2Proactive;
+            let text = report.section(s2).trim_end().to_owned();
+            let joined = notes.join("\n");
+            report.set_section(
+                s2,
+                if text.is_empty() {
+                    joined
+                } else {
+                    format!("{text}\n\n{joined}")
+                },
+            );
+        }
         warnings.extend(
             WRITTEN
                 .iter()
@@ -104,27 +121,86 @@ impl<S: Store> Ctx<'_, S> {
 
     /// Table 二 figures of a scope: the agency's own, or for a consolidated report the
     /// cell-wise sum over the scope (every agency of a government reports its own documents,
-    /// decisions and fees; the government's consolidated figure is their total).
-    async fn scope_figures(&self, agencies: &[AgencyId], year: i32) -> Result<Option<YearFigures>> {
+    /// decisions and fees; the government's consolidated figure is their total). An agency that
+    /// keeps its catalogue in gongkai has its 规章 and 规范性文件 cells computed from it
+    /// (第二十条第（一）项); a figure it typed over a computed one wins, and the note saying so
+    /// and why is returned for the report to print.
+    async fn scope_figures(
+        &self,
+        agencies: &[AgencyId],
+        year: i32,
+    ) -> Result<(Option<YearFigures>, Vec<String>)> {
+        let format = Format::for_year(year);
+        let entries = self.store.register_entries(agencies).await?;
+        let names: HashMap<AgencyId, String> = self
+            .tree()
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
         let mut total: Vec<(CellKey, Value)> = Vec::new();
+        let mut notes = Vec::new();
         let mut any = false;
         for &id in agencies {
-            let Some(f) = self.store.figures(id, year).await? else {
-                continue;
-            };
-            any = true;
-            for (key, value) in f.cells {
+            let recorded = self.store.figures(id, year).await?;
+            any |= recorded.is_some();
+            let (mut cells, reasons) =
+                recorded.map_or_else(Default::default, |f| (f.cells, f.reasons));
+            let own: Vec<RegisterEntry> =
+                entries.iter().filter(|e| e.agency == id).cloned().collect();
+            if !own.is_empty() || self.has_catalogue(id).await? {
+                any = true;
+                for computed in table2(&own, year, format) {
+                    let value = Value::Int(i64::try_from(computed.value).unwrap_or(i64::MAX));
+                    match cells.iter().find(|(k, _)| *k == computed.key) {
+                        None => cells.push((computed.key, value)),
+                        Some((_, typed)) if *typed == value => {}
+                        Some((_, typed)) => {
+                            let reason = reasons
+                                .iter()
+                                .find(|(k, _)| *k == computed.key)
+                                .map_or("未说明", |(_, r)| r.as_str());
+                            let whose = if agencies.len() > 1 {
+                                format!("（{}）", names.get(&id).map_or("", String::as_str))
+                            } else {
+                                String::new()
+                            };
+                            notes.push(format!(
+                                "注{whose}：{}填报 {typed} 件，公开目录记录 {} 件；原因：{reason}。",
+                                template::cell_name(format, computed.key),
+                                computed.value
+                            ));
+                        }
+                    }
+                }
+            }
+            for (key, value) in cells {
                 match total.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, v)) => *v = add(*v, value),
                     None => total.push((key, value)),
                 }
             }
         }
-        Ok(any.then(|| YearFigures {
+        let figures = any.then(|| YearFigures {
             agency: agencies[0],
             year,
             cells: total,
-        }))
+            reasons: Vec::new(),
+        });
+        Ok((figures, notes))
+    }
+
+    /// Whether an agency keeps any document in the catalogue.
+    async fn has_catalogue(&self, agency: AgencyId) -> Result<bool> {
+        let one = gongkai_store::DocumentFilter {
+            agencies: vec![agency],
+            category: None,
+            published_from: None,
+            published_to: None,
+            limit: 1,
+            after: None,
+        };
+        Ok(!self.store.list_documents(&one).await?.is_empty())
     }
 
     /// The requests (or remedy cases) counted in one cell of the generated report.
@@ -138,12 +214,16 @@ impl<S: Store> Ctx<'_, S> {
         self.limit(check_year(year, self.settings.today))?;
         let agency = self.agency(agency).await?;
         let format = Format::for_year(year);
-        if !matches!(cell, CellKey::T3(..) | CellKey::T4(_)) || !template::allows(format, cell) {
+        let explained = matches!(cell, CellKey::T3(..) | CellKey::T4(_)) || from_catalogue(cell);
+        if !explained || !template::allows(format, cell) {
             return Err(ServiceError::Invalid(format!(
-                "{cell} 不是 {year} 年度报告（{format} 格式）表三或表四的单元格"
+                "{cell} 不是 {year} 年度报告（{format} 格式）表三、表四或表二规章、规范性文件的单元格"
             )));
         }
         let agencies = self.report_scope(&agency, year, consolidated).await?;
+        if from_catalogue(cell) {
+            return self.explain_register(&agencies, year, cell).await;
+        }
         let facts = self.store.case_facts(&agencies, year).await?;
         let remedies = self.store.remedy_facts(&agencies, year).await?;
         let names: HashMap<AgencyId, String> = self
@@ -202,15 +282,72 @@ impl<S: Store> Ctx<'_, S> {
         Ok(out)
     }
 
+    /// The catalogue documents behind a 规章 or 规范性文件 cell of table 二, as the register
+    /// computes it (a figure typed over it is not what these documents count).
+    async fn explain_register(
+        &self,
+        agencies: &[AgencyId],
+        year: i32,
+        cell: CellKey,
+    ) -> Result<Vec<Counted>> {
+        let register = self.register_of(agencies, year).await?;
+        let ids = register
+            .cells
+            .into_iter()
+            .find(|c| c.key == cell)
+            .map(|c| c.documents)
+            .unwrap_or_default();
+        let names: HashMap<AgencyId, String> = self
+            .tree()
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        Ok(self
+            .store
+            .documents_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|d| Counted {
+                kind: "document",
+                id: d.id.0,
+                agency: names.get(&d.data.agency).cloned().unwrap_or_default(),
+                reference: d.data.index_number.raw.clone(),
+                received: d.data.written.unwrap_or(d.data.published),
+                closed: match d.data.validity {
+                    gongkai_catalogue::Validity::InForce => None,
+                    gongkai_catalogue::Validity::Expired { on }
+                    | gongkai_catalogue::Validity::Repealed { on, .. } => Some(on),
+                },
+                outcome: d.data.title,
+                applicant: d.data.doc_number.map(|n| n.normalised).unwrap_or_default(),
+            })
+            .collect())
+    }
+
     /// Records table 二 figures of an agency-year, keeping the figures already recorded for
     /// other cells. Each cell must belong to table 二 of the year's format and hold the right
     /// kind of value.
+    ///
+    /// The 规章 and 规范性文件 cells are computed from the catalogue (第二十条第（一）项); a
+    /// figure typed over them is an override that must carry `reason`, which the report prints
+    /// as a note (a value posted again unchanged keeps the reason it has).
     pub async fn set_figures(
         &self,
         agency: &str,
         year: i32,
         cells: &[(CellKey, Value)],
+        reason: Option<&str>,
     ) -> Result<YearFigures> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if let Some(r) = reason {
+            self.limit(check_text(
+                "原因",
+                r,
+                gongkai_store::rules::MAX_REASON_CHARS,
+                true,
+            ))?;
+        }
         self.limit(check_year(year, self.settings.today))?;
         let agency = self.agency(agency).await?;
         let format = Format::for_year(year);
@@ -240,7 +377,22 @@ impl<S: Store> Ctx<'_, S> {
                 agency: agency.id,
                 year,
                 cells: Vec::new(),
+                reasons: Vec::new(),
             });
+        for &(key, value) in cells.iter().filter(|(k, _)| from_catalogue(*k)) {
+            let unchanged = current.cells.contains(&(key, value));
+            if unchanged {
+                continue;
+            }
+            let Some(reason) = reason else {
+                return Err(ServiceError::Invalid(format!(
+                    "{}由公开目录计算；手工填报须说明原因",
+                    template::cell_name(format, key)
+                )));
+            };
+            current.reasons.retain(|(k, _)| *k != key);
+            current.reasons.push((key, reason.to_owned()));
+        }
         for &(key, value) in cells {
             match current.cells.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, v)) => *v = value,
@@ -521,4 +673,16 @@ mod tests {
         let control = "## 一、总体情况\n甲\u{7}乙\n";
         assert!(parse_prose(control).is_err());
     }
+}
+
+/// Whether a table 二 cell is computed from the catalogue: the 规章 and 规范性文件 rows
+/// (第二十条第（一）项).
+pub fn from_catalogue(key: CellKey) -> bool {
+    matches!(
+        key,
+        CellKey::T2(
+            gongkai_report::T2Row::Regulations | gongkai_report::T2Row::NormativeDocs,
+            _
+        )
+    )
 }

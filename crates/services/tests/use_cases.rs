@@ -846,6 +846,7 @@ async fn the_report_text_and_what_is_missing<S: Store>(store: &S, _raw: &Raw) {
             ),
             Value::Int(3),
         )],
+        Some("本机关的规范性文件目录尚未录入系统"),
     )
     .await
     .unwrap();

@@ -987,7 +987,7 @@ where
         .await
         .map_err(db("保存表二数据"))?;
         let cells: Vec<_> = cells.iter().enumerate().collect();
-        let head = "INSERT INTO figure_cells (agency_id, year, position, cell_key, value) ";
+        let head = "INSERT INTO figure_cells (agency_id, year, position, cell_key, value, reason) ";
         let what = "保存表二数据";
         Self::run_values(
             &mut tx,
@@ -995,20 +995,29 @@ where
             &cells,
             ROW_CHUNK,
             what,
-            |b, (i, (k, v))| {
+            |b, (i, (k, v, reason))| {
                 b.bind(agency)
                     .bind(year)
                     .bind(*i as i64)
                     .bind(k.as_str())
-                    .bind(v.as_str());
+                    .bind(v.as_str())
+                    .bind(reason.as_str());
             },
         )
         .await?;
         let values: serde_json::Map<String, serde_json::Value> = cells
             .iter()
-            .map(|(_, (k, v))| (k.clone(), serde_json::Value::from(v.as_str())))
+            .map(|(_, (k, v, _))| (k.clone(), serde_json::Value::from(v.as_str())))
+            .collect();
+        let reasons: serde_json::Map<String, serde_json::Value> = cells
+            .iter()
+            .filter(|(_, (_, _, r))| !r.is_empty())
+            .map(|(_, (k, _, r))| (k.clone(), serde_json::Value::from(r.as_str())))
             .collect();
         audit.set("year", year).set("cells", values);
+        if !reasons.is_empty() {
+            audit.set("reasons", reasons);
+        }
         Self::finish(tx, &audit).await
     }
 
@@ -1025,8 +1034,8 @@ where
         if set.is_none() {
             return Ok(None);
         }
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT cell_key, value FROM figure_cells WHERE agency_id = $1 AND year = $2 \
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT cell_key, value, reason FROM figure_cells WHERE agency_id = $1 AND year = $2 \
              ORDER BY position",
         )
         .bind(agency.0)
@@ -1034,14 +1043,21 @@ where
         .fetch_all(&mut *conn)
         .await
         .map_err(db("读取表二数据"))?;
-        let cells = rows
+        let cells: Vec<_> = rows
             .iter()
-            .map(|(k, v)| codec::figure_from(k, v))
+            .map(|(k, v, _)| codec::figure_from(k, v))
             .collect::<Result<_>>()?;
+        let reasons = cells
+            .iter()
+            .zip(&rows)
+            .filter(|(_, (_, _, r))| !r.is_empty())
+            .map(|((key, _), (_, _, r))| (*key, r.clone()))
+            .collect();
         Ok(Some(YearFigures {
             agency,
             year,
             cells,
+            reasons,
         }))
     }
 

@@ -1352,6 +1352,7 @@ pub async fn figures_replace<S: Store>(store: &S) {
             (fees, Value::Money("3.25".parse().unwrap())),
             (licensing, Value::Int(0)),
         ],
+        reasons: vec![(issued, "目录中缺少 2 件 2024 年初的规范性文件".to_owned())],
     };
     store.set_figures(first.clone(), audit()).await.unwrap();
     assert_eq!(store.figures(a, 2024).await.unwrap(), Some(first.clone()));
@@ -1359,6 +1360,7 @@ pub async fn figures_replace<S: Store>(store: &S) {
         agency: a,
         year: 2023,
         cells: vec![(issued, Value::Int(7))],
+        reasons: vec![],
     };
     store
         .set_figures(other_year.clone(), audit())
@@ -1368,6 +1370,7 @@ pub async fn figures_replace<S: Store>(store: &S) {
         agency: a,
         year: 2024,
         cells: vec![(licensing, Value::Int(40))],
+        reasons: vec![],
     };
     store.set_figures(replaced.clone(), audit()).await.unwrap();
     assert_eq!(
@@ -1381,6 +1384,7 @@ pub async fn figures_replace<S: Store>(store: &S) {
         agency: b,
         year: 2024,
         cells: vec![],
+        reasons: vec![],
     };
     store.set_figures(emptied.clone(), audit()).await.unwrap();
     assert_eq!(store.figures(b, 2024).await.unwrap(), Some(emptied));
@@ -1392,23 +1396,38 @@ pub async fn figures_replace<S: Store>(store: &S) {
             CellKey::T3(gongkai_report::T3Row::NewReceived, Applicant::Total),
             Value::Int(1),
         )],
+        reasons: vec![],
     };
     assert_kind(store.set_figures(t3, audit()).await, "t3 cell", "Invalid");
     let wrong_kind = YearFigures {
         agency: a,
         year: 2024,
         cells: vec![(fees, Value::Int(3))],
+        reasons: vec![],
     };
     assert_kind(
         store.set_figures(wrong_kind, audit()).await,
         "wrong kind",
         "Invalid",
     );
-    assert_eq!(store.figures(a, 2024).await.unwrap(), Some(replaced));
+    assert_eq!(
+        store.figures(a, 2024).await.unwrap(),
+        Some(replaced.clone())
+    );
+    let orphan_reason = YearFigures {
+        reasons: vec![(issued, "没有这一项".to_owned())],
+        ..replaced.clone()
+    };
+    assert_kind(
+        store.set_figures(orphan_reason, audit()).await,
+        "reason without its cell",
+        "Invalid",
+    );
     let ghost = YearFigures {
         agency: AgencyId(i64::MAX),
         year: 2024,
         cells: vec![],
+        reasons: vec![],
     };
     assert_kind(
         store.set_figures(ghost, audit()).await,

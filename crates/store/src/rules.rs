@@ -125,8 +125,22 @@ pub fn check_new_remedy(new: &NewRemedy) -> Result<(), StoreError> {
 
 /// Checks figures before they replace an agency-year's: only `t2.*` cells, each once, each
 /// with a value of the cell's kind. Returns the cells as stored text.
-pub fn check_figures(figures: &YearFigures) -> Result<Vec<(String, String)>, StoreError> {
+pub fn check_figures(figures: &YearFigures) -> Result<Vec<(String, String, String)>, StoreError> {
     let mut seen = std::collections::HashSet::new();
+    let mut reasons = std::collections::HashMap::new();
+    for (key, reason) in &figures.reasons {
+        if !figures.cells.iter().any(|(k, _)| k == key) {
+            return Err(StoreError::Invalid(format!("{key} 没有数据，不能说明原因")));
+        }
+        if reason.chars().count() > MAX_REASON_CHARS {
+            return Err(StoreError::Invalid(format!(
+                "{key} 的原因超过 {MAX_REASON_CHARS} 个字"
+            )));
+        }
+        if reasons.insert(*key, reason.as_str()).is_some() {
+            return Err(StoreError::Invalid(format!("{key} 的原因重复")));
+        }
+    }
     figures
         .cells
         .iter()
@@ -140,10 +154,14 @@ pub fn check_figures(figures: &YearFigures) -> Result<Vec<(String, String)>, Sto
             if !seen.insert(*key) {
                 return Err(StoreError::Invalid(format!("{key} 重复")));
             }
-            Ok((key.to_string(), value.to_string()))
+            let reason = reasons.get(key).copied().unwrap_or_default();
+            Ok((key.to_string(), value.to_string(), reason.to_owned()))
         })
         .collect()
 }
+
+/// The longest reason of a figure entered by hand.
+pub const MAX_REASON_CHARS: usize = 500;
 
 /// 1 January and 31 December of `year`.
 pub fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate), StoreError> {

@@ -153,6 +153,7 @@ pub const SCHEMA: &[TableDef] = &[
             ("position", Int),
             ("cell_key", Text),
             ("value", Text),
+            ("reason", Text),
         ],
         key: &["agency_id", "year", "position"],
     },

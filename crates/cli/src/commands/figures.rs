@@ -23,6 +23,9 @@ pub enum FiguresCommand {
         /// KEY=VALUE，可多个
         #[arg(required = true, value_name = "KEY=VALUE")]
         cells: Vec<String>,
+        /// 手工填报规章、规范性文件数据（本由公开目录计算）的原因，报告中作为注释列出
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
     /// 查看已登记的表二数据（show）
     Show {
@@ -66,13 +69,16 @@ pub fn run(g: &Global, cmd: FiguresCommand) -> Result<Status> {
                 agency,
                 year,
                 cells,
+                reason,
             } => {
                 let cells = cells
                     .iter()
                     .map(|c| parse_assignment(c))
                     .collect::<Result<Vec<_>>>()?;
                 with_ctx!(env, Access::Write, |ctx| {
-                    let f = ctx.set_figures(&agency, year, &cells).await?;
+                    let f = ctx
+                        .set_figures(&agency, year, &cells, reason.as_deref())
+                        .await?;
                     writeln!(
                         std::io::stdout().lock(),
                         "已登记 {agency} {year} 年表二数据 {} 项",

@@ -752,7 +752,17 @@ fn explain(g: &Global, args: ExplainArgs) -> Result<Status> {
             args.year,
             counted.len()
         )?;
-        for c in &counted {
+        for c in counted.iter().filter(|c| c.kind == "document") {
+            let ended = c
+                .closed
+                .map_or_else(String::new, |d| format!("  废止/失效 {d}"));
+            writeln!(
+                out,
+                "  {}  {}  成文 {}{ended}  {}  {}",
+                c.agency, c.reference, c.received, c.outcome, c.applicant
+            )?;
+        }
+        for c in counted.iter().filter(|c| c.kind != "document") {
             let closed = c.closed.map_or_else(|| "—".to_owned(), |d| d.to_string());
             writeln!(
                 out,

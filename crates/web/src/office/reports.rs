@@ -429,7 +429,7 @@ pub async fn set_figures<S: WebStore>(
     let settings = app.settings();
     caller
         .ctx(&app, &settings)
-        .set_figures(&agency, year, &cells)
+        .set_figures(&agency, year, &cells, Some(field("reason")))
         .await?;
     let back = ReportQuery {
         agency,
