@@ -350,6 +350,9 @@ impl<S: Store> Ctx<'_, S> {
         }
         self.limit(check_year(year, self.settings.today))?;
         let agency = self.agency(agency).await?;
+        // Who may write comes before what is written: a caller without the right learns nothing
+        // of the rules of the cells.
+        let grant = self.grant(&agency, Capability::Handle).await?;
         let format = Format::for_year(year);
         for &(key, value) in cells {
             if !matches!(key, CellKey::T2(..)) || !template::allows(format, key) {
@@ -400,7 +403,7 @@ impl<S: Store> Ctx<'_, S> {
             }
         }
         current.cells.sort_by_key(|(k, _)| *k);
-        let grant = self.grant(&agency, Capability::Handle).await?;
+
         let audit = self
             .draft(&grant, "figures.set", format!("表二 {year} 年"))
             .await?;

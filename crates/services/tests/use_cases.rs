@@ -10,13 +10,16 @@ use gongkai_audit::Break;
 use gongkai_calendar::Event;
 use gongkai_cases::amend::{Amendment, Field};
 use gongkai_cases::{Channel, Outcome, RemedyKind, RemedyResult, State};
+use gongkai_catalogue::{Category, Item, Validity};
 use gongkai_report::{Applicant, CellKey, Section, T3Row, T4Col, Value};
+use gongkai_search::{Search, TantivySearch};
 use gongkai_services::audit::Verification;
+use gongkai_services::catalogue::{Attachments, BodyInput, DocumentInput, SearchInput};
 use gongkai_services::ledger::LedgerFile;
 use gongkai_services::reports::ReportWarning;
 use gongkai_services::requests::{DeskCache, RegisterRequest, WorkQuery};
 use gongkai_services::{AccessError, Actor, Ctx, Role, Scope, ServiceError, Settings, Warning};
-use gongkai_store::{Store, StoreError};
+use gongkai_store::{Blobs, Store, StoreError};
 use gongkai_store_postgres::PgStore;
 use gongkai_store_sqlite::SqliteStore;
 use std::future::Future;
@@ -166,6 +169,7 @@ on_both!(
     an_installation_is_copied_and_backed_up,
     a_streamed_ledger_is_all_or_nothing,
     sessions_are_marked_once_a_minute_and_end_when_idle,
+    the_catalogue_feeds_table_two_and_is_searchable,
 );
 
 fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
@@ -1311,4 +1315,306 @@ fn a_login_leaves_the_server_free_while_it_checks_the_password() {
             "the other task ran {during} times while a password was checked"
         );
     });
+}
+
+fn document(agency: &str, index: &str, title: &str, published: NaiveDate) -> DocumentInput {
+    DocumentInput {
+        agency: agency.into(),
+        index_number: index.into(),
+        title: title.into(),
+        doc_number: None,
+        written: None,
+        published,
+        category: None,
+        item: None,
+        topic: String::new(),
+        genre: String::new(),
+        method: "政府网站".into(),
+        scope: "面向社会".into(),
+        validity: Validity::InForce,
+        interprets: None,
+        body: BodyInput::Text(String::new()),
+        attachments: vec![],
+    }
+}
+
+/// A small but real PDF: what the content check of attachments accepts.
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+async fn the_catalogue_feeds_table_two_and_is_searchable<S: Store + Blobs>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let gov = ctx.add_agency("目录县人民政府", None).await.unwrap();
+    ctx.add_agency("目录县司法局", Some("目录县人民政府"))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = TantivySearch::open(dir.path().join("search")).unwrap();
+    let blobs = Attachments::<S>::directory(&dir.path().join("files")).unwrap();
+    let max = 1024 * 1024;
+    let normative = |index: &str, title: &str, written: NaiveDate, published: NaiveDate| {
+        let mut doc = document("目录县人民政府", index, title, published);
+        doc.written = Some(written);
+        doc.category = Some(Category::NormativeDocument);
+        doc.item = Some(Item::Article20(1));
+        doc.doc_number = Some(format!(
+            "目政发[{}]{}号",
+            written.format("%Y"),
+            &index[index.len() - 2..]
+        ));
+        doc
+    };
+    // 2023: one issued (in force at the end of 2023); 2024: two issued, the 2023 one repealed.
+    let mut first = normative(
+        "MLX/2023-00001",
+        "关于印发《目录县行政规范性文件管理办法》的通知",
+        d(2023, 5, 4),
+        d(2023, 5, 10),
+    );
+    first.body = BodyInput::Html(
+        "<p>第一条 为了规范<b>行政规范性文件</b>管理。</p><script>alert(1)</script>".into(),
+    );
+    first.attachments = vec![("办法全文.pdf".into(), PDF.to_vec())];
+    let first = ctx.add_document(&index, &blobs, max, first).await.unwrap();
+    assert!(
+        !first.data.body_html.contains("script"),
+        "{}",
+        first.data.body_html
+    );
+    assert_eq!(
+        first.data.doc_number.as_ref().unwrap().normalised,
+        "目政发〔2023〕01号".replace("01号", "1号")
+    );
+    ctx.add_document(
+        &index,
+        &blobs,
+        max,
+        normative(
+            "MLX/2024-00002",
+            "目录县公共资源交易管理暂行办法",
+            d(2024, 2, 1),
+            d(2024, 2, 5),
+        ),
+    )
+    .await
+    .unwrap();
+    // Published 2024-04-30, 成文 2024-03-01: more than 20 working days (第二十六条).
+    let late = ctx
+        .add_document(
+            &index,
+            &blobs,
+            max,
+            normative(
+                "MLX/2024-00003",
+                "目录县城市绿化管理办法",
+                d(2024, 3, 1),
+                d(2024, 4, 30),
+            ),
+        )
+        .await
+        .unwrap();
+    let mut reading = document(
+        "目录县司法局",
+        "SFJ/2024-00001",
+        "《目录县公共资源交易管理暂行办法》政策解读",
+        d(2024, 2, 6),
+    );
+    reading.interprets = Some("MLX/2024-00002".into());
+    ctx.add_document(&index, &blobs, max, reading)
+        .await
+        .unwrap();
+    ctx.repeal_document(
+        &index,
+        "目录县人民政府",
+        "mlx/2023-00001",
+        Validity::Repealed {
+            on: d(2024, 6, 30),
+            by: Some("目政发〔2024〕2号".into()),
+        },
+    )
+    .await
+    .unwrap();
+
+    // The register, as of the end of 2024 (2021 format).
+    let register = ctx.register("目录县人民政府", 2024, false).await.unwrap();
+    let value = |row, col| {
+        register
+            .cells
+            .iter()
+            .find(|c| c.key == CellKey::T2(row, col))
+            .map(|c| c.value)
+            .unwrap()
+    };
+    use gongkai_report::{T2Col, T2Row};
+    assert_eq!(value(T2Row::NormativeDocs, T2Col::Issued), 2);
+    assert_eq!(value(T2Row::NormativeDocs, T2Col::Repealed), 1);
+    assert_eq!(value(T2Row::NormativeDocs, T2Col::InForce), 2);
+    assert_eq!(value(T2Row::Regulations, T2Col::Issued), 0);
+    assert_eq!(
+        register
+            .late
+            .documents
+            .iter()
+            .map(|(id, _)| *id)
+            .collect::<Vec<_>>(),
+        [late.id]
+    );
+    // One of the two issued in 2024 is interpreted (by another agency): 50 %.
+    assert_eq!(register.interpretation.rate(), Some(0.5));
+
+    // The generated report takes them; a figure typed over one needs a reason and is noted.
+    let g = ctx
+        .generate_report("目录县人民政府", 2024, false)
+        .await
+        .unwrap();
+    let issued = CellKey::T2(T2Row::NormativeDocs, T2Col::Issued);
+    assert_eq!(g.report.int(issued), Some(2));
+    assert_eq!(
+        g.report
+            .int(CellKey::T2(T2Row::NormativeDocs, T2Col::InForce)),
+        Some(2)
+    );
+    let refused = ctx
+        .set_figures("目录县人民政府", 2024, &[(issued, Value::Int(5))], None)
+        .await;
+    assert!(
+        matches!(refused, Err(ServiceError::Invalid(_))),
+        "{refused:?}"
+    );
+    ctx.set_figures(
+        "目录县人民政府",
+        2024,
+        &[(issued, Value::Int(5))],
+        Some("三件文件在目录之外"),
+    )
+    .await
+    .unwrap();
+    let g = ctx
+        .generate_report("目录县人民政府", 2024, false)
+        .await
+        .unwrap();
+    assert_eq!(g.report.int(issued), Some(5));
+    let s2 = g.report.section(Section::S2Proactive);
+    assert!(
+        s2.contains("填报 5 件，公开目录记录 2 件；原因：三件文件在目录之外"),
+        "{s2}"
+    );
+    // The drill-down lists the documents the catalogue counts.
+    let counted = ctx
+        .explain("目录县人民政府", 2024, issued, false)
+        .await
+        .unwrap();
+    let refs: Vec<&str> = counted.iter().map(|c| c.reference.as_str()).collect();
+    assert_eq!(refs, ["MLX/2024-00002", "MLX/2024-00003"]);
+    // A consolidated report sums the government's and the department's figures.
+    let c = ctx
+        .generate_report("目录县人民政府", 2024, true)
+        .await
+        .unwrap();
+    assert_eq!(c.report.int(issued), Some(5));
+
+    // Search: Chinese words, a filter, the attachment back, a page of the document.
+    let hits = |text: &str, agency: Option<&str>| {
+        let input = SearchInput {
+            text: text.into(),
+            agency: agency.map(Into::into),
+            limit: 10,
+            ..SearchInput::default()
+        };
+        let index = &index;
+        let ctx = &ctx;
+        async move {
+            ctx.search_catalogue(index, input)
+                .await
+                .unwrap()
+                .hits
+                .into_iter()
+                .map(|h| h.document.data.index_number.raw)
+                .collect::<Vec<_>>()
+        }
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    // `管理暂行办法` is not `管理办法`: the words must stand in the text as typed.
+    assert_eq!(
+        sorted(hits("管理办法", None).await),
+        ["MLX/2023-00001", "MLX/2024-00003"]
+    );
+    assert_eq!(
+        sorted(hits("暂行办法", None).await),
+        ["MLX/2024-00002", "SFJ/2024-00001"]
+    );
+    assert_eq!(hits("规范性文件", None).await, ["MLX/2023-00001"]);
+    assert_eq!(
+        hits("暂行办法", Some("目录县司法局")).await,
+        ["SFJ/2024-00001"]
+    );
+    let sha = &first.data.attachments[0].sha256;
+    let (attachment, bytes) = ctx.attachment(&blobs, first.id, sha).await.unwrap();
+    assert_eq!(
+        (attachment.media_type.as_str(), bytes.as_slice()),
+        ("application/pdf", PDF)
+    );
+    let view = ctx
+        .document_view("目录县人民政府", "MLX/2024-00002")
+        .await
+        .unwrap();
+    assert_eq!(view.interpretations.len(), 1);
+    assert_eq!(view.late, None);
+    assert!(
+        ctx.document_view("目录县人民政府", "MLX/2024-00003")
+            .await
+            .unwrap()
+            .late
+            .is_some()
+    );
+
+    // A fresh index catches up with everything stored; an index ahead of the store (a
+    // database restored from an older backup) is emptied and rebuilt.
+    let fresh = TantivySearch::open(dir.path().join("fresh")).unwrap();
+    assert_eq!(ctx.catch_up(&fresh).await.unwrap(), 4);
+    let ahead = TantivySearch::open(dir.path().join("ahead")).unwrap();
+    ahead.apply(&[], 1_000_000).await.unwrap();
+    ctx.catch_up(&ahead).await.unwrap();
+    assert_eq!(
+        ahead.revision().await.unwrap(),
+        store.catalogue_revision().await.unwrap()
+    );
+
+    // Bad input and access: an attachment that is not what its name says, an unknown
+    // 解读对象, an officer of the department writing into the government's catalogue.
+    let mut fake = document(
+        "目录县人民政府",
+        "MLX/2024-00009",
+        "附件不符",
+        d(2024, 7, 1),
+    );
+    fake.attachments = vec![("通知.pdf".into(), b"MZ\x90\x00 not a pdf".to_vec())];
+    assert!(ctx.add_document(&index, &blobs, max, fake).await.is_err());
+    let mut orphan = document(
+        "目录县人民政府",
+        "MLX/2024-00010",
+        "无对象的解读",
+        d(2024, 7, 1),
+    );
+    orphan.interprets = Some("NONE/1".into());
+    assert!(ctx.add_document(&index, &blobs, max, orphan).await.is_err());
+    let dept = ctx.agency("目录县司法局").await.unwrap();
+    let officer = Scope::roles(
+        Actor::new("司法局办理人员").unwrap(),
+        vec![(dept.id, Role::Officer)],
+    );
+    let theirs = Ctx::new(store, &officer, &settings);
+    let denied = theirs
+        .add_document(
+            &index,
+            &blobs,
+            max,
+            document("目录县人民政府", "X/1", "越权", d(2024, 7, 1)),
+        )
+        .await;
+    assert!(matches!(denied, Err(ServiceError::Access(_))), "{denied:?}");
+    let _ = gov;
 }

@@ -262,6 +262,7 @@ async fn call(
                     ("agency", A),
                     ("year", &year),
                     ("t2.normative_docs.issued", "3"),
+                    ("reason", "目录尚未录入"),
                 ],
                 "/office/agencies" => vec![("name", &reference), ("parent", gov)],
                 "/office/users" => vec![
