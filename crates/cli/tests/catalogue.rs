@@ -824,6 +824,26 @@ fn a_kill_during_import_or_reindex_loses_nothing() {
         assert_eq!(stored(&gk), MANY);
         assert_eq!(searchable(&gk), MANY as u64);
 
+        // Kill another import late, when the store has likely committed and the index is
+        // catching up: whatever it left, the next search brings the index up to the store.
+        let late = dir.path().join("import-late");
+        std::fs::create_dir(&late).unwrap();
+        let gk_late = Gk {
+            data: &late,
+            db: None,
+        };
+        gk_late.ok(&["agency", "add", GOVERNMENT]);
+        let delay = Duration::from_millis(delay * 2);
+        let was = kill_after(&gk_late, &import, delay);
+        let n = stored(&gk_late);
+        eprintln!(
+            "import {} after {} ms: {n} documents stored",
+            if was { "killed" } else { "finished" },
+            delay.as_millis()
+        );
+        assert!(n == 0 || n == MANY, "a killed import stored {n} documents");
+        assert_eq!(searchable(&gk_late), n as u64, "search and store disagree");
+
         // Kill a reindex half-way: the next search finds every document again.
         let mut reindex_killed = false;
         for delay in [2500, 1000, 300] {
