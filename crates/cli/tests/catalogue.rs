@@ -617,7 +617,6 @@ fn a_county_catalogue_on_postgres() {
 /// The 解读对象 of an interpretation may be a document of the same file (the catalogue-import
 /// crate documents it: "the use case finds its id among stored documents or in the same file").
 #[test]
-#[ignore = "bug: import_catalogue resolves 解读对象 among stored documents only (crates/services/src/catalogue.rs)"]
 fn an_interpretation_of_a_document_in_the_same_file() {
     let dir = tempfile::tempdir().unwrap();
     let gk = Gk {

@@ -503,7 +503,15 @@ impl<S: Store> Ctx<'_, S> {
             }
             CatalogueSource::Pages(files) => import::read_pages(files, &options, &resolve),
         };
+        // A 政策解读 may explain a document of the same file that is not stored yet: such
+        // documents are stored first without the link, which a second write of the same import
+        // then adds (a re-import finds the target stored and writes once, changing nothing).
+        let in_file: HashSet<String> = imported
+            .iter()
+            .map(|i| i.document.index_number.key())
+            .collect();
         let mut documents = Vec::with_capacity(imported.len());
+        let mut deferred = Vec::new();
         for item in imported {
             let mut document = item.document;
             if let Some(target) = item.interprets_index.as_deref() {
@@ -512,8 +520,13 @@ impl<S: Store> Ctx<'_, S> {
                     .find(|a| a.id == document.agency)
                     .cloned()
                     .unwrap_or_else(|| agency.clone());
-                let explained = self.find_explained(&tree, &agency, target).await?;
-                document.interprets = Some(explained.id);
+                match self.find_explained(&tree, &agency, target).await {
+                    Ok(explained) => document.interprets = Some(explained.id),
+                    Err(_) if in_file.contains(&IndexNumber::parse(target).key()) => {
+                        deferred.push((documents.len(), agency, target.to_owned()));
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             documents.push(document);
         }
@@ -525,7 +538,27 @@ impl<S: Store> Ctx<'_, S> {
             )
             .await?;
         audit.set("documents", documents.len());
-        let counts = self.store.upsert_documents(documents, audit).await?;
+        let counts = self
+            .store
+            .upsert_documents(documents.clone(), audit)
+            .await?;
+        if !deferred.is_empty() {
+            let mut linked = Vec::with_capacity(deferred.len());
+            for (i, agency, target) in deferred {
+                let mut document = documents[i].clone();
+                document.interprets = Some(self.find_explained(&tree, &agency, &target).await?.id);
+                linked.push(document);
+            }
+            let mut audit = self
+                .draft(
+                    &grant,
+                    "catalogue.import",
+                    format!("{} 的目录：政策解读的解读对象", agency.name),
+                )
+                .await?;
+            audit.set("documents", linked.len());
+            self.store.upsert_documents(linked, audit).await?;
+        }
         self.catch_up(index).await?;
         Ok(CatalogueImported { counts, pages })
     }
