@@ -631,6 +631,18 @@ fn strip_comments(text: &str) -> String {
     out
 }
 
+/// Whether a table 二 cell is computed from the catalogue: the 规章 and 规范性文件 rows
+/// (第二十条第（一）项).
+pub fn from_catalogue(key: CellKey) -> bool {
+    matches!(
+        key,
+        CellKey::T2(
+            gongkai_report::T2Row::Regulations | gongkai_report::T2Row::NormativeDocs,
+            _
+        )
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -676,16 +688,4 @@ mod tests {
         let control = "## 一、总体情况\n甲\u{7}乙\n";
         assert!(parse_prose(control).is_err());
     }
-}
-
-/// Whether a table 二 cell is computed from the catalogue: the 规章 and 规范性文件 rows
-/// (第二十条第（一）项).
-pub fn from_catalogue(key: CellKey) -> bool {
-    matches!(
-        key,
-        CellKey::T2(
-            gongkai_report::T2Row::Regulations | gongkai_report::T2Row::NormativeDocs,
-            _
-        )
-    )
 }
