@@ -6,104 +6,12 @@
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Data, Reader, Xlsx};
-use chrono::NaiveDate;
-use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
+use calamine::{Reader, Xlsx};
 use gongkai_report::spreadsheet::unguard;
 
-use crate::values::{date_from_number, date_from_text};
+use crate::values::date_from_text;
 
-/// Columns from this one on are ignored: a CSV row of a million commas must not become a million
-/// cells (Excel has 16,384 columns).
-pub(crate) const MAX_COLUMNS: usize = 16_384;
-
-/// One cell as read.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cell {
-    Empty,
-    Text(String),
-    Number(f64),
-    /// A cell Excel stores as a date: the date if it is a valid calendar date, and the raw value
-    /// for messages.
-    Date(Option<NaiveDate>, String),
-    /// Booleans and errors (`#N/A`): never a valid catalogue value.
-    Other(String),
-}
-
-impl Cell {
-    fn from_data(d: &Data) -> Cell {
-        match d {
-            Data::Empty => Cell::Empty,
-            Data::String(s) if s.trim().is_empty() => Cell::Empty,
-            Data::String(s) => Cell::Text(s.clone()),
-            #[allow(clippy::cast_precision_loss)]
-            Data::Int(i) => Cell::Number(*i as f64),
-            Data::Float(f) => Cell::Number(*f),
-            Data::Bool(b) => Cell::Other(if *b { "TRUE" } else { "FALSE" }.to_string()),
-            Data::DateTime(dt) => {
-                let v = dt.as_f64();
-                let date = if dt.is_datetime() && (0.0..2_958_466.0).contains(&v) {
-                    let (y, m, day, ..) = dt.to_ymd_hms_milli();
-                    NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(day))
-                } else {
-                    None
-                };
-                Cell::Date(date, v.to_string())
-            }
-            Data::DateTimeIso(s) => Cell::Date(date_from_text(s), s.clone()),
-            Data::DurationIso(s) => Cell::Other(s.clone()),
-            Data::Error(e) => Cell::Other(e.to_string()),
-        }
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            _ => false,
-        }
-    }
-
-    /// The cell as text, trimmed. Integral numbers print without a decimal point (an 索引号
-    /// typed as `2020001` is read as `"2020001"`).
-    pub(crate) fn text(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.trim().to_string(),
-            Cell::Number(f) => {
-                if f.fract() == 0.0 && f.abs() < 1e15 {
-                    format!("{f:.0}")
-                } else {
-                    f.to_string()
-                }
-            }
-            Cell::Date(Some(d), _) => d.format("%Y-%m-%d").to_string(),
-            Cell::Date(None, raw) | Cell::Other(raw) => raw.clone(),
-        }
-    }
-
-    /// The cell as text, untrimmed: a 正文 keeps its HTML exactly as written.
-    pub(crate) fn raw_text(&self) -> String {
-        match self {
-            Cell::Text(s) => s.clone(),
-            _ => self.text(),
-        }
-    }
-
-    /// `Ok(None)` when empty; `Err(raw)` when not a date.
-    pub(crate) fn date(&self) -> Result<Option<NaiveDate>, String> {
-        match self {
-            Cell::Empty => Ok(None),
-            Cell::Text(s) if s.trim().is_empty() => Ok(None),
-            Cell::Text(s) => date_from_text(s)
-                .map(Some)
-                .ok_or_else(|| s.trim().to_string()),
-            Cell::Number(f) => date_from_number(*f).map(Some).ok_or_else(|| self.text()),
-            Cell::Date(d, raw) => d.map(Some).ok_or_else(|| raw.clone()),
-            Cell::Other(raw) => Err(raw.clone()),
-        }
-    }
-}
+pub(crate) use gongkai_sheet::{Cell, MAX_COLUMNS};
 
 /// A row as read: its number as Excel shows it, and its cells by column (0 is `A`).
 #[derive(Debug, Clone, PartialEq)]
@@ -122,31 +30,11 @@ impl Row {
     }
 }
 
-/// Decodes a CSV file: UTF-8 with or without BOM, UTF-16 with BOM, otherwise GB18030 (a
-/// superset of GBK, what Excel writes as "CSV" on Chinese Windows). `None`: no encoding decodes
-/// it.
-pub(crate) fn decode_csv(bytes: &[u8]) -> Option<(String, &'static Encoding)> {
-    let (encoding, rest): (&'static Encoding, &[u8]) =
-        if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            (UTF_8, rest)
-        } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-            (UTF_16LE, rest)
-        } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-            (UTF_16BE, rest)
-        } else if std::str::from_utf8(bytes).is_ok() {
-            (UTF_8, bytes)
-        } else {
-            (GB18030, bytes)
-        };
-    encoding
-        .decode_without_bom_handling_and_without_replacement(rest)
-        .map(|text| (text.into_owned(), encoding))
-}
-
 /// The rows of a CSV file: comma- or tab-separated, whichever the first line has more of. Rows
 /// are numbered by record from 1, as Excel numbers a CSV's rows.
 pub(crate) fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
-    let Some((text, _)) = decode_csv(bytes) else {
+    // UTF-8 with or without BOM, UTF-16 with BOM, otherwise GB18030: see `gongkai_sheet::decode`.
+    let Some((text, _)) = gongkai_sheet::decode(bytes) else {
         return Err("无法识别文件的编码：请另存为 UTF-8 或 GBK 编码的 CSV 文件".to_string());
     };
     let first = text.lines().next().unwrap_or("");
@@ -223,7 +111,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<(String, Vec<Row>)>, String> {
             cells.extend(
                 r.iter()
                     .take(MAX_COLUMNS.saturating_sub(left))
-                    .map(Cell::from_data),
+                    .map(|d| Cell::from_data(d, date_from_text)),
             );
             while cells.last().is_some_and(Cell::is_empty) {
                 cells.pop();
@@ -239,6 +127,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<(String, Vec<Row>)>, String> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use encoding_rs::GB18030;
 
     #[test]
     fn encodings() {

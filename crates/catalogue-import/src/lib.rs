@@ -101,84 +101,36 @@ impl fmt::Display for ImportError {
 }
 
 /// How many errors [`ImportErrors`] keeps: enough to fix a file, few enough to print.
-pub const MAX_KEPT_ERRORS: usize = 100;
+pub use gongkai_sheet::MAX_KEPT_ERRORS;
 
 /// The problems found in a file: the first [`MAX_KEPT_ERRORS`] in file order, and how many there
-/// are in all. Display: each kept error on its own line, then `……另有 N 处错误未列出（共 M 处）`
-/// when some were left out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportErrors {
-    pub errors: Vec<ImportError>,
-    /// Every error found, kept or not (at least `errors.len()`).
-    pub total: usize,
-}
-
-impl ImportErrors {
-    /// How many errors were found but not kept.
-    pub fn left_out(&self) -> usize {
-        self.total.saturating_sub(self.errors.len())
-    }
-
-    pub(crate) fn file(message: impl Into<String>) -> Self {
-        ImportErrors {
-            errors: vec![ImportError {
-                row: None,
-                column: None,
-                message: message.into(),
-            }],
-            total: 1,
-        }
-    }
-}
-
-impl fmt::Display for ImportErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{e}")?;
-        }
-        let left_out = self.left_out();
-        if left_out > 0 {
-            if !self.errors.is_empty() {
-                f.write_str("\n")?;
-            }
-            write!(f, "……另有 {left_out} 处错误未列出（共 {} 处）", self.total)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ImportErrors {}
+/// are in all (`errors`, `total`, `left_out()`). Display: each kept error on its own line, then
+/// `……另有 N 处错误未列出（共 M 处）` when some were left out. The same list as the ledger's
+/// ([`gongkai_sheet::ErrorList`]).
+pub type ImportErrors = gongkai_sheet::ErrorList<ImportError>;
 
 /// Collects errors: the first [`MAX_KEPT_ERRORS`] and the count.
-#[derive(Debug, Default)]
-pub(crate) struct ErrorLog {
-    kept: Vec<ImportError>,
-    total: usize,
+pub(crate) type ErrorLog = gongkai_sheet::ErrorLog<ImportError>;
+
+/// A problem of the whole file.
+pub(crate) fn file_error(message: impl Into<String>) -> ImportErrors {
+    ImportErrors::from(ImportError {
+        row: None,
+        column: None,
+        message: message.into(),
+    })
 }
 
-impl ErrorLog {
-    pub(crate) fn push(&mut self, row: Option<u32>, column: Option<String>, message: String) {
-        self.total = self.total.saturating_add(1);
-        if self.kept.len() < MAX_KEPT_ERRORS {
-            self.kept.push(ImportError {
-                row,
-                column,
-                message,
-            });
-        }
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.total == 0
-    }
-
-    pub(crate) fn into_errors(self) -> ImportErrors {
-        ImportErrors {
-            errors: self.kept,
-            total: self.total,
-        }
-    }
+/// Logs a problem at `row` and `column`.
+pub(crate) fn log_error(
+    log: &mut ErrorLog,
+    row: Option<u32>,
+    column: Option<String>,
+    message: String,
+) {
+    log.push(ImportError {
+        row,
+        column,
+        message,
+    });
 }

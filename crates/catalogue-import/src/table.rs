@@ -10,8 +10,8 @@ use gongkai_catalogue::{DocNumber, IndexNumber, NewDocument, Validity};
 use crate::cells::{Cell, Row, csv_rows, xlsx_sheets};
 use crate::columns::{Column, HeaderMapping};
 use crate::template::{CATALOGUE_SHEET, INSTRUCTIONS_SHEET, OPTIONS_SHEET};
-use crate::values::{body_of, check_date};
-use crate::{ErrorLog, ImportErrors, ImportedDocument};
+use crate::values::{body_of, check_date, date_from_text};
+use crate::{ErrorLog, ImportErrors, ImportedDocument, file_error, log_error};
 use gongkai_catalogue::vocab::{ValidityWord, parse_category, parse_item, parse_validity, shown};
 
 /// The kind of a table file.
@@ -72,11 +72,8 @@ pub fn read_table(
     resolve_agency: &dyn Fn(&str) -> Option<AgencyId>,
 ) -> Result<Vec<ImportedDocument>, ImportErrors> {
     let rows = match kind {
-        TableKind::Csv => csv_rows(bytes).map_err(ImportErrors::file)?,
-        TableKind::Xlsx => pick_sheet(
-            xlsx_sheets(bytes).map_err(ImportErrors::file)?,
-            &options.mapping,
-        )?,
+        TableKind::Csv => csv_rows(bytes).map_err(file_error)?,
+        TableKind::Xlsx => pick_sheet(xlsx_sheets(bytes).map_err(file_error)?, &options.mapping)?,
     };
     let (header_at, header) = find_header(&rows, &options.mapping)?;
     let mut reader = RowReader {
@@ -93,7 +90,8 @@ pub fn read_table(
             Ok(doc) => {
                 let key = doc.document.index_number.key();
                 if let Some(first) = seen.get(&key) {
-                    log.push(
+                    log_error(
+                        &mut log,
                         Some(row.number),
                         Some(header.label(Column::IndexNumber)),
                         format!(
@@ -112,16 +110,12 @@ pub fn read_table(
             Err(errors) => {
                 docs.clear();
                 for (column, message) in errors {
-                    log.push(Some(row.number), Some(column), message);
+                    log_error(&mut log, Some(row.number), Some(column), message);
                 }
             }
         }
     }
-    if log.is_empty() {
-        Ok(docs)
-    } else {
-        Err(log.into_errors())
-    }
+    log.into_errors().map_or(Ok(docs), Err)
 }
 
 /// The sheet holding the catalogue: `目录`, else the first sheet (but the template's `说明` and
@@ -145,7 +139,7 @@ fn pick_sheet(
         // The first sheet's own complaint is the most useful message.
         None => match candidates.into_iter().next() {
             Some((_, rows)) => Ok(rows),
-            None => Err(ImportErrors::file("工作簿中没有工作表")),
+            None => Err(file_error("工作簿中没有工作表")),
         },
     }
 }
@@ -201,7 +195,7 @@ fn find_header(rows: &[Row], mapping: &HeaderMapping) -> Result<(usize, Header),
             _ => Some((i, n)),
         });
     let Some((at, _)) = best else {
-        return Err(ImportErrors::file(format!(
+        return Err(file_error(format!(
             "找不到表头：前{HEADER_SEARCH_ROWS}行中没有“{}”“{}”等目录的列名；其他系统导出的文件请提供表头映射（如“标题=信息名称”）",
             Column::IndexNumber.header(),
             Column::Title.header()
@@ -216,7 +210,8 @@ fn find_header(rows: &[Row], mapping: &HeaderMapping) -> Result<(usize, Header),
             continue;
         };
         match cols.get(&column) {
-            Some((_, first)) => log.push(
+            Some((_, first)) => log_error(
+                &mut log,
                 Some(row.number),
                 None,
                 format!(
@@ -235,17 +230,14 @@ fn find_header(rows: &[Row], mapping: &HeaderMapping) -> Result<(usize, Header),
         .map(|c| format!("“{}”", c.header()))
         .collect();
     if !missing.is_empty() {
-        log.push(
+        log_error(
+            &mut log,
             Some(row.number),
             None,
             format!("缺少必填列：{}", missing.join("、")),
         );
     }
-    if log.is_empty() {
-        Ok((at, Header { cols }))
-    } else {
-        Err(log.into_errors())
-    }
+    log.into_errors().map_or(Ok((at, Header { cols })), Err)
 }
 
 struct RowReader<'a> {
@@ -297,24 +289,26 @@ impl RowReader<'_> {
         let agency = self.agency(&agency_name, &mut err);
         let doc_number = DocNumber::parse(&checked(Column::DocNumber, MAX_SHORT_CHARS, &mut err));
 
-        let date =
-            |column: Column, err: &mut dyn FnMut(Column, String)| match h.get(row, column).date() {
-                Ok(None) => None,
-                Ok(Some(d)) => match check_date(d, today) {
-                    Ok(d) => Some(d),
-                    Err(m) => {
-                        err(column, m);
-                        None
-                    }
-                },
-                Err(raw) => {
-                    err(
-                        column,
-                        format!("无法识别的日期“{}”，应写作如 2020-03-05", shown(&raw)),
-                    );
+        let date = |column: Column, err: &mut dyn FnMut(Column, String)| match h
+            .get(row, column)
+            .date(date_from_text)
+        {
+            Ok(None) => None,
+            Ok(Some(d)) => match check_date(d, today) {
+                Ok(d) => Some(d),
+                Err(m) => {
+                    err(column, m);
                     None
                 }
-            };
+            },
+            Err(raw) => {
+                err(
+                    column,
+                    format!("无法识别的日期“{}”，应写作如 2020-03-05", shown(&raw)),
+                );
+                None
+            }
+        };
         let written = date(Column::Written, &mut err);
         let published_cell_empty = h.get(row, Column::Published).is_empty();
         let published = date(Column::Published, &mut err);

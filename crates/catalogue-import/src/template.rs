@@ -1,12 +1,10 @@
 //! The XLSX catalogue template, blank or filled, and the same columns as CSV.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use gongkai_catalogue::{Item, NewDocument, Validity};
 use gongkai_report::spreadsheet::guard;
-use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
-    FormatAlign, Formula, Workbook, Worksheet, XlsxError,
-};
+use gongkai_sheet::xlsx::{Formats, date_check, list, options_sheet, write_date};
+use rust_xlsxwriter::{DataValidationErrorStyle, Format, Workbook, Worksheet, XlsxError};
 
 use crate::columns::{Column, HEADERS};
 use gongkai_catalogue::vocab::{category_label, item_label};
@@ -20,9 +18,6 @@ pub const OPTIONS_SHEET: &str = "选项";
 
 /// The longest text an Excel cell holds.
 const MAX_CELL_CHARS: usize = 32_767;
-/// Rows (0-based, after the header) that carry the drop-downs and date checks.
-const LAST_ROW: u32 = 9999;
-const DATE_FORMAT: &str = "yyyy-mm-dd";
 
 /// The template or a filled table could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -128,13 +123,12 @@ pub fn template() -> Result<Vec<u8>, TemplateError> {
 /// [`TemplateError::Date`] for a date Excel cannot show.
 pub fn write_table(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, TemplateError> {
     let mut wb = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_background_color(0x00DD_EBF7);
-    let date = Format::new().set_num_format(DATE_FORMAT);
-    let text = Format::new().set_num_format("@");
-    let wrap = Format::new().set_text_wrap();
+    let Formats {
+        header,
+        date,
+        text,
+        wrap,
+    } = Formats::default();
     let col = |c: Column| u16::try_from(c as usize).unwrap_or(0);
     let items: Vec<String> = (1..=15).map(|n| item_label(&Item::Article20(n))).collect();
     let items: Vec<&str> = items.iter().map(String::as_str).collect();
@@ -158,7 +152,7 @@ pub fn write_table(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, TemplateError> {
         }
         for c in [Column::Written, Column::Published, Column::Repealed] {
             ws.set_column_format(col(c), &date)?;
-            date_check(ws, col(c))?;
+            date_check(ws, col(c), 1949, "2020-03-05")?;
         }
         ws.set_column_format(col(Column::Body), &wrap)?;
         // 类别 and 有效性 are closed lists; a 第二十一条 item is written as its name, so the
@@ -166,7 +160,8 @@ pub fn write_table(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, TemplateError> {
         list(
             ws,
             col(Column::Category),
-            'A',
+            OPTIONS_SHEET,
+            0,
             CATEGORIES.len(),
             DataValidationErrorStyle::Stop,
             "类别",
@@ -174,7 +169,8 @@ pub fn write_table(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, TemplateError> {
         list(
             ws,
             col(Column::Item),
-            'B',
+            OPTIONS_SHEET,
+            1,
             items.len(),
             DataValidationErrorStyle::Warning,
             "第二十条项目",
@@ -182,7 +178,8 @@ pub fn write_table(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, TemplateError> {
         list(
             ws,
             col(Column::Validity),
-            'C',
+            OPTIONS_SHEET,
+            2,
             VALIDITIES.len(),
             DataValidationErrorStyle::Stop,
             "有效性",
@@ -206,7 +203,7 @@ pub fn write_table(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, TemplateError> {
                         ws.write_string_with_format(row, c, s.as_ref(), &text)?;
                     }
                     Value::Date(None) => {}
-                    Value::Date(Some(d)) => write_date(ws, row, c, d, &date)?,
+                    Value::Date(Some(d)) => write_date(ws, row, c, d, &date, TemplateError::Date)?,
                 }
             }
         }
@@ -217,24 +214,12 @@ pub fn write_table(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, TemplateError> {
         instructions(ws, &header, &wrap)?;
     }
 
-    {
-        let ws = wb.add_worksheet().set_name(OPTIONS_SHEET)?;
-        let lists: [(&str, &[&str]); 3] = [
-            ("类别", &CATEGORIES),
-            ("第二十条项目", &items),
-            ("有效性", &VALIDITIES),
-        ];
-        for (c, (title, entries)) in lists.iter().enumerate() {
-            let c = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-            ws.write_string_with_format(0, c, *title, &header)?;
-            ws.set_column_width(c, 24.0)?;
-            for (i, e) in entries.iter().enumerate() {
-                let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-                ws.write_string(row, c, *e)?;
-            }
-        }
-        ws.set_hidden(true);
-    }
+    let lists: [(&str, &[&str]); 3] = [
+        ("类别", &CATEGORIES),
+        ("第二十条项目", &items),
+        ("有效性", &VALIDITIES),
+    ];
+    options_sheet(&mut wb, OPTIONS_SHEET, &lists, 24.0, &header)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -364,58 +349,5 @@ fn instructions(ws: &mut Worksheet, header: &Format, wrap: &Format) -> Result<()
         ws.write_string_with_format(row, c, *name, header)?;
         ws.write_string(row + 1, c, example)?;
     }
-    Ok(())
-}
-
-/// A drop-down in column `col` from column `list_col` of the options sheet.
-fn list(
-    ws: &mut Worksheet,
-    col: u16,
-    list_col: char,
-    len: usize,
-    style: DataValidationErrorStyle,
-    title: &str,
-) -> Result<(), XlsxError> {
-    let last = len + 1;
-    let dv = DataValidation::new()
-        .allow_list_formula(Formula::new(format!(
-            "='{OPTIONS_SHEET}'!${list_col}$2:${list_col}${last}"
-        )))
-        .set_error_style(style)
-        .set_error_title("输入有误")?
-        .set_error_message(format!("请从下拉列表中选择{title}。"))?;
-    ws.add_data_validation(1, col, LAST_ROW, col, &dv)?;
-    Ok(())
-}
-
-fn date_check(ws: &mut Worksheet, col: u16) -> Result<(), XlsxError> {
-    let dv = DataValidation::new()
-        .allow_date(DataValidationRule::Between(
-            ExcelDateTime::from_ymd(1949, 1, 1)?,
-            ExcelDateTime::from_ymd(2100, 12, 31)?,
-        ))
-        .set_error_style(DataValidationErrorStyle::Warning)
-        .set_error_title("日期格式")?
-        .set_error_message("请填写日期，如 2020-03-05。")?;
-    ws.add_data_validation(1, col, LAST_ROW, col, &dv)?;
-    Ok(())
-}
-
-fn write_date(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    d: NaiveDate,
-    format: &Format,
-) -> Result<(), TemplateError> {
-    let (Ok(y), Ok(m), Ok(day)) = (
-        u16::try_from(d.year()),
-        u8::try_from(d.month()),
-        u8::try_from(d.day()),
-    ) else {
-        return Err(TemplateError::Date(d));
-    };
-    let dt = ExcelDateTime::from_ymd(y, m, day).map_err(|_| TemplateError::Date(d))?;
-    ws.write_datetime_with_format(row, col, &dt, format)?;
     Ok(())
 }

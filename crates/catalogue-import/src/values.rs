@@ -1,9 +1,10 @@
 //! The values of catalogue cells and page fields as officers and CMSs write them: dates, 类别,
 //! 第二十条项目, 有效性 and 正文. Shared by tables and pages.
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use gongkai_cases::vocab::{halfwidth, parse_date_text};
 use gongkai_catalogue::body::{Body, sanitise};
+use gongkai_sheet::from_excel_serial;
 
 /// The earliest year of a document in a catalogue: nothing the 条例 makes public predates the
 /// People's Republic.
@@ -24,30 +25,6 @@ pub(crate) fn date_from_text(s: &str) -> Option<NaiveDate> {
         return t.parse::<f64>().ok().and_then(from_excel_serial);
     }
     None
-}
-
-/// An Excel serial date (1900 date system): 43895 is 2020-03-05. The time of day is ignored.
-/// Serials before 1900-03-01 (where Excel's 1900 leap-year bug lives) are refused.
-pub(crate) fn from_excel_serial(v: f64) -> Option<NaiveDate> {
-    if !v.is_finite() {
-        return None;
-    }
-    let days = v.floor();
-    if !(61.0..2_958_466.0).contains(&days) {
-        return None;
-    }
-    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
-    // In range by the check above.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    base.checked_add_days(Days::new(days as u64))
-}
-
-/// A number in a date cell: `20200305` typed as a number, or an Excel serial.
-pub(crate) fn date_from_number(v: f64) -> Option<NaiveDate> {
-    if v.fract() == 0.0 && (19_000_101.0..=29_991_231.0).contains(&v) {
-        return parse_date_text(&format!("{v:.0}"));
-    }
-    from_excel_serial(v)
 }
 
 /// Checks that a date of a document is plausible: not before 1949, not after `today`.
@@ -109,10 +86,6 @@ mod tests {
         for s in ["2020-13-05", "2020", "三月五日", "2020-02-30", "5/3/2020"] {
             assert_eq!(date_from_text(s), None, "{s}");
         }
-        assert_eq!(date_from_number(43895.4), Some(d(2020, 3, 5)));
-        assert_eq!(date_from_number(20_200_305.0), Some(d(2020, 3, 5)));
-        assert_eq!(from_excel_serial(60.0), None);
-        assert_eq!(from_excel_serial(f64::INFINITY), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
 
-use encoding_rs::{Decoder, DecoderResult, Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_8};
 
 use crate::read::{Cell, MAX_COLUMNS, Row};
 
@@ -68,39 +68,28 @@ fn decodes(
     }
 }
 
-/// Finds the encoding as [`crate::read_ledger`] always did: UTF-8 with or without BOM, UTF-16
-/// with BOM, otherwise GB18030 (a superset of GBK, what Excel writes as "CSV" on Chinese
+/// Finds the encoding as [`crate::read_ledger`] always did (the rule is `gongkai_sheet`'s, shared
+/// with the catalogue import): UTF-8 with or without BOM, UTF-16 with BOM, otherwise GB18030 (a superset of GBK, what Excel writes as "CSV" on Chinese
 /// Windows). `None`: no encoding decodes the file.
 pub(crate) fn detect(src: &mut (impl Read + Seek)) -> io::Result<Option<Detected>> {
     src.seek(SeekFrom::Start(0))?;
     let mut head = [0u8; 3];
     let n = read_full(src, &mut head)?;
     let head = &head[..n];
-    let with_bom = if head.starts_with(b"\xEF\xBB\xBF") {
-        Some((UTF_8, 3))
-    } else if head.starts_with(b"\xFF\xFE") {
-        Some((UTF_16LE, 2))
-    } else if head.starts_with(b"\xFE\xFF") {
-        Some((UTF_16BE, 2))
-    } else {
-        None
-    };
-    let found = match with_bom {
-        Some((encoding, bom)) => decodes(src, bom, encoding)?.then_some(Detected { encoding, bom }),
+    let found = match gongkai_sheet::bom(head) {
+        Some((encoding, bom)) => {
+            let bom = bom as u64;
+            decodes(src, bom, encoding)?.then_some(Detected { encoding, bom })
+        }
         None => {
-            if decodes(src, 0, UTF_8)? {
-                Some(Detected {
-                    encoding: UTF_8,
-                    bom: 0,
-                })
-            } else if decodes(src, 0, GB18030)? {
-                Some(Detected {
-                    encoding: GB18030,
-                    bom: 0,
-                })
-            } else {
-                None
+            let mut found = None;
+            for encoding in gongkai_sheet::WITHOUT_BOM {
+                if decodes(src, 0, encoding)? {
+                    found = Some(Detected { encoding, bom: 0 });
+                    break;
+                }
             }
+            found
         }
     };
     src.seek(SeekFrom::Start(0))?;
@@ -284,6 +273,7 @@ impl<'a> CsvRows<'a> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use encoding_rs::GB18030;
 
     fn rows(bytes: &[u8]) -> Vec<Vec<String>> {
         let mut src = Cursor::new(bytes);

@@ -140,58 +140,13 @@ impl fmt::Display for LedgerError {
 
 /// How many errors [`LedgerErrors`] keeps: enough to fix a file, few enough to print. A file of
 /// a million bad rows is still counted to the end.
-pub const MAX_KEPT_ERRORS: usize = 100;
+pub use gongkai_sheet::MAX_KEPT_ERRORS;
 
 /// The problems found in a ledger file: the first [`MAX_KEPT_ERRORS`] in file order (sheet, row,
-/// column), and how many there are in all. Display: each kept error on its own line, then
-/// `……另有 N 处错误未列出（共 M 处）` when some were left out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LedgerErrors {
-    /// The first errors, in file order.
-    pub errors: Vec<LedgerError>,
-    /// Every error found, kept or not (at least `errors.len()`).
-    pub total: usize,
-}
-
-impl LedgerErrors {
-    /// All of `errors` (not capped: the caller decides how many it holds).
-    pub fn new(errors: Vec<LedgerError>) -> Self {
-        let total = errors.len();
-        LedgerErrors { errors, total }
-    }
-
-    /// How many errors were found but not kept.
-    pub fn left_out(&self) -> usize {
-        self.total.saturating_sub(self.errors.len())
-    }
-}
-
-impl From<LedgerError> for LedgerErrors {
-    fn from(e: LedgerError) -> Self {
-        LedgerErrors::new(vec![e])
-    }
-}
-
-impl fmt::Display for LedgerErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{e}")?;
-        }
-        let left_out = self.left_out();
-        if left_out > 0 {
-            if !self.errors.is_empty() {
-                f.write_str("\n")?;
-            }
-            write!(f, "……另有 {left_out} 处错误未列出（共 {} 处）", self.total)?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for LedgerErrors {}
+/// column), and how many there are in all (`errors`, `total`, `new`, `left_out()`, `From` one
+/// error). Display: each kept error on its own line, then `……另有 N 处错误未列出（共 M 处）` when
+/// some were left out. The same list as the catalogue import's ([`gongkai_sheet::ErrorList`]).
+pub type LedgerErrors = gongkai_sheet::ErrorList<LedgerError>;
 
 /// The default [`ReadOptions::chunk_size`]: large enough that a store adds rows in big
 /// batches, small enough that a chunk of the longest rows stays within a few tens of MB.

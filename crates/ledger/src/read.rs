@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
-use calamine::Data;
 use chrono::NaiveDate;
 use gongkai_calendar::Event;
 use gongkai_cases::limits::{
@@ -16,96 +15,14 @@ use gongkai_cases::vocab::{
 };
 use gongkai_cases::{AgencyId, ApplicantRecord, NewRemedy, NewRequest, TimelineEvent};
 
-use crate::text::{date_from_number, header_key, shown, today_in_china};
+use crate::text::{header_key, shown, today_in_china};
 use crate::{
-    Ledger, LedgerError, LedgerErrors, LedgerReader, MAX_KEPT_ERRORS, REMEDY_HEADERS,
-    REQUEST_HEADERS, REQUEST_SHEET, ReadOptions, RemedyRow, RequestRow,
+    Ledger, LedgerError, LedgerErrors, LedgerReader, REMEDY_HEADERS, REQUEST_HEADERS,
+    REQUEST_SHEET, ReadOptions, RemedyRow, RequestRow,
 };
 use gongkai_report::spreadsheet::unguard;
 
-/// Columns from this one on are ignored: Excel has 16,384 (`XFD`), and a CSV row of a million
-/// commas must not become a million cells.
-pub(crate) const MAX_COLUMNS: usize = 16_384;
-
-/// One cell as read, before it is interpreted by its column.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cell {
-    Empty,
-    Text(String),
-    Number(f64),
-    /// A cell Excel stores as a date: the date if it is a valid calendar date, and the raw
-    /// value for messages.
-    Date(Option<NaiveDate>, String),
-    /// Booleans, errors (`#N/A`), durations: never a valid value in a ledger.
-    Other(String),
-}
-
-impl Cell {
-    pub(crate) fn from_data(d: &Data) -> Cell {
-        match d {
-            Data::Empty => Cell::Empty,
-            Data::String(s) if s.trim().is_empty() => Cell::Empty,
-            Data::String(s) => Cell::Text(s.clone()),
-            #[allow(clippy::cast_precision_loss)]
-            Data::Int(i) => Cell::Number(*i as f64),
-            Data::Float(f) => Cell::Number(*f),
-            Data::Bool(b) => Cell::Other(if *b { "TRUE" } else { "FALSE" }.to_string()),
-            Data::DateTime(dt) => {
-                let v = dt.as_f64();
-                let date = if dt.is_datetime() && (0.0..2_958_466.0).contains(&v) {
-                    let (y, m, day, ..) = dt.to_ymd_hms_milli();
-                    NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(day))
-                } else {
-                    None
-                };
-                Cell::Date(date, v.to_string())
-            }
-            Data::DateTimeIso(s) => Cell::Date(parse_date_text(s), s.clone()),
-            Data::DurationIso(s) => Cell::Other(s.clone()),
-            Data::Error(e) => Cell::Other(e.to_string()),
-        }
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            _ => false,
-        }
-    }
-
-    /// The cell as text, trimmed. Integral numbers print without a decimal point (a 受理编号
-    /// typed as `2024001` is read as `"2024001"`).
-    pub(crate) fn text(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.trim().to_string(),
-            Cell::Number(f) => {
-                if f.fract() == 0.0 && f.abs() < 1e15 {
-                    format!("{f:.0}")
-                } else {
-                    f.to_string()
-                }
-            }
-            Cell::Date(Some(d), _) => d.format("%Y-%m-%d").to_string(),
-            Cell::Date(None, raw) | Cell::Other(raw) => raw.clone(),
-        }
-    }
-
-    /// `Ok(None)` when empty; `Err(raw)` when not a date.
-    fn date(&self) -> Result<Option<NaiveDate>, String> {
-        match self {
-            Cell::Empty => Ok(None),
-            Cell::Text(s) if s.trim().is_empty() => Ok(None),
-            Cell::Text(s) => parse_date_text(s)
-                .map(Some)
-                .ok_or_else(|| s.trim().to_string()),
-            Cell::Number(f) => date_from_number(*f).map(Some).ok_or_else(|| self.text()),
-            Cell::Date(d, raw) => d.map(Some).ok_or_else(|| raw.clone()),
-            Cell::Other(raw) => Err(raw.clone()),
-        }
-    }
-}
+pub(crate) use gongkai_sheet::{Cell, MAX_COLUMNS};
 
 /// A row as read: its number as Excel shows it, and its non-empty cells by column (0 is `A`),
 /// in increasing column order. A row without cells is empty and skipped everywhere.
@@ -368,50 +285,8 @@ pub(crate) fn missing_ledger(
     }
 }
 
-/// The errors of a file: the first [`MAX_KEPT_ERRORS`] and the count.
-#[derive(Debug, Default)]
-pub(crate) struct ErrorLog {
-    kept: Vec<LedgerError>,
-    total: usize,
-}
-
-impl ErrorLog {
-    pub(crate) fn push(&mut self, e: LedgerError) {
-        self.total = self.total.saturating_add(1);
-        if self.kept.len() < MAX_KEPT_ERRORS {
-            self.kept.push(e);
-        }
-    }
-
-    /// The errors of a row; nothing is allocated once the log is full.
-    fn push_row(&mut self, sheet: &str, row: u32, errors: Vec<(&str, String)>) {
-        for (column, message) in errors {
-            if self.kept.len() < MAX_KEPT_ERRORS {
-                self.push(sheet_error(sheet, Some(row), Some(column), message));
-            } else {
-                self.total = self.total.saturating_add(1);
-            }
-        }
-    }
-
-    pub(crate) fn total(&self) -> usize {
-        self.total
-    }
-
-    /// The file cannot be read further: what was found before no longer matters, only that.
-    pub(crate) fn fatal(&mut self, e: LedgerError) {
-        self.kept.clear();
-        self.total = 0;
-        self.push(e);
-    }
-
-    pub(crate) fn into_errors(self) -> Option<LedgerErrors> {
-        (self.total > 0).then_some(LedgerErrors {
-            errors: self.kept,
-            total: self.total,
-        })
-    }
-}
+/// The errors of a file: the first [`crate::MAX_KEPT_ERRORS`] and the count.
+pub(crate) type ErrorLog = gongkai_sheet::ErrorLog<LedgerError>;
 
 /// Where a reference was first seen, for duplicate messages: the sheet (an index into
 /// [`Rules::sheets`]) and the row. Kept small: a million-row ledger keeps a million of them.
@@ -489,8 +364,12 @@ impl Rules {
 
     /// Logs the errors of a row of sheet `sheet` (an index into [`Rules::sheets`]).
     fn log_row(&mut self, sheet: u32, row: u32, errors: Vec<(&str, String)>) {
-        self.errors
-            .push_row(name_of(&self.sheets, sheet), row, errors);
+        let sheet = name_of(&self.sheets, sheet);
+        // Nothing is allocated for an error once the log is full.
+        for (column, message) in errors {
+            self.errors
+                .push_with(|| sheet_error(sheet, Some(row), Some(column), message));
+        }
     }
 
     pub(crate) fn take_unlinked(&mut self) -> Vec<String> {
@@ -688,7 +567,7 @@ impl Rules {
             err(h, m);
             return Err(());
         }
-        match cell.date() {
+        match cell.date(parse_date_text) {
             Ok(Some(d)) => match check_date(h, d, self.today) {
                 Ok(()) => Ok(Some(d)),
                 Err(m) => {
@@ -928,7 +807,7 @@ pub(crate) fn labels(file_name: &str) -> (String, String) {
 /// further remedies in a CSV file of the same columns (reported as sheet `复议诉讼`).
 ///
 /// All or nothing: if any row is wrong, the errors are returned (the first
-/// [`MAX_KEPT_ERRORS`] and the count) and no record.
+/// [`crate::MAX_KEPT_ERRORS`] and the count) and no record.
 pub fn read_ledger(
     bytes: &[u8],
     file_name: &str,
@@ -956,6 +835,7 @@ pub fn read_ledger(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::MAX_KEPT_ERRORS;
 
     #[test]
     fn letters() {

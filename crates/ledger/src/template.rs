@@ -1,14 +1,12 @@
 //! The XLSX ledger template, blank or filled.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use gongkai_calendar::Event;
 use gongkai_cases::Outcome;
 use gongkai_report::Applicant;
 use gongkai_report::template::applicant_label;
-use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, ExcelDateTime, Format,
-    FormatAlign, Formula, Workbook, Worksheet, XlsxError,
-};
+use gongkai_sheet::xlsx::{Formats, date_check, list, options_sheet, write_date};
+use rust_xlsxwriter::{DataValidationErrorStyle, Format, Workbook, Worksheet, XlsxError};
 
 use crate::{
     INSTRUCTIONS_SHEET, Ledger, OPTIONS_SHEET, REMEDY_HEADERS, REMEDY_SHEET, REQUEST_HEADERS,
@@ -31,9 +29,9 @@ pub enum TemplateError {
     Csv(String),
 }
 
-/// Rows (0-based, after the header) that carry the drop-downs and date checks.
-const LAST_ROW: u32 = 9999;
-const DATE_FORMAT: &str = "yyyy-mm-dd";
+/// The earliest date the template's date check accepts without a warning, and its example.
+const EARLIEST_YEAR: u16 = 1990;
+const EXAMPLE_DATE: &str = "2024-03-05";
 
 /// The blank ledger template: sheet `台账` with [`REQUEST_HEADERS`], sheet `复议诉讼` with
 /// [`REMEDY_HEADERS`], sheet `说明` with instructions, and the hidden sheet `选项` holding the
@@ -137,13 +135,12 @@ fn last_decision(events: &[gongkai_cases::TimelineEvent]) -> Option<(NaiveDate, 
 
 fn build(ledger: &Ledger) -> Result<Vec<u8>, TemplateError> {
     let mut wb = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_background_color(0x00DD_EBF7);
-    let date = Format::new().set_num_format(DATE_FORMAT);
-    let text = Format::new().set_num_format("@");
-    let wrap = Format::new().set_text_wrap();
+    let Formats {
+        header,
+        date,
+        text,
+        wrap,
+    } = Formats::default();
 
     // Lists on the hidden sheet: the outcome list alone is longer than the 255 characters
     // Excel allows inline, so every list lives there, one per column.
@@ -172,11 +169,35 @@ fn build(ledger: &Ledger) -> Result<Vec<u8>, TemplateError> {
         ws.set_column_format(5, &wrap)?;
         ws.set_column_format(4, &date)?;
         ws.set_column_format(7, &date)?;
-        list(ws, 2, 0, lists[0].1.len(), "申请人类型")?;
-        list(ws, 3, 1, lists[1].1.len(), "申请方式")?;
-        list(ws, 6, 2, lists[2].1.len(), "办理结果")?;
-        date_check(ws, 4)?;
-        date_check(ws, 7)?;
+        list(
+            ws,
+            2,
+            OPTIONS_SHEET,
+            0,
+            lists[0].1.len(),
+            DataValidationErrorStyle::Stop,
+            "申请人类型",
+        )?;
+        list(
+            ws,
+            3,
+            OPTIONS_SHEET,
+            1,
+            lists[1].1.len(),
+            DataValidationErrorStyle::Stop,
+            "申请方式",
+        )?;
+        list(
+            ws,
+            6,
+            OPTIONS_SHEET,
+            2,
+            lists[2].1.len(),
+            DataValidationErrorStyle::Stop,
+            "办理结果",
+        )?;
+        date_check(ws, 4, EARLIEST_YEAR, EXAMPLE_DATE)?;
+        date_check(ws, 7, EARLIEST_YEAR, EXAMPLE_DATE)?;
         for (i, (req, events)) in ledger.requests.iter().enumerate() {
             let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
             let names: Vec<&str> = req.applicants.iter().map(|a| a.name.as_str()).collect();
@@ -188,11 +209,11 @@ fn build(ledger: &Ledger) -> Result<Vec<u8>, TemplateError> {
             ws.write_string(row, 1, names.join("、"))?;
             ws.write_string(row, 2, kind)?;
             ws.write_string(row, 3, channel_label(req.channel))?;
-            write_date(ws, row, 4, req.received, &date)?;
+            write_date(ws, row, 4, req.received, &date, TemplateError::Date)?;
             ws.write_string_with_format(row, 5, &req.description, &wrap)?;
             if let Some((d, o)) = last_decision(events) {
                 ws.write_string(row, 6, o.label())?;
-                write_date(ws, row, 7, d, &date)?;
+                write_date(ws, row, 7, d, &date, TemplateError::Date)?;
             }
         }
     }
@@ -206,19 +227,35 @@ fn build(ledger: &Ledger) -> Result<Vec<u8>, TemplateError> {
         ws.set_column_format(1, &text)?;
         ws.set_column_format(4, &date)?;
         ws.set_column_format(5, &date)?;
-        list(ws, 2, 3, lists[3].1.len(), "类型")?;
-        list(ws, 3, 4, lists[4].1.len(), "结果")?;
-        date_check(ws, 4)?;
-        date_check(ws, 5)?;
+        list(
+            ws,
+            2,
+            OPTIONS_SHEET,
+            3,
+            lists[3].1.len(),
+            DataValidationErrorStyle::Stop,
+            "类型",
+        )?;
+        list(
+            ws,
+            3,
+            OPTIONS_SHEET,
+            4,
+            lists[4].1.len(),
+            DataValidationErrorStyle::Stop,
+            "结果",
+        )?;
+        date_check(ws, 4, EARLIEST_YEAR, EXAMPLE_DATE)?;
+        date_check(ws, 5, EARLIEST_YEAR, EXAMPLE_DATE)?;
         for (i, r) in ledger.remedies.iter().enumerate() {
             let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
             ws.write_string_with_format(row, 0, &r.reference, &text)?;
             ws.write_string_with_format(row, 1, r.requests.join("、"), &text)?;
             ws.write_string(row, 2, remedy_kind_label(r.kind))?;
             ws.write_string(row, 3, remedy_result_label(r.closed.map(|(_, res)| res)))?;
-            write_date(ws, row, 4, r.received, &date)?;
+            write_date(ws, row, 4, r.received, &date, TemplateError::Date)?;
             if let Some((d, _)) = r.closed {
-                write_date(ws, row, 5, d, &date)?;
+                write_date(ws, row, 5, d, &date, TemplateError::Date)?;
             }
         }
     }
@@ -235,19 +272,7 @@ fn build(ledger: &Ledger) -> Result<Vec<u8>, TemplateError> {
     }
 
     // 选项 (hidden)
-    {
-        let ws = wb.add_worksheet().set_name(OPTIONS_SHEET)?;
-        for (col, (title, items)) in lists.iter().enumerate() {
-            let col = u16::try_from(col).map_err(|_| XlsxError::RowColumnLimitError)?;
-            ws.write_string_with_format(0, col, *title, &header)?;
-            ws.set_column_width(col, 40.0)?;
-            for (i, item) in items.iter().enumerate() {
-                let row = u32::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-                ws.write_string(row, col, *item)?;
-            }
-        }
-        ws.set_hidden(true);
-    }
+    options_sheet(&mut wb, OPTIONS_SHEET, &lists, 40.0, &header)?;
 
     Ok(wb.save_to_buffer()?)
 }
@@ -281,57 +306,5 @@ fn headers(
         ws.set_column_width(col, *width)?;
     }
     ws.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-/// A drop-down in column `col` from the list in column `list_col` of the options sheet.
-fn list(
-    ws: &mut Worksheet,
-    col: u16,
-    list_col: u16,
-    len: usize,
-    title: &str,
-) -> Result<(), XlsxError> {
-    let letter = char::from(b'A' + u8::try_from(list_col).unwrap_or(0));
-    let last = len + 1;
-    let dv = DataValidation::new()
-        .allow_list_formula(Formula::new(format!(
-            "='{OPTIONS_SHEET}'!${letter}$2:${letter}${last}"
-        )))
-        .set_error_title("输入有误")?
-        .set_error_message(format!("请从下拉列表中选择{title}。"))?;
-    ws.add_data_validation(1, col, LAST_ROW, col, &dv)?;
-    Ok(())
-}
-
-fn date_check(ws: &mut Worksheet, col: u16) -> Result<(), XlsxError> {
-    let dv = DataValidation::new()
-        .allow_date(DataValidationRule::Between(
-            ExcelDateTime::from_ymd(1990, 1, 1)?,
-            ExcelDateTime::from_ymd(2100, 12, 31)?,
-        ))
-        .set_error_style(DataValidationErrorStyle::Warning)
-        .set_error_title("日期格式")?
-        .set_error_message("请填写日期，如 2024-03-05。")?;
-    ws.add_data_validation(1, col, LAST_ROW, col, &dv)?;
-    Ok(())
-}
-
-fn write_date(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    d: NaiveDate,
-    format: &Format,
-) -> Result<(), TemplateError> {
-    let (Ok(y), Ok(m), Ok(day)) = (
-        u16::try_from(d.year()),
-        u8::try_from(d.month()),
-        u8::try_from(d.day()),
-    ) else {
-        return Err(TemplateError::Date(d));
-    };
-    let dt = ExcelDateTime::from_ymd(y, m, day).map_err(|_| TemplateError::Date(d))?;
-    ws.write_datetime_with_format(row, col, &dt, format)?;
     Ok(())
 }

@@ -16,6 +16,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, RecvError, SyncSender, sync_channel};
 
 use calamine::{Data, DataRef, Reader, Xlsx, XlsxError};
+use gongkai_cases::vocab::parse_date_text;
 
 use crate::read::{Cell, MAX_COLUMNS, Peeked, Row, peek_rows, plan};
 use crate::{INSTRUCTIONS_SHEET, OPTIONS_SHEET};
@@ -136,7 +137,7 @@ impl<'a, RS: Read + Seek> SheetRows<'a, RS> {
                         }
                         DataRef::SharedString(_) | DataRef::String(_) => continue,
                         other => {
-                            let cell = Cell::from_data(&Data::from(other.clone()));
+                            let cell = Cell::from_data(&Data::from(other.clone()), parse_date_text);
                             if cell.is_empty() {
                                 continue;
                             }
