@@ -69,8 +69,8 @@ pub fn segment(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Calls `sink` with every token to index for `text`: each word, preceded by its dictionary
-/// sub-words of 2 to 4 characters, all at the word's position.
+/// Calls `sink` with every token to index for `text`: each word, preceded by every shorter
+/// dictionary word inside it (2 characters or more), all at the word's position.
 pub fn index_tokens(text: &str, mut sink: impl FnMut(IndexToken)) {
     let jieba = jieba();
     let mut position = 0u32;
