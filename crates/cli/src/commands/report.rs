@@ -706,7 +706,7 @@ fn generate(g: &Global, args: GenerateArgs) -> Result<Status> {
     for w in &generated.warnings {
         let text = match w {
             ReportWarning::NoTable2Figures => format!(
-                "表二（主动公开）没有登记数据，各单元格为空：用 gongkai figures set --agency {agency} --year {year} KEY=VALUE… 登记"
+                "表二（主动公开）没有登记数据，各单元格为空：规章和规范性文件用 gongkai catalogue import|add 录入公开目录后自动计算，其他数据用 gongkai figures set --agency {agency} --year {year} KEY=VALUE… 登记"
             ),
             ReportWarning::EmptySection(s) => format!(
                 "“{}”没有正文：用 gongkai report prose template 取得模板，写好后用 gongkai report prose set --agency {agency} --year {year} 文件.md 设置",
