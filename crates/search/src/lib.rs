@@ -50,6 +50,13 @@ use std::future::Future;
 /// Shorthand for the results of this crate.
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;
 
+/// The format of an index beyond its schema (segmentation, dictionary, field contents), kept
+/// with the index by both backends. Changing how text is cut changes no schema but makes an old
+/// index wrong: bump this, and an index of another format is emptied on open, to be rebuilt from
+/// the database (revision 0).
+// 2: a long word is also indexed as every shorter dictionary word inside it.
+pub(crate) const FORMAT: &str = "gongkai-search/2";
+
 /// The most hits one page may ask for.
 pub const MAX_LIMIT: usize = 1000;
 

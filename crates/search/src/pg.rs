@@ -130,8 +130,25 @@ impl PgSearch {
                 )"
             ),
             format!("INSERT INTO {t}_state (revision) VALUES (0) ON CONFLICT DO NOTHING"),
+            format!(
+                "ALTER TABLE {t}_state ADD COLUMN IF NOT EXISTS format TEXT NOT NULL DEFAULT ''"
+            ),
         ] {
             sqlx::query(&statement).execute(&mut *tx).await?;
+        }
+        // Rows cut by another segmentation ([`crate::FORMAT`]) are wrong although the schema
+        // is the same: empty the table at revision 0, and the catch-up rebuilds it.
+        let format: String = sqlx::query_scalar(&format!("SELECT format FROM {t}_state"))
+            .fetch_one(&mut *tx)
+            .await?;
+        if format != crate::FORMAT {
+            sqlx::query(&format!("TRUNCATE {t}"))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&format!("UPDATE {t}_state SET revision = 0, format = $1"))
+                .bind(crate::FORMAT)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())

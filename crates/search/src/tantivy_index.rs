@@ -40,11 +40,7 @@ use tantivy::{
 /// The name under which the jieba tokenizer is registered.
 const TOKENIZER: &str = "gongkai_jieba";
 
-/// The format of the index beyond its schema (segmentation, dictionary, field contents).
-/// Changing how text is cut changes no schema but makes an old index wrong: bump this, and an
-/// index of another format is emptied on open, to be rebuilt from the database (revision 0).
-// 2: a long word is also indexed as every shorter dictionary word inside it.
-const FORMAT: &str = "gongkai-search/2";
+use crate::FORMAT;
 
 /// Memory of the one indexing thread (tantivy's minimum is 15 MB).
 const WRITER_MEMORY: usize = 64_000_000;

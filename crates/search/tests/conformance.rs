@@ -131,6 +131,28 @@ async fn postgres_concurrent_open() {
     .await;
 }
 
+/// Rows cut by another segmentation format are emptied when the index is opened, at revision
+/// 0, so that the catch-up rebuilds them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_rows_of_another_format_are_rebuilt() {
+    on_postgres(|s| async move {
+        let docs = gongkai_search::corpus::Corpus::documents(7, 5);
+        s.apply(&docs, 5).await.unwrap();
+        let pool = s.pool().clone();
+        let reopened = PgSearch::open(pool.clone()).await.unwrap();
+        assert_eq!(reopened.revision().await.unwrap(), 5, "same format: kept");
+        sqlx::query("UPDATE catalogue_search_state SET format = 'gongkai-search/1'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let reopened = PgSearch::open(pool.clone()).await.unwrap();
+        assert_eq!(reopened.revision().await.unwrap(), 0);
+        let all = reopened.search(&Query::new("")).await.unwrap();
+        assert_eq!(all.total, 0, "{all:?}");
+    })
+    .await;
+}
+
 async fn futures_join<F: Future + Send + 'static>(
     futures: impl Iterator<Item = F>,
 ) -> Vec<F::Output>
