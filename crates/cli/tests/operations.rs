@@ -320,7 +320,6 @@ fn the_report_text_is_written_from_a_template_and_warnings_name_the_commands() {
             "--year",
             "2024",
             "t2.normative_docs.issued=2",
-
             "--reason",
             "本机关的规范性文件尚未录入公开目录",
         ],

@@ -276,7 +276,6 @@ fn figures_feed_table_two_and_an_added_calendar_year_is_used() {
             "2024",
             "t2.normative_docs.issued=3",
             "t2.admin_fees.amount_wan_yuan=1.25",
-
             "--reason",
             "本机关的规范性文件尚未录入公开目录",
         ],
