@@ -491,6 +491,11 @@ async fn a_request_goes_from_registration_to_decision_in_the_pages(server: Serve
         report.contains("cell=t3.r_disclosed.natural_person"),
         "links to explain"
     );
+    // Table 二's 规章 and 规范性文件 figures lead to the catalogue documents behind them.
+    assert!(
+        report.contains("cell=t2.normative_docs.issued"),
+        "links to the catalogue"
+    );
     let explain = officer
         .get_text(&format!(
             "/office/reports/explain?agency={}&year=2024&cell=t3.r_disclosed.natural_person",

@@ -128,7 +128,8 @@ const FORMATS: [(&str, &str); 7] = [
 ];
 
 /// The statutory tables of `report`, decorated: findings mark their cells, figures of tables
-/// 三 and 四 link to the records behind them.
+/// 三 and 四 link to the records behind them, and table 二's 规章 and 规范性文件 figures to the
+/// catalogue documents behind them.
 pub fn decorated_tables(
     report: &Report,
     findings: &[Finding],
@@ -149,7 +150,10 @@ pub fn decorated_tables(
         let mark = marks.get(&key);
         Decoration {
             href: explain
-                .filter(|_| matches!(key, CellKey::T3(..) | CellKey::T4(_)))
+                .filter(|_| {
+                    matches!(key, CellKey::T3(..) | CellKey::T4(_))
+                        || gongkai_services::reports::from_catalogue(key)
+                })
                 .map(|f| f(key)),
             class: mark.map(|(error, _)| if *error { "flagged" } else { "flagged-warn" }),
             title: mark.map(|(_, m)| m.clone()),
