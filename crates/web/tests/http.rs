@@ -491,7 +491,33 @@ async fn a_request_goes_from_registration_to_decision_in_the_pages(server: Serve
         report.contains("cell=t3.r_disclosed.natural_person"),
         "links to explain"
     );
-    // Table 二's 规章 and 规范性文件 figures lead to the catalogue documents behind them.
+    // Table 二's 规章 and 规范性文件 figures lead to the catalogue documents behind them; one
+    // typed by hand needs its reason (the agency keeps no catalogue here, so the report prints
+    // no note: nothing computed was overridden).
+    let figures = |reason: &'static str| {
+        let officer = &officer;
+        async move {
+            officer
+                .post(
+                    "/office/reports/figures",
+                    &[
+                        ("agency", A),
+                        ("year", "2024"),
+                        ("t2.normative_docs.issued", "4"),
+                        ("reason", reason),
+                    ],
+                )
+                .await
+        }
+    };
+    assert_eq!(figures("").await.status(), 422);
+    assert_eq!(figures("目录尚未录入").await.status(), 303);
+    let report = officer
+        .get_text(&format!(
+            "/office/reports?agency={}&year=2024",
+            gongkai_web::auth::form_urlencoded_component(A)
+        ))
+        .await;
     assert!(
         report.contains("cell=t2.normative_docs.issued"),
         "links to the catalogue"
