@@ -424,13 +424,7 @@ impl<S: Store> Ctx<'_, S> {
     /// [`Ctx::register`] of agencies already resolved.
     pub(crate) async fn register_of(&self, agencies: &[AgencyId], year: i32) -> Result<Register> {
         let format = Format::for_year(year);
-        let all = self.store.register_entries(agencies).await?;
-        let own: HashSet<AgencyId> = agencies.iter().copied().collect();
-        let entries: Vec<RegisterEntry> = all
-            .iter()
-            .filter(|e| own.contains(&e.agency))
-            .cloned()
-            .collect();
+        let (entries, all) = self.register_entries_of(agencies).await?;
         let publications: Vec<Publication> = self
             .store
             .publication_dates(agencies, year)
@@ -459,6 +453,22 @@ impl<S: Store> Ctx<'_, S> {
             interpretation: interpretation_rate(&entries, &all, year),
             has_catalogue,
         })
+    }
+
+    /// The register entries of `agencies`' own documents, and with them every entry the store
+    /// gives for them (interpretations of their documents by other agencies included).
+    pub(crate) async fn register_entries_of(
+        &self,
+        agencies: &[AgencyId],
+    ) -> Result<(Vec<RegisterEntry>, Vec<RegisterEntry>)> {
+        let all = self.store.register_entries(agencies).await?;
+        let own: HashSet<AgencyId> = agencies.iter().copied().collect();
+        let entries = all
+            .iter()
+            .filter(|e| own.contains(&e.agency))
+            .cloned()
+            .collect();
+        Ok((entries, all))
     }
 
     /// Imports documents from a table or saved pages into an agency's catalogue (the default

@@ -290,9 +290,9 @@ impl<S: Store> Ctx<'_, S> {
         year: i32,
         cell: CellKey,
     ) -> Result<Vec<Counted>> {
-        let register = self.register_of(agencies, year).await?;
-        let ids = register
-            .cells
+        // Only the cells: no calendar, no late publications, no 解读率.
+        let (entries, _) = self.register_entries_of(agencies).await?;
+        let ids = table2(&entries, year, Format::for_year(year))
             .into_iter()
             .find(|c| c.key == cell)
             .map(|c| c.documents)

@@ -26,6 +26,7 @@ use gongkai_store::catalogue::{
 use gongkai_store::{ImportCounts, Result, StoreError, rules};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
 /// The columns of `documents` that [`Sql::document_row`] reads.
 const DOCUMENT_COLUMNS: &str = "id, agency_id, index_number, index_parts, title, doc_number, \
@@ -562,6 +563,39 @@ where
         Ok(docs)
     }
 
+    /// Binds a document's columns, in the order of [`WRITTEN_COLUMNS`].
+    fn bind_document<'q>(
+        query: sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>>,
+        new: &'q NewDocument,
+        c: &'q Columns,
+        revision: i64,
+    ) -> sqlx::query::Query<'q, DB, <DB as Database>::Arguments<'q>> {
+        query
+            .bind(new.agency.0)
+            .bind(new.index_number.raw.as_str())
+            .bind(c.index_key.as_str())
+            .bind(c.index_parts.as_deref())
+            .bind(new.title.as_str())
+            .bind(new.doc_number.as_ref().map(|n| n.raw.as_str()))
+            .bind(new.doc_number.as_ref().map(|n| n.normalised.as_str()))
+            .bind(c.doc_number_parts.as_deref())
+            .bind(new.written)
+            .bind(new.published)
+            .bind(new.category.map(category_str))
+            .bind(c.item.as_deref())
+            .bind(new.topic.as_str())
+            .bind(new.genre.as_str())
+            .bind(new.method.as_str())
+            .bind(new.scope.as_str())
+            .bind(c.validity.0)
+            .bind(c.validity.1)
+            .bind(c.validity.2.as_deref())
+            .bind(new.interprets.map(|d| d.0))
+            .bind(new.body_html.as_str())
+            .bind(new.body_text.as_str())
+            .bind(revision)
+    }
+
     /// Inserts a document's row (not its attachments); returns its id. A taken (agency, index
     /// number key) is [`StoreError::Conflict`] naming it.
     async fn insert_document(
@@ -569,41 +603,23 @@ where
         new: &NewDocument,
         revision: i64,
     ) -> Result<i64> {
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            let places: Vec<String> = (1..=WRITTEN_COLUMNS.len())
+                .map(|i| format!("${i}"))
+                .collect();
+            format!(
+                "INSERT INTO documents ({}) VALUES ({}) RETURNING id",
+                WRITTEN_COLUMNS.join(", "),
+                places.join(", ")
+            )
+        });
         let c = Columns::of(new)?;
-        sqlx::query_scalar(
-            "INSERT INTO documents (agency_id, index_number, index_key, index_parts, title, \
-             doc_number, doc_number_key, doc_number_parts, written, published, category, item, \
-             topic, genre, method, scope, validity, validity_on, repealed_by, interprets, \
-             body_html, body_text, revision) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
-        )
-        .bind(new.agency.0)
-        .bind(new.index_number.raw.as_str())
-        .bind(c.index_key.as_str())
-        .bind(c.index_parts.as_deref())
-        .bind(new.title.as_str())
-        .bind(new.doc_number.as_ref().map(|n| n.raw.as_str()))
-        .bind(new.doc_number.as_ref().map(|n| n.normalised.as_str()))
-        .bind(c.doc_number_parts.as_deref())
-        .bind(new.written)
-        .bind(new.published)
-        .bind(new.category.map(category_str))
-        .bind(c.item.as_deref())
-        .bind(new.topic.as_str())
-        .bind(new.genre.as_str())
-        .bind(new.method.as_str())
-        .bind(new.scope.as_str())
-        .bind(c.validity.0)
-        .bind(c.validity.1)
-        .bind(c.validity.2.as_deref())
-        .bind(new.interprets.map(|d| d.0))
-        .bind(new.body_html.as_str())
-        .bind(new.body_text.as_str())
-        .bind(revision)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db("保存目录信息"))
-        .map_err(conflict(taken(new)))
+        let row = Self::bind_document(sqlx::query(&SQL), new, &c, revision)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db("保存目录信息"))
+            .map_err(conflict(taken(new)))?;
+        row.try_get(0).map_err(db("保存目录信息"))
     }
 
     /// Writes `new` over the document `id` (its attachment records replaced).
@@ -613,43 +629,25 @@ where
         new: &NewDocument,
         revision: i64,
     ) -> Result<()> {
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            let set: Vec<String> = WRITTEN_COLUMNS
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{c} = ${}", i + 1))
+                .collect();
+            format!(
+                "UPDATE documents SET {} WHERE id = ${}",
+                set.join(", "),
+                WRITTEN_COLUMNS.len() + 1
+            )
+        });
         let c = Columns::of(new)?;
-        sqlx::query(
-            "UPDATE documents SET agency_id = $1, index_number = $2, index_key = $3, \
-             index_parts = $4, title = $5, doc_number = $6, doc_number_key = $7, \
-             doc_number_parts = $8, written = $9, published = $10, category = $11, item = $12, \
-             topic = $13, genre = $14, method = $15, scope = $16, validity = $17, \
-             validity_on = $18, repealed_by = $19, interprets = $20, body_html = $21, \
-             body_text = $22, revision = $23 WHERE id = $24",
-        )
-        .bind(new.agency.0)
-        .bind(new.index_number.raw.as_str())
-        .bind(c.index_key.as_str())
-        .bind(c.index_parts.as_deref())
-        .bind(new.title.as_str())
-        .bind(new.doc_number.as_ref().map(|n| n.raw.as_str()))
-        .bind(new.doc_number.as_ref().map(|n| n.normalised.as_str()))
-        .bind(c.doc_number_parts.as_deref())
-        .bind(new.written)
-        .bind(new.published)
-        .bind(new.category.map(category_str))
-        .bind(c.item.as_deref())
-        .bind(new.topic.as_str())
-        .bind(new.genre.as_str())
-        .bind(new.method.as_str())
-        .bind(new.scope.as_str())
-        .bind(c.validity.0)
-        .bind(c.validity.1)
-        .bind(c.validity.2.as_deref())
-        .bind(new.interprets.map(|d| d.0))
-        .bind(new.body_html.as_str())
-        .bind(new.body_text.as_str())
-        .bind(revision)
-        .bind(id)
-        .execute(&mut *conn)
-        .await
-        .map_err(db("保存目录信息"))
-        .map_err(conflict(taken(new)))?;
+        Self::bind_document(sqlx::query(&SQL), new, &c, revision)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(db("保存目录信息"))
+            .map_err(conflict(taken(new)))?;
         sqlx::query("DELETE FROM document_attachments WHERE document_id = $1")
             .bind(id)
             .execute(&mut *conn)
@@ -749,6 +747,33 @@ fn describe(audit: &mut Draft, id: i64, new: &NewDocument, revision: i64) {
 }
 
 /// The column values of a document that are encoded rather than copied.
+/// The columns a document's row is written with, in the order [`Sql::bind_document`] binds them.
+const WRITTEN_COLUMNS: [&str; 23] = [
+    "agency_id",
+    "index_number",
+    "index_key",
+    "index_parts",
+    "title",
+    "doc_number",
+    "doc_number_key",
+    "doc_number_parts",
+    "written",
+    "published",
+    "category",
+    "item",
+    "topic",
+    "genre",
+    "method",
+    "scope",
+    "validity",
+    "validity_on",
+    "repealed_by",
+    "interprets",
+    "body_html",
+    "body_text",
+    "revision",
+];
+
 struct Columns {
     index_key: String,
     index_parts: Option<String>,
