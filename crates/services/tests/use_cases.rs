@@ -1344,7 +1344,7 @@ const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 o
 async fn the_catalogue_feeds_table_two_and_is_searchable<S: Store + Blobs>(store: &S, _raw: &Raw) {
     let (scope, settings) = (operator(), settings());
     let ctx = Ctx::new(store, &scope, &settings);
-    let gov = ctx.add_agency("目录县人民政府", None).await.unwrap();
+    ctx.add_agency("目录县人民政府", None).await.unwrap();
     ctx.add_agency("目录县司法局", Some("目录县人民政府"))
         .await
         .unwrap();
@@ -1383,7 +1383,7 @@ async fn the_catalogue_feeds_table_two_and_is_searchable<S: Store + Blobs>(store
     );
     assert_eq!(
         first.data.doc_number.as_ref().unwrap().normalised,
-        "目政发〔2023〕01号".replace("01号", "1号")
+        "目政发〔2023〕1号"
     );
     ctx.add_document(
         &index,
@@ -1616,5 +1616,4 @@ async fn the_catalogue_feeds_table_two_and_is_searchable<S: Store + Blobs>(store
         )
         .await;
     assert!(matches!(denied, Err(ServiceError::Access(_))), "{denied:?}");
-    let _ = gov;
 }
