@@ -64,3 +64,36 @@ fn pingtan_cms_page(b: divan::Bencher) {
 fn shanghai_markdown(b: divan::Bencher) {
     bench_bytes(b, SHANGHAI);
 }
+
+/// The seed crawled to one line, cells run together (8 KB): every row is split by the
+/// statutory structure (issue 14, class 1).
+#[divan::bench]
+fn seed_crawled_one_line(b: divan::Bencher) {
+    let line: String = String::from_utf8_lossy(SEED_TXT)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    bench_bytes(b, line.as_bytes());
+}
+
+/// A crawled table 三 of a large agency, five-digit counts in every cell (the search's worst
+/// realistic case): 25 rows of about 35 digits each.
+#[divan::bench]
+fn crawled_five_digit_table(b: divan::Bencher) {
+    use gongkai_report::template::{Format, t3_row_label, t3_rows};
+    let mut page = String::from(
+        "某某市人民政府2023年政府信息公开工作年度报告三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织商业企业科研机构社会公益组织法律服务机构其他总计",
+    );
+    for (i, row) in t3_rows(Format::F2021).into_iter().enumerate() {
+        let cells: Vec<u64> = (0..6)
+            .map(|j| 10_000 + (i as u64 * 7_919 + j * 104_729) % 89_999)
+            .collect();
+        page.push_str(t3_row_label(row));
+        for c in &cells {
+            page.push_str(&c.to_string());
+        }
+        page.push_str(&cells.iter().sum::<u64>().to_string());
+    }
+    b.counter(BytesCount::new(page.len()))
+        .bench(|| gongkai_reader::read(divan::black_box(page.as_bytes())));
+}

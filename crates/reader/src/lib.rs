@@ -19,6 +19,7 @@ mod interpret;
 pub mod norm;
 #[cfg(feature = "pdf")]
 pub mod pdf;
+mod runs;
 pub mod text;
 
 pub use document::{Block, Cell, Document, Paragraph, Source, Table};
@@ -457,5 +458,6 @@ fn read_text(sniffed: Sniffed, text: &str) -> Result<Parsed, ReadError> {
         }
     };
     doc.warnings.splice(0..0, sniffed.warning);
+    runs::rejoin(&mut doc);
     interpret(&doc, kind)
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the reader's test files.
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub mod crawl;
+
 use std::io::Write;
 
 /// A minimal DOCX package: a content-types part and `word/document.xml` as given.

@@ -1,0 +1,1805 @@
+//! Cells run together with no separator (issue 14, class 1): page text saved by a crawler or by
+//! "copy all" in a browser puts the whole page on one line, so that a table 三 row reads
+//! `二、上年结转政府信息公开申请数量1200003` and table 四 is one run of fifteen digits.
+//!
+//! [`rejoin`] is a document-to-document pre-pass run before [`crate::interpret()`]: it finds the
+//! statutory row labels followed directly by a run of figures, splits every run into cells only
+//! where the statutory structure determines the split, and puts real [`Table`] rows in place of
+//! the paragraph, so that the interpreter reads them like any table. A cell that the structure
+//! does not determine is left empty (read as `null`) with a warning saying how many splits fit.
+//!
+//! The structure used (spec §3, §5): every cell a non-negative integer without leading zeros
+//! (a 2019 `本年增/减` may be signed; money may hold a decimal point and a unit), each table 三
+//! row's 总计 the sum of its six applicant columns (R2), table 四's totals the sums of their four
+//! cells (R4), and across the rows of table 三, 一 + 二 = 三 + 四 (R1) and 本年度办理结果 = the
+//! sum of its sub-rows (R3), column by column. A split that only the lengths allow (seven digits
+//! for seven cells) is the printed figures and is kept even when its arithmetic is wrong: the
+//! checks report that, the reader never corrects a figure.
+//!
+//! The search is bounded ([`ROW_NODES`], [`DOC_NODES`]); beyond its bound a row is left empty
+//! with a warning. Detection is one byte scan that rejects a normal document at once.
+
+use crate::document::{Block, Cell, Document, Paragraph, Source, Table};
+use crate::norm::{self, norm};
+use gongkai_report::template::{self, Format};
+use gongkai_report::{Applicant, CellKey, T2Col, T2Row, T3Row, T4Col};
+use std::collections::HashMap;
+
+/// Search nodes one run may use before it is given up (left empty, with a warning).
+pub(crate) const ROW_NODES: u64 = 60_000;
+/// Search nodes one document may use in all.
+pub(crate) const DOC_NODES: u64 = 600_000;
+/// Splits kept per run; more than this and the run is "at least this many" ways ambiguous.
+const ROW_SPLITS: usize = 256;
+/// Partial sums kept per step of the cross-row search of table 三.
+const DP_STATES: usize = 20_000;
+/// Digits of one count (table 二 licensing counts reach tens of millions).
+const MAX_DIGITS: usize = 12;
+/// Characters of one money figure, decimal point included.
+const MAX_MONEY: usize = 20;
+
+/// Rebuilds the tables of paragraphs whose cells run together, in place. A document without
+/// such a paragraph is left untouched after one scan of its paragraphs.
+pub(crate) fn rejoin(doc: &mut Document) {
+    let mut budget = Budget::new(DOC_NODES);
+    rejoin_with(doc, &mut budget);
+}
+
+/// [`rejoin`] with the caller's budget, so that tests can see how much search it took.
+pub(crate) fn rejoin_with(doc: &mut Document, budget: &mut Budget) {
+    let suspects: Vec<usize> = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b {
+            Block::Paragraph(p) if suspect(&p.text) => Some(i),
+            _ => None,
+        })
+        .collect();
+    if suspects.is_empty() {
+        return;
+    }
+    let existing = existing_tables(doc);
+    let mut scan = Scan {
+        existing,
+        ..Scan::default()
+    };
+    let mut pieces: Vec<(usize, Vec<Piece>)> = Vec::new();
+    for &i in &suspects {
+        let Block::Paragraph(p) = &doc.blocks[i] else {
+            continue;
+        };
+        let n = spaced_norm(&p.text);
+        let ps = scan.paragraph(&n, p.source);
+        if ps.iter().any(|p| matches!(p, Piece::Row(_))) {
+            pieces.push((i, ps));
+        }
+    }
+    if scan.rows.is_empty() {
+        return;
+    }
+    let format = scan.format();
+    let mut warnings = Vec::new();
+    let cells = solve(&scan.rows, format, budget, &mut warnings);
+    let determined = cells.iter().flatten().filter(|c| c.is_some()).count();
+    let total: usize = cells.iter().map(Vec::len).sum();
+    doc.warnings.push(
+        format!(
+            "表格的单元格连在一起，没有分隔（网页抓取或“全选复制”的文字）：按表格结构拆分了{}行，确定{total}个单元格中的{determined}个",
+            scan.rows.len()
+        ),
+    );
+    doc.warnings.append(&mut warnings);
+    // Replace each paragraph by its pieces, from the last so that indices stay valid.
+    for (i, ps) in pieces.into_iter().rev() {
+        let source = match &doc.blocks[i] {
+            Block::Paragraph(p) => p.source,
+            Block::Table(_) => continue,
+        };
+        let blocks = rebuild(ps, &scan.rows, &cells, source);
+        doc.blocks.splice(i..=i, blocks);
+    }
+}
+
+/// The search budget: nodes of the current run and of the whole document.
+#[derive(Debug, Clone)]
+pub(crate) struct Budget {
+    pub(crate) nodes: u64,
+    limit: u64,
+    row: u64,
+}
+
+impl Budget {
+    pub(crate) fn new(limit: u64) -> Budget {
+        Budget {
+            nodes: 0,
+            limit,
+            row: 0,
+        }
+    }
+
+    fn start_row(&mut self) {
+        self.row = 0;
+    }
+
+    /// Counts one node; false once either bound is reached.
+    fn tick(&mut self) -> bool {
+        if self.nodes >= self.limit || self.row >= ROW_NODES {
+            return false;
+        }
+        self.nodes += 1;
+        self.row += 1;
+        true
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection and scanning.
+
+/// Label endings that a crawled row glues its figures to.
+const GLUED: &[&str] = &[
+    "申请数量",
+    "予以公开",
+    "国家秘密",
+    "总计",
+    "合计",
+    "继续办理",
+    "规章",
+    "规范性文件",
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "收费",
+    "集中采购",
+];
+
+/// Whether a paragraph may hold a row whose figures are glued to its label: one byte scan for
+/// a digit right after a non-ASCII character, then the label endings before such a digit.
+fn suspect(text: &str) -> bool {
+    let b = text.as_bytes();
+    let glued = |i: usize| b[i].is_ascii_digit() && i > 0 && b[i - 1] >= 0x80;
+    if !(1..b.len()).any(glued) {
+        return false;
+    }
+    GLUED.iter().any(|g| {
+        text.match_indices(g)
+            .any(|(i, _)| b.get(i + g.len()).is_some_and(u8::is_ascii_digit))
+    })
+}
+
+/// The tables the document already has as tables: their rows are not taken from text.
+fn existing_tables(doc: &Document) -> [bool; 3] {
+    let mut have = [false; 3];
+    for b in &doc.blocks {
+        let Block::Table(t) = b else { continue };
+        for c in t.rows.iter().flatten() {
+            let n = norm(&c.text);
+            if n.len() > 200 {
+                continue;
+            }
+            have[0] |= norm::t2_caption(&n).is_some() || norm::t2_row(&n).is_some();
+            have[1] |= n.contains("予以公开") || n.contains("上年结转");
+            have[2] |= n.contains("结果维持") || n.contains("尚未审结");
+        }
+    }
+    have
+}
+
+/// The normal form labels are matched in ([`norm`]), but with runs of white space kept as one
+/// space: a space left between two figures is a cell boundary.
+fn spaced_norm(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        let n = norm(w);
+        if n.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&n);
+    }
+    out
+}
+
+/// Which table a run belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    T2(T2Row),
+    T3(T3Row),
+    T4,
+}
+
+impl Target {
+    fn table(self) -> usize {
+        match self {
+            Target::T2(_) => 0,
+            Target::T3(_) => 1,
+            Target::T4 => 2,
+        }
+    }
+}
+
+/// A row found in the text: its label, its run of figures as printed and where it was.
+#[derive(Debug, Clone)]
+struct Found {
+    target: Target,
+    label: String,
+    run: String,
+    unit: Option<&'static str>,
+    source: Source,
+    /// Table 二 columns named by the header text before the row's block, if any.
+    header: Vec<T2Col>,
+}
+
+#[derive(Debug)]
+enum Piece {
+    Text(String),
+    Row(usize),
+}
+
+#[derive(Debug, Default)]
+struct Scan {
+    existing: [bool; 3],
+    /// The table whose header or caption was seen last (0, 1, 2), if any.
+    region: Option<usize>,
+    /// Table 四's header was seen since its run was last looked for.
+    t4_header: bool,
+    t2_header: Vec<T2Col>,
+    rows: Vec<Found>,
+    /// Evidence for the format: (2019, 2021).
+    votes: [usize; 2],
+}
+
+fn is_run_char(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, ' ' | '/' | '-' | '—' | '–' | '+' | '.')
+}
+
+const UNITS: &[&str] = &["万元", "亿元", "万", "亿", "元"];
+
+impl Scan {
+    /// Splits one (normalised) paragraph into text and rows.
+    fn paragraph(&mut self, n: &str, source: Source) -> Vec<Piece> {
+        let mut pieces = Vec::new();
+        let mut seg = 0;
+        let mut marked = 0;
+        let mut i = 0;
+        while i < n.len() {
+            let Some(off) =
+                n[i..].find(|c: char| c.is_ascii_digit() || matches!(c, '/' | '-' | '—' | '–'))
+            else {
+                break;
+            };
+            let start = i + off;
+            // A run starts right after a label character (spaces between are allowed).
+            let before = n[..start].trim_end_matches(' ');
+            let glued = before.chars().next_back().is_some_and(|c| !is_run_char(c));
+            let mut end = start
+                + n[start..]
+                    .find(|c: char| !is_run_char(c))
+                    .unwrap_or(n.len() - start);
+            if !glued {
+                i = end.max(start + 1);
+                continue;
+            }
+            // An ordinal of the next label (`2.其他法律…`, `3、…`) ends the run: the run's last
+            // digit belongs to the label after it.
+            let mut run_end = n[start..end].trim_end_matches(' ').len() + start;
+            let next = n[end..].chars().next();
+            if n[start..run_end].ends_with('.') || next == Some('、') {
+                let body = n[start..run_end].trim_end_matches('.');
+                if body.ends_with(|c: char| c.is_ascii_digit()) {
+                    run_end = start + body.len() - 1;
+                    end = run_end;
+                }
+            }
+            let run = n[start..run_end].trim_end_matches(' ');
+            // Blank markers alone are no row: a label path's `/`, a dash in prose.
+            if !run.chars().any(|c| c.is_ascii_digit()) {
+                i = end.max(start + 1);
+                continue;
+            }
+            // Region markers in the text since the last look.
+            self.mark(&n[marked.max(seg)..start]);
+            marked = start;
+            let rest = &n[start + run.len()..];
+            let unit = UNITS.iter().copied().find(|u| rest.starts_with(u));
+            let prose = rest.starts_with([
+                '件', '个', '项', '条', '次', '人', '家', '宗', '年', '月', '日', '%', '名', '份',
+                '余',
+            ]);
+            let label_end = before.len();
+            let accepted = if prose || label_end < seg {
+                None
+            } else {
+                self.label(&n[seg..label_end], unit.is_some())
+                    .map(|(t, rel)| (t, seg + rel))
+            };
+            match accepted {
+                Some((target, label_start)) => {
+                    if label_start > seg {
+                        pieces.push(Piece::Text(n[seg..label_start].to_owned()));
+                    }
+                    let label = n[label_start..label_end].to_owned();
+                    let header = match target {
+                        Target::T2(_) => self.t2_header.clone(),
+                        _ => Vec::new(),
+                    };
+                    pieces.push(Piece::Row(self.rows.len()));
+                    self.rows.push(Found {
+                        target,
+                        label,
+                        run: run.to_owned(),
+                        unit,
+                        source,
+                        header,
+                    });
+                    let after = start + run.len() + unit.map_or(0, str::len);
+                    seg = after;
+                    marked = after;
+                    i = after;
+                }
+                None => i = end.max(start + 1),
+            }
+        }
+        if seg < n.len() {
+            pieces.push(Piece::Text(n[seg..].to_owned()));
+        }
+        pieces
+    }
+
+    /// Notes the table headers and captions a stretch of text names.
+    fn mark(&mut self, t: &str) {
+        if t.is_empty() {
+            return;
+        }
+        if norm::t2_caption(t).is_some() || t.contains("信息内容") {
+            if self.region.is_none_or(|r| r == 0) {
+                self.region = Some(0);
+            }
+            let cols = norm::t2_cols(t);
+            if !cols.is_empty() {
+                for &c in &cols {
+                    for (k, f) in Format::ALL.iter().enumerate() {
+                        if template::t2_blocks(*f)
+                            .iter()
+                            .any(|b| b.columns.contains(&c))
+                            && !template::t2_blocks(Format::ALL[1 - k])
+                                .iter()
+                                .any(|b| b.columns.contains(&c))
+                        {
+                            self.votes[k] += 1;
+                        }
+                    }
+                }
+                self.t2_header = cols;
+            }
+        }
+        // `自然人` alone is common in prose (为自然人、法人和其他组织…): table 三's header
+        // names its columns together.
+        let t3_header = t.contains("申请人情况")
+            || t.contains("勾稽")
+            || (t.contains("自然人") && (t.contains("商业企业") || t.contains("科研机构")));
+        if t3_header && self.region.is_none_or(|r| r <= 1) {
+            self.region = Some(1);
+        }
+        if ["结果维持", "尚未审结", "直接起诉", "复议后起诉"]
+            .iter()
+            .any(|w| t.contains(w))
+        {
+            self.region = Some(2);
+            self.t4_header = true;
+        }
+    }
+
+    /// The row a label before a run names: (target, byte start of the label). The label is the
+    /// shortest end of the text that names a row, so text before it stays text.
+    fn label(&mut self, text: &str, has_unit: bool) -> Option<(Target, usize)> {
+        let region = self.region?;
+        if self.existing[region] {
+            return None;
+        }
+        if region == 2 {
+            if !self.t4_header || has_unit || self.rows.iter().any(|r| r.target == Target::T4) {
+                return None;
+            }
+            self.t4_header = false;
+            let ends = ["总计", "合计", "审结", "结果"];
+            return ends
+                .iter()
+                .any(|e| text.ends_with(e))
+                .then_some((Target::T4, text.len()));
+        }
+        let bounds: Vec<usize> = text.char_indices().rev().map(|(i, _)| i).take(40).collect();
+        for &b in &bounds {
+            let suffix = &text[b..];
+            let target = if region == 0 {
+                norm::t2_row(suffix).map(Target::T2)
+            } else {
+                if has_unit {
+                    return None;
+                }
+                norm::t3_row(suffix, true).map(Target::T3)
+            };
+            let Some(target) = target else { continue };
+            if self.rows.iter().any(|r| r.target == target) || !label_tail(target, suffix) {
+                return None;
+            }
+            match target {
+                Target::T2(T2Row::OtherExternalServices | T2Row::CentralProcurement) => {
+                    self.votes[0] += 1;
+                }
+                Target::T3(T3Row::ROther) => self.votes[0] += 1,
+                Target::T3(T3Row::OpNoCorrection | T3Row::OpFeeUnpaid) => self.votes[1] += 1,
+                _ => {}
+            }
+            if target == Target::T2(T2Row::NormativeDocs) && suffix.ends_with("行政规范性文件")
+            {
+                self.votes[1] += 1;
+            }
+            // The whole printed label when the text has it, then its ordinal.
+            let printed = match target {
+                Target::T2(r) => template::t2_row_label(Format::F2021, r),
+                Target::T3(r) => template::t3_row_label(r),
+                Target::T4 => "",
+            };
+            let printed = norm(printed);
+            let printed = norm::strip_ordinal(&printed);
+            let b =
+                if !printed.is_empty() && text.ends_with(printed) && text.len() - printed.len() < b
+                {
+                    text.len() - printed.len()
+                } else {
+                    b
+                };
+            return Some((target, with_ordinal(text, b)));
+        }
+        None
+    }
+
+    fn format(&self) -> Option<Format> {
+        match self.votes {
+            [a, b] if a > b => Some(Format::F2019),
+            [a, b] if b > a => Some(Format::F2021),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the text after a label's distinctive core, up to the run, is still the label: the
+/// printed label's own end, or a few characters of drift, not a sentence (`政府采购项目信息
+/// 2536条。(10)` is prose, not the 政府集中采购 row).
+fn label_tail(target: Target, suffix: &str) -> bool {
+    let printed = match target {
+        Target::T2(r) => {
+            norm(template::t2_row_label(Format::F2019, r))
+                + "|"
+                + &norm(template::t2_row_label(Format::F2021, r))
+        }
+        Target::T3(r) => norm(template::t3_row_label(r)),
+        Target::T4 => return true,
+    };
+    if printed.split('|').any(|p| p.ends_with(suffix)) {
+        return true;
+    }
+    suffix.chars().count() <= 12
+        && !suffix.contains(|c: char| {
+            c.is_ascii_digit() || matches!(c, '。' | ';' | ':' | '!' | '?' | '(' | ')' | ',')
+        })
+}
+
+/// Moves a label's start back over its ordinal (`（一）`, `一、`, `1.`), for the label cell.
+fn with_ordinal(text: &str, start: usize) -> usize {
+    let head = &text[..start];
+    if let Some(h) = head.strip_suffix(')')
+        && let Some(open) = h.rfind('(')
+        && h.len() - open <= 1 + 3 * 3
+    {
+        return open;
+    }
+    if let Some(h) = head.strip_suffix('、').or_else(|| head.strip_suffix('.')) {
+        let ord = h
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| "一二三四五六七八九十".contains(c) || c.is_ascii_digit())
+            .last()
+            .map(|(i, _)| i);
+        if let Some(o) = ord {
+            return o;
+        }
+    }
+    start
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs and their splits.
+
+/// What a cell may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spec {
+    Count,
+    /// 2019 `本年增/减`: a count that may carry a sign.
+    Signed,
+    /// A decimal amount; the run's unit goes with it when it is the last cell.
+    Money,
+    /// A count equal to the sum of the cells `a..b` when they all hold figures.
+    Sum(usize, usize),
+}
+
+/// A piece of a run: figures between separators, or blank markers (`/`, `-`, `——`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Digits { s: String, sign: Option<char> },
+    Blank { min: usize, max: usize },
+}
+
+/// One cell of a split: a figure (token, byte range in it, whether the token's sign is part of
+/// it, and its value when a count) or a blank marker (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cv {
+    tok: usize,
+    start: usize,
+    end: usize,
+    sign: bool,
+    val: i128,
+}
+
+type Split = Vec<Option<Cv>>;
+
+/// The tokens of a run; `None` when it holds something no cell can (a `+` without a figure).
+fn tokens(run: &str, signed: bool) -> Option<Vec<Tok>> {
+    let mut toks = Vec::new();
+    let chars: Vec<char> = run.chars().collect();
+    let mut i = 0;
+    let mut sign = None;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() || c == '.' {
+            let mut s = String::new();
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                s.push(chars[i]);
+                i += 1;
+            }
+            toks.push(Tok::Digits {
+                s,
+                sign: sign.take(),
+            });
+            continue;
+        }
+        if sign.is_some() {
+            return None;
+        }
+        match c {
+            ' ' => i += 1,
+            '/' => {
+                toks.push(Tok::Blank { min: 1, max: 1 });
+                i += 1;
+            }
+            '+' => {
+                if !signed || !chars.get(i + 1).is_some_and(char::is_ascii_digit) {
+                    return None;
+                }
+                sign = Some('+');
+                i += 1;
+            }
+            _ => {
+                let k = chars[i..]
+                    .iter()
+                    .take_while(|c| matches!(c, '-' | '—' | '–'))
+                    .count();
+                if signed
+                    && k == 1
+                    && c == '-'
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+                {
+                    sign = Some('-');
+                } else {
+                    toks.push(Tok::Blank {
+                        min: k.div_ceil(2),
+                        max: k,
+                    });
+                }
+                i += k;
+            }
+        }
+    }
+    Some(toks)
+}
+
+struct Search<'a> {
+    toks: &'a [Tok],
+    specs: &'a [Spec],
+    out: Vec<Split>,
+    cap: usize,
+    budget: &'a mut Budget,
+    /// The cap or the budget was reached: the splits found are not all of them.
+    overflow: bool,
+    /// Fewest and most cells the tokens from each index on can fill.
+    min_after: Vec<usize>,
+    max_after: Vec<usize>,
+}
+
+impl<'a> Search<'a> {
+    fn new(toks: &'a [Tok], specs: &'a [Spec], cap: usize, budget: &'a mut Budget) -> Self {
+        let mut min_after = vec![0; toks.len() + 1];
+        let mut max_after = vec![0; toks.len() + 1];
+        for (i, t) in toks.iter().enumerate().rev() {
+            let (lo, hi) = match t {
+                Tok::Digits { s, .. } => (1, s.len()),
+                Tok::Blank { min, max } => (*min, *max),
+            };
+            min_after[i] = min_after[i + 1] + lo;
+            max_after[i] = max_after[i + 1] + hi;
+        }
+        Search {
+            toks,
+            specs,
+            out: Vec::new(),
+            cap,
+            budget,
+            overflow: false,
+            min_after,
+            max_after,
+        }
+    }
+
+    fn run(mut self) -> (Vec<Split>, bool) {
+        let mut cur = vec![None; self.specs.len()];
+        self.dfs(0, 0, 0, &mut cur);
+        (self.out, self.overflow)
+    }
+
+    fn dfs(&mut self, ti: usize, pos: usize, ci: usize, cur: &mut Split) {
+        if self.overflow {
+            return;
+        }
+        if !self.budget.tick() {
+            self.overflow = true;
+            return;
+        }
+        let n = self.specs.len();
+        if ti == self.toks.len() {
+            if ci == n {
+                if self.out.len() >= self.cap {
+                    self.overflow = true;
+                } else {
+                    self.out.push(cur.clone());
+                }
+            }
+            return;
+        }
+        let left = n - ci;
+        let (lo, hi) = match &self.toks[ti] {
+            Tok::Digits { s, .. } => (1, s.len() - pos),
+            Tok::Blank { min, max } => (*min, *max),
+        };
+        if left < lo + self.min_after[ti + 1] || left > hi + self.max_after[ti + 1] {
+            return;
+        }
+        match &self.toks[ti] {
+            Tok::Blank { min, max } => {
+                for k in *min..=*max {
+                    if ci + k > n {
+                        break;
+                    }
+                    for c in &mut cur[ci..ci + k] {
+                        *c = None;
+                    }
+                    self.dfs(ti + 1, 0, ci + k, cur);
+                }
+            }
+            Tok::Digits { s, sign } => {
+                let spec = self.specs[ci];
+                let signed_here = pos == 0 && sign.is_some();
+                if signed_here && spec != Spec::Signed {
+                    return;
+                }
+                if let Spec::Sum(a, b) = spec
+                    && let Some(sum) = sum_of(&cur[a..b])
+                {
+                    // The total is the sum: its digits are fixed, nothing to choose.
+                    let want = sum.to_string();
+                    if s[pos..].starts_with(&want) {
+                        let end = pos + want.len();
+                        cur[ci] = Some(Cv {
+                            tok: ti,
+                            start: pos,
+                            end,
+                            sign: false,
+                            val: sum,
+                        });
+                        let (nt, np) = if end == s.len() {
+                            (ti + 1, 0)
+                        } else {
+                            (ti, end)
+                        };
+                        self.dfs(nt, np, ci + 1, cur);
+                    }
+                    return;
+                }
+                let max = if spec == Spec::Money {
+                    MAX_MONEY
+                } else {
+                    MAX_DIGITS
+                };
+                for len in 1..=max.min(s.len() - pos) {
+                    let piece = &s[pos..pos + len];
+                    let Some(val) = piece_value(piece, spec) else {
+                        if piece.contains('.') && spec != Spec::Money {
+                            break;
+                        }
+                        continue;
+                    };
+                    let val = if signed_here && *sign == Some('-') {
+                        -val
+                    } else {
+                        val
+                    };
+                    let end = pos + len;
+                    cur[ci] = Some(Cv {
+                        tok: ti,
+                        start: pos,
+                        end,
+                        sign: signed_here,
+                        val,
+                    });
+                    let (nt, np) = if end == s.len() {
+                        (ti + 1, 0)
+                    } else {
+                        (ti, end)
+                    };
+                    self.dfs(nt, np, ci + 1, cur);
+                    if self.overflow {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The value of a cell's text for its kind (0 for money, which takes part in no sum); `None`
+/// when the text cannot be that cell: a leading zero, a misplaced decimal point.
+fn piece_value(piece: &str, spec: Spec) -> Option<i128> {
+    let b = piece.as_bytes();
+    if b.first() == Some(&b'.') || b.last() == Some(&b'.') {
+        return None;
+    }
+    if spec == Spec::Money {
+        let dots = b.iter().filter(|&&c| c == b'.').count();
+        if dots > 1 || (b[0] == b'0' && b.len() > 1 && b[1] != b'.') {
+            return None;
+        }
+        return Some(0);
+    }
+    if b.contains(&b'.') || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    piece.parse().ok()
+}
+
+fn sum_of(cells: &[Option<Cv>]) -> Option<i128> {
+    cells
+        .iter()
+        .try_fold(0i128, |acc, c| c.map(|c| acc + c.val))
+}
+
+/// All splits of a run into cells of `specs`, capped: (splits, whether some were not found).
+/// A row with totals is split only where its totals add up, even when the lengths alone allow
+/// one split (seven digits for seven cells): a dropped empty cell would make that split wrong.
+fn splits(run: &str, specs: &[Spec], unit: bool, budget: &mut Budget) -> (Vec<Split>, bool) {
+    budget.start_row();
+    if unit && specs.last() != Some(&Spec::Money) {
+        return (Vec::new(), false);
+    }
+    let signed = specs.contains(&Spec::Signed);
+    let Some(toks) = tokens(run, signed) else {
+        return (Vec::new(), false);
+    };
+    if let Some(found) = total_last(&toks, specs, budget) {
+        return found;
+    }
+    Search::new(&toks, specs, ROW_SPLITS, budget).run()
+}
+
+/// The splits of a table 三 row printed as one block of digits, found from its end: the total
+/// is the last cell, so each length of it fixes the sum the six columns must reach, which
+/// bounds every column. `None` when the row is not of that shape.
+fn total_last(toks: &[Tok], specs: &[Spec], budget: &mut Budget) -> Option<(Vec<Split>, bool)> {
+    let [Tok::Digits { s, sign: None }] = toks else {
+        return None;
+    };
+    let k = specs.len() - 1;
+    if specs[..k].iter().any(|&s| s != Spec::Count) || specs[k] != Spec::Sum(0, k) {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut overflow = false;
+    for t in 1..=MAX_DIGITS.min(s.len().saturating_sub(k)) {
+        let total_text = &s[s.len() - t..];
+        let Some(total) = piece_value(total_text, Spec::Count) else {
+            continue;
+        };
+        let mut cur: Split = vec![None; k + 1];
+        cur[k] = Some(Cv {
+            tok: 0,
+            start: s.len() - t,
+            end: s.len(),
+            sign: false,
+            val: total,
+        });
+        let mut p = Parts {
+            s: &s[..s.len() - t],
+            t,
+            total,
+            budget,
+            out: &mut out,
+            overflow: false,
+        };
+        p.dfs(0, 0, 0, &mut cur);
+        if p.overflow {
+            overflow = true;
+            break;
+        }
+    }
+    Some((out, overflow))
+}
+
+/// The columns of a [`total_last`] row: `s` cut into as many parts as `cur` has before its
+/// total, each at most `t` digits, summing to `total`.
+struct Parts<'a, 'b> {
+    s: &'a str,
+    t: usize,
+    total: i128,
+    budget: &'b mut Budget,
+    out: &'b mut Vec<Split>,
+    overflow: bool,
+}
+
+impl Parts<'_, '_> {
+    fn dfs(&mut self, pos: usize, ci: usize, partial: i128, cur: &mut Split) {
+        if self.overflow {
+            return;
+        }
+        if !self.budget.tick() {
+            self.overflow = true;
+            return;
+        }
+        let k = cur.len() - 1;
+        let m = k - ci;
+        let r = self.s.len() - pos;
+        if m == 1 {
+            if r <= self.t
+                && let Some(v) = piece_value(&self.s[pos..], Spec::Count)
+                && partial + v == self.total
+            {
+                cur[ci] = Some(Cv {
+                    tok: 0,
+                    start: pos,
+                    end: self.s.len(),
+                    sign: false,
+                    val: v,
+                });
+                if self.out.len() >= ROW_SPLITS {
+                    self.overflow = true;
+                } else {
+                    self.out.push(cur.clone());
+                }
+            }
+            return;
+        }
+        for len in 1..=self.t.min(r - (m - 1)) {
+            let rest = r - len;
+            if rest > (m - 1) * self.t {
+                continue;
+            }
+            let Some(v) = piece_value(&self.s[pos..pos + len], Spec::Count) else {
+                continue;
+            };
+            let p = partial + v;
+            if p > self.total
+                || p + max_sum(m - 1, rest, self.t) < self.total
+                || p + min_sum(m - 1, rest) > self.total
+            {
+                continue;
+            }
+            cur[ci] = Some(Cv {
+                tok: 0,
+                start: pos,
+                end: pos + len,
+                sign: false,
+                val: v,
+            });
+            self.dfs(pos + len, ci + 1, p, cur);
+        }
+    }
+}
+
+/// The largest sum of `m` counts written with `r` digits in all, none longer than `t`.
+fn max_sum(m: usize, r: usize, t: usize) -> i128 {
+    // Longest parts first: one digit each for the rest, the remainder in as few as possible.
+    let mut extra = r - m;
+    let mut sum = 0i128;
+    for _ in 0..m {
+        let len = 1 + extra.min(t - 1);
+        extra -= len - 1;
+        sum += 10i128.pow(len as u32) - 1;
+    }
+    sum
+}
+
+/// The smallest sum of `m` counts written with `r` digits in all: lengths as even as possible,
+/// a part of `l > 1` digits being at least `10^(l-1)`.
+fn min_sum(m: usize, r: usize) -> i128 {
+    let base = r / m;
+    let longer = r % m;
+    let lo = |l: usize| if l <= 1 { 0 } else { 10i128.pow(l as u32 - 1) };
+    longer as i128 * lo(base + 1) + (m - longer) as i128 * lo(base)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Solving the tables.
+
+/// What each cell of each row is: `Some(text)` when every consistent split agrees on it
+/// (`"/"` for a blank marker), `None` when it is undetermined.
+type Cells = Vec<Vec<Option<String>>>;
+
+fn specs_of(found: &Found, format: Option<Format>) -> Option<(Vec<Spec>, Vec<CellKey>)> {
+    match found.target {
+        Target::T3(r) => {
+            let mut specs = vec![Spec::Count; 6];
+            specs.push(Spec::Sum(0, 6));
+            let keys = Applicant::ALL.iter().map(|&a| CellKey::T3(r, a)).collect();
+            Some((specs, keys))
+        }
+        Target::T4 => {
+            let mut specs = Vec::with_capacity(15);
+            for g in 0..3 {
+                specs.extend([Spec::Count; 4]);
+                specs.push(Spec::Sum(5 * g, 5 * g + 4));
+            }
+            let keys = T4Col::ALL.iter().map(|&c| CellKey::T4(c)).collect();
+            Some((specs, keys))
+        }
+        Target::T2(r) => {
+            let block = template::t2_blocks(format?)
+                .iter()
+                .find(|b| b.rows.contains(&r))?;
+            let cols: Vec<T2Col> = if found.header.len() == block.columns.len()
+                && found.header.iter().all(|c| block.columns.contains(c))
+            {
+                found.header.clone()
+            } else {
+                block.columns.to_vec()
+            };
+            let specs = cols
+                .iter()
+                .map(|&c| match CellKey::T2(r, c).kind() {
+                    template::CellKind::Count => Spec::Count,
+                    template::CellKind::SignedCount => Spec::Signed,
+                    template::CellKind::Money(_) => Spec::Money,
+                })
+                .collect();
+            Some((specs, cols.iter().map(|&c| CellKey::T2(r, c)).collect()))
+        }
+    }
+}
+
+/// The text of a cell of a split.
+fn cell_text(run_toks: &[Tok], cv: Option<Cv>, unit: Option<&str>, last: bool) -> String {
+    let Some(cv) = cv else {
+        return "/".to_owned();
+    };
+    let Tok::Digits { s, sign } = &run_toks[cv.tok] else {
+        return String::new();
+    };
+    let mut t = String::new();
+    if cv.sign
+        && let Some(c) = sign
+    {
+        t.push(*c);
+    }
+    t.push_str(&s[cv.start..cv.end]);
+    if last && let Some(u) = unit {
+        t.push_str(u);
+    }
+    t
+}
+
+/// Splits every row, then narrows table 三's rows by its cross-row equalities, and says in a
+/// warning what stays undetermined.
+fn solve(
+    rows: &[Found],
+    format: Option<Format>,
+    budget: &mut Budget,
+    warnings: &mut Vec<String>,
+) -> Cells {
+    let shown = format.unwrap_or(Format::F2021);
+    let mut cands: Vec<Option<Candidates>> = Vec::with_capacity(rows.len());
+    for f in rows {
+        let Some((specs, keys)) = specs_of(f, format) else {
+            warnings.push(format!(
+                "{}：表二“{}”后的数字“{}”：未能确定报告格式，未拆分",
+                f.source, f.label, f.run
+            ));
+            cands.push(None);
+            continue;
+        };
+        let signed = specs.contains(&Spec::Signed);
+        let toks = tokens(&f.run, signed).unwrap_or_default();
+        let (list, overflow) = splits(&f.run, &specs, f.unit.is_some(), budget);
+        let texts: Vec<Vec<String>> = list
+            .iter()
+            .map(|sp| {
+                sp.iter()
+                    .enumerate()
+                    .map(|(i, &cv)| cell_text(&toks, cv, f.unit, i + 1 == sp.len()))
+                    .collect()
+            })
+            .collect();
+        cands.push(Some(Candidates {
+            specs,
+            doubted: false,
+            keys,
+            values: list
+                .iter()
+                .map(|sp| sp.iter().map(|c| c.map(|c| c.val)).collect())
+                .collect(),
+            texts,
+            overflow,
+            viable: vec![true; list.len()],
+        }));
+    }
+    // Doubt. A crawler drops an empty cell without a trace, and then a split that adds up may
+    // still be wrong. A run too short for its cells shows that the page drops empty cells: no
+    // table of it is split. A row of table 三 or 四 that no split makes add up, or rows of
+    // table 三 that cannot be reconciled, may be a dropped cell as well: that table is not
+    // split.
+    let mut doubt = [false; 3];
+    let mut short = None;
+    for (f, c) in rows.iter().zip(&cands) {
+        let Some(c) = c else { continue };
+        let signed = c.specs.contains(&Spec::Signed);
+        let room: usize = tokens(&f.run, signed)
+            .unwrap_or_default()
+            .iter()
+            .map(|t| match t {
+                Tok::Digits { s, .. } => s.len(),
+                Tok::Blank { max, .. } => *max,
+            })
+            .sum();
+        if room < c.keys.len() {
+            short.get_or_insert((f, room, c.keys.len()));
+        } else if !matches!(f.target, Target::T2(_)) && c.values.is_empty() && !c.overflow {
+            doubt[f.target.table()] = true;
+        }
+    }
+    if let Some((f, room, n)) = short {
+        doubt = [true; 3];
+        warnings.push(format!(
+            "{}：{}的数字“{}”只够{room}个单元格，少于{n}个：抓取时丢掉了空白单元格，其余各行的拆分也就无法确定，表格各格留空",
+            f.source,
+            row_name(f, shown),
+            f.run
+        ));
+    }
+    if !doubt[1] {
+        match cross_rows(rows, &mut cands, budget) {
+            Cross::Done => {}
+            Cross::Cut => warnings.push(cut_warning()),
+            Cross::Unbalanced => {
+                doubt[1] = true;
+                warnings.push(unbalanced_warning());
+            }
+        }
+    }
+    for (t, name) in ["表二", "表三", "表四"].iter().enumerate() {
+        if doubt[t] && short.is_none() && t > 0 {
+            warnings.push(format!(
+                "{name}有一行的数字无法拆分成加总正确的单元格（可能抓取时丢掉了空白单元格，也可能报告本身的数字不平衡），{name}各格留空"
+            ));
+        }
+    }
+    if doubt.iter().any(|&d| d) {
+        for (f, c) in rows.iter().zip(cands.iter_mut()) {
+            if doubt[f.target.table()]
+                && let Some(c) = c
+            {
+                c.viable.iter_mut().for_each(|v| *v = false);
+                c.doubted = true;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for (f, c) in rows.iter().zip(&cands) {
+        let Some(c) = c else {
+            out.push(Vec::new());
+            continue;
+        };
+        let n = c.keys.len();
+        let live: Vec<usize> = (0..c.texts.len()).filter(|&i| c.viable[i]).collect();
+        let mut cells = vec![None; n];
+        if !c.overflow && !live.is_empty() {
+            for (j, cell) in cells.iter_mut().enumerate() {
+                let first = &c.texts[live[0]][j];
+                if live.iter().all(|&i| &c.texts[i][j] == first) {
+                    *cell = Some(first.clone());
+                }
+            }
+        }
+        let open: Vec<CellKey> = (0..n)
+            .filter(|&j| cells[j].is_none())
+            .map(|j| c.keys[j])
+            .collect();
+        if !open.is_empty() && !c.doubted {
+            let what = row_name(f, shown);
+            let names = open
+                .iter()
+                .map(|&k| format!("“{}”", column_name(shown, k)))
+                .collect::<Vec<_>>()
+                .join("");
+            let why = if c.overflow && c.texts.len() > 1 {
+                format!("至少有{}种拆分", c.texts.len())
+            } else if c.overflow {
+                "拆分的搜索超出了上限".to_owned()
+            } else if live.is_empty() {
+                "没有一种拆分符合表格结构（每格一个不以0开头的数、行列的总计等于各项之和）"
+                    .to_owned()
+            } else {
+                format!("有{}种拆分都符合表格结构", live.len())
+            };
+            warnings.push(format!(
+                "{}：{what}的数字“{}”连在一起，{why}，无法确定{names}，留空",
+                f.source, f.run
+            ));
+        }
+        out.push(cells);
+    }
+    out
+}
+
+#[derive(Debug)]
+struct Candidates {
+    specs: Vec<Spec>,
+    /// The row's table is not split at all (see the doubt in [`solve`]).
+    doubted: bool,
+    keys: Vec<CellKey>,
+    /// Each split's values (`None` for a blank marker; 0 for money).
+    values: Vec<Vec<Option<i128>>>,
+    texts: Vec<Vec<String>>,
+    overflow: bool,
+    /// Whether a split takes part in some split of the whole table.
+    viable: Vec<bool>,
+}
+
+fn row_name(f: &Found, format: Format) -> String {
+    match f.target {
+        Target::T2(r) => format!("表二“{}”行", template::t2_row_label(format, r)),
+        Target::T3(r) => format!("表三“{}”行", template::t3_row_short_label(r)),
+        Target::T4 => "表四".to_owned(),
+    }
+}
+
+fn column_name(format: Format, key: CellKey) -> String {
+    match key {
+        CellKey::T2(_, c) => template::t2_col_label(format, c).to_owned(),
+        CellKey::T3(_, a) => template::applicant_label(a).to_owned(),
+        CellKey::T4(_) => template::cell_name(format, key)
+            .trim_start_matches("表四")
+            .to_owned(),
+    }
+}
+
+type Vec7 = [i128; 7];
+
+/// Narrows the splits of table 三's rows to those that take part in a split of the whole table
+/// satisfying R1 and R3 on every column where all the rows involved hold figures. Returns a
+/// warning when the rows cannot be reconciled (the published figures do not add up) or the
+/// search was cut: the rows then keep every split that fits them alone.
+fn cross_rows(rows: &[Found], cands: &mut [Option<Candidates>], budget: &mut Budget) -> Cross {
+    let index = |r: T3Row| {
+        rows.iter()
+            .position(|f| f.target == Target::T3(r))
+            .filter(|&i| {
+                cands[i]
+                    .as_ref()
+                    .is_some_and(|c| !c.overflow && !c.values.is_empty())
+            })
+    };
+    let found: Vec<T3Row> = rows
+        .iter()
+        .filter_map(|f| match f.target {
+            Target::T3(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    if found.len() < 2 {
+        return Cross::Done;
+    }
+    // The outcome rows of the layout the text prints.
+    let mut outcomes: Vec<T3Row> = template::T3_OUTCOMES_COMMON.to_vec();
+    let has_other = found.contains(&T3Row::ROther);
+    let has_op = found
+        .iter()
+        .any(|r| template::t3_other_rows(Format::F2021).contains(r));
+    match (has_other, has_op) {
+        (true, false) => outcomes.push(T3Row::ROther),
+        (false, true) => outcomes.extend_from_slice(template::t3_other_rows(Format::F2021)),
+        _ => outcomes.clear(),
+    }
+    let outcome_idx: Option<Vec<usize>> = outcomes.iter().map(|&r| index(r)).collect();
+    let total = index(T3Row::RTotal);
+    let r1: Option<[usize; 4]> = [
+        index(T3Row::NewReceived),
+        index(T3Row::CarriedIn),
+        total,
+        index(T3Row::CarriedOut),
+    ]
+    .into_iter()
+    .collect::<Option<Vec<_>>>()
+    .and_then(|v| v.try_into().ok());
+    let r3 = outcome_idx.filter(|o| !o.is_empty()).zip(total);
+    if r1.is_none() && r3.is_none() {
+        return Cross::Done;
+    }
+    let mut involved: Vec<usize> = Vec::new();
+    if let Some(r) = r1 {
+        involved.extend(r);
+    }
+    if let Some((o, t)) = &r3 {
+        involved.extend(o);
+        involved.push(*t);
+    }
+    involved.sort_unstable();
+    involved.dedup();
+    // Only rows with more than one split have anything to gain.
+    if involved
+        .iter()
+        .all(|&i| cands[i].as_ref().is_some_and(|c| c.values.len() == 1))
+    {
+        return Cross::Done;
+    }
+    // Columns where every split of every involved row holds a figure.
+    let mut cols = [true; 7];
+    for &i in &involved {
+        if let Some(c) = &cands[i] {
+            for v in &c.values {
+                for (j, x) in v.iter().enumerate() {
+                    cols[j] &= x.is_some();
+                }
+            }
+        }
+    }
+    let proj = |v: &[Option<i128>]| -> Vec7 {
+        let mut out = [0; 7];
+        for j in 0..7 {
+            if cols[j] {
+                out[j] = v[j].unwrap_or(0);
+            }
+        }
+        out
+    };
+    let vecs: HashMap<usize, Vec<Vec7>> = involved
+        .iter()
+        .map(|&i| {
+            let c = cands[i]
+                .as_ref()
+                .map_or(Vec::new(), |c| c.values.iter().map(|v| proj(v)).collect());
+            (i, c)
+        })
+        .collect();
+    let add = |a: &Vec7, b: &Vec7| -> Vec7 { std::array::from_fn(|j| a[j] + b[j]) };
+    let sub = |a: &Vec7, b: &Vec7| -> Vec7 { std::array::from_fn(|j| a[j] - b[j]) };
+
+    // R1: every combination of the four rows (each has few splits: most have one).
+    let totals: &[Vec7] = total.map_or(&[][..], |t| &vecs[&t]);
+    let mut total_ok = vec![true; totals.len()];
+    let mut r1_viable: HashMap<usize, Vec<bool>> = HashMap::new();
+    if let Some([a, b, t, o]) = r1 {
+        total_ok = vec![false; totals.len()];
+        let mut keep = [
+            vec![false; vecs[&a].len()],
+            vec![false; vecs[&b].len()],
+            vec![false; vecs[&o].len()],
+        ];
+        for (ia, va) in vecs[&a].iter().enumerate() {
+            for (ib, vb) in vecs[&b].iter().enumerate() {
+                let s = add(va, vb);
+                for (it, vt) in vecs[&t].iter().enumerate() {
+                    for (io, vo) in vecs[&o].iter().enumerate() {
+                        if !budget.tick_doc() {
+                            return Cross::Cut;
+                        }
+                        if s == add(vt, vo) {
+                            total_ok[it] = true;
+                            keep[0][ia] = true;
+                            keep[1][ib] = true;
+                            keep[2][io] = true;
+                        }
+                    }
+                }
+            }
+        }
+        // A total that R3 rules out also rules out the R1 combinations that used it; done
+        // again below once R3 is known.
+        r1_viable.insert(a, keep[0].clone());
+        r1_viable.insert(b, keep[1].clone());
+        r1_viable.insert(o, keep[2].clone());
+    }
+
+    // R3: forward and backward partial sums over the outcome rows with several splits.
+    let mut r3_viable: HashMap<usize, Vec<bool>> = HashMap::new();
+    if let Some((outs, _)) = &r3 {
+        let mut base = [0i128; 7];
+        let mut amb: Vec<usize> = Vec::new();
+        for &i in outs {
+            if vecs[&i].len() == 1 {
+                base = add(&base, &vecs[&i][0]);
+            } else {
+                amb.push(i);
+            }
+        }
+        let step = |layer: &HashMap<Vec7, u64>, opts: &[Vec7], budget: &mut Budget| {
+            let mut next: HashMap<Vec7, u64> = HashMap::new();
+            for (s, &n) in layer {
+                for x in opts {
+                    if !budget.tick_doc() {
+                        return None;
+                    }
+                    let e = next.entry(add(s, x)).or_insert(0);
+                    *e = e.saturating_add(n);
+                }
+                if next.len() > DP_STATES {
+                    return None;
+                }
+            }
+            Some(next)
+        };
+        let start: HashMap<Vec7, u64> = HashMap::from([([0; 7], 1)]);
+        let mut fwd = vec![start.clone()];
+        for &i in &amb {
+            let Some(n) = step(&fwd[fwd.len() - 1], &vecs[&i], budget) else {
+                return Cross::Cut;
+            };
+            fwd.push(n);
+        }
+        let mut bwd = vec![start];
+        for &i in amb.iter().rev() {
+            let Some(n) = step(&bwd[bwd.len() - 1], &vecs[&i], budget) else {
+                return Cross::Cut;
+            };
+            bwd.push(n);
+        }
+        bwd.reverse();
+        // Totals reachable by the outcome rows.
+        let all = &fwd[amb.len()];
+        for (it, vt) in totals.iter().enumerate() {
+            if total_ok[it] && !all.contains_key(&sub(vt, &base)) {
+                total_ok[it] = false;
+            }
+        }
+        for (k, &i) in amb.iter().enumerate() {
+            let mut keep = vec![false; vecs[&i].len()];
+            for (ix, x) in vecs[&i].iter().enumerate() {
+                't: for (it, vt) in totals.iter().enumerate() {
+                    if !total_ok[it] {
+                        continue;
+                    }
+                    let need = sub(&sub(vt, &base), x);
+                    for f in fwd[k].keys() {
+                        if !budget.tick_doc() {
+                            return Cross::Cut;
+                        }
+                        if bwd[k + 1].contains_key(&sub(&need, f)) {
+                            keep[ix] = true;
+                            break 't;
+                        }
+                    }
+                }
+            }
+            r3_viable.insert(i, keep);
+        }
+        if totals.iter().zip(&total_ok).all(|(_, &ok)| !ok) {
+            return Cross::Unbalanced;
+        }
+    }
+    // With R3 known, R1 again over the totals left.
+    if let Some([a, b, t, o]) = r1 {
+        let mut keep = [
+            vec![false; vecs[&a].len()],
+            vec![false; vecs[&b].len()],
+            vec![false; vecs[&o].len()],
+        ];
+        let mut any = false;
+        for (ia, va) in vecs[&a].iter().enumerate() {
+            for (ib, vb) in vecs[&b].iter().enumerate() {
+                let s = add(va, vb);
+                for (it, vt) in vecs[&t].iter().enumerate() {
+                    if !total_ok[it] {
+                        continue;
+                    }
+                    for (io, vo) in vecs[&o].iter().enumerate() {
+                        if !budget.tick_doc() {
+                            return Cross::Cut;
+                        }
+                        if s == add(vt, vo) {
+                            any = true;
+                            keep[0][ia] = true;
+                            keep[1][ib] = true;
+                            keep[2][io] = true;
+                        }
+                    }
+                }
+            }
+        }
+        if !any {
+            return Cross::Unbalanced;
+        }
+        r1_viable.insert(a, keep[0].clone());
+        r1_viable.insert(b, keep[1].clone());
+        r1_viable.insert(o, keep[2].clone());
+    }
+    // Apply: a split stays when every rule it takes part in has a place for it.
+    for (i, keep) in r1_viable.into_iter().chain(r3_viable) {
+        if let Some(c) = cands[i].as_mut() {
+            for (v, k) in c.viable.iter_mut().zip(keep) {
+                *v &= k;
+            }
+        }
+    }
+    if let Some(t) = total
+        && let Some(c) = cands[t].as_mut()
+    {
+        for (v, k) in c.viable.iter_mut().zip(total_ok) {
+            *v &= k;
+        }
+    }
+    Cross::Done
+}
+
+/// How the cross-row search of table 三 ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cross {
+    /// The rows' splits were narrowed (or there was nothing to narrow).
+    Done,
+    /// Too many combinations: the rows keep the splits that fit them alone.
+    Cut,
+    /// No combination satisfies R1 and R3.
+    Unbalanced,
+}
+
+fn cut_warning() -> String {
+    "表三各行的拆分组合过多，未用行与行之间的勾稽关系（R1、R3）缩小范围，只按各行自身的总计拆分"
+        .to_owned()
+}
+
+fn unbalanced_warning() -> String {
+    "表三各行的拆分无法同时满足第一项加第二项等于第三项加第四项（R1）和办理结果之和等于总计（R3）"
+        .to_owned()
+}
+
+impl Budget {
+    /// Counts one node of the cross-row search, which has only the document's bound.
+    fn tick_doc(&mut self) -> bool {
+        if self.nodes >= self.limit {
+            return false;
+        }
+        self.nodes += 1;
+        true
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rebuilding the document.
+
+/// The blocks of a paragraph: its text cut at the section headings it holds, and its rows as
+/// tables (consecutive rows of one table in one table).
+fn rebuild(pieces: Vec<Piece>, rows: &[Found], cells: &Cells, source: Source) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut last_table: Option<usize> = None;
+    for p in pieces {
+        match p {
+            Piece::Text(t) => {
+                for part in split_headings(&t) {
+                    let part = part.trim();
+                    if !part.is_empty() {
+                        out.push(Block::Paragraph(Paragraph {
+                            text: part.to_owned(),
+                            source,
+                        }));
+                        last_table = None;
+                    }
+                }
+            }
+            Piece::Row(i) => {
+                let f = &rows[i];
+                let mut row = Vec::new();
+                if f.target != Target::T4 {
+                    row.push(Cell::new(f.label.clone(), source));
+                }
+                if cells[i].is_empty() {
+                    // No layout to split by: the run stays text for the interpreter.
+                    out.push(Block::Paragraph(Paragraph {
+                        text: format!("{}{}{}", f.label, f.run, f.unit.unwrap_or("")),
+                        source,
+                    }));
+                    last_table = None;
+                    continue;
+                }
+                row.extend(
+                    cells[i]
+                        .iter()
+                        .map(|c| Cell::new(c.clone().unwrap_or_default(), source)),
+                );
+                let table = f.target.table();
+                match (last_table, out.last_mut()) {
+                    (Some(t), Some(Block::Table(tb))) if t == table => tb.rows.push(row),
+                    _ => {
+                        out.push(Block::Table(Table { rows: vec![row] }));
+                        last_table = Some(table);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Section keywords after an ordinal `一、`…`六、`: where the text runs a heading into its
+/// section, the heading becomes a paragraph of its own, as the interpreter expects.
+const HEADING_WORDS: [&[&str]; 6] = [
+    &["总体", "概述", "基本情况", "概况"],
+    &["主动公开"],
+    &["申请"],
+    &["复议", "诉讼"],
+    &["问题", "改进", "整改"],
+    &["其他"],
+];
+
+fn split_headings(t: &str) -> Vec<&str> {
+    let mut cuts = Vec::new();
+    for (k, ord) in ["一、", "二、", "三、", "四、", "五、", "六、"]
+        .iter()
+        .enumerate()
+    {
+        for (i, _) in t.match_indices(ord) {
+            let after = &t[i + ord.len()..];
+            let head: String = after.chars().take(32).collect();
+            let Some(end) = ["情况", "事项"]
+                .iter()
+                .filter_map(|e| head.find(e).map(|p| p + e.len()))
+                .min()
+            else {
+                continue;
+            };
+            let title = &head[..end];
+            if HEADING_WORDS[k].iter().any(|w| title.contains(w))
+                && !title.contains('。')
+                && !title.contains("数量")
+            {
+                cuts.push(i);
+                cuts.push(i + ord.len() + end);
+            }
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut parts = Vec::new();
+    let mut prev = 0;
+    for c in cuts {
+        if c > prev && t.is_char_boundary(c) {
+            parts.push(&t[prev..c]);
+            prev = c;
+        }
+    }
+    parts.push(&t[prev..]);
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use proptest::strategy::Strategy;
+
+    fn t3_specs() -> Vec<Spec> {
+        let mut s = vec![Spec::Count; 6];
+        s.push(Spec::Sum(0, 6));
+        s
+    }
+
+    fn texts(run: &str, specs: &[Spec], unit: Option<&str>) -> (Vec<Vec<String>>, bool) {
+        let mut b = Budget::new(DOC_NODES);
+        let (list, over) = splits(run, specs, unit.is_some(), &mut b);
+        let toks = tokens(run, specs.contains(&Spec::Signed)).unwrap();
+        let t = list
+            .iter()
+            .map(|sp| {
+                sp.iter()
+                    .enumerate()
+                    .map(|(i, &c)| cell_text(&toks, c, unit, i + 1 == sp.len()))
+                    .collect()
+            })
+            .collect();
+        (t, over)
+    }
+
+    /// Every composition of `s` into `n` counts without leading zeros whose last is the sum of
+    /// the others: the plain definition, to hold the pruned search to.
+    fn brute(s: &str, n: usize) -> Vec<Vec<String>> {
+        fn go(s: &str, n: usize, cur: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+            if n == 0 {
+                if s.is_empty() {
+                    out.push(cur.clone());
+                }
+                return;
+            }
+            for len in 1..=s.len().min(MAX_DIGITS) {
+                let p = &s[..len];
+                if p.len() > 1 && p.starts_with('0') {
+                    continue;
+                }
+                cur.push(p.to_owned());
+                go(&s[len..], n - 1, cur, out);
+                cur.pop();
+            }
+        }
+        let mut all = Vec::new();
+        go(s, n, &mut Vec::new(), &mut all);
+        all.retain(|v| {
+            let sum: i128 = v[..n - 1].iter().map(|x| x.parse::<i128>().unwrap()).sum();
+            sum == v[n - 1].parse::<i128>().unwrap()
+        });
+        all
+    }
+
+    #[test]
+    fn the_issue_row_is_determined() {
+        let (t, over) = texts("1200003", &t3_specs(), None);
+        assert!(!over);
+        assert_eq!(t, vec![vec!["1", "2", "0", "0", "0", "0", "3"]]);
+    }
+
+    #[test]
+    fn leading_zeros_prune_splits() {
+        // 10|0|0|0|0|0|10 is the only split: `0` cannot start a longer figure, and the six
+        // columns must add up to the total.
+        let (t, _) = texts("100000010", &t3_specs(), None);
+        assert_eq!(t, vec![vec!["10", "0", "0", "0", "0", "0", "10"]]);
+        assert_eq!(brute("100000010", 7).len(), 1);
+    }
+
+    #[test]
+    fn an_ambiguous_row_keeps_every_split_that_fits() {
+        // 1|1|0|0|0|10|12 and 11|0|0|0|0|1|12 both add up.
+        let (t, _) = texts("110001012", &t3_specs(), None);
+        assert!(t.len() >= 2, "{t:?}");
+        assert_eq!(t.len(), brute("110001012", 7).len());
+    }
+
+    #[test]
+    fn seven_digits_that_do_not_add_up_are_not_split() {
+        // 1|2|3|4|5|6|7 is what the lengths allow, but 1+…+6 is not 7: a dropped empty cell
+        // (12|3|4|5|6|∅|7…) cannot be ruled out, so nothing is read.
+        let (t, _) = texts("1234567", &t3_specs(), None);
+        assert!(t.is_empty());
+    }
+
+    #[test]
+    fn spaces_and_blank_markers_are_boundaries() {
+        let (t, _) = texts("12 3////15", &t3_specs(), None);
+        assert_eq!(t, vec![vec!["12", "3", "/", "/", "/", "/", "15"]]);
+    }
+
+    #[test]
+    fn money_is_split_only_when_determined() {
+        let specs = [Spec::Count, Spec::Money];
+        let (t, _) = texts("13575394432.52", &specs, Some("元"));
+        assert!(t.len() > 1);
+        let (t, _) = texts("10.5", &specs, Some("万"));
+        assert_eq!(t, vec![vec!["1", "0.5万"]]);
+        let (t, _) = texts("0123.4", &specs, None);
+        assert_eq!(t, vec![vec!["0", "123.4"]]);
+    }
+
+    #[test]
+    fn signed_changes() {
+        let specs = [Spec::Count, Spec::Signed, Spec::Count];
+        let (t, _) = texts("12-45", &specs, None);
+        assert_eq!(t, vec![vec!["12", "-4", "5"]]);
+        let (t, _) = texts("3+05", &specs, None);
+        assert_eq!(t, vec![vec!["3", "+0", "5"]]);
+    }
+
+    #[test]
+    fn table_four_groups_add_up() {
+        let mut specs = Vec::new();
+        for g in 0..3 {
+            specs.extend([Spec::Count; 4]);
+            specs.push(Spec::Sum(5 * g, 5 * g + 4));
+        }
+        let (t, _) = texts("000000000000000", &specs, None);
+        assert_eq!(t.len(), 1);
+        // 1|0|1|0|2, five zeros, 10|0|0|0|10: the only split whose groups add up.
+        let (t, _) = texts("10102000001000010", &specs, None);
+        assert_eq!(
+            t,
+            vec![vec![
+                "1", "0", "1", "0", "2", "0", "0", "0", "0", "0", "10", "0", "0", "0", "10"
+            ]]
+        );
+    }
+
+    #[test]
+    fn the_total_first_search_finds_what_the_plain_definition_finds() {
+        for s in [
+            "1200003",
+            "110001012",
+            "2010003",
+            "12345678901234567890150",
+            "9999999999954",
+            "10101010101060",
+            "5000005",
+            "123450000000012345",
+        ] {
+            let (mut got, over) = texts(s, &t3_specs(), None);
+            assert!(!over, "{s}");
+            let mut want = brute(s, 7);
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{s}");
+        }
+    }
+
+    #[test]
+    fn normal_text_is_not_suspect() {
+        assert!(!suspect("本年新收政府信息公开申请8件，上年结转0件。"));
+        assert!(!suspect("（一）予以公开"));
+        assert!(suspect("（一）予以公开1200003"));
+        assert!(suspect("二、上年结转政府信息公开申请数量1200003"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        #[test]
+        fn the_search_agrees_with_the_plain_definition(cells in proptest::collection::vec(0u32..120, 6)) {
+            let total: u32 = cells.iter().sum();
+            let s: String = cells.iter().chain(std::iter::once(&total)).map(u32::to_string).collect();
+            let (mut got, over) = texts(&s, &t3_specs(), None);
+            proptest::prop_assert!(!over);
+            let mut want = brute(&s, 7);
+            got.sort();
+            want.sort();
+            proptest::prop_assert_eq!(&got, &want);
+            let truth: Vec<String> = cells.iter().chain(std::iter::once(&total)).map(u32::to_string).collect();
+            proptest::prop_assert!(got.contains(&truth));
+        }
+
+        /// Any text of labels and figures: no panic, and the search stays within its bound.
+        #[test]
+        fn arbitrary_label_and_digit_soup_stays_bounded(parts in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(vec![
+                    "第二十条第（一）项", "信息内容本年制发件数本年废止件数现行有效件数", "规章", "行政规范性文件",
+                    "行政许可", "政府集中采购", "行政事业性收费", "申请人情况自然人", "一、本年新收政府信息公开申请数量",
+                    "二、上年结转政府信息公开申请数量", "（一）予以公开", "1.属于国家秘密", "（七）总计", "四、结转下年度继续办理",
+                    "3.其他", "（六）其他处理", "行政复议结果维持尚未审结总计", "元", "万", " ", "/", "-", "+", ".", "、",
+                    "一、总体情况", "二、主动公开政府信息情况",
+                ]).prop_map(str::to_owned),
+                "[0-9]{1,40}",
+            ],
+            0..60,
+        )) {
+            let text: String = parts.concat();
+            let mut doc = Document {
+                title: None,
+                blocks: vec![Block::Paragraph(Paragraph { text, source: Source::Line { line: 1 } })],
+                warnings: Vec::new(),
+            };
+            let mut budget = Budget::new(DOC_NODES);
+            rejoin_with(&mut doc, &mut budget);
+            proptest::prop_assert!(budget.nodes <= DOC_NODES);
+        }
+    }
+}
