@@ -239,9 +239,18 @@ fn content_root(root: ElementRef<'_>) -> ElementRef<'_> {
     let page: String = body.text().collect();
     let wants_first = page.contains("总体情况");
     let wants_last = page.contains("其他需要报告");
+    // A partial report (one page, one table) has neither section 一 nor 六: the element must
+    // still hold the title, and never be the table itself (its rows would be read as text).
+    let wants_title = page.contains("年度报告");
+    const TABLE_PARTS: &[&str] = &["table", "tbody", "thead", "tfoot", "tr", "td", "th"];
     for el in chain.iter().skip(depth) {
+        if TABLE_PARTS.contains(&el.value().name()) {
+            continue;
+        }
         let n: String = el.text().collect();
-        if (!wants_first || n.contains("总体情况")) && (!wants_last || n.contains("其他需要报告"))
+        if (!wants_first || n.contains("总体情况"))
+            && (!wants_last || n.contains("其他需要报告"))
+            && (!wants_title || n.contains("年度报告"))
         {
             return *el;
         }

@@ -18,6 +18,8 @@ use crate::norm::{clean, is_figure, norm, width};
 enum Mode {
     Tabbed,
     Rows,
+    /// One cell per line without tabs, rows between blank lines (see [`stacked_rows`]).
+    Stacked,
 }
 
 #[derive(Default)]
@@ -66,11 +68,32 @@ pub fn parse(text: &str) -> Document {
     let mut after_para = false;
     // The raw text of the line just read when it became a paragraph: a possible table header.
     let mut header: Option<&str> = None;
-    for (i, raw) in text.split('\n').enumerate() {
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let stacked = stacked_rows(&lines);
+    let mut next_stacked = stacked.iter().peekable();
+    let mut skip_to = 0;
+    for (i, &raw) in lines.iter().enumerate() {
         let line_no = i + 1;
-        let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let source = Source::Line { line: line_no };
-        if is_footer(raw) {
+        if i < skip_to || is_footer(raw) {
+            continue;
+        }
+        while next_stacked.peek().is_some_and(|r| r.start < i) {
+            next_stacked.next();
+        }
+        if let Some(r) = next_stacked.peek().filter(|r| r.start == i) {
+            b.start(Mode::Stacked);
+            b.rows.push(
+                (r.start..r.end)
+                    .map(|k| Cell::new(clean(lines[k]), Source::Line { line: k + 1 }))
+                    .collect(),
+            );
+            skip_to = r.end;
+            header = None;
+            after_para = false;
             continue;
         }
         let last_paragraph = header.take();
@@ -87,7 +110,7 @@ pub fn parse(text: &str) -> Document {
             match b.mode {
                 Some(Mode::Tabbed) => b.end_row(),
                 Some(Mode::Rows) => b.end_table(),
-                None => {}
+                Some(Mode::Stacked) | None => {}
             }
             after_para = false;
             continue;
@@ -143,6 +166,46 @@ pub fn parse(text: &str) -> Document {
         blocks,
         warnings: Vec::new(),
     }
+}
+
+/// Rows printed one cell per line without tabs (a copy that lost them): runs of lines between
+/// blank lines made of one to four short labels followed by one or more lines that each hold a
+/// single figure (or a blank mark such as `/`), and nothing after the figures; or fifteen
+/// figures alone (table 四). A run of prose,
+/// or figures followed by more text (a note), is left as paragraphs. The line ranges, in order.
+fn stacked_rows(lines: &[&str]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if clean(lines[i]).is_empty() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && !clean(lines[i]).is_empty() {
+            i += 1;
+        }
+        let run = &lines[start..i];
+        let plain = |l: &str| !l.starts_with('\t') && !clean(l).starts_with('|');
+        let single_figure = |l: &str| {
+            let t = clean(l);
+            split_aligned(t).len() == 1 && !t.contains(' ') && is_figure(&norm(t))
+        };
+        let labels = run.iter().take_while(|l| !single_figure(l)).count();
+        let figures = run.len() - labels;
+        let short = run[..labels]
+            .iter()
+            .all(|l| width(clean(l)) <= 120 && !clean(l).ends_with('。'));
+        // Table 四's row has no label: its fifteen figures alone make it.
+        if ((1..=4).contains(&labels) && figures >= 1 || labels == 0 && figures == 15)
+            && short
+            && run.iter().all(|l| plain(l) && !is_footer(l))
+            && run[labels..].iter().all(|l| single_figure(l))
+        {
+            out.push(start..i);
+        }
+    }
+    out
 }
 
 /// The cells of a table row line, `Some(vec![])` for a separator line, `None` for a paragraph.
@@ -408,5 +471,34 @@ mod tests {
         let t = tables(&doc);
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].rows[0].len(), 3);
+    }
+}
+
+#[cfg(test)]
+mod stacked_tests {
+    use super::*;
+
+    /// A copy without tabs: a label, then one figure per line, rows between blank lines.
+    #[test]
+    fn cells_one_per_line_without_tabs_are_rows() {
+        let lines = [
+            "规章",
+            "0",
+            "1",
+            "",
+            "行政规范",
+            "性文件",
+            "2",
+            "/",
+            "",
+            "说明",
+            "22",
+            "（含 1 件）",
+        ];
+        assert_eq!(stacked_rows(&lines), vec![0..3, 4..8]);
+        let doc = parse(&lines.join("\n"));
+        assert!(
+            matches!(&doc.blocks[0], Block::Table(t) if t.rows.len() == 2 && t.rows[1].len() == 4)
+        );
     }
 }

@@ -141,12 +141,21 @@ pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
                 if let Some(k) = sec {
                     last_table_block[k] = Some(i);
                 }
-                for r in &t.rows {
-                    let cells = r
-                        .iter()
-                        .map(|c| C::new(&c.text, c.source, c.covered))
-                        .collect();
-                    st.row(Row::new(cells, true));
+                let mut rows: Vec<Row<'_>> = t
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let cells = r
+                            .iter()
+                            .map(|c| C::new(&c.text, c.source, c.covered))
+                            .collect();
+                        Row::new(cells, true)
+                    })
+                    .collect();
+                // Class 4: spacer cells the header does not have.
+                st.warnings.extend(grid::drop_spacers(&mut rows));
+                for row in rows {
+                    st.row(row);
                 }
             }
             Block::Paragraph(p) if table_region => {

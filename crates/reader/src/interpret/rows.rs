@@ -119,7 +119,11 @@ impl<'a> State<'a> {
             return self.unlabeled(&row);
         }
         let t2 = norm::t2_row(&leaf).or_else(|| norm::t2_row(&label));
-        let t3 = norm::t3_row(&leaf, true).or_else(|| norm::t3_row(&label, false));
+        // A leaf label wrapped over two or three lines (`3.其` over `他`) is tried joined.
+        let t3 = norm::t3_row(&leaf, true)
+            .or_else(|| norm::t3_row(&label, false))
+            .or_else(|| wrapped_leaf(&labels, 2).and_then(|l| norm::t3_row(&l, true)))
+            .or_else(|| wrapped_leaf(&labels, 3).and_then(|l| norm::t3_row(&l, true)));
         match (self.ctx, t2, t3) {
             (Some(Ctx::T2) | None, Some(r), _) => {
                 self.ctx = Some(Ctx::T2);
@@ -315,4 +319,15 @@ impl<'a> State<'a> {
             self.put(CellKey::T4(c), cell);
         }
     }
+}
+
+/// The last `k` label cells joined: a leaf label wrapped over `k` lines, when there are more
+/// labels than that.
+fn wrapped_leaf(labels: &[&C<'_>], k: usize) -> Option<String> {
+    (labels.len() >= k).then(|| {
+        labels[labels.len() - k..]
+            .iter()
+            .map(|c| c.n.as_str())
+            .collect()
+    })
 }

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, dead_code)]
 
 pub mod crawl;
+pub mod degrade;
 
 use std::io::Write;
 
