@@ -265,9 +265,13 @@ fn build(spec: &Spec) -> Report {
         }
         r.set(CellKey::T4(g[4]), Some(Value::Int(sum))).unwrap();
     }
-    // A few cells printed without a figure.
+    // A few cells printed without a figure. Not in table 二: nothing there adds up, so an empty
+    // cell a crawler dropped cannot be told from a figure (`77|空|5` reads as `7|7|5`); the
+    // reader assumes table 二 prints every cell (0 or `/`). Known limit, see the report.
     for (i, key) in template::cells(spec.format).into_iter().enumerate() {
-        if spec.nulls[i % spec.nulls.len()] && !matches!(key, CellKey::T4(T4Col::RevTotal)) {
+        if spec.nulls[i % spec.nulls.len()]
+            && !matches!(key, CellKey::T4(T4Col::RevTotal) | CellKey::T2(..))
+        {
             r.set(key, None).unwrap();
         }
     }
@@ -309,7 +313,14 @@ proptest! {
     ) {
         let r = build(&spec);
         let line = crawl_rendered(&r, &spec, html, &spaces);
-        let got = read(line.as_bytes()).unwrap();
+        // A page where every table is in doubt reads no table at all: nothing wrong either.
+        let got = match read(line.as_bytes()) {
+            Ok(got) => got,
+            Err(e) => {
+                prop_assert!(e.is_not_a_report(), "{}", e);
+                return Ok(());
+            }
+        };
         let s = score(&got.report, &r);
         prop_assert!(s.wrong.is_empty(), "{:#?}\n{}", s.wrong, line);
     }
