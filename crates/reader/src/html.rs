@@ -241,7 +241,7 @@ fn content_root(root: ElementRef<'_>) -> ElementRef<'_> {
     let wants_last = page.contains("其他需要报告");
     // A partial report (one page, one table) has neither section 一 nor 六: the element must
     // still hold the title, and never be the table itself (its rows would be read as text).
-    let wants_title = page.contains("年度报告");
+    let wants_title = !wants_first && !wants_last && page.contains("年度报告");
     const TABLE_PARTS: &[&str] = &["table", "tbody", "thead", "tfoot", "tr", "td", "th"];
     for el in chain.iter().skip(depth) {
         if TABLE_PARTS.contains(&el.value().name()) {

@@ -193,9 +193,10 @@ fn stacked_rows(lines: &[&str]) -> Vec<std::ops::Range<usize>> {
         };
         let labels = run.iter().take_while(|l| !single_figure(l)).count();
         let figures = run.len() - labels;
+        // Labels, not prose: short, without a sentence's punctuation.
         let short = run[..labels]
             .iter()
-            .all(|l| width(clean(l)) <= 120 && !clean(l).ends_with('。'));
+            .all(|l| width(clean(l)) <= 120 && !clean(l).contains(['。', '：', '；', ':', ';']));
         // Table 四's row has no label: its fifteen figures alone make it.
         if ((1..=4).contains(&labels) && figures >= 1 || labels == 0 && figures == 15)
             && short
