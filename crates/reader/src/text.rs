@@ -187,6 +187,22 @@ fn stacked_rows(lines: &[&str]) -> Vec<std::ops::Range<usize>> {
         }
         let run = &lines[start..i];
         let plain = |l: &str| !l.starts_with('\t') && !clean(l).starts_with('|');
+        // Cheap tests first: most runs are prose or another table form, and this runs over
+        // every line of every text.
+        let figure_like = |l: &str| {
+            let t = clean(l);
+            t.len() <= 40
+                && t.chars().next().is_some_and(|c| {
+                    c.is_ascii_digit()
+                        || matches!(c, '-' | '/' | '—' | '–' | '―' | '无' | '／' | '空')
+                })
+        };
+        if run.len() < 2
+            || !run.iter().all(|l| plain(l))
+            || !run.last().is_some_and(|l| figure_like(l))
+        {
+            continue;
+        }
         let single_figure = |l: &str| {
             let t = clean(l);
             split_aligned(t).len() == 1 && !t.contains(' ') && is_figure(&norm(t))
