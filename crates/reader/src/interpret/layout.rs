@@ -64,8 +64,12 @@ pub(super) fn evidence(doc: &Document) -> Evidence {
                 }
             }
             Block::Table(t) => {
-                for c in t.rows.iter().flatten().filter(|c| !c.covered) {
-                    scan(&norm(&c.text));
+                // Figures (most cells) hold no label: only text with a non-ASCII character is
+                // normalised and scanned.
+                for c in t.rows.iter().flatten() {
+                    if !c.covered && !c.text.is_ascii() {
+                        scan(&norm(&c.text));
+                    }
                 }
             }
         }
