@@ -192,6 +192,16 @@ async fn main() {
     );
     let qs = queries(QUERIES);
 
+    let engines = std::env::var("GONGKAI_BENCH_ENGINES").unwrap_or_default();
+    if engines.is_empty() || engines.contains("tantivy") {
+        bench_tantivy(n, &qs);
+    }
+    if engines.is_empty() || engines.contains("postgres") {
+        bench_postgres(n, &qs).await;
+    }
+}
+
+fn bench_tantivy(n: usize, qs: &[Query]) {
     // tantivy
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("search");
@@ -217,7 +227,7 @@ async fn main() {
     }
     let mut times = Vec::with_capacity(qs.len());
     let mut hits = 0;
-    for q in &qs {
+    for q in qs {
         let t = Instant::now();
         let page = s.search_blocking(q).unwrap();
         times.push(t.elapsed());
@@ -226,8 +236,9 @@ async fn main() {
     report("tantivy", times, hits);
     deep_page_tantivy(&s);
     drop(s);
+}
 
-    // PostgreSQL
+async fn bench_postgres(n: usize, qs: &[Query]) {
     let url = match std::env::var("GONGKAI_TEST_POSTGRES_URL") {
         Ok(url) if !url.is_empty() => url,
         _ => {
@@ -235,23 +246,31 @@ async fn main() {
             return;
         }
     };
-    let schema = format!("search_load_{}", std::process::id());
+    // A schema kept by an earlier run (`GONGKAI_BENCH_KEEP`) is searched again without loading.
+    let reuse = std::env::var("GONGKAI_BENCH_SCHEMA").ok();
+    let schema = reuse
+        .clone()
+        .unwrap_or_else(|| format!("search_load_{}", std::process::id()));
     let admin = sqlx::PgPool::connect(&url).await.unwrap();
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let pg = PgSearch::connect(&url, Some(&schema)).await.unwrap();
-    let t = Instant::now();
-    for chunk in batches(n, 1_000) {
-        let top = chunk.last().map(|d| d.revision).unwrap_or(0);
-        pg.apply(&chunk, top).await.unwrap();
+    if reuse.is_none() {
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&admin)
+            .await
+            .unwrap();
     }
-    let secs = t.elapsed().as_secs_f64();
-    println!(
-        "postgres: indexed {n} documents in {secs:.1} s: {:.0} documents/s",
-        n as f64 / secs
-    );
+    let pg = PgSearch::connect(&url, Some(&schema)).await.unwrap();
+    if reuse.is_none() {
+        let t = Instant::now();
+        for chunk in batches(n, 1_000) {
+            let top = chunk.last().map(|d| d.revision).unwrap_or(0);
+            pg.apply(&chunk, top).await.unwrap();
+        }
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "postgres: indexed {n} documents in {secs:.1} s: {:.0} documents/s",
+            n as f64 / secs
+        );
+    }
     sqlx::query(&format!("VACUUM ANALYZE {schema}.catalogue_search"))
         .execute(&admin)
         .await
@@ -269,7 +288,7 @@ async fn main() {
     let mut times = Vec::with_capacity(qs.len());
     let mut hits = 0;
     let mut slowest: Vec<(Duration, &Query)> = Vec::new();
-    for q in &qs {
+    for q in qs {
         let t = Instant::now();
         let page = pg.search(q).await.unwrap();
         times.push(t.elapsed());
@@ -291,7 +310,7 @@ async fn main() {
         );
     }
     pg.pool().close().await;
-    if std::env::var("GONGKAI_BENCH_KEEP").is_ok() {
+    if reuse.is_some() || std::env::var("GONGKAI_BENCH_KEEP").is_ok() {
         println!("postgres: schema {schema} kept");
         return;
     }

@@ -55,7 +55,7 @@ pub type Result<T, E = SearchError> = std::result::Result<T, E>;
 /// index wrong: bump this, and an index of another format is emptied on open, to be rebuilt from
 /// the database (revision 0).
 // 2: a long word is also indexed as every shorter dictionary word inside it.
-pub(crate) const FORMAT: &str = "gongkai-search/2";
+pub(crate) const FORMAT: &str = "gongkai-search/3";
 
 /// The most hits one page may ask for.
 pub const MAX_LIMIT: usize = 1000;
@@ -207,9 +207,9 @@ impl Query {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page {
     pub hits: Vec<Hit>,
-    /// How many documents match in all (every page), exactly when `total_exact`; otherwise at
-    /// least this many (PostgreSQL stops counting a listing without words at `PG_COUNT_CAP`,
-    /// 10,000; word queries and tantivy count exactly).
+    /// How many documents match in all (every page), exactly when `total_exact`; otherwise an
+    /// estimate ("about"): PostgreSQL counts up to 10,000 matches and beyond gives the
+    /// planner's estimate from its statistics. tantivy counts exactly.
     pub total: u64,
     pub total_exact: bool,
     /// The cursor of the next page; `None` on the last page.

@@ -4,8 +4,15 @@
 //! [`index_tokens`] as the tantivy index, and handed to PostgreSQL as a ready `tsvector`
 //! (`'word':position` with weight A for the title, B for 文号/索引号, D for the body), so that a
 //! sub-word shares the position of its word exactly as in tantivy and phrases (`<->`) behave
-//! the same. Queries are `tsquery` values built from the same [`ParsedQuery`]; relevance is
-//! `ts_rank`.
+//! the same. Queries are `tsquery` values built from the same [`ParsedQuery`].
+//!
+//! Relevance here is in tiers: documents with every query word in the title first, then the
+//! others; newest first within a tier. Why not `ts_rank`: it reads the vector of every match,
+//! and a word found in half of a million documents took a second to rank. A tier is instead
+//! read by walking the date index newest first and testing each row, which stops after a page
+//! of matches (a few dozen rows for a common word); a rare word, for which the walk would be
+//! long, is answered from the GIN index instead. Totals are counted up to [`COUNT_CAP`]; beyond
+//! it the planner's estimate is given, marked as not exact.
 //!
 //! The revision is a one-row state table written in the same transaction as the documents. A
 //! row is only replaced by a higher revision (`ON CONFLICT … WHERE`), so several processes
@@ -26,7 +33,7 @@ use std::time::Duration;
 pub const TABLE: &str = "catalogue_search";
 
 /// The count of matches stops here: counting a million matches of a common word costs more
-/// than the page itself, and a page shows "more than 10,000".
+/// than the page itself; beyond it the planner's estimate is given as "about".
 pub const COUNT_CAP: i64 = 10_000;
 
 /// PostgreSQL's limits of a `tsvector`: positions go up to 16,383, a lexeme keeps at most 256
@@ -40,6 +47,7 @@ const MAX_LEXEME_BYTES: usize = 2_000;
 pub struct PgSearch {
     pool: PgPool,
     table: String,
+    walk_rows: i64,
 }
 
 impl PgSearch {
@@ -66,6 +74,7 @@ impl PgSearch {
         let search = PgSearch {
             pool,
             table: table.to_string(),
+            walk_rows: WALK_ROWS,
         };
         search.create().await?;
         Ok(search)
@@ -87,6 +96,13 @@ impl PgSearch {
         Self::open(pool).await
     }
 
+    /// The same index with walks of the date index stopped after `rows` rows (at least 1),
+    /// so that tests on a small corpus take the GIN index's way as a large one does.
+    pub fn with_walk_rows(mut self, rows: i64) -> PgSearch {
+        self.walk_rows = rows.max(1);
+        self
+    }
+
     /// The pool (to close it).
     pub fn pool(&self) -> &PgPool {
         &self.pool
@@ -103,27 +119,6 @@ impl PgSearch {
             .await?;
         for statement in [
             format!(
-                "CREATE TABLE IF NOT EXISTS {t} (
-                    id BIGINT PRIMARY KEY,
-                    revision BIGINT NOT NULL,
-                    agency BIGINT NOT NULL,
-                    item TEXT,
-                    topic TEXT NOT NULL,
-                    genre TEXT NOT NULL,
-                    published DATE NOT NULL,
-                    validity TEXT NOT NULL,
-                    title TEXT NOT NULL,
-                    body TEXT NOT NULL,
-                    terms TSVECTOR NOT NULL,
-                    rank_terms TSVECTOR NOT NULL
-                )"
-            ),
-            // Kept in the row (compressed), not in TOAST: ranking reads it for every match.
-            format!("ALTER TABLE {t} ALTER COLUMN rank_terms SET STORAGE MAIN"),
-            format!("CREATE INDEX IF NOT EXISTS {t}_terms ON {t} USING GIN (terms)"),
-            format!("CREATE INDEX IF NOT EXISTS {t}_published ON {t} (published, id)"),
-            format!("CREATE INDEX IF NOT EXISTS {t}_agency ON {t} (agency, published, id)"),
-            format!(
                 "CREATE TABLE IF NOT EXISTS {t}_state (
                     singleton BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (singleton),
                     revision BIGINT NOT NULL
@@ -136,13 +131,13 @@ impl PgSearch {
         ] {
             sqlx::query(&statement).execute(&mut *tx).await?;
         }
-        // Rows cut by another segmentation ([`crate::FORMAT`]) are wrong although the schema
-        // is the same: empty the table at revision 0, and the catch-up rebuilds it.
+        // Rows cut by another segmentation, or a table of another shape ([`crate::FORMAT`]),
+        // are dropped at revision 0, and the catch-up rebuilds them.
         let format: String = sqlx::query_scalar(&format!("SELECT format FROM {t}_state"))
             .fetch_one(&mut *tx)
             .await?;
         if format != crate::FORMAT {
-            sqlx::query(&format!("TRUNCATE {t}"))
+            sqlx::query(&format!("DROP TABLE IF EXISTS {t}"))
                 .execute(&mut *tx)
                 .await?;
             sqlx::query(&format!("UPDATE {t}_state SET revision = 0, format = $1"))
@@ -150,37 +145,54 @@ impl PgSearch {
                 .execute(&mut *tx)
                 .await?;
         }
+        for statement in [
+            format!(
+                "CREATE TABLE IF NOT EXISTS {t} (
+                    id BIGINT PRIMARY KEY,
+                    revision BIGINT NOT NULL,
+                    agency BIGINT NOT NULL,
+                    item TEXT,
+                    topic TEXT NOT NULL,
+                    genre TEXT NOT NULL,
+                    published DATE NOT NULL,
+                    validity TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    terms TSVECTOR NOT NULL,
+                    title_terms TSVECTOR NOT NULL
+                )"
+            ),
+            format!("CREATE INDEX IF NOT EXISTS {t}_terms ON {t} USING GIN (terms)"),
+            format!("CREATE INDEX IF NOT EXISTS {t}_title_terms ON {t} USING GIN (title_terms)"),
+            // Newest first, id descending (by date) and ascending (within a relevance tier).
+            format!("CREATE INDEX IF NOT EXISTS {t}_published ON {t} (published, id)"),
+            format!("CREATE INDEX IF NOT EXISTS {t}_tier_order ON {t} (published DESC, id)"),
+            format!("CREATE INDEX IF NOT EXISTS {t}_agency ON {t} (agency, published, id)"),
+        ] {
+            sqlx::query(&statement).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
 }
 
-/// How much of the body the ranking vector holds, in bytes (about 100 characters).
-const RANK_BODY_BYTES: usize = 300;
-
-/// The `tsvector` literals of the document's segments: the title (weight A), the numbers (B)
-/// and the body (D), positions running on across them; the whole text (what matches) and the
-/// ranking vector, which stops after the body's opening.
-///
-/// Why two: `ts_rank` reads the vector of every matching row, and a whole body's vector (several
-/// KB) lives out of line in TOAST; ranking a common word's tens of thousands of matches by it
-/// took half a second at 100,000 documents. The short vector stays in the row.
+/// The `tsvector` literals of the document's segments: the whole text — the title (weight A),
+/// the numbers (B) and the body (D), positions running on across them — and the title alone,
+/// which decides a document's relevance tier.
 fn tsvectors(d: &Indexed) -> (String, String) {
-    (tsvector(d, usize::MAX), tsvector(d, RANK_BODY_BYTES))
+    (
+        tsvector(&[(&d.title, 'A'), (&d.numbers, 'B'), (&d.body, 'D')]),
+        tsvector(&[(&d.title, 'A')]),
+    )
 }
 
-fn tsvector(d: &Indexed, body_bytes: usize) -> String {
+fn tsvector(fields: &[(&str, char)]) -> String {
     let mut lexemes: BTreeMap<String, Vec<(u32, char)>> = BTreeMap::new();
     let mut base = 1u32;
-    for (text, weight) in [(&d.title, 'A'), (&d.numbers, 'B'), (&d.body, 'D')] {
+    for &(text, weight) in fields {
         let mut last = 0u32;
-        let limit = if weight == 'D' {
-            body_bytes
-        } else {
-            usize::MAX
-        };
         index_tokens(text, |t| {
-            if t.text.len() > MAX_LEXEME_BYTES || t.start >= limit {
+            if t.text.len() > MAX_LEXEME_BYTES {
                 return;
             }
             let position = (base + t.position).min(MAX_POSITION);
@@ -300,6 +312,245 @@ impl PgSearch {
     }
 }
 
+/// How many rows of the date index a walk reads before it leaves the rest to the GIN index: a
+/// word in one document of a hundred fills a page of twenty well before. A walk tests the whole
+/// text's vector of each row it reads (out of line, a few KB), so it is kept short.
+const WALK_ROWS: i64 = 2_000;
+
+/// The fraction of a relevance score that holds the day: days below 2^20 (the year 2870) are
+/// exact in an `f32` beside a tier of 1 or 2.
+const DAY_SCALE: f32 = 1_048_576.0;
+
+/// A relevance score: the tier in the integer part, the day of 发布日期 in the fraction, so that
+/// scores order as (tier, newest) and a cursor gives both back exactly.
+fn tier_score(tier: u8, day: i64) -> f32 {
+    f32::from(tier) + day as f32 / DAY_SCALE
+}
+
+/// The tier and day of a relevance score.
+fn tier_of_score(score: f32) -> Result<(u8, i64)> {
+    let tier = score.floor();
+    if !(1.0..=2.0).contains(&tier) {
+        return Err(SearchError::InvalidCursor(score.to_string()));
+    }
+    Ok((tier as u8, ((score - tier) * DAY_SCALE).round() as i64))
+}
+
+/// A part of a word query's order, read in turn until a page is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Relevance, first tier: every query word in the title.
+    Title,
+    /// Relevance, second tier: the other matches.
+    Rest,
+    /// By date: every match.
+    Newest,
+}
+
+impl Part {
+    fn of(sort: Sort) -> &'static [Part] {
+        match sort {
+            Sort::Relevance => &[Part::Title, Part::Rest],
+            Sort::Newest => &[Part::Newest],
+        }
+    }
+
+    fn tier(self) -> u8 {
+        match self {
+            Part::Title => 2,
+            Part::Rest | Part::Newest => 1,
+        }
+    }
+
+    /// The order of the part's rows: within a relevance tier newest first and then by id
+    /// ascending (the order of equal scores everywhere), by date newest first throughout.
+    fn order(self) -> &'static str {
+        match self {
+            Part::Title | Part::Rest => "published DESC, id ASC",
+            Part::Newest => "published DESC, id DESC",
+        }
+    }
+
+    /// Appends the part's match condition. The title's own vector is tested first: it is in
+    /// the row, the whole text's usually out of it.
+    fn push_match<'a>(self, b: &mut QueryBuilder<'a, Postgres>, ts: &str) {
+        match self {
+            Part::Title => {
+                b.push(" AND title_terms @@ ")
+                    .push_bind(ts.to_string())
+                    .push("::tsquery");
+            }
+            Part::Rest => {
+                b.push(" AND NOT (title_terms @@ ")
+                    .push_bind(ts.to_string())
+                    .push("::tsquery) AND terms @@ ")
+                    .push_bind(ts.to_string())
+                    .push("::tsquery");
+            }
+            Part::Newest => {
+                b.push(" AND terms @@ ")
+                    .push_bind(ts.to_string())
+                    .push("::tsquery");
+            }
+        }
+    }
+
+    /// Appends "after the cursor's row" in the part's order.
+    fn push_after<'a>(self, b: &mut QueryBuilder<'a, Postgres>, after: Option<(NaiveDate, i64)>) {
+        let Some((date, id)) = after else { return };
+        match self {
+            Part::Title | Part::Rest => {
+                b.push(" AND (published < ")
+                    .push_bind(date)
+                    .push(" OR (published = ")
+                    .push_bind(date)
+                    .push(" AND id > ")
+                    .push_bind(id)
+                    .push("))");
+            }
+            Part::Newest => {
+                b.push(" AND (published, id) < (")
+                    .push_bind(date)
+                    .push(", ")
+                    .push_bind(id)
+                    .push(")");
+            }
+        }
+    }
+}
+
+/// The row of a page from a result row.
+fn page_row(r: &sqlx::postgres::PgRow, part: Part) -> std::result::Result<PageRow, sqlx::Error> {
+    let day: i64 = r.try_get("day")?;
+    let score = match part {
+        Part::Title | Part::Rest => tier_score(part.tier(), day),
+        Part::Newest => 0.0,
+    };
+    Ok((
+        r.try_get("id")?,
+        score,
+        r.try_get("title")?,
+        r.try_get("body")?,
+        day,
+    ))
+}
+
+impl PgSearch {
+    /// Up to `need` rows of one part of the order, after the cursor's row. First a walk of the
+    /// date index newest first, testing each row, bounded to [`WALK_ROWS`] rows: a common word
+    /// fills the page within a few dozen. When it does not, the part's matches are few (or
+    /// old): the GIN index finds them all and they are sorted.
+    async fn part_rows(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Postgres>,
+        query: &Query,
+        ts: &str,
+        part: Part,
+        after: Option<(NaiveDate, i64)>,
+        need: i64,
+    ) -> Result<Vec<PageRow>> {
+        let t = &self.table;
+        let order = part.order();
+        let columns = "id, title, body, (published - DATE '0001-01-01' + 1)::bigint AS day";
+        for setting in [
+            "SET LOCAL enable_bitmapscan = off",
+            "SET LOCAL enable_indexscan = on",
+            "SET LOCAL enable_seqscan = off",
+        ] {
+            sqlx::query(setting).execute(&mut **tx).await?;
+        }
+        let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+            "SELECT {columns} FROM (SELECT id, published, title, body, terms, title_terms FROM {t}"
+        ));
+        self.conditions(&mut b, query, None);
+        part.push_after(&mut b, after);
+        b.push(format!(" ORDER BY {order} LIMIT "))
+            .push_bind(self.walk_rows)
+            .push(") AS walked WHERE TRUE");
+        part.push_match(&mut b, ts);
+        b.push(format!(" ORDER BY {order} LIMIT ")).push_bind(need);
+        let rows = b
+            .build()
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| page_row(r, part))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        if rows.len() as i64 >= need {
+            return Ok(rows);
+        }
+        for setting in [
+            "SET LOCAL enable_bitmapscan = on",
+            "SET LOCAL enable_indexscan = off",
+            "SET LOCAL work_mem = '64MB'",
+        ] {
+            sqlx::query(setting).execute(&mut **tx).await?;
+        }
+        let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!("SELECT {columns} FROM {t}"));
+        self.conditions(&mut b, query, None);
+        part.push_match(&mut b, ts);
+        part.push_after(&mut b, after);
+        b.push(format!(" ORDER BY {order} LIMIT ")).push_bind(need);
+        Ok(b.build()
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| page_row(r, part))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?)
+    }
+
+    /// The total of a word query: counted when the planner expects no more than [`COUNT_CAP`]
+    /// (exact up to it); otherwise the planner's estimate from the words' statistics.
+    async fn count_words(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Postgres>,
+        query: &Query,
+        ts: &str,
+    ) -> Result<(i64, bool)> {
+        let t = &self.table;
+        let estimate = self.estimate(tx, query, Some(ts.to_string())).await?;
+        if estimate > COUNT_CAP {
+            return Ok((estimate, false));
+        }
+        let mut b: QueryBuilder<Postgres> =
+            QueryBuilder::new(format!("SELECT count(*) FROM (SELECT 1 FROM {t}"));
+        self.conditions(&mut b, query, Some(ts.to_string()));
+        b.push(" LIMIT ")
+            .push_bind(COUNT_CAP + 1)
+            .push(") AS matches");
+        let count: i64 = b.build_query_scalar().fetch_one(&mut **tx).await?;
+        // More than expected: the estimate was low; the count is the better lower figure.
+        Ok((estimate.max(count), count <= COUNT_CAP))
+    }
+}
+
+impl PgSearch {
+    /// How many rows the planner expects the query's words and filters to match.
+    async fn estimate(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Postgres>,
+        query: &Query,
+        ts: Option<String>,
+    ) -> Result<i64> {
+        let mut b: QueryBuilder<Postgres> =
+            QueryBuilder::new(format!("EXPLAIN SELECT 1 FROM {}", self.table));
+        self.conditions(&mut b, query, ts);
+        let plan: Vec<String> = b.build_query_scalar().fetch_all(&mut **tx).await?;
+        Ok(plan
+            .first()
+            .and_then(|line| estimated_rows(line))
+            .unwrap_or(0))
+    }
+}
+
+/// The rows the planner expects, from the first line of a text `EXPLAIN`
+/// (`Bitmap Heap Scan on t  (cost=… rows=593733 width=0)`).
+fn estimated_rows(line: &str) -> Option<i64> {
+    let rest = &line[line.find(" rows=")? + 6..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
 impl Search for PgSearch {
     async fn revision(&self) -> Result<i64> {
         let sql = format!("SELECT revision FROM {}_state", self.table);
@@ -326,7 +577,7 @@ impl Search for PgSearch {
         for chunk in rows.chunks(500) {
             let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
                 "INSERT INTO {t} (id, revision, agency, item, topic, genre, published, validity, \
-                 title, body, terms, rank_terms) "
+                 title, body, terms, title_terms) "
             ));
             b.push_values(chunk, |mut row, (d, terms)| {
                 row.push_bind(d.id)
@@ -349,7 +600,7 @@ impl Search for PgSearch {
                  agency = EXCLUDED.agency, item = EXCLUDED.item, topic = EXCLUDED.topic, \
                  genre = EXCLUDED.genre, published = EXCLUDED.published, \
                  validity = EXCLUDED.validity, title = EXCLUDED.title, body = EXCLUDED.body, \
-                 terms = EXCLUDED.terms, rank_terms = EXCLUDED.rank_terms WHERE {t}.revision < EXCLUDED.revision"
+                 terms = EXCLUDED.terms, title_terms = EXCLUDED.title_terms WHERE {t}.revision < EXCLUDED.revision"
             ));
             b.build().execute(&mut *tx).await?;
         }
@@ -438,83 +689,49 @@ impl Search for PgSearch {
                     ))
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()?;
-            (rows, count.min(COUNT_CAP), count <= COUNT_CAP)
+            if count > COUNT_CAP {
+                // More than the cap: the estimate, which is at least what was counted.
+                let estimate = self.estimate(&mut tx, query, None).await?;
+                (rows, estimate.max(count), false)
+            } else {
+                (rows, count, true)
+            }
         } else {
-            // Words: the GIN index answers which rows match without reading their vectors
-            // (a plain `&` query needs no recheck); the planner, misjudging how many rows a
-            // word matches, otherwise walks the table or the date index and decompresses
-            // every row's whole vector (a second at 100,000 documents). The matches are
-            // read once: ranked (or dated) and counted in the same pass, so the total is
-            // exact; only the page's rows are joined back for their text.
-            for setting in [
-                "SET LOCAL enable_seqscan = off",
-                "SET LOCAL enable_indexscan = off",
-                "SET LOCAL work_mem = '64MB'",
-            ] {
-                sqlx::query(setting).execute(&mut *tx).await?;
-            }
             let ts = tsquery(&parsed);
-            let mut b: QueryBuilder<Postgres> =
-                QueryBuilder::new("WITH matches AS MATERIALIZED (SELECT id, ");
-            let order = match sort {
-                Sort::Relevance => {
-                    b.push("ts_rank(rank_terms, ")
-                        .push_bind(ts.clone())
-                        .push("::tsquery) AS score, 0::bigint AS day");
-                    "m.score DESC, m.id ASC"
+            let mut rows: Vec<PageRow> = Vec::new();
+            for &part in Part::of(sort) {
+                let after = match (part, query.after) {
+                    (_, None) => None,
+                    (Part::Newest, Some(Cursor::Newest { day, id })) => {
+                        Some((date_of_day(day)?, id))
+                    }
+                    (Part::Title | Part::Rest, Some(Cursor::Relevance { score, id })) => {
+                        let (tier, day) = tier_of_score(score)?;
+                        match tier.cmp(&part.tier()) {
+                            // The cursor is in a later tier: this one is behind it.
+                            std::cmp::Ordering::Less => continue,
+                            std::cmp::Ordering::Equal => Some((date_of_day(day)?, id)),
+                            std::cmp::Ordering::Greater => None,
+                        }
+                    }
+                    _ => return Err(SearchError::CursorSortMismatch),
+                };
+                let need = wanted - rows.len() as i64;
+                rows.extend(
+                    self.part_rows(&mut tx, query, &ts, part, after, need)
+                        .await?,
+                );
+                if rows.len() as i64 >= wanted {
+                    break;
                 }
-                Sort::Newest => {
-                    b.push("0::real AS score, (published - DATE '0001-01-01' + 1)::bigint AS day");
-                    "m.day DESC, m.id DESC"
-                }
+            }
+            let (total, exact) = if query.after.is_none() && (rows.len() as i64) < wanted {
+                // Every match is on this page.
+                (rows.len() as i64, true)
+            } else {
+                self.count_words(&mut tx, query, &ts).await?
             };
-            b.push(format!(" FROM {t}"));
-            self.conditions(&mut b, query, Some(ts));
-            b.push("), page AS (SELECT m.id, m.score, m.day FROM matches m WHERE TRUE");
-            match (sort, query.after) {
-                (_, None) => {}
-                (Sort::Relevance, Some(Cursor::Relevance { score, id })) => {
-                    b.push(" AND (m.score < ")
-                        .push_bind(score)
-                        .push("::real OR (m.score = ")
-                        .push_bind(score)
-                        .push("::real AND m.id > ")
-                        .push_bind(id)
-                        .push("))");
-                }
-                (Sort::Newest, Some(Cursor::Newest { day, id })) => {
-                    b.push(" AND (m.day, m.id) < (")
-                        .push_bind(day)
-                        .push(", ")
-                        .push_bind(id)
-                        .push(")");
-                }
-                _ => return Err(SearchError::CursorSortMismatch),
-            }
-            b.push(format!(" ORDER BY {order} LIMIT "))
-                .push_bind(wanted)
-                .push(format!(
-                    ") SELECT c.total, m.id, m.score, m.day, d.title, d.body \
-                         FROM (SELECT count(*) AS total FROM matches) AS c \
-                         LEFT JOIN page AS m ON TRUE LEFT JOIN {t} AS d ON d.id = m.id \
-                         ORDER BY {order}"
-                ));
-            let mut total = 0;
-            let mut rows = Vec::new();
-            for r in b.build().fetch_all(&mut *tx).await? {
-                total = r.try_get("total")?;
-                let id: Option<i64> = r.try_get("id")?;
-                if let Some(id) = id {
-                    rows.push((
-                        id,
-                        r.try_get("score")?,
-                        r.try_get("title")?,
-                        r.try_get("body")?,
-                        r.try_get("day")?,
-                    ));
-                }
-            }
-            (rows, total, true)
+            (rows, total, exact)
         };
         tx.commit().await?;
 
@@ -550,6 +767,28 @@ impl Search for PgSearch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_relevance_score_gives_its_tier_and_day_back() {
+        for tier in [1u8, 2] {
+            for day in [0i64, 1, 738_000, 739_999, 1_048_575] {
+                let score = tier_score(tier, day);
+                assert_eq!(tier_of_score(score).ok(), Some((tier, day)));
+            }
+        }
+        // Newer and higher tiers score higher.
+        assert!(tier_score(2, 1) > tier_score(1, 1_048_575));
+        assert!(tier_score(1, 738_001) > tier_score(1, 738_000));
+        assert!(tier_of_score(0.5).is_err() && tier_of_score(7.0).is_err());
+    }
+
+    #[test]
+    fn the_planner_estimate_is_read_from_the_plan() {
+        let line =
+            "Bitmap Heap Scan on catalogue_search  (cost=1690.26..273027.54 rows=179904 width=0)";
+        assert_eq!(estimated_rows(line), Some(179_904));
+        assert_eq!(estimated_rows("Result  (cost=0.00..0.01 width=4)"), None);
+    }
 
     #[test]
     fn literals_quote_and_weigh() {

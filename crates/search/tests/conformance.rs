@@ -87,6 +87,20 @@ macro_rules! suite {
                 }
             )*
         }
+        /// The same with walks of the date index of two rows: a corpus of a few dozen
+        /// documents then takes the GIN index's way, as a rare word does among a million.
+        mod postgres_short_walks {
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    on_postgres(|s| async move {
+                        conformance::$name(&s.with_walk_rows(2)).await
+                    })
+                    .await;
+                }
+            )*
+        }
     };
 }
 

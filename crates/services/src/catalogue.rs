@@ -120,7 +120,7 @@ pub struct SearchHit {
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
     pub total: u64,
-    /// Whether `total` is exact, or a lower bound (PostgreSQL stops counting at a cap).
+    /// Whether `total` is exact, or an estimate (PostgreSQL stops counting at 10,000).
     pub total_exact: bool,
     /// The cursor of the next page, if there is one.
     pub next: Option<String>,

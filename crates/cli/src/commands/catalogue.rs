@@ -625,11 +625,15 @@ async fn run_in<S: Store + Blobs>(
                         v
                     })
                     .collect();
-                let value = json!({ "total": results.total, "hits": hits, "next": results.next });
+                let value = json!({ "total": results.total, "total_exact": results.total_exact, "hits": hits, "next": results.next });
                 writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
                 return Ok(Status::Ok);
             }
-            writeln!(out, "共 {} 条结果", results.total)?;
+            if results.total_exact {
+                writeln!(out, "共 {} 条结果", results.total)?;
+            } else {
+                writeln!(out, "约 {} 条结果", results.total)?;
+            }
             for h in &results.hits {
                 let d = &h.document.data;
                 writeln!(out, "\n{}", marked(&h.hit.title))?;
