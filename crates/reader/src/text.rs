@@ -72,7 +72,13 @@ pub fn parse(text: &str) -> Document {
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
-    let stacked = stacked_rows(&lines);
+    // A copy that kept its tabs (dozens of tab-led lines) has its rows in that form.
+    let tabbed = text.matches("\n\t").take(20).count() >= 20;
+    let stacked = if tabbed {
+        Vec::new()
+    } else {
+        stacked_rows(&lines)
+    };
     let mut next_stacked = stacked.iter().peekable();
     let mut skip_to = 0;
     for (i, &raw) in lines.iter().enumerate() {
