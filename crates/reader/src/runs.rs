@@ -1025,37 +1025,11 @@ fn solve(
             cands.push(None);
             continue;
         };
-        let signed = specs.contains(&Spec::Signed);
-        let toks = tokens(&f.run, signed).unwrap_or_default();
-        let (list, overflow) = splits(&f.run, &specs, f.unit.is_some(), budget);
-        let texts: Vec<Vec<String>> = list
-            .iter()
-            .map(|sp| {
-                sp.iter()
-                    .enumerate()
-                    .map(|(i, &cv)| cell_text(&toks, cv, f.unit, i + 1 == sp.len()))
-                    .collect()
-            })
-            .collect();
-        cands.push(Some(Candidates {
-            specs,
-            doubted: false,
-            keys,
-            values: list
-                .iter()
-                .map(|sp| sp.iter().map(|c| c.map(|c| c.val)).collect())
-                .collect(),
-            texts,
-            overflow,
-            viable: vec![true; list.len()],
-        }));
+        cands.push(Some(candidates(f, specs, keys, budget)));
     }
-    // Doubt. A crawler drops an empty cell without a trace, and then a split that adds up may
-    // still be wrong. A run too short for its cells shows that the page drops empty cells: no
-    // table of it is split. A row of table 三 or 四 that no split makes add up, or rows of
-    // table 三 that cannot be reconciled, may be a dropped cell as well: that table is not
-    // split.
-    let mut doubt = [false; 3];
+    // Doubt. A crawler drops an empty cell without a trace (`77|空|5` becomes `775`), and then
+    // a split that adds up may still be wrong. A run too short for its cells shows that the
+    // page drops empty cells: no table of it is split.
     let mut short = None;
     for (f, c) in rows.iter().zip(&cands) {
         let Some(c) = c else { continue };
@@ -1070,10 +1044,9 @@ fn solve(
             .sum();
         if room < c.keys.len() {
             short.get_or_insert((f, room, c.keys.len()));
-        } else if !matches!(f.target, Target::T2(_)) && c.values.is_empty() && !c.overflow {
-            doubt[f.target.table()] = true;
         }
     }
+    let mut doubt = [false; 3];
     if let Some((f, room, n)) = short {
         doubt = [true; 3];
         warnings.push(format!(
@@ -1083,21 +1056,125 @@ fn solve(
             f.run
         ));
     }
-    if !doubt[1] {
-        match cross_rows(rows, &mut cands, budget) {
-            Cross::Done => {}
-            Cross::Cut => warnings.push(cut_warning()),
-            Cross::Unbalanced => {
-                doubt[1] = true;
-                warnings.push(unbalanced_warning());
-            }
+    // A row of table 三 or 四 that no split makes add up is a dropped cell or figures printed
+    // wrong; table 三's rows that cannot be reconciled likewise.
+    let unsplit = |t: Target| {
+        rows.iter().zip(&cands).any(|(f, c)| {
+            f.target.table() == t.table()
+                && c.as_ref()
+                    .is_some_and(|c| c.values.is_empty() && !c.overflow)
+        })
+    };
+    let t3_found = rows.iter().any(|f| matches!(f.target, Target::T3(_)));
+    let t4_found = rows.iter().any(|f| f.target == Target::T4);
+    let t3_unsplit = unsplit(Target::T3(T3Row::RTotal));
+    let t4_unsplit = unsplit(Target::T4);
+    let t3_over = rows
+        .iter()
+        .zip(&cands)
+        .any(|(f, c)| matches!(f.target, Target::T3(_)) && c.as_ref().is_some_and(|c| c.overflow));
+    let cross = if short.is_none() && t3_found {
+        cross_rows(rows, &mut cands, budget)
+    } else {
+        Cross::Done { checked: false }
+    };
+    // The assumption everything below rests on: a page prints an empty cell the same way in
+    // every table. Table 三 split row by row with every cell present, each row's total holding
+    // (R2) and R1 and R3 holding across its rows, shows that no cell of this page vanished:
+    // with a dropped cell some sum would fail (a run one cell short that still adds up, and
+    // in every column, does not happen by chance). Table 四 split with its three totals
+    // holding is weaker evidence (fifteen cells) but still evidence. What the assumption cannot
+    // see: a page whose tables 三 and 四 have no empty cell while table 二 has one that
+    // vanished.
+    let t3_whole = short.is_none()
+        && t3_found
+        && !t3_unsplit
+        && !t3_over
+        && cross == Cross::Done { checked: true };
+    let t4_whole = short.is_none()
+        && t4_found
+        && !t4_unsplit
+        && rows
+            .iter()
+            .zip(&cands)
+            .any(|(f, c)| f.target == Target::T4 && c.as_ref().is_some_and(|c| !c.overflow));
+    if cross == Cross::Cut {
+        warnings.push(cut_warning());
+    }
+    // Table 三 that does not balance: with table 四 showing that the page prints every cell,
+    // each row keeps what its own total determines (the cross-row checks cannot narrow it);
+    // without that evidence a row that adds up may be one with a dropped cell, and nothing is
+    // split.
+    if short.is_none() && (t3_unsplit || cross == Cross::Unbalanced) {
+        if cross == Cross::Unbalanced {
+            warnings.push(unbalanced_warning());
+        }
+        if t4_whole {
+            warnings.push(
+                "表三本身不平衡：各行只按本行的总计拆分，本行各种拆分一致的单元格照读，其余留空"
+                    .to_owned(),
+            );
+        } else {
+            doubt[1] = true;
+            warnings.push(
+                "表三有一行的数字无法拆分成加总正确的单元格，或各行无法同时满足勾稽关系（可能抓取时丢掉了空白单元格，也可能报告本身的数字不平衡），表四也不能证明本页印出了每个单元格，表三各格留空"
+                    .to_owned(),
+            );
         }
     }
-    for (t, name) in ["表二", "表三", "表四"].iter().enumerate() {
-        if doubt[t] && short.is_none() && t > 0 {
-            warnings.push(format!(
-                "{name}有一行的数字无法拆分成加总正确的单元格（可能抓取时丢掉了空白单元格，也可能报告本身的数字不平衡），{name}各格留空"
-            ));
+    // Table 四 that adds up while table 三 shows a sign of a dropped cell: fifteen cells and
+    // three totals are too few to rule out a dropped cell that happens to add up (about one
+    // run in a hundred), so table 四 is not read. It still vouches for table 三's rows above:
+    // a wrong row then needs two such accidents at once.
+    if short.is_none() && (t3_unsplit || cross == Cross::Unbalanced) && t4_whole {
+        doubt[2] = true;
+        warnings.push(
+            "表三有一行无法拆分或各行不平衡，可能抓取时丢掉了空白单元格；表四虽能拆分成加总正确的单元格，也可能出于巧合，表四各格留空"
+                .to_owned(),
+        );
+    }
+    // Table 四 whose totals do not hold: with table 三 showing that the page prints every cell,
+    // the run holds exactly fifteen printed figures, and the splits the lengths allow (no
+    // leading zeros) are kept where they all agree.
+    if t4_unsplit && short.is_none() {
+        if t3_whole {
+            for (f, c) in rows.iter().zip(cands.iter_mut()) {
+                if f.target == Target::T4 {
+                    let keys = T4Col::ALL.iter().map(|&c| CellKey::T4(c)).collect();
+                    *c = Some(candidates(f, vec![Spec::Count; 15], keys, budget));
+                    warnings.push(format!(
+                        "{}：表四的数字“{}”无法拆分成各组总计等于四项之和的单元格（报告本身不平衡）；表三证明本页印出了每个单元格，按数字位数拆分，各种拆分一致的单元格照读",
+                        f.source, f.run
+                    ));
+                }
+            }
+        } else {
+            doubt[2] = true;
+            warnings.push(
+                "表四的数字无法拆分成加总正确的单元格（可能抓取时丢掉了空白单元格，也可能报告本身的数字不平衡），表三也不能证明本页印出了每个单元格，表四各格留空"
+                    .to_owned(),
+            );
+        }
+    }
+    // Table 二 has no sums: a vanished empty cell cannot be seen in it at all (`77|空|5` reads
+    // `7|7|5`). Its runs are split only when table 三 shows that the page prints every cell.
+    // A row of one cell is its run whatever the page does (a vanished cell leaves no run).
+    if short.is_none() && !t3_whole {
+        let mut any = false;
+        for (f, c) in rows.iter().zip(cands.iter_mut()) {
+            if let (Target::T2(_), Some(c)) = (f.target, c.as_mut())
+                && c.keys.len() > 1
+            {
+                c.viable.iter_mut().for_each(|v| *v = false);
+                c.doubted = true;
+                any = true;
+            }
+        }
+        if any {
+            warnings.push(
+                "表二：空白单元格在抓取文本中无痕迹，无法确定（表三未能完整拆分并满足各项勾稽关系，不能证明本页印出了每个单元格，如“77、空白、5”抓取后成为“775”），表二多格的行留空"
+                    .to_owned(),
+            );
         }
     }
     if doubt.iter().any(|&d| d) {
@@ -1158,6 +1235,34 @@ fn solve(
     out
 }
 
+/// The splits of one row's run into cells of `specs`.
+fn candidates(f: &Found, specs: Vec<Spec>, keys: Vec<CellKey>, budget: &mut Budget) -> Candidates {
+    let signed = specs.contains(&Spec::Signed);
+    let toks = tokens(&f.run, signed).unwrap_or_default();
+    let (list, overflow) = splits(&f.run, &specs, f.unit.is_some(), budget);
+    let texts: Vec<Vec<String>> = list
+        .iter()
+        .map(|sp| {
+            sp.iter()
+                .enumerate()
+                .map(|(i, &cv)| cell_text(&toks, cv, f.unit, i + 1 == sp.len()))
+                .collect()
+        })
+        .collect();
+    Candidates {
+        specs,
+        doubted: false,
+        keys,
+        values: list
+            .iter()
+            .map(|sp| sp.iter().map(|c| c.map(|c| c.val)).collect())
+            .collect(),
+        texts,
+        overflow,
+        viable: vec![true; list.len()],
+    }
+}
+
 #[derive(Debug)]
 struct Candidates {
     specs: Vec<Spec>,
@@ -1186,6 +1291,7 @@ fn column_name(format: Format, key: CellKey) -> String {
         CellKey::T3(_, a) => template::applicant_label(a).to_owned(),
         CellKey::T4(_) => template::cell_name(format, key)
             .trim_start_matches("表四")
+            .trim_matches(['“', '”'])
             .to_owned(),
     }
 }
@@ -1214,7 +1320,7 @@ fn cross_rows(rows: &[Found], cands: &mut [Option<Candidates>], budget: &mut Bud
         })
         .collect();
     if found.len() < 2 {
-        return Cross::Done;
+        return Cross::Done { checked: false };
     }
     // The outcome rows of the layout the text prints.
     let mut outcomes: Vec<T3Row> = template::T3_OUTCOMES_COMMON.to_vec();
@@ -1240,8 +1346,11 @@ fn cross_rows(rows: &[Found], cands: &mut [Option<Candidates>], budget: &mut Bud
     .and_then(|v| v.try_into().ok());
     let r3 = outcome_idx.filter(|o| !o.is_empty()).zip(total);
     if r1.is_none() && r3.is_none() {
-        return Cross::Done;
+        return Cross::Done { checked: false };
     }
+    // R1 is what vouches for the page (four rows, seven columns); R3 too when all its rows
+    // were found (a PDF's text may garble a label, leaving its row unread).
+    let checked = r1.is_some();
     let mut involved: Vec<usize> = Vec::new();
     if let Some(r) = r1 {
         involved.extend(r);
@@ -1252,13 +1361,8 @@ fn cross_rows(rows: &[Found], cands: &mut [Option<Candidates>], budget: &mut Bud
     }
     involved.sort_unstable();
     involved.dedup();
-    // Only rows with more than one split have anything to gain.
-    if involved
-        .iter()
-        .all(|&i| cands[i].as_ref().is_some_and(|c| c.values.len() == 1))
-    {
-        return Cross::Done;
-    }
+    // Rows with one split each are still checked: whether the table balances is what says
+    // that the page printed every cell (see the doubt in [`solve`]).
     // Columns where every split of every involved row holds a figure.
     let mut cols = [true; 7];
     for &i in &involved {
@@ -1454,14 +1558,16 @@ fn cross_rows(rows: &[Found], cands: &mut [Option<Candidates>], budget: &mut Bud
             *v &= k;
         }
     }
-    Cross::Done
+    Cross::Done { checked }
 }
 
 /// How the cross-row search of table 三 ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cross {
-    /// The rows' splits were narrowed (or there was nothing to narrow).
-    Done,
+    /// The rows' splits were narrowed (or there was nothing to narrow); `checked` when both
+    /// R1 applied (and R3 if its rows are there) and some split of the whole table satisfies
+    /// them.
+    Done { checked: bool },
     /// Too many combinations: the rows keep the splits that fit them alone.
     Cut,
     /// No combination satisfies R1 and R3.

@@ -81,13 +81,17 @@ fn crawled_fixtures_have_no_wrong_cell() {
     // Floors: the share of printed figures read back from each crawled fixture, as measured.
     // Shuyang prints empty cells, which a crawler drops without a trace: nothing can be split.
     // huaian-2024's PDF text keeps no table labels the pre-pass recognises (weak point).
+    // Shanghai's table 三 does not balance (stray figures): its rows keep what their own totals
+    // determine because table 四 vouches for the page (table 四 itself is then left empty: it
+    // could add up by accident). Hongze 2023's table 四 does not add up:
+    // table 三 vouches for the page, and table 四 is split by the lengths alone.
     let floors = [
         ("yanhu-2020.txt", 0.96),
         ("pingtan-2019.html", 0.90),
         ("shuyang-fgj-2023.html", 0.0),
-        ("shanghai-office-2025.md", 0.09),
+        ("shanghai-office-2025.md", 0.75),
         ("huaian-2024.pdf", 0.0),
-        ("huaian-hongze-2023.pdf", 0.84),
+        ("huaian-hongze-2023.pdf", 0.89),
         ("huaian-hongze-2024.pdf", 0.92),
     ];
     for (i, &(src, truth)) in FIXTURES.iter().enumerate() {
@@ -108,6 +112,11 @@ fn crawled_fixtures_have_no_wrong_cell() {
                     score(&Report::blank(want.format, want.year, ""), &want)
                 }
             };
+            if std::env::var_os("RUNS_WARNINGS").is_some()
+                && let Ok(p) = &got
+            {
+                println!("{src}: {:#?}", p.warnings);
+            }
             let frac = s.read as f64 / s.truth as f64;
             println!(
                 "{src} crawled{}: {}/{} figures read ({:.1}%), {} wrong",
@@ -265,14 +274,34 @@ fn build(spec: &Spec) -> Report {
         }
         r.set(CellKey::T4(g[4]), Some(Value::Int(sum))).unwrap();
     }
-    // A few cells printed without a figure. Not in table 二: nothing there adds up, so an empty
-    // cell a crawler dropped cannot be told from a figure (`77|空|5` reads as `7|7|5`); the
-    // reader assumes table 二 prints every cell (0 or `/`). Known limit, see the report.
-    for (i, key) in template::cells(spec.format).into_iter().enumerate() {
-        if spec.nulls[i % spec.nulls.len()]
-            && !matches!(key, CellKey::T4(T4Col::RevTotal) | CellKey::T2(..))
-        {
-            r.set(key, None).unwrap();
+    // A few cells printed without a figure, in every table: a page that has empty cells has
+    // them (and prints them, or lets them vanish) the same way in tables 二, 三 and 四, which
+    // is what the reader assumes when table 三 vouches for table 二.
+    let cells = template::cells(spec.format);
+    let blank = |i: usize, key: CellKey| {
+        spec.nulls[i % spec.nulls.len()] && !matches!(key, CellKey::T4(T4Col::RevTotal))
+    };
+    if cells.iter().enumerate().any(|(i, &k)| blank(i, k)) {
+        for (i, &key) in cells.iter().enumerate() {
+            if blank(i, key) {
+                r.set(key, None).unwrap();
+            }
+        }
+        let table = |k: &CellKey| match k {
+            CellKey::T2(..) => 0,
+            CellKey::T3(..) => 1,
+            CellKey::T4(..) => 2,
+        };
+        for t in 0..3 {
+            let of: Vec<CellKey> = cells
+                .iter()
+                .copied()
+                .filter(|k| table(k) == t && !matches!(k, CellKey::T4(T4Col::RevTotal)))
+                .collect();
+            if of.iter().all(|&k| r.get(k).is_some()) {
+                let k = of[spec.seeds[t] as usize % of.len()];
+                r.set(k, None).unwrap();
+            }
         }
     }
     r
@@ -282,11 +311,15 @@ fn crawl_rendered(r: &Report, spec: &Spec, html: bool, spaces: &[bool]) -> Strin
     let text = if html {
         let mut h = String::from_utf8(render(r, &[], Target::Html).unwrap()).unwrap();
         if spec.slash {
-            for k in r.cell_keys() {
-                h = h.replace(
-                    &format!("data-cell=\"{k}\"></td>"),
-                    &format!("data-cell=\"{k}\">/</td>"),
-                );
+            // Every empty cell of every table, whatever attributes its tag carries.
+            for k in template::cells(r.format) {
+                let at = format!("data-cell=\"{k}\"");
+                if let Some(i) = h.find(&at)
+                    && let Some(gt) = h[i..].find('>')
+                    && h[i + gt + 1..].starts_with("</td>")
+                {
+                    h.insert(i + gt + 1, '/');
+                }
             }
         }
         html_text(&h)
@@ -301,10 +334,14 @@ fn crawl_rendered(r: &Report, spec: &Spec, html: bool, spaces: &[bool]) -> Strin
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    // PROPTEST_CASES=5000 for a longer run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        ..ProptestConfig::default()
+    })]
 
-    /// Generated reports of both formats, rendered, crawled: not one wrong cell; and without
-    /// blank cells (whose absence no text can show) most figures are read.
+    /// Generated reports of both formats, rendered, crawled, empty cells (in every table) left
+    /// out or printed `/` as the page chooses: not one wrong cell.
     #[test]
     fn crawled_generated_reports_have_no_wrong_cell(
         spec in spec(),
