@@ -25,31 +25,33 @@ pub(super) fn unreadable(st: &State<'_>, titled: bool, sections: usize) -> Optio
 /// are absent are said once.
 pub(super) fn missing(st: &mut State<'_>) {
     let format = st.report.format;
-    let keys = st.report.printed_cells();
-    let table_of = |k: &CellKey| match k {
-        CellKey::T2(..) => 0,
-        CellKey::T3(..) => 1,
-        CellKey::T4(..) => 2,
-    };
-    for t in 0..3 {
-        let of_table: Vec<&CellKey> = keys.iter().filter(|k| table_of(k) == t).collect();
-        let found = of_table
-            .iter()
-            .filter(|k| st.provenance.contains_key(k))
-            .count();
-        if found == 0 && !of_table.is_empty() {
-            let name = ["表二", "表三", "表四"][t];
-            st.warnings.push(format!(
-                "未找到{name}（{} 个单元格均记为空）",
-                of_table.len()
-            ));
+    // One pass over the layout's cells: how many of each table were found, and which were not.
+    let mut total = [0usize; 3];
+    let mut absent: [Vec<CellKey>; 3] = Default::default();
+    for k in st.report.printed_cells() {
+        let t = match k {
+            CellKey::T2(..) => 0,
+            CellKey::T3(..) => 1,
+            CellKey::T4(..) => 2,
+        };
+        total[t] += 1;
+        if !st.provenance.contains_key(&k) {
+            absent[t].push(k);
+        }
+    }
+    for (t, keys) in absent.iter().enumerate() {
+        if keys.is_empty() {
             continue;
         }
-        for k in of_table {
-            if !st.provenance.contains_key(k) {
-                st.warnings
-                    .push(format!("未找到{}", template::cell_name(format, *k)));
-            }
+        if keys.len() == total[t] {
+            let name = ["表二", "表三", "表四"][t];
+            st.warnings
+                .push(format!("未找到{name}（{} 个单元格均记为空）", total[t]));
+            continue;
+        }
+        for &k in keys {
+            st.warnings
+                .push(format!("未找到{}", template::cell_name(format, k)));
         }
     }
 }
