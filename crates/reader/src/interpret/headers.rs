@@ -1,8 +1,10 @@
 //! Class 3 of issue 14, headers broken up: the column of every slot of a table's header, read
 //! from the header rows stacked slot by slot, so that a label split across lines or cells
-//! (`本年新` over `制作数量`, table 四's vertical headers one character per line) is read as
-//! one label. The header is used only when it names every column exactly once; otherwise the
-//! template's order is.
+//! (`本年新` over `制作数量`, `自` / `然` / `人` one character per paragraph) is read as one
+//! label. The header is used only when it names every column exactly once; otherwise the
+//! template's order is. Headers that are no table rows at all (table 四's vertical headers of a
+//! PDF's text, `结 结 其 尚` one line per character row) are read as paragraphs and skipped: the
+//! row of fifteen figures is then placed in the template's order, which every layout shares.
 
 use crate::norm::norm;
 
