@@ -168,6 +168,11 @@ impl PgSearch {
             format!("CREATE INDEX IF NOT EXISTS {t}_published ON {t} (published, id)"),
             format!("CREATE INDEX IF NOT EXISTS {t}_tier_order ON {t} (published DESC, id)"),
             format!("CREATE INDEX IF NOT EXISTS {t}_agency ON {t} (agency, published, id)"),
+            // The filters' own indexes, which the GIN index's bitmap is combined with when a
+            // word is common and a filter narrows it much.
+            format!("CREATE INDEX IF NOT EXISTS {t}_genre ON {t} (genre)"),
+            format!("CREATE INDEX IF NOT EXISTS {t}_topic ON {t} (topic)"),
+            format!("CREATE INDEX IF NOT EXISTS {t}_item ON {t} (item)"),
         ] {
             sqlx::query(&statement).execute(&mut *tx).await?;
         }
@@ -284,6 +289,11 @@ impl PgSearch {
         ts: Option<String>,
     ) {
         b.push(" WHERE TRUE");
+        Self::filters(b, query, ts);
+    }
+
+    /// Appends `AND` the conditions of the query's words and filters.
+    fn filters<'a>(b: &mut QueryBuilder<'a, Postgres>, query: &'a Query, ts: Option<String>) {
         if let Some(ts) = ts {
             b.push(" AND terms @@ ").push_bind(ts).push("::tsquery");
         }
@@ -313,9 +323,9 @@ impl PgSearch {
 }
 
 /// How many rows of the date index a walk reads before it leaves the rest to the GIN index: a
-/// word in one document of a hundred fills a page of twenty well before. A walk tests the whole
+/// word (with its filters) in one document of a hundred fills a page of twenty well before. A walk tests the whole
 /// text's vector of each row it reads (out of line, a few KB), so it is kept short.
-const WALK_ROWS: i64 = 2_000;
+const WALK_ROWS: i64 = 4_000;
 
 /// The fraction of a relevance score that holds the day: days below 2^20 (the year 2870) are
 /// exact in an `f32` beside a tier of 1 or 2.
@@ -419,6 +429,20 @@ impl Part {
     }
 }
 
+/// Makes the transaction's next statements find their rows through bitmaps of the GIN and
+/// filter indexes: an index scan testing each row would decompress its whole vector.
+async fn gin_only(tx: &mut sqlx::Transaction<'_, Postgres>) -> Result<()> {
+    for setting in [
+        "SET LOCAL enable_bitmapscan = on",
+        "SET LOCAL enable_indexscan = off",
+        "SET LOCAL enable_seqscan = off",
+        "SET LOCAL work_mem = '64MB'",
+    ] {
+        sqlx::query(setting).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// The row of a page from a result row.
 fn page_row(r: &sqlx::postgres::PgRow, part: Part) -> std::result::Result<PageRow, sqlx::Error> {
     let day: i64 = r.try_get("day")?;
@@ -452,40 +476,12 @@ impl PgSearch {
         let t = &self.table;
         let order = part.order();
         let columns = "id, title, body, (published - DATE '0001-01-01' + 1)::bigint AS day";
-        for setting in [
-            "SET LOCAL enable_bitmapscan = off",
-            "SET LOCAL enable_indexscan = on",
-            "SET LOCAL enable_seqscan = off",
-        ] {
-            sqlx::query(setting).execute(&mut **tx).await?;
+        if self.walk_pays(tx, query, ts, part, need).await? {
+            if let Some(rows) = self.walk(tx, query, ts, part, after, need).await? {
+                return Ok(rows);
+            }
         }
-        let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-            "SELECT {columns} FROM (SELECT id, published, title, body, terms, title_terms FROM {t}"
-        ));
-        self.conditions(&mut b, query, None);
-        part.push_after(&mut b, after);
-        b.push(format!(" ORDER BY {order} LIMIT "))
-            .push_bind(self.walk_rows)
-            .push(") AS walked WHERE TRUE");
-        part.push_match(&mut b, ts);
-        b.push(format!(" ORDER BY {order} LIMIT ")).push_bind(need);
-        let rows = b
-            .build()
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| page_row(r, part))
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        if rows.len() as i64 >= need {
-            return Ok(rows);
-        }
-        for setting in [
-            "SET LOCAL enable_bitmapscan = on",
-            "SET LOCAL enable_indexscan = off",
-            "SET LOCAL work_mem = '64MB'",
-        ] {
-            sqlx::query(setting).execute(&mut **tx).await?;
-        }
+        gin_only(tx).await?;
         let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!("SELECT {columns} FROM {t}"));
         self.conditions(&mut b, query, None);
         part.push_match(&mut b, ts);
@@ -497,6 +493,83 @@ impl PgSearch {
             .iter()
             .map(|r| page_row(r, part))
             .collect::<Result<Vec<_>, sqlx::Error>>()?)
+    }
+
+    /// Whether a walk of the date index is likely to fill the page: the planner's estimate of
+    /// the part's matches over the table's rows is the share of rows a walk finds matching.
+    /// (A walk that fails costs its rows; the GIN index is then asked anyway.)
+    async fn walk_pays(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Postgres>,
+        query: &Query,
+        ts: &str,
+        part: Part,
+        need: i64,
+    ) -> Result<bool> {
+        let rows: f64 = sqlx::query_scalar(&format!(
+            "SELECT GREATEST(reltuples, 1)::float8 FROM pg_class WHERE oid = '{}'::regclass",
+            self.table
+        ))
+        .fetch_one(&mut **tx)
+        .await?;
+        let mut b: QueryBuilder<Postgres> =
+            QueryBuilder::new(format!("EXPLAIN SELECT 1 FROM {}", self.table));
+        self.conditions(&mut b, query, None);
+        part.push_match(&mut b, ts);
+        let plan: Vec<String> = b.build_query_scalar().fetch_all(&mut **tx).await?;
+        let matches = plan.first().and_then(|l| estimated_rows(l)).unwrap_or(0) as f64;
+        Ok(matches / rows * self.walk_rows as f64 >= 4.0 * need as f64)
+    }
+
+    /// Up to `need` rows of the part from a walk of the date index newest first, testing each
+    /// row, or `None` when [`WALK_ROWS`] rows did not give them.
+    async fn walk(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Postgres>,
+        query: &Query,
+        ts: &str,
+        part: Part,
+        after: Option<(NaiveDate, i64)>,
+        need: i64,
+    ) -> Result<Option<Vec<PageRow>>> {
+        let t = &self.table;
+        let order = part.order();
+        let columns = "id, title, body, (published - DATE '0001-01-01' + 1)::bigint AS day";
+        for setting in [
+            "SET LOCAL enable_bitmapscan = off",
+            "SET LOCAL enable_indexscan = on",
+            "SET LOCAL enable_seqscan = off",
+        ] {
+            sqlx::query(setting).execute(&mut **tx).await?;
+        }
+        // The walk reads the date index alone (within the year range, which it can seek to);
+        // the other filters are tested on the rows it reads, like the words, so that a filter
+        // without an index of its own does not make it visit rows without end.
+        let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+            "SELECT {columns} FROM (SELECT id, agency, item, topic, genre, published, validity, \
+             title, body, terms, title_terms FROM {t} WHERE TRUE"
+        ));
+        if let Some((first, last)) = query.date_range() {
+            b.push(" AND published BETWEEN ")
+                .push_bind(first)
+                .push(" AND ")
+                .push_bind(last);
+        }
+        part.push_after(&mut b, after);
+        b.push(format!(" ORDER BY {order} LIMIT "))
+            .push_bind(self.walk_rows)
+            .push(") AS walked WHERE TRUE");
+        Self::filters(&mut b, query, None);
+        part.push_match(&mut b, ts);
+        b.push(format!(" ORDER BY {order} LIMIT ")).push_bind(need);
+        let rows = b
+            .build()
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|r| page_row(r, part))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok((rows.len() as i64 >= need).then_some(rows))
     }
 
     /// The total of a word query: counted when the planner expects no more than [`COUNT_CAP`]
@@ -512,6 +585,9 @@ impl PgSearch {
         if estimate > COUNT_CAP {
             return Ok((estimate, false));
         }
+        // Counted from the GIN index (with the filters' indexes), never by testing the rows of
+        // another index one by one.
+        gin_only(tx).await?;
         let mut b: QueryBuilder<Postgres> =
             QueryBuilder::new(format!("SELECT count(*) FROM (SELECT 1 FROM {t}"));
         self.conditions(&mut b, query, Some(ts.to_string()));
