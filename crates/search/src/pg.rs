@@ -443,6 +443,34 @@ async fn gin_only(tx: &mut sqlx::Transaction<'_, Postgres>) -> Result<()> {
     Ok(())
 }
 
+/// What a page asks of one part of the order.
+struct Wanted<'a> {
+    query: &'a Query,
+    /// The query's `tsquery` literal.
+    ts: &'a str,
+    part: Part,
+    /// The cursor's 发布日期 and id when the cursor is in this part.
+    after: Option<(NaiveDate, i64)>,
+    need: i64,
+}
+
+/// The columns of a page's rows.
+const PAGE_COLUMNS: &str = "id, title, body, (published - DATE '0001-01-01' + 1)::bigint AS day";
+
+/// The page rows of a built query.
+async fn fetch_page(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    mut b: QueryBuilder<'_, Postgres>,
+    part: Part,
+) -> Result<Vec<PageRow>> {
+    Ok(b.build()
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| page_row(r, part))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?)
+}
+
 /// The row of a page from a result row.
 fn page_row(r: &sqlx::postgres::PgRow, part: Part) -> std::result::Result<PageRow, sqlx::Error> {
     let day: i64 = r.try_get("day")?;
@@ -461,38 +489,29 @@ fn page_row(r: &sqlx::postgres::PgRow, part: Part) -> std::result::Result<PageRo
 
 impl PgSearch {
     /// Up to `need` rows of one part of the order, after the cursor's row. First a walk of the
-    /// date index newest first, testing each row, bounded to [`WALK_ROWS`] rows: a common word
-    /// fills the page within a few dozen. When it does not, the part's matches are few (or
-    /// old): the GIN index finds them all and they are sorted.
+    /// date index newest first, testing each row, bounded to [`WALK_ROWS`] rows, when the
+    /// planner expects it to fill the page (a common word does within a few dozen rows);
+    /// otherwise, or when it did not, the part's matches are few (or old): the GIN index finds
+    /// them all and they are sorted.
     async fn part_rows(
         &self,
         tx: &mut sqlx::Transaction<'_, Postgres>,
-        query: &Query,
-        ts: &str,
-        part: Part,
-        after: Option<(NaiveDate, i64)>,
-        need: i64,
+        w: &Wanted<'_>,
     ) -> Result<Vec<PageRow>> {
-        let t = &self.table;
-        let order = part.order();
-        let columns = "id, title, body, (published - DATE '0001-01-01' + 1)::bigint AS day";
-        if self.walk_pays(tx, query, ts, part, need).await? {
-            if let Some(rows) = self.walk(tx, query, ts, part, after, need).await? {
+        if self.walk_pays(tx, w).await? {
+            if let Some(rows) = self.walk(tx, w).await? {
                 return Ok(rows);
             }
         }
         gin_only(tx).await?;
-        let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!("SELECT {columns} FROM {t}"));
-        self.conditions(&mut b, query, None);
-        part.push_match(&mut b, ts);
-        part.push_after(&mut b, after);
-        b.push(format!(" ORDER BY {order} LIMIT ")).push_bind(need);
-        Ok(b.build()
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| page_row(r, part))
-            .collect::<Result<Vec<_>, sqlx::Error>>()?)
+        let mut b: QueryBuilder<Postgres> =
+            QueryBuilder::new(format!("SELECT {PAGE_COLUMNS} FROM {}", self.table));
+        self.conditions(&mut b, w.query, None);
+        w.part.push_match(&mut b, w.ts);
+        w.part.push_after(&mut b, w.after);
+        b.push(format!(" ORDER BY {} LIMIT ", w.part.order()))
+            .push_bind(w.need);
+        fetch_page(tx, b, w.part).await
     }
 
     /// Whether a walk of the date index is likely to fill the page: the planner's estimate of
@@ -501,10 +520,7 @@ impl PgSearch {
     async fn walk_pays(
         &self,
         tx: &mut sqlx::Transaction<'_, Postgres>,
-        query: &Query,
-        ts: &str,
-        part: Part,
-        need: i64,
+        w: &Wanted<'_>,
     ) -> Result<bool> {
         let rows: f64 = sqlx::query_scalar(&format!(
             "SELECT GREATEST(reltuples, 1)::float8 FROM pg_class WHERE oid = '{}'::regclass",
@@ -514,11 +530,11 @@ impl PgSearch {
         .await?;
         let mut b: QueryBuilder<Postgres> =
             QueryBuilder::new(format!("EXPLAIN SELECT 1 FROM {}", self.table));
-        self.conditions(&mut b, query, None);
-        part.push_match(&mut b, ts);
+        self.conditions(&mut b, w.query, None);
+        w.part.push_match(&mut b, w.ts);
         let plan: Vec<String> = b.build_query_scalar().fetch_all(&mut **tx).await?;
         let matches = plan.first().and_then(|l| estimated_rows(l)).unwrap_or(0) as f64;
-        Ok(matches / rows * self.walk_rows as f64 >= 4.0 * need as f64)
+        Ok(matches / rows * self.walk_rows as f64 >= 4.0 * w.need as f64)
     }
 
     /// Up to `need` rows of the part from a walk of the date index newest first, testing each
@@ -526,15 +542,8 @@ impl PgSearch {
     async fn walk(
         &self,
         tx: &mut sqlx::Transaction<'_, Postgres>,
-        query: &Query,
-        ts: &str,
-        part: Part,
-        after: Option<(NaiveDate, i64)>,
-        need: i64,
+        w: &Wanted<'_>,
     ) -> Result<Option<Vec<PageRow>>> {
-        let t = &self.table;
-        let order = part.order();
-        let columns = "id, title, body, (published - DATE '0001-01-01' + 1)::bigint AS day";
         for setting in [
             "SET LOCAL enable_bitmapscan = off",
             "SET LOCAL enable_indexscan = on",
@@ -545,31 +554,28 @@ impl PgSearch {
         // The walk reads the date index alone (within the year range, which it can seek to);
         // the other filters are tested on the rows it reads, like the words, so that a filter
         // without an index of its own does not make it visit rows without end.
+        let order = w.part.order();
         let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-            "SELECT {columns} FROM (SELECT id, agency, item, topic, genre, published, validity, \
-             title, body, terms, title_terms FROM {t} WHERE TRUE"
+            "SELECT {PAGE_COLUMNS} FROM (SELECT id, agency, item, topic, genre, published, \
+             validity, title, body, terms, title_terms FROM {} WHERE TRUE",
+            self.table
         ));
-        if let Some((first, last)) = query.date_range() {
+        if let Some((first, last)) = w.query.date_range() {
             b.push(" AND published BETWEEN ")
                 .push_bind(first)
                 .push(" AND ")
                 .push_bind(last);
         }
-        part.push_after(&mut b, after);
+        w.part.push_after(&mut b, w.after);
         b.push(format!(" ORDER BY {order} LIMIT "))
             .push_bind(self.walk_rows)
             .push(") AS walked WHERE TRUE");
-        Self::filters(&mut b, query, None);
-        part.push_match(&mut b, ts);
-        b.push(format!(" ORDER BY {order} LIMIT ")).push_bind(need);
-        let rows = b
-            .build()
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(|r| page_row(r, part))
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        Ok((rows.len() as i64 >= need).then_some(rows))
+        Self::filters(&mut b, w.query, None);
+        w.part.push_match(&mut b, w.ts);
+        b.push(format!(" ORDER BY {order} LIMIT "))
+            .push_bind(w.need);
+        let rows = fetch_page(tx, b, w.part).await?;
+        Ok((rows.len() as i64 >= w.need).then_some(rows))
     }
 
     /// The total of a word query: counted when the planner expects no more than [`COUNT_CAP`]
@@ -793,10 +799,14 @@ impl Search for PgSearch {
                     _ => return Err(SearchError::CursorSortMismatch),
                 };
                 let need = wanted - rows.len() as i64;
-                rows.extend(
-                    self.part_rows(&mut tx, query, &ts, part, after, need)
-                        .await?,
-                );
+                let w = Wanted {
+                    query,
+                    ts: &ts,
+                    part,
+                    after,
+                    need,
+                };
+                rows.extend(self.part_rows(&mut tx, &w).await?);
                 if rows.len() as i64 >= wanted {
                     break;
                 }
