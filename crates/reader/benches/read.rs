@@ -97,3 +97,25 @@ fn crawled_five_digit_table(b: divan::Bencher) {
     b.counter(BytesCount::new(page.len()))
         .bench(|| gongkai_reader::read(divan::black_box(page.as_bytes())));
 }
+
+/// A crawled page made to exhaust the search: every table 三 row and table 四 a run (found by a
+/// random search for the costliest) where a blank marker frees the total, so that the split
+/// search runs to its bound on every row. Its time is the bound of any page's search (issue 14:
+/// a few milliseconds a report).
+#[divan::bench]
+fn crawled_search_bound(b: divan::Bencher) {
+    use gongkai_report::template::{Format, t3_row_label, t3_rows};
+    let mut page = String::from(
+        "某某市人民政府2023年政府信息公开工作年度报告三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织商业企业科研机构社会公益组织法律服务机构其他总计",
+    );
+    for row in t3_rows(Format::F2021) {
+        page.push_str(t3_row_label(row));
+        page.push_str("9010914514/6804740600416219110023107002");
+    }
+    page.push_str(
+        "四、政府信息公开行政复议、行政诉讼情况行政复议结果维持结果纠正其他结果尚未审结总计",
+    );
+    page.push_str("22010/008005001800309445006499171/70002800068050000606");
+    b.counter(BytesCount::new(page.len()))
+        .bench(|| gongkai_reader::read(divan::black_box(page.as_bytes())));
+}
