@@ -168,6 +168,10 @@ impl PgSearch {
             format!("CREATE INDEX IF NOT EXISTS {t}_published ON {t} (published, id)"),
             format!("CREATE INDEX IF NOT EXISTS {t}_tier_order ON {t} (published DESC, id)"),
             format!("CREATE INDEX IF NOT EXISTS {t}_agency ON {t} (agency, published, id)"),
+            format!(
+                "CREATE INDEX IF NOT EXISTS {t}_agency_tier_order ON {t} \
+                 (agency, published DESC, id)"
+            ),
             // The filters' own indexes, which the GIN index's bitmap is combined with when a
             // word is common and a filter narrows it much.
             format!("CREATE INDEX IF NOT EXISTS {t}_genre ON {t} (genre)"),
@@ -443,6 +447,15 @@ async fn gin_only(tx: &mut sqlx::Transaction<'_, Postgres>) -> Result<()> {
     Ok(())
 }
 
+/// The agency whose own rows a walk reads (through the `(agency, published, id)` indexes)
+/// when the query is of one agency's catalogue, the portal's usual search.
+fn walked_agency(query: &Query) -> Option<i64> {
+    match query.agencies.as_deref() {
+        Some([agency]) => Some(agency.0),
+        _ => None,
+    }
+}
+
 /// What a page asks of one part of the order.
 struct Wanted<'a> {
     query: &'a Query,
@@ -498,10 +511,10 @@ impl PgSearch {
         tx: &mut sqlx::Transaction<'_, Postgres>,
         w: &Wanted<'_>,
     ) -> Result<Vec<PageRow>> {
-        if self.walk_pays(tx, w).await? {
-            if let Some(rows) = self.walk(tx, w).await? {
-                return Ok(rows);
-            }
+        if self.walk_pays(tx, w).await?
+            && let Some(rows) = self.walk(tx, w).await?
+        {
+            return Ok(rows);
         }
         gin_only(tx).await?;
         let mut b: QueryBuilder<Postgres> =
@@ -522,19 +535,33 @@ impl PgSearch {
         tx: &mut sqlx::Transaction<'_, Postgres>,
         w: &Wanted<'_>,
     ) -> Result<bool> {
-        let rows: f64 = sqlx::query_scalar(&format!(
-            "SELECT GREATEST(reltuples, 1)::float8 FROM pg_class WHERE oid = '{}'::regclass",
-            self.table
-        ))
-        .fetch_one(&mut **tx)
-        .await?;
+        // The rows the walk reads from: the agency's, or the whole table's.
+        let rows = match walked_agency(w.query) {
+            Some(agency) => {
+                let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+                    "EXPLAIN SELECT 1 FROM {} WHERE agency = ",
+                    self.table
+                ));
+                b.push_bind(agency);
+                let plan: Vec<String> = b.build_query_scalar().fetch_all(&mut **tx).await?;
+                plan.first().and_then(|l| estimated_rows(l)).unwrap_or(0) as f64
+            }
+            None => {
+                sqlx::query_scalar(&format!(
+                    "SELECT reltuples::float8 FROM pg_class WHERE oid = '{}'::regclass",
+                    self.table
+                ))
+                .fetch_one(&mut **tx)
+                .await?
+            }
+        };
         let mut b: QueryBuilder<Postgres> =
             QueryBuilder::new(format!("EXPLAIN SELECT 1 FROM {}", self.table));
         self.conditions(&mut b, w.query, None);
         w.part.push_match(&mut b, w.ts);
         let plan: Vec<String> = b.build_query_scalar().fetch_all(&mut **tx).await?;
         let matches = plan.first().and_then(|l| estimated_rows(l)).unwrap_or(0) as f64;
-        Ok(matches / rows * self.walk_rows as f64 >= 4.0 * w.need as f64)
+        Ok(matches / rows.max(1.0) * self.walk_rows as f64 >= 4.0 * w.need as f64)
     }
 
     /// Up to `need` rows of the part from a walk of the date index newest first, testing each
@@ -551,15 +578,19 @@ impl PgSearch {
         ] {
             sqlx::query(setting).execute(&mut **tx).await?;
         }
-        // The walk reads the date index alone (within the year range, which it can seek to);
-        // the other filters are tested on the rows it reads, like the words, so that a filter
-        // without an index of its own does not make it visit rows without end.
+        // The walk reads the date index alone (within the year range, which it can seek to),
+        // or one agency's rows through the agency's index; the other filters are tested on the
+        // rows it reads, like the words, so that a filter without an index of its own does not
+        // make it visit rows without end.
         let order = w.part.order();
         let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
             "SELECT {PAGE_COLUMNS} FROM (SELECT id, agency, item, topic, genre, published, \
              validity, title, body, terms, title_terms FROM {} WHERE TRUE",
             self.table
         ));
+        if let Some(agency) = walked_agency(w.query) {
+            b.push(" AND agency = ").push_bind(agency);
+        }
         if let Some((first, last)) = w.query.date_range() {
             b.push(" AND published BETWEEN ")
                 .push_bind(first)
