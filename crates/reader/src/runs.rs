@@ -2027,17 +2027,9 @@ fn rebuild(pieces: Vec<Piece>, rows: &[Found], cells: &Cells, source: Source) ->
     out
 }
 
-/// Section keywords after an ordinal `一、`…`六、`: where the text runs a heading into its
-/// section, the heading becomes a paragraph of its own, as the interpreter expects.
-const HEADING_WORDS: [&[&str]; 6] = [
-    &["总体", "概述", "基本情况", "概况"],
-    &["主动公开"],
-    &["申请"],
-    &["复议", "诉讼"],
-    &["问题", "改进", "整改"],
-    &["其他"],
-];
-
+/// Where the text runs a section heading into its section (`一、总体情况…`), the heading becomes
+/// a paragraph of its own, as the interpreter expects; a heading is what the interpreter takes
+/// for one.
 fn split_headings(t: &str) -> Vec<&str> {
     let mut cuts = Vec::new();
     for (k, ord) in ["一、", "二、", "三、", "四、", "五、", "六、"]
@@ -2055,7 +2047,7 @@ fn split_headings(t: &str) -> Vec<&str> {
                 continue;
             };
             let title = &head[..end];
-            if HEADING_WORDS[k].iter().any(|w| title.contains(w))
+            if crate::interpret::heading(&norm(&format!("{ord}{title}"))) == Some(k)
                 && !title.contains('。')
                 && !title.contains("数量")
             {

@@ -26,7 +26,8 @@ use crate::{InputKind, Parsed, ReadError};
 use cells::{C, Row, paragraph_row};
 use gongkai_report::{Report, Section};
 use rows::{Ctx, State};
-use sections::{agency_year, find_title, find_year, heading, section_text, strip_signature};
+pub(crate) use sections::heading;
+use sections::{agency_year, find_title, find_year, section_text, strip_signature};
 
 /// Reads a report out of a document.
 pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {

@@ -5,7 +5,7 @@ use crate::document::{Block, Document};
 use crate::norm::{clean, norm};
 
 /// The section a heading paragraph opens.
-pub(super) fn heading(n: &str) -> Option<usize> {
+pub(crate) fn heading(n: &str) -> Option<usize> {
     if n.starts_with('(') {
         return None;
     }
