@@ -465,6 +465,8 @@ struct Wanted<'a> {
     /// The cursor's 发布日期 and id when the cursor is in this part.
     after: Option<(NaiveDate, i64)>,
     need: i64,
+    /// The rows a walk reads from ([`PgSearch::walked_rows`]).
+    walked_rows: f64,
 }
 
 /// The columns of a page's rows.
@@ -527,24 +529,20 @@ impl PgSearch {
         fetch_page(tx, b, w.part).await
     }
 
-    /// Whether a walk of the date index is likely to fill the page: the planner's estimate of
-    /// the part's matches over the table's rows is the share of rows a walk finds matching.
-    /// (A walk that fails costs its rows; the GIN index is then asked anyway.)
-    async fn walk_pays(
+    /// How many rows a walk reads from: the agency's, or the whole table's (once a search).
+    async fn walked_rows(
         &self,
         tx: &mut sqlx::Transaction<'_, Postgres>,
-        w: &Wanted<'_>,
-    ) -> Result<bool> {
-        // The rows the walk reads from: the agency's, or the whole table's.
-        let rows = match walked_agency(w.query) {
+        query: &Query,
+    ) -> Result<f64> {
+        let rows = match walked_agency(query) {
             Some(agency) => {
                 let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
                     "EXPLAIN SELECT 1 FROM {} WHERE agency = ",
                     self.table
                 ));
                 b.push_bind(agency);
-                let plan: Vec<String> = b.build_query_scalar().fetch_all(&mut **tx).await?;
-                plan.first().and_then(|l| estimated_rows(l)).unwrap_or(0) as f64
+                explained_rows(tx, b).await? as f64
             }
             None => {
                 sqlx::query_scalar(&format!(
@@ -555,13 +553,23 @@ impl PgSearch {
                 .await?
             }
         };
+        Ok(rows.max(1.0))
+    }
+
+    /// Whether a walk is likely to fill the page: the planner's estimate of the part's matches
+    /// over the rows walked is the share of rows a walk finds matching. (A walk that fails
+    /// costs its rows; the GIN index is then asked anyway.)
+    async fn walk_pays(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Postgres>,
+        w: &Wanted<'_>,
+    ) -> Result<bool> {
         let mut b: QueryBuilder<Postgres> =
             QueryBuilder::new(format!("EXPLAIN SELECT 1 FROM {}", self.table));
         self.conditions(&mut b, w.query, None);
         w.part.push_match(&mut b, w.ts);
-        let plan: Vec<String> = b.build_query_scalar().fetch_all(&mut **tx).await?;
-        let matches = plan.first().and_then(|l| estimated_rows(l)).unwrap_or(0) as f64;
-        Ok(matches / rows.max(1.0) * self.walk_rows as f64 >= 4.0 * w.need as f64)
+        let matches = explained_rows(tx, b).await? as f64;
+        Ok(matches / w.walked_rows * self.walk_rows as f64 >= 4.0 * w.need as f64)
     }
 
     /// Up to `need` rows of the part from a walk of the date index newest first, testing each
@@ -648,12 +656,20 @@ impl PgSearch {
         let mut b: QueryBuilder<Postgres> =
             QueryBuilder::new(format!("EXPLAIN SELECT 1 FROM {}", self.table));
         self.conditions(&mut b, query, ts);
-        let plan: Vec<String> = b.build_query_scalar().fetch_all(&mut **tx).await?;
-        Ok(plan
-            .first()
-            .and_then(|line| estimated_rows(line))
-            .unwrap_or(0))
+        explained_rows(tx, b).await
     }
+}
+
+/// The rows the planner expects of an `EXPLAIN` query (0 when the plan does not say).
+async fn explained_rows(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    mut b: QueryBuilder<'_, Postgres>,
+) -> Result<i64> {
+    let plan: Vec<String> = b.build_query_scalar().fetch_all(&mut **tx).await?;
+    Ok(plan
+        .first()
+        .and_then(|line| estimated_rows(line))
+        .unwrap_or(0))
 }
 
 /// The rows the planner expects, from the first line of a text `EXPLAIN`
@@ -811,6 +827,7 @@ impl Search for PgSearch {
             }
         } else {
             let ts = tsquery(&parsed);
+            let walked_rows = self.walked_rows(&mut tx, query).await?;
             let mut rows: Vec<PageRow> = Vec::new();
             for &part in Part::of(sort) {
                 let after = match (part, query.after) {
@@ -836,6 +853,7 @@ impl Search for PgSearch {
                     part,
                     after,
                     need,
+                    walked_rows,
                 };
                 rows.extend(self.part_rows(&mut tx, &w).await?);
                 if rows.len() as i64 >= wanted {
