@@ -158,13 +158,34 @@ const GLUED: &[&str] = &[
 ];
 
 /// Whether a paragraph may hold a row whose figures are glued to its label: one pass over the
-/// bytes, and only where a digit follows a non-ASCII character, whether a label ending is right
-/// before it (a clean document pays one byte loop per paragraph, not a search per ending).
+/// bytes, and only where a run of figures starts right after a non-ASCII character, whether a
+/// label ending is right before it (a clean document pays one byte loop per paragraph, not a
+/// search per ending).
 fn suspect(text: &str) -> bool {
     let b = text.as_bytes();
     (1..b.len()).any(|i| {
-        b[i].is_ascii_digit() && b[i - 1] >= 0x80 && GLUED.iter().any(|g| text[..i].ends_with(g))
+        b[i - 1] >= 0x80 && run_starts(&b[i..]) && GLUED.iter().any(|g| text[..i].ends_with(g))
     })
+}
+
+/// Whether a run of figures starts at the beginning of `b`: a digit, or blank markers (`/`,
+/// `-`, `—`, `–`, full-width `／`) and spaces before one, as when a row's first cells are not
+/// applicable (`行政许可//1523`); digits may be full width. A marker with no digit after it is
+/// no run (`规章/规范性文件`).
+fn run_starts(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i..] {
+            [d, ..] if d.is_ascii_digit() => return true,
+            // Full-width digits.
+            [0xEF, 0xBC, 0x90..=0x99, ..] => return true,
+            [b'/' | b'-' | b' ', ..] => i += 1,
+            // `／`, `–`, `—`.
+            [0xEF, 0xBC, 0x8F, ..] | [0xE2, 0x80, 0x93 | 0x94, ..] => i += 3,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The tables the document already has as tables: their rows are not taken from text.
@@ -526,7 +547,10 @@ enum Spec {
     Sum(usize, usize),
 }
 
-/// A piece of a run: figures between separators, or blank markers (`/`, `-`, `——`).
+/// A piece of a run: figures between separators, or blank markers (`/`, `-`, `——`). A `/` is
+/// always a cell (the statutory blank, spec §4: 不适用 or nothing to report), never a separator
+/// between figures: a page that printed one between every two figures would give more cells
+/// than the row has, and no split fits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
     Digits { s: String, sign: Option<char> },
@@ -2397,6 +2421,20 @@ mod tests {
         assert!(!suspect("（一）予以公开"));
         assert!(suspect("（一）予以公开1200003"));
         assert!(suspect("二、上年结转政府信息公开申请数量1200003"));
+    }
+
+    /// A row whose first cells are not applicable starts its run with blank markers; a marker
+    /// in prose, with no figure after it, is no run.
+    #[test]
+    fn runs_that_start_with_a_blank_marker_are_suspect() {
+        assert!(suspect("行政许可//1523"));
+        assert!(suspect("规章/ /0"));
+        assert!(suspect("行政许可——12"));
+        assert!(suspect("行政许可／／１５２３"));
+        assert!(suspect("行政许可 12"));
+        assert!(!suspect("规章/规范性文件"));
+        assert!(!suspect("规章//"));
+        assert!(!suspect("行政许可——本年"));
     }
 
     /// Table 三 of a large agency, five-digit figures in every cell, balanced: every cell is
