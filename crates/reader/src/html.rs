@@ -98,8 +98,9 @@ const VOID: &[&str] = &[
 /// comments and the content of `script`/`style` pass unchanged.
 pub fn bound_nesting(html: &str, limit: usize) -> (std::borrow::Cow<'_, str>, usize) {
     let b = html.as_bytes();
-    // Quick exit: a page cannot nest deeper than it has tags.
-    if memchr_count(b, b'<') <= limit {
+    // Quick exit: a page cannot nest deeper than it has tags (counted only up to the limit:
+    // a real page has more, and counting them all cost a quarter of this scan).
+    if b.iter().filter(|&&x| x == b'<').take(limit + 1).count() <= limit {
         return (std::borrow::Cow::Borrowed(html), 0);
     }
     let mut out = String::with_capacity(html.len());
@@ -120,25 +121,29 @@ pub fn bound_nesting(html: &str, limit: usize) -> (std::borrow::Cow<'_, str>, us
         let Some(end) = rest.find('>') else { break };
         let tag = &rest[1..end];
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == ':' || *c == '-')
-            .flat_map(char::to_lowercase)
-            .collect();
+        // The name as printed (ASCII, compared without case): no copy per tag.
+        let bare = tag.trim_start_matches('/');
+        let name = &bare[..bare
+            .bytes()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b':' | b'-'))
+            .count()];
         i = start + end + 1;
         if name.is_empty() || tag.starts_with('!') || tag.starts_with('?') {
             continue;
         }
-        if !closing && (name == "script" || name == "style") {
-            // Raw text: skip to its end tag.
-            let close = format!("</{name}");
-            if let Some(e) = html[i..].to_ascii_lowercase().find(&close) {
-                i += e;
+        let is = |list: &[&str]| list.iter().any(|t| t.eq_ignore_ascii_case(name));
+        if is(&["script", "style"]) {
+            // Raw text: skip to its end tag, found without case and without copying the page.
+            // The end tag itself closes no wrapper.
+            if !closing {
+                let close = format!("</{name}");
+                if let Some(e) = find_ci(&b[i..], close.as_bytes()) {
+                    i += e;
+                }
             }
             continue;
         }
-        if STRUCTURAL.contains(&name.as_str()) || VOID.contains(&name.as_str()) {
+        if is(STRUCTURAL) || is(VOID) {
             continue;
         }
         if closing {
@@ -169,8 +174,13 @@ pub fn bound_nesting(html: &str, limit: usize) -> (std::borrow::Cow<'_, str>, us
     (std::borrow::Cow::Owned(out), dropped)
 }
 
-fn memchr_count(b: &[u8], c: u8) -> usize {
-    b.iter().filter(|&&x| x == c).count()
+/// Where `needle` (which starts with `<`) first occurs in `hay`, ASCII case ignored.
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    (0..hay.len()).filter(|&j| hay[j] == b'<').find(|&j| {
+        hay[j..]
+            .get(..needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 fn parse_bounded(html: &str) -> Document {
@@ -466,4 +476,22 @@ fn collapse(s: &str) -> String {
         }
     }
     crate::norm::clean(&out).to_owned()
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    /// Wrappers beyond the limit are dropped; tags inside a script (its end tag in any case)
+    /// are text, not wrappers.
+    #[test]
+    fn wrappers_beyond_the_limit_are_dropped_and_scripts_are_text() {
+        let page = format!(
+            "<html><body>{}<SCRIPT>var s = '<div><div>';</Script><p>正文</p>{}</body></html>",
+            "<div>".repeat(300),
+            "</div>".repeat(300)
+        );
+        let (out, dropped) = super::bound_nesting(&page, 256);
+        assert_eq!(dropped, 44);
+        assert!(out.contains("<SCRIPT>var s = '<div><div>';</Script><p>正文</p>"));
+        assert_eq!(out.matches("<div>").count(), 256 + 2);
+    }
 }

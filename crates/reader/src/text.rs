@@ -253,7 +253,11 @@ fn row_cells(raw: &str, trimmed: &str) -> Option<Vec<String>> {
             return Some(cells);
         }
     }
-    // Aligned columns: fields separated by two or more spaces, at least one a figure.
+    // Aligned columns: fields separated by two or more spaces, at least one a figure. Without
+    // two spaces in a row or an ideographic space there is one field (most lines: prose).
+    if !trimmed.contains("  ") && !trimmed.contains('\u{3000}') {
+        return None;
+    }
     let fields = split_aligned(trimmed);
     if fields.len() >= 2 && fields.iter().any(|f| is_figure(&norm(f))) {
         return Some(fields);
@@ -393,6 +397,17 @@ fn split_aligned(s: &str) -> Vec<String> {
 
 /// `— 3 —`, `- 3 -`, `第 3 页`, `3/7`: page furniture of a converted PDF.
 fn is_footer(raw: &str) -> bool {
+    // This runs on every line: the normal form is built only for a line that may be short
+    // enough. `norm` maps each character on its own, so the normal form of the line's first
+    // thirteen characters it keeps is the start of the line's, and decides most lines.
+    let head = raw
+        .char_indices()
+        .filter(|&(_, c)| !c.is_whitespace())
+        .nth(12)
+        .map_or(raw.len(), |(i, c)| i + c.len_utf8());
+    if head < raw.len() && norm(&raw[..head]).chars().count() > 12 {
+        return false;
+    }
     let n = norm(raw);
     if n.is_empty() || n.chars().count() > 12 {
         return false;
@@ -409,7 +424,11 @@ fn is_footer(raw: &str) -> bool {
 /// Strips Markdown decoration from a paragraph line (`## `, `**`, `> `).
 fn markdown_inline(s: &str) -> String {
     let s = s.trim_start_matches('#').trim_start_matches('>');
-    clean(&s.replace("**", "")).to_owned()
+    if s.contains("**") {
+        clean(&s.replace("**", "")).to_owned()
+    } else {
+        clean(s).to_owned()
+    }
 }
 
 /// Joins hard-wrapped lines back into paragraphs when the text looks like a PDF conversion:
