@@ -206,7 +206,7 @@ fn dataset_row(
             let mut row: Vec<String> = vec![
                 csv_text(file).into_owned(),
                 csv_text(&r.agency).into_owned(),
-                r.year.to_string(),
+                r.known_year().map(|y| y.to_string()).unwrap_or_default(),
                 r.format.as_str().to_owned(),
                 input.parsed.kind.name().to_owned(),
                 format!("{:.3}", input.completeness().ratio()),
@@ -225,7 +225,7 @@ fn dataset_row(
             let line = json!({
                 "file": file,
                 "agency": r.agency,
-                "year": r.year,
+                "year": r.known_year(),
                 "format": r.format.as_str(),
                 "kind": input.parsed.kind.name(),
                 "completeness": input.completeness().ratio(),
@@ -411,7 +411,7 @@ pub fn run(args: &CheckArgs, aliases: &Aliases) -> Result<Status> {
                 "type": "cross_year",
                 "file": k.file,
                 "agency": r.agency,
-                "year": r.year,
+                "year": r.known_year(),
                 "finding": report::finding_json(f, series.provenance(*i)),
             });
             writeln!(out, "{}", serde_json::to_string(&v)?)?;
@@ -430,7 +430,7 @@ pub fn run(args: &CheckArgs, aliases: &Aliases) -> Result<Status> {
         for (i, f) in &series_findings {
             let (k, r) = (&kept[*i], series.report(*i));
             if last != Some(*i) {
-                writeln!(out, "{}：{} {} 年", k.file, r.agency, r.year)?;
+                writeln!(out, "{}：{} {} 年", k.file, r.agency, report::shown_year(r))?;
                 last = Some(*i);
             }
             report::write_finding(&mut out, f, series.provenance(*i))?;
@@ -480,7 +480,7 @@ pub fn run(args: &CheckArgs, aliases: &Aliases) -> Result<Status> {
             "cross_year_findings": cross_year_reports,
             "skipped": tally.skipped,
             "worst": worst.iter().map(|&(i, k)| json!({
-                "file": k.file, "agency": series.report(i).agency, "year": series.report(i).year,
+                "file": k.file, "agency": series.report(i).agency, "year": series.report(i).known_year(),
                 "errors": k.errors, "warnings": k.warnings,
             })).collect::<Vec<_>>(),
             "jobs": jobs,
@@ -517,7 +517,11 @@ pub fn run(args: &CheckArgs, aliases: &Aliases) -> Result<Status> {
                 writeln!(
                     out,
                     "  {}：{} {} 年，{} 个错误，{} 个警告",
-                    k.file, r.agency, r.year, k.errors, k.warnings
+                    k.file,
+                    r.agency,
+                    report::shown_year(r),
+                    k.errors,
+                    k.warnings
                 )?;
             }
         }
@@ -607,7 +611,7 @@ fn checked(file: &str, input: Reviewed, render: &Render<'_>) -> Result<Checked> 
             output,
             "{file}：{} {} 年（{}，读取 {:.0}%）：{errors} 个错误，{warnings} 个警告",
             r.agency,
-            r.year,
+            report::shown_year(r),
             input.parsed.kind.name(),
             c.ratio() * 100.0
         )?;

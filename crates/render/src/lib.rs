@@ -157,9 +157,14 @@ pub(crate) fn escape_markup(text: &str) -> String {
     out
 }
 
-/// The title of the report as printed: `盐湖区人民政府办公室2020年政府信息公开工作年度报告`.
+/// The title of the report as printed: `盐湖区人民政府办公室2020年政府信息公开工作年度报告`; a
+/// report read without its year says so instead of printing a year (read back, it is unknown
+/// again).
 pub fn title(report: &Report) -> String {
-    format!("{}{}年政府信息公开工作年度报告", report.agency, report.year)
+    match report.known_year() {
+        Some(year) => format!("{}{year}年政府信息公开工作年度报告", report.agency),
+        None => format!("{}政府信息公开工作年度报告（年度未能确定）", report.agency),
+    }
 }
 
 /// The number of header rows at the top of a grid, repeated on every page (`w:tblHeader`):

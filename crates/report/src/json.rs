@@ -31,7 +31,8 @@ fn err(path: &str, message: impl Into<String>) -> JsonError {
 pub fn to_value(report: &Report, findings: Option<&[Finding]>) -> Json {
     let mut top = Map::new();
     top.insert("format".into(), json!(report.format.as_str()));
-    top.insert("year".into(), json!(report.year));
+    // `null` when the reader could not determine the year: never a made-up number.
+    top.insert("year".into(), json!(report.known_year()));
     top.insert("agency".into(), json!(report.agency));
     if !report.preamble.is_empty() {
         top.insert("preamble".into(), json!(report.preamble));
@@ -125,6 +126,7 @@ pub fn from_value(value: &Json) -> Result<Report, JsonError> {
             .and_then(|y| i32::try_from(y).ok())
             .filter(|y| (1900..=9999).contains(y))
             .ok_or_else(|| err("$.year", format!("年度应为四位整数，而不是 {n}")))?,
+        Some(Json::Null) => Report::YEAR_UNKNOWN,
         Some(_) => return Err(err("$.year", "年度应为整数")),
         None => return Err(err("$.year", "缺少必需的键 year")),
     };

@@ -56,6 +56,10 @@ impl fmt::Display for Value {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     pub format: Format,
+    /// The report's year, or [`Report::YEAR_UNKNOWN`] for a published report read without any
+    /// text that determines it: read it through [`Report::known_year`]. A sentinel rather than
+    /// an `Option` because every report the project makes has a year and only the reader meets
+    /// one without; canonical JSON prints the unknown year as `null`.
     pub year: i32,
     pub agency: String,
     /// The figures that are present. A cell of the format that is not here is absent (`null`):
@@ -80,6 +84,15 @@ pub enum CellError {
 }
 
 impl Report {
+    /// The year of a report whose year could not be determined. Never a real report's year:
+    /// canonical JSON takes years from 1900 only.
+    pub const YEAR_UNKNOWN: i32 = 0;
+
+    /// The year, `None` when it could not be determined ([`Report::YEAR_UNKNOWN`]).
+    pub fn known_year(&self) -> Option<i32> {
+        (self.year != Report::YEAR_UNKNOWN).then_some(self.year)
+    }
+
     /// A blank report: every cell absent, every section empty.
     pub fn blank(format: Format, year: i32, agency: impl Into<String>) -> Report {
         Report {

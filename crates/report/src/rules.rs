@@ -152,16 +152,19 @@ pub fn check_series(reports: &[&Report]) -> Vec<(usize, Finding)> {
 /// name variants), and each report is compared with its group's report of the previous year.
 pub fn check_series_by(reports: &[&Report], groups: &[usize]) -> Vec<(usize, Finding)> {
     // Index by (agency, year) so the cost grows as n log n with the number of reports; with
-    // duplicates of one agency-year the last given wins.
+    // duplicates of one agency-year the last given wins. A report whose year is unknown has no
+    // previous or next year: the rules are not applicable to it.
     let index: std::collections::HashMap<(usize, i32), usize> = reports
         .iter()
         .zip(groups)
         .enumerate()
-        .map(|(i, (r, &g))| ((g, r.year), i))
+        .filter_map(|(i, (r, &g))| Some(((g, r.known_year()?), i)))
         .collect();
     let mut out = Vec::new();
     for (i, (cur, &g)) in reports.iter().zip(groups).enumerate() {
-        if let Some(&p) = index.get(&(g, cur.year - 1)) {
+        if let Some(year) = cur.known_year()
+            && let Some(&p) = index.get(&(g, year - 1))
+        {
             let prev = reports[p];
             let mut found = Vec::new();
             r5_carry_over(prev, cur, &mut found);

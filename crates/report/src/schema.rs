@@ -24,7 +24,12 @@ pub fn report_schema() -> Json {
         "additionalProperties": false,
         "properties": {
             "format": { "enum": ["2019", "2021"] },
-            "year": { "type": "integer", "minimum": 1900, "maximum": 9999 },
+            "year": {
+                "type": ["integer", "null"],
+                "minimum": 1900,
+                "maximum": 9999,
+                "description": "null for a published report read without any text that determines its year."
+            },
             "agency": { "type": "string" },
             "preamble": { "type": "string", "description": "Text before section 一." },
             "tables": { "type": "object" },

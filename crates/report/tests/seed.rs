@@ -91,6 +91,31 @@ fn canonical_json_round_trips_the_hand_written_file() {
     );
 }
 
+/// A report whose year could not be determined (a page of a published report read without
+/// its title) is `"year": null` in canonical JSON, reads back as unknown, and the cross-year
+/// rules never pair it: no previous or next year of an unknown one.
+#[test]
+fn an_unknown_year_is_null_and_never_paired() {
+    let mut r = json::from_str(SEED).unwrap();
+    r.year = gongkai_report::Report::YEAR_UNKNOWN;
+    let v = json::to_value(&r, None);
+    assert_eq!(v["year"], serde_json::Value::Null);
+    let back = json::from_str(&json::to_string(&r, None)).unwrap();
+    assert_eq!(back.known_year(), None);
+    assert_eq!(back, r);
+    // Carried over figures that disagree, so that R5 would speak if the two were paired.
+    let mut next = r.clone();
+    let carried_in = CellKey::T3(T3Row::CarriedIn, Applicant::Total);
+    next.set(carried_in, Some(Value::Int(999_999))).unwrap();
+    assert!(rules::check_series(&[&r, &next]).is_empty());
+    let mut known = json::from_str(SEED).unwrap();
+    known.year = 2021;
+    known.set(carried_in, Some(Value::Int(999_999))).unwrap();
+    let paired = [&json::from_str(SEED).unwrap(), &known];
+    assert!(!rules::check_series(&paired).is_empty());
+    assert!(rules::check_series(&[&r, &known]).is_empty());
+}
+
 #[test]
 fn canonical_json_follows_the_spec_shape() {
     let r = json::from_str(SEED).unwrap();

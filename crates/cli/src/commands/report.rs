@@ -302,6 +302,8 @@ fn check(args: CheckArgs, aliases: &Aliases) -> Result<Status> {
                     findings,
                     if cross_year {
                         CrossYear::Checked
+                    } else if r.report().known_year().is_none() {
+                        CrossYear::YearUnknown
                     } else {
                         CrossYear::NoPredecessor
                     },
@@ -343,7 +345,7 @@ pub(crate) fn report_json(file: &str, r: &Reviewed, findings: &[Finding]) -> ser
     json!({
         "file": file,
         "agency": report.agency,
-        "year": report.year,
+        "year": report.known_year(),
         "format": report.format.as_str(),
         "kind": r.parsed.kind.name(),
         "completeness": { "found": c.found, "total": c.total, "ratio": (c.ratio() * 1000.0).round() / 1000.0 },
@@ -384,6 +386,12 @@ fn cell_with_source(key: CellKey, provenance: &BTreeMap<CellKey, Source>) -> Str
     }
 }
 
+/// A report's year for people: the year, or that it could not be determined (never 0).
+pub(crate) fn shown_year(r: &Report) -> String {
+    r.known_year()
+        .map_or_else(|| "（年度未能确定）".to_owned(), |y| y.to_string())
+}
+
 /// Whether the cross-year rules could be applied to a report, for the text output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CrossYear {
@@ -391,6 +399,8 @@ pub(crate) enum CrossYear {
     Checked,
     /// It was not.
     NoPredecessor,
+    /// The report's year could not be determined: it has no previous year.
+    YearUnknown,
     /// Applied after every file is read (batch mode): shown at the end.
     Later,
 }
@@ -409,7 +419,9 @@ pub(crate) fn write_check_text(
     writeln!(
         out,
         "{file}：{} {} 年度报告（{} 格式）",
-        report.agency, report.year, report.format
+        report.agency,
+        shown_year(report),
+        report.format
     )?;
     if r.parsed.kind != InputKind::CanonicalJson {
         let c = r.completeness();
@@ -432,6 +444,7 @@ pub(crate) fn write_check_text(
                 (false, _) | (true, CrossYear::Checked) => None,
                 (true, CrossYear::NoPredecessor) => Some("（未检查：需要同一机关上一年度的报告）"),
                 (true, CrossYear::Later) => Some("（跨年度规则在全部文件读完后检查，结果见文末）"),
+                (true, CrossYear::YearUnknown) => Some("（不适用：报告年度未能确定）"),
             };
             let mark = if note.is_some() { "－" } else { "✓" };
             writeln!(
@@ -521,7 +534,7 @@ fn parse(args: ParseArgs) -> Result<Status> {
             "{}：{} {} 年度报告（{} 格式），读自 {}，找到 {}/{} 个单元格",
             path.display(),
             report.agency,
-            report.year,
+            shown_year(report),
             report.format,
             parsed.kind.name(),
             c.found,
@@ -558,6 +571,14 @@ fn document_meta(signed: Option<NaiveDate>) -> DocumentMeta {
 fn render(args: RenderArgs) -> Result<Status> {
     let target: Target = args.to.parse().map_err(anyhow::Error::msg)?;
     let r = read(&args.file)?;
+    // CSV and XLSX hold the year as a number: a report whose year is unknown is not printed
+    // with a made-up one (the documents say it in their title, JSON prints null).
+    if r.report().known_year().is_none() && matches!(target, Target::Csv | Target::Xlsx) {
+        bail!(
+            "报告年度未能确定，{} 需要年度：请在 JSON 中填写 year 后再生成",
+            args.to
+        );
+    }
     let meta = document_meta(args.signed);
     let bytes = gongkai_render::render_with(r.report(), &r.findings, target, &meta)?;
     files::emit(args.output.as_deref(), &bytes, target.is_binary())?;
@@ -609,8 +630,8 @@ fn diff(g: &Global, args: DiffArgs) -> Result<Status> {
             })
             .collect();
         let value = json!({
-            "a": { "file": args.a.display().to_string(), "agency": a.agency, "year": a.year, "format": a.format.as_str(), "kind": input_a.parsed.kind.name() },
-            "b": { "file": args.b.display().to_string(), "agency": b.agency, "year": b.year, "format": b.format.as_str(), "kind": input_b.parsed.kind.name() },
+            "a": { "file": args.a.display().to_string(), "agency": a.agency, "year": a.known_year(), "format": a.format.as_str(), "kind": input_a.parsed.kind.name() },
+            "b": { "file": args.b.display().to_string(), "agency": b.agency, "year": b.known_year(), "format": b.format.as_str(), "kind": input_b.parsed.kind.name() },
             "cells": cells,
             "sections": sections.iter().map(|s| s.key()).collect::<Vec<_>>(),
             "findings": cross.iter().map(|f| finding_json(f, pb)).collect::<Vec<_>>(),
@@ -623,7 +644,7 @@ fn diff(g: &Global, args: DiffArgs) -> Result<Status> {
                 "{label}：{}（{} {} 年，{} 格式）",
                 path.display(),
                 r.agency,
-                r.year,
+                shown_year(r),
                 r.format
             )?;
         }

@@ -101,13 +101,24 @@ impl Evidence {
         }
     }
 
-    /// Notes, in Chinese, where the year or the cited notice would have given another layout.
-    pub fn notes(&self, year: i32) -> Vec<String> {
+    /// Notes, in Chinese, where the year (when known) or the cited notice would have given
+    /// another layout.
+    pub fn notes(&self, year: Option<i32>) -> Vec<String> {
         let Some(format) = self.by_labels() else {
-            return Vec::new();
+            // Neither the labels nor a year: the format is recorded as the current one, said
+            // so, since the cells read (tables 三 and 四 are the same in both) do not depend on it.
+            return match year {
+                Some(_) => Vec::new(),
+                None => vec![format!(
+                    "表格的栏目名称和报告年度都不能确定格式，按现行的 {} 格式记录",
+                    Format::F2021
+                )],
+            };
         };
         let mut notes = Vec::new();
-        if Format::for_year(year) != format {
+        if let Some(year) = year
+            && Format::for_year(year) != format
+        {
             notes.push(format!(
                 "{year} 年度的报告通常使用 {} 格式，但表格的栏目名称属于 {format} 格式，按表格读作 {format} 格式",
                 Format::for_year(year)

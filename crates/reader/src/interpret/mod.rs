@@ -27,7 +27,11 @@ use cells::{C, Row, paragraph_row};
 use gongkai_report::{Report, Section};
 use rows::{Ctx, State};
 pub(crate) use sections::heading;
-use sections::{agency_year, find_title, find_year, section_text, strip_signature};
+use sections::{agency_year, find_title, named_year, period_year, section_text, strip_signature};
+
+/// The warning of a report read without its year (a page without the title, a copy cut
+/// before the preamble): the year is left empty, never guessed.
+const YEAR_UNKNOWN: &str = "年度未能确定：标题和正文都没有写明报告年度（如“2023年度”或“统计期限自2023年1月1日至2023年12月31日”），年度记为空，跨年度检查不适用";
 
 /// Reads a report out of a document.
 pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
@@ -93,10 +97,20 @@ pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
         }
     }
     let mut warnings = doc.warnings.clone();
+    // Without a title, the year is determined only where the report names itself before
+    // section 一 or states its statistics period: any other date in the text (the signing
+    // date, `2024年1月` in a sentence) may be another year's.
+    if year.is_none() {
+        year = front
+            .iter()
+            .filter(|(_, raw, _)| raw.contains("政府信息公开"))
+            .find_map(|(_, raw, _)| named_year(&norm(raw)));
+    }
     if year.is_none() {
         year = paras
             .iter()
-            .find_map(|(_, _, n)| find_year(n).map(|(y, _, _)| y));
+            .filter(|(_, raw, _)| raw.contains("统计"))
+            .find_map(|(_, raw, _)| period_year(&norm(raw)));
     }
     if agency.is_empty() {
         warnings.push("未能从标题中识别机关名称".to_owned());
@@ -105,12 +119,11 @@ pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
     // Format from the labels (class 5).
     let evidence = layout::evidence(doc);
     let format = evidence.format(year);
-    let Some(year) = year else {
-        return Err(ReadError::NotAReport("未找到报告年度".into()));
-    };
-
+    if year.is_none() {
+        warnings.push(YEAR_UNKNOWN.to_owned());
+    }
     warnings.extend(evidence.notes(year));
-    let mut report = Report::blank(format, year, agency);
+    let mut report = Report::blank(format, year.unwrap_or(Report::YEAR_UNKNOWN), agency);
     report.preamble = preamble
         .into_iter()
         .filter(|p| !p.is_empty())

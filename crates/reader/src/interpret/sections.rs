@@ -85,6 +85,68 @@ pub(super) fn find_year(n: &str) -> Option<(i32, usize, usize)> {
     None
 }
 
+/// Words that open the statistics period of the preamble.
+const PERIOD: &[&str] = &["统计期限", "统计时限", "统计期间"];
+
+/// The year of the statistics period a (normalised) preamble states, when it is one whole
+/// calendar year: `统计期限自2023年1月1日起至2023年12月31日止`, `统计时限为2025年1月1日至12月31日`.
+/// The report covers exactly that year, so it determines the report's year where no title does;
+/// any other date (a signing date, `2024年1月` in the text) does not.
+pub(super) fn period_year(n: &str) -> Option<i32> {
+    PERIOD.iter().find_map(|key| {
+        let at = n.find(key)? + key.len();
+        let rest = &n[at..];
+        let (y, start, end) = find_year(rest)?;
+        if !matches!(
+            &rest[..start],
+            "" | "自" | "为" | "是" | ":" | "从" | "为自"
+        ) {
+            return None;
+        }
+        let rest = rest[end..].strip_prefix("1月1日")?;
+        let rest = rest.strip_prefix('起').unwrap_or(rest);
+        let rest = ["至", "到", "-", "~", "—"]
+            .iter()
+            .find_map(|s| rest.strip_prefix(s))?;
+        // The end's year, when printed, must be the start's: a period over two years is no
+        // report year.
+        let rest = match find_year(rest) {
+            Some((y2, 0, e)) if y2 == y => &rest[e..],
+            Some((_, 0, _)) => return None,
+            _ => rest,
+        };
+        rest.starts_with("12月31日").then_some(y)
+    })
+}
+
+/// The year of the first phrase of a (normalised) text in which the report names itself,
+/// `某某县人民政府办公室2020年政府信息公开工作年度报告` or `现公布本办2020年政府信息公开工作年度报告`:
+/// a year, at most [`NAMED_GAP`] characters of name (no punctuation), then
+/// `政府信息公开（工作）年度报告`. Used on the text before section 一 only, where no other report
+/// is cited (section 五 may cite last year's report by the same phrase).
+pub(super) fn named_year(n: &str) -> Option<i32> {
+    const KEY: &str = "政府信息公开";
+    n.match_indices(KEY).find_map(|(at, _)| {
+        let after = &n[at + KEY.len()..];
+        if !after.starts_with("年度报告") && !after.starts_with("工作年度报告") {
+            return None;
+        }
+        let before = &n[..at];
+        let from = before
+            .char_indices()
+            .rev()
+            .take(NAMED_GAP + 5)
+            .take_while(|&(_, c)| !matches!(c, '。' | ',' | ';' | ':' | '《' | '》' | '“' | '”'))
+            .last()
+            .map_or(at, |(i, _)| i);
+        find_year(&before[from..]).map(|(y, _, _)| y)
+    })
+}
+
+/// Characters of agency name allowed between a year and `政府信息公开` in [`named_year`]
+/// (`2023年度淮安市洪泽区人民政府办公室政府信息公开…`).
+const NAMED_GAP: usize = 30;
+
 /// Agency and year from a (normalised) title; with the year first, the agency follows it.
 pub(super) fn agency_year(t: &str) -> (String, Option<i32>) {
     let Some((y, start, end)) = find_year(t) else {

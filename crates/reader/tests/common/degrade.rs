@@ -270,3 +270,62 @@ pub fn stray_repealed(md: &str, note: Option<&str>) -> (String, Vec<String>) {
     out.extend(lines[i..].iter().map(|s| (*s).to_owned()));
     (out.join("\n"), moved)
 }
+
+/// Every year of the text removed: four digits (`19xx`, `20xx`) followed by `年`, as a reader
+/// of the text sees them: across spaces, line breaks and HTML tags (`20</span><span>23年`). A
+/// copy in which nothing determines the report's year.
+pub fn strip_years(text: &str) -> String {
+    // The characters outside tags, with their byte offsets in `text`.
+    let mut visible: Vec<(usize, char)> = Vec::new();
+    let mut tag = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '<' => tag = true,
+            '>' if tag => tag = false,
+            _ if !tag && !c.is_whitespace() => visible.push((i, c)),
+            _ => {}
+        }
+    }
+    // And every character, tags or not: a `<` in a script or a sentence misleads the tag scan.
+    let all: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .collect();
+    let mut drop = std::collections::HashSet::new();
+    for visible in [&visible, &all] {
+        years_in(visible, &mut drop);
+    }
+    text.char_indices()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// The offsets of the digits of every year (`19xx`/`20xx` then `年`) of a list of characters.
+fn years_in(visible: &[(usize, char)], drop: &mut std::collections::HashSet<usize>) {
+    for w in 0..visible.len().saturating_sub(4) {
+        let d: String = visible[w..w + 4].iter().map(|&(_, c)| c).collect();
+        let before = w.checked_sub(1).map(|p| visible[p].1);
+        if d.chars().all(|c| c.is_ascii_digit())
+            && (d.starts_with("19") || d.starts_with("20"))
+            && !before.is_some_and(|c| c.is_ascii_digit())
+            && visible[w + 4].1 == '年'
+        {
+            drop.extend(visible[w..w + 4].iter().map(|&(i, _)| i));
+        }
+    }
+}
+
+/// Without its title line (the first line naming the 年度报告, at most 80 characters), with a
+/// sentence and a signing date of the following year added where the title was and at the
+/// end: a flip-book page without the cover, whose only dates are not the report's year.
+pub fn untitled(text: &str, next_year: i32) -> String {
+    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("年度报告") && l.chars().count() <= 80)
+        .unwrap_or(0);
+    lines[at] = format!("{next_year}年1月，本机关编制了本报告。");
+    lines.push(format!("{next_year}年1月20日"));
+    lines.join("\n")
+}
