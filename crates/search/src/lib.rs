@@ -208,8 +208,8 @@ impl Query {
 pub struct Page {
     pub hits: Vec<Hit>,
     /// How many documents match in all (every page), exactly when `total_exact`; otherwise an
-    /// estimate ("about"): PostgreSQL counts up to 10,000 matches and beyond gives the
-    /// planner's estimate from its statistics. tantivy counts exactly.
+    /// estimate ("about"): PostgreSQL counts up to [`PG_COUNT_CAP`] matches and beyond gives an
+    /// estimate from the planner's statistics. tantivy counts exactly.
     pub total: u64,
     pub total_exact: bool,
     /// The cursor of the next page; `None` on the last page.
