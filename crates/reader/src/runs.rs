@@ -171,7 +171,9 @@ fn suspect(text: &str) -> bool {
 /// Whether a run of figures starts at the beginning of `b`: a digit, or blank markers (`/`,
 /// `-`, `—`, `–`, full-width `／`) and spaces before one, as when a row's first cells are not
 /// applicable (`行政许可//1523`); digits may be full width. A marker with no digit after it is
-/// no run (`规章/规范性文件`).
+/// no run (`规章/规范性文件`). A space right after the label is not a run's start: prose
+/// (`规章 22 件`) and table rows already split (`行政许可 0`) have it, and a crawled page
+/// that kept such spaces has other runs glued to their labels.
 fn run_starts(b: &[u8]) -> bool {
     let mut i = 0;
     while i < b.len() {
@@ -179,6 +181,7 @@ fn run_starts(b: &[u8]) -> bool {
             [d, ..] if d.is_ascii_digit() => return true,
             // Full-width digits.
             [0xEF, 0xBC, 0x90..=0x99, ..] => return true,
+            [b' ', ..] if i == 0 => return false,
             [b'/' | b'-' | b' ', ..] => i += 1,
             // `／`, `–`, `—`.
             [0xEF, 0xBC, 0x8F, ..] | [0xE2, 0x80, 0x93 | 0x94, ..] => i += 3,
@@ -2431,7 +2434,8 @@ mod tests {
         assert!(suspect("规章/ /0"));
         assert!(suspect("行政许可——12"));
         assert!(suspect("行政许可／／１５２３"));
-        assert!(suspect("行政许可 12"));
+        assert!(!suspect("行政许可 12"));
+        assert!(!suspect("全年主动公开市政府规章 22 件"));
         assert!(!suspect("规章/规范性文件"));
         assert!(!suspect("规章//"));
         assert!(!suspect("行政许可——本年"));
