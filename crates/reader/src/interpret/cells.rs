@@ -5,7 +5,7 @@ use crate::document::Source;
 use crate::norm::{Figure, figure, norm};
 
 /// One cell as the back-end sees it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct C<'a> {
     pub raw: &'a str,
     pub n: String,

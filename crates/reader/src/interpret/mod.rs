@@ -138,6 +138,8 @@ pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
     for (i, block) in doc.blocks.iter().enumerate() {
         let sec = section_of(i);
         if heads.contains(&Some(i)) {
+            // Rows left short by the last section's tables are settled before a new one.
+            st.settle_short(false);
             st.ctx = match sec {
                 Some(1) => Some(Ctx::T2),
                 Some(2) => Some(Ctx::T3),
@@ -182,6 +184,8 @@ pub fn interpret(doc: &Document, kind: InputKind) -> Result<Parsed, ReadError> {
             Block::Paragraph(_) => {}
         }
     }
+
+    st.settle_short(false);
 
     // Section text.
     let found: Vec<usize> = heads.iter().flatten().copied().collect();

@@ -4,7 +4,7 @@
 
 use super::cells::{C, Row, leaf_of, trim_blanks};
 use super::headers::{header_slots, valid};
-use super::stray::Stray;
+use super::stray::{Pending, Short, Stray, Target};
 use crate::document::Source;
 use crate::norm;
 use gongkai_report::template;
@@ -34,6 +34,10 @@ pub(super) struct State<'a> {
     pub last_t3: Option<T3Row>,
     /// Lone figures printed in section 二 outside any table row, oldest first.
     pub t2_strays: VecDeque<Stray<'a>>,
+    /// The last row read short, waiting for the rest of its figures (class 6).
+    pub pending: Option<Pending<'a>>,
+    /// Table 二 rows one figure short, waiting for figures printed below their table.
+    pub t2_short: Vec<Short<'a>>,
 }
 
 impl<'a> State<'a> {
@@ -52,6 +56,8 @@ impl<'a> State<'a> {
             t4_slots: None,
             last_t3: None,
             t2_strays: VecDeque::new(),
+            pending: None,
+            t2_short: Vec::new(),
         }
     }
 }
@@ -62,6 +68,9 @@ impl<'a> State<'a> {
         if row.cells.iter().all(|c| c.n.is_empty()) {
             return false;
         }
+        let Some(row) = self.continue_pending(row) else {
+            return true;
+        };
         let Some(row) = self.collect_stray(row) else {
             return false;
         };
@@ -239,11 +248,17 @@ impl<'a> State<'a> {
         } else {
             block.columns.to_vec()
         };
+        self.next_t2_row(vals.len() + 1 == cols.len());
         if let Some((at, stray)) = self.take_stray(r, &cols, vals.len()) {
             vals.insert(at, &stray.cell);
             for (&col, cell) in cols.iter().zip(vals) {
                 self.put(CellKey::T2(r, col), cell);
             }
+            return;
+        }
+        if vals.len() < cols.len() {
+            let figures = vals.into_iter().cloned().collect();
+            self.short_row(Target::T2(r, cols), figures);
             return;
         }
         if vals.len() != cols.len() {
@@ -282,6 +297,10 @@ impl<'a> State<'a> {
             return;
         }
         let vals = trim_blanks(row.values(), 7);
+        if vals.len() < 7 {
+            self.short_row(Target::T3(r), vals.to_vec());
+            return;
+        }
         if vals.len() != 7 {
             self.warnings.push(format!(
                 "表三“{}”有{}个数字，应为7个，未读取",

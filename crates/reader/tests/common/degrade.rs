@@ -237,6 +237,12 @@ pub fn swap_year(text: &str, from: i32, to: i32) -> String {
 /// it when given, as the Shanghai converter did), the rows one figure short. Returns the text
 /// and the figures moved, in order.
 pub fn stray_repealed(md: &str, note: Option<&str>) -> (String, Vec<String>) {
+    stray_repealed_at(md, note, false)
+}
+
+/// [`stray_repealed`] with the figures printed above the table, or with `below`, under its
+/// last row.
+pub fn stray_repealed_at(md: &str, note: Option<&str>, below: bool) -> (String, Vec<String>) {
     let lines: Vec<&str> = md.split('\n').collect();
     let Some(h) = lines.iter().position(|l| l.contains("本年废止件数")) else {
         return (md.to_owned(), Vec::new());
@@ -257,16 +263,21 @@ pub fn stray_repealed(md: &str, note: Option<&str>) -> (String, Vec<String>) {
         rows.push(format!("| {} |", cells.join(" | ")));
         i += 1;
     }
-    let mut out: Vec<String> = lines[..h].iter().map(|s| (*s).to_owned()).collect();
+    let mut strays = Vec::new();
     for f in &moved {
-        out.push(f.clone());
+        strays.push(f.clone());
         if let Some(n) = note {
-            out.push(n.to_owned());
+            strays.push(n.to_owned());
         }
+    }
+    let mut out: Vec<String> = lines[..h].iter().map(|s| (*s).to_owned()).collect();
+    if !below {
+        out.append(&mut strays);
     }
     out.push(lines[h].to_owned());
     out.push(lines[h + 1].to_owned());
     out.extend(rows);
+    out.append(&mut strays);
     out.extend(lines[i..].iter().map(|s| (*s).to_owned()));
     (out.join("\n"), moved)
 }
@@ -328,4 +339,42 @@ pub fn untitled(text: &str, next_year: i32) -> String {
     lines[at] = format!("{next_year}年1月，本机关编制了本报告。");
     lines.push(format!("{next_year}年1月20日"));
     lines.join("\n")
+}
+
+/// Markdown data rows (a label and at least three figures) with one figure inside the row
+/// printed on a line of its own, the row going on below it without a label, as a PDF
+/// conversion breaks a row at a wrapped cell: `| 行政许可 | 12 |`, `5`, `| 30 |`. Every
+/// `every`-th such row is broken, at its `at`-th figure (never the first or the last).
+/// Returns the text and how many rows were broken.
+pub fn split_row_figure(md: &str, every: usize, at: usize) -> (String, usize) {
+    let mut n = 0;
+    let mut broken = 0;
+    let lines: Vec<String> = md
+        .split('\n')
+        .map(|l| {
+            let t = l.trim();
+            if !t.starts_with('|') || t.contains("---") {
+                return l.to_owned();
+            }
+            let cells: Vec<&str> = t.trim_matches('|').split('|').map(str::trim).collect();
+            let label = cells.first().is_some_and(|c| !numeric(c));
+            let figures = cells.len().saturating_sub(1);
+            if !label || figures < 3 || !cells[1..].iter().all(|c| numeric(c)) {
+                return l.to_owned();
+            }
+            n += 1;
+            if n % every != 0 {
+                return l.to_owned();
+            }
+            broken += 1;
+            let k = 2 + at % (figures - 2);
+            format!(
+                "| {} |\n{}\n| {} |",
+                cells[..k].join(" | "),
+                cells[k],
+                cells[k + 1..].join(" | ")
+            )
+        })
+        .collect();
+    (lines.join("\n"), broken)
 }
