@@ -2,7 +2,8 @@
 #![cfg(feature = "pdf")]
 #![allow(clippy::unwrap_used)]
 
-use gongkai_reader::{InputKind, ReadError, read, sniff};
+use gongkai_reader::{InputKind, ReadError, Source, read, sniff};
+use gongkai_report::{Report, json};
 use proptest::prelude::*;
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,89 @@ fn fixture(name: &str) -> Vec<u8> {
             .join(name),
     )
     .unwrap()
+}
+
+/// The PDF with only the pages `keep` (1-based), as a page saved from a flip-book viewer or a
+/// document cut to the pages a researcher needed.
+fn only_pages(bytes: &[u8], keep: &[u32]) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(bytes).unwrap();
+    let drop: Vec<u32> = doc
+        .get_pages()
+        .keys()
+        .copied()
+        .filter(|p| !keep.contains(p))
+        .collect();
+    doc.delete_pages(&drop);
+    doc.prune_objects();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// Issue 14, class 2, on real PDFs: every fixture cut to each one of its pages and to pairs of
+/// pages. Every cell read equals the whole report's (and the hand-written truth's), every cell
+/// the whole report found on those pages is read, a cut is never complete, its year is the
+/// report's or null (the cover is on page 1 only), and it is unreadable only when none of the
+/// whole report's cells was on its pages.
+#[test]
+fn a_pdf_cut_to_some_of_its_pages_reads_what_they_hold() {
+    for name in ["huaian-2024", "huaian-hongze-2023", "huaian-hongze-2024"] {
+        let bytes = fixture(&format!("{name}.pdf"));
+        let truth: Report =
+            json::from_str(&String::from_utf8(fixture(&format!("{name}.json"))).unwrap()).unwrap();
+        let full = read(&bytes).unwrap();
+        assert_eq!(full.report, truth, "{name}: the whole PDF");
+        let pages = lopdf::Document::load_mem(&bytes).unwrap().get_pages().len() as u32;
+        assert!(pages >= 5, "{name}: {pages} pages");
+        let mut cuts: Vec<Vec<u32>> = (1..=pages).map(|p| vec![p]).collect();
+        cuts.extend((1..pages).map(|p| vec![p, p + 1]));
+        let mut read_any_table = 0;
+        for keep in cuts {
+            let what = format!("{name} pages {keep:?}");
+            let on_pages = full
+                .provenance
+                .values()
+                .filter(
+                    |s| matches!(s, Source::Page { page, .. } if keep.contains(&(*page as u32))),
+                )
+                .count();
+            let cut = only_pages(&bytes, &keep);
+            let p = match read(&cut) {
+                Ok(p) => p,
+                Err(e) => {
+                    assert_eq!(
+                        on_pages, 0,
+                        "{what}: {e}, with {on_pages} cells on its pages"
+                    );
+                    continue;
+                }
+            };
+            for key in p.report.cell_keys() {
+                match p.provenance.get(&key) {
+                    Some(src) => {
+                        assert_eq!(
+                            p.report.get(key),
+                            truth.get(key),
+                            "{what}: {key} from {src}"
+                        );
+                    }
+                    None => assert_eq!(p.report.get(key), None, "{what}: {key} set, not found"),
+                }
+            }
+            let c = p.completeness();
+            assert!(c.found < c.total, "{what}: complete");
+            // Every cell the whole report found on these pages is found in the cut.
+            assert_eq!(c.found, on_pages, "{what}: cells found");
+            // The year, when the pages do not show it, is null: never another.
+            assert!(
+                p.report.known_year().is_none_or(|y| y == truth.year),
+                "{what}: year {}",
+                p.report.year
+            );
+            read_any_table += usize::from(c.found > 0);
+        }
+        assert!(read_any_table >= 2, "{name}: {read_any_table} cuts read");
+    }
 }
 
 #[test]
