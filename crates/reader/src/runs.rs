@@ -1121,11 +1121,14 @@ fn group_splits(
         let mut start = [0u16; 9];
         start[0] = p as u16;
         let mut built = false;
-        let ceiling = 10i128.pow(t as u32);
         // The total `[ts, e)`: `t` digits, the cells before it at least one digit and at most
         // `t` each.
         let e_lo = lo.max(p + k + t);
         let e_hi = hi.min(p + k * t + t);
+        if e_lo > e_hi {
+            continue;
+        }
+        let (ts_lo, ts_hi) = (e_lo - t, e_hi - t);
         for e in e_lo..=e_hi {
             let ts = e - t;
             if e > b.next_cut[ts] {
@@ -1139,13 +1142,26 @@ fn group_splits(
             }
             if !built {
                 built = true;
+                // The sums no total can reach: this one's when it is the only place (the last
+                // group), else any of `t` digits.
+                let ceiling = if e_lo == e_hi {
+                    total + 1
+                } else {
+                    10i128.pow(t as u32)
+                };
                 let grow =
                     |pos: usize, j: usize, sum: i128, cuts: GroupSplit, next: &mut Vec<_>| {
-                        for e in pos + 1..=b.next_cut[pos].min(pos + t) {
+                        // The cells after this one need at least a digit and at most `t` each
+                        // before the total starts.
+                        let after = k - j - 1;
+                        for e in pos + 1..=b.next_cut[pos].min(pos + t).min(ts_hi - after) {
                             let Some(v) = b.value(pos, e) else { break };
-                            // No total of `t` digits reaches this sum, nor with longer cells.
+                            // Longer cells only make the sum larger.
                             if sum + v >= ceiling {
                                 break;
+                            }
+                            if ts_lo > e + after * t {
+                                continue;
                             }
                             let mut c = cuts;
                             c[j + 1] = e as u16;
