@@ -163,8 +163,12 @@ const GLUED: &[&str] = &[
 /// search per ending).
 fn suspect(text: &str) -> bool {
     let b = text.as_bytes();
+    // The first byte of a run, tested first: it rules out almost every position.
     (1..b.len()).any(|i| {
-        b[i - 1] >= 0x80 && run_starts(&b[i..]) && GLUED.iter().any(|g| text[..i].ends_with(g))
+        matches!(b[i], b'0'..=b'9' | b'/' | b'-' | 0xEF | 0xE2)
+            && b[i - 1] >= 0x80
+            && run_starts(&b[i..])
+            && GLUED.iter().any(|g| text[..i].ends_with(g))
     })
 }
 

@@ -397,6 +397,23 @@ fn split_aligned(s: &str) -> Vec<String> {
 
 /// `— 3 —`, `- 3 -`, `第 3 页`, `3/7`: page furniture of a converted PDF.
 fn is_footer(raw: &str) -> bool {
+    // Every footer has a figure: a line whose normal form can hold no ASCII digit is none. Its
+    // characters are ASCII (kept), Chinese characters and punctuation (kept), full-width forms
+    // (made ASCII: a digit only from a full-width digit) and quotes (dropped); anything else
+    // may become a digit under NFKC (`①`).
+    let may_hold_digit = raw.chars().any(|c| {
+        let u = c as u32;
+        c.is_ascii_digit()
+            || (0xff10..=0xff19).contains(&u)
+            || (u >= 0x80
+                && !(0x4e00..=0x9fff).contains(&u)
+                && !(0x3001..=0x303f).contains(&u)
+                && !(0xff01..=0xff5e).contains(&u)
+                && !matches!(c, '“' | '”' | '‘' | '’'))
+    });
+    if !may_hold_digit {
+        return false;
+    }
     // This runs on every line: the normal form is built only for a line that may be short
     // enough. `norm` maps each character on its own, so the normal form of the line's first
     // thirteen characters it keeps is the start of the line's, and decides most lines.
@@ -502,6 +519,33 @@ mod tests {
         assert_eq!(t.len(), 1);
         let texts: Vec<&str> = t[0].rows[1].iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["规章", "1", "", "3"]);
+    }
+
+    /// Page footers in their printed forms, full-width and circled digits included; a line
+    /// with no figure, or too long, is none.
+    #[test]
+    fn footers_are_told_from_text() {
+        for f in [
+            "— 3 —",
+            "- 12 -",
+            "第 3 页",
+            "第３页",
+            "－４－",
+            "— ③ —",
+            "  —  7  —  ",
+        ] {
+            assert!(is_footer(f), "{f}");
+        }
+        for t in [
+            "规章",
+            "——",
+            "第三页",
+            "— 3 — 说明文字很长很长很长很长",
+            "（一）予以公开",
+            "",
+        ] {
+            assert!(!is_footer(t), "{t}");
+        }
     }
 
     /// Only the line just before the rule, read as a paragraph, can be a header: a rule after
