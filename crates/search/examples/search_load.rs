@@ -13,6 +13,11 @@
 //! loading; `GONGKAI_BENCH_SLOW=N` runs the N slowest queries again (default 5).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+/// The allocator the CLI indexes with (`gongkai catalogue reindex`): segmentation makes and
+/// frees a string per word.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use gongkai_cases::AgencyId;
 use gongkai_catalogue::Document;
 use gongkai_search::corpus::{AGENCIES, Corpus, GENRES};
