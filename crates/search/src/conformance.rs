@@ -282,11 +282,59 @@ pub async fn filters<S: Search>(s: &S) {
             .await;
             let ids = |hits: &[Hit]| hits.iter().map(|h| h.id.0).collect::<Vec<_>>();
             assert_eq!(ids(&paged), ids(&whole), "pages of 3 of {q:?}");
+            // The first small page knows the total of every page (a small corpus is counted
+            // exactly by every engine), however the engine found the page.
+            let first = s
+                .search(&Query {
+                    limit: 3,
+                    ..q.clone()
+                })
+                .await
+                .unwrap();
+            assert!(first.total_exact, "{q:?}");
+            assert_eq!(first.total as usize, whole.len(), "total of {q:?}");
         }
     }
     // The sanity of the filters themselves: some queries above match something.
     assert!(docs.iter().any(|d| passes(d, &queries[0])));
     assert!(docs.iter().any(|d| passes(d, &queries[9])));
+}
+
+/// The total of a word found in a few titles and in more bodies, on a first page that the
+/// title matches do not fill: exact, every match once, whichever way the engine read each part.
+pub async fn totals<S: Search>(s: &S) {
+    let mut corpus = Corpus::new(5);
+    let docs: Vec<Document> = (0..40)
+        .map(|i| {
+            let mut d = corpus.document();
+            d.id = DocumentId(1 + i);
+            d.revision = 1 + i;
+            d.data.title = if i < 2 {
+                format!("关于全面推行河长制的实施意见（{i}）")
+            } else {
+                format!("关于做好防汛抗旱工作的通知（{i}）")
+            };
+            d.data.body_text = if i < 12 {
+                "各乡镇要落实河长制，加强河湖管理保护。".into()
+            } else {
+                "各乡镇要做好防汛抗旱工作。".into()
+            };
+            d
+        })
+        .collect();
+    load(s, &docs).await;
+    for sort in [Sort::Relevance, Sort::Newest] {
+        let q = Query {
+            sort,
+            limit: 5,
+            ..Query::new("河长制")
+        };
+        let first = s.search(&q).await.unwrap();
+        assert_eq!(first.hits.len(), 5);
+        assert!(first.total_exact, "{sort:?}");
+        assert_eq!(first.total, 12, "{sort:?}");
+        assert_eq!(walk(s, &q).await.len(), 12, "{sort:?}");
+    }
 }
 
 /// Walking the pages with the cursor gives every matching document exactly once, in order,
@@ -474,6 +522,7 @@ pub async fn run_all<S: Search>(s: &S) {
     recall(s).await;
     filters(s).await;
     pagination(s).await;
+    totals(s).await;
     revisions(s).await;
     listing(s).await;
 }

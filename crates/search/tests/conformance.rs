@@ -104,7 +104,7 @@ macro_rules! suite {
     };
 }
 
-suite!(recall, filters, pagination, revisions, listing);
+suite!(recall, filters, pagination, totals, revisions, listing);
 
 /// The index and its revision outlive the process that wrote them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
