@@ -26,7 +26,8 @@ use gongkai_report::{Applicant, CellKey, T2Col, T2Row, T3Row, T4Col};
 use std::collections::HashMap;
 
 /// Search nodes one run may use before it is given up (left empty, with a warning). A
-/// realistic row takes a few hundred; a table 四 of five-digit figures about 12,000.
+/// realistic row takes a few hundred; a table 四 of figures up to seven digits, searched group
+/// by group ([`grouped`]), at most about 7,200.
 pub(crate) const ROW_NODES: u64 = 20_000;
 /// Search nodes one document may use in all: the bound of any page's search time (a node is
 /// some 30 ns, so about 2 ms; the `crawled_search_bound` bench is a page that spends it all).

@@ -442,3 +442,42 @@ fn runs_that_start_with_a_slash_are_read() {
     println!("table 二 after `/` markers: {read_n}/{truth_n} figures read");
     assert!(read_n * 10 >= truth_n * 9, "{read_n}/{truth_n}");
 }
+
+/// Table 四 of a large agency, figures of three to six digits, in crawled generated reports:
+/// the search ends within its bound on every page (no "search beyond its bound" warning), no
+/// cell is wrong, and nearly every figure of table 四 is read (a few runs split two ways).
+#[test]
+fn crawled_table_four_of_large_figures_is_read() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut read_n, mut truth_n) = (0usize, 0usize);
+    for i in 0..30u64 {
+        let mut spec = spec().new_tree(&mut runner).unwrap().current();
+        spec.nulls = vec![false];
+        let mut r = build(&spec);
+        for (g, group) in gongkai_report::keys::T4_GROUPS.iter().enumerate() {
+            let mut sum = 0;
+            for (j, &c) in group[..4].iter().enumerate() {
+                let seed = spec.seeds[g * 4 + j] as i64;
+                let v = 100 + seed % 10i64.pow(3 + ((i + j as u64) % 4) as u32);
+                sum += v;
+                r.set(CellKey::T4(c), Some(Value::Int(v))).unwrap();
+            }
+            r.set(CellKey::T4(group[4]), Some(Value::Int(sum))).unwrap();
+        }
+        let line = crawl_rendered(&r, &spec, i % 2 == 0, &[]);
+        let got = read(line.as_bytes()).unwrap();
+        let s = score(&got.report, &r);
+        assert!(s.wrong.is_empty(), "{:#?}\n{line}", s.wrong);
+        assert!(
+            !got.warnings.iter().any(|w| w.contains("超出了上限")),
+            "{:#?}",
+            got.warnings
+        );
+        for &c in T4Col::ALL.iter() {
+            truth_n += 1;
+            read_n += usize::from(got.report.get(CellKey::T4(c)) == r.get(CellKey::T4(c)));
+        }
+    }
+    println!("table 四 of large figures: {read_n}/{truth_n} figures read");
+    assert!(read_n * 10 >= truth_n * 9, "{read_n}/{truth_n}");
+}
