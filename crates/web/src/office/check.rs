@@ -33,7 +33,8 @@ pub struct Checked {
 #[derive(Debug)]
 pub struct Compared {
     pub file: String,
-    pub previous_year: i32,
+    /// `None` when the reader could not determine it.
+    pub previous_year: Option<i32>,
     /// Whether the two are consecutive years of one agency (else R5, R6 are not checked).
     pub paired: bool,
     pub findings: Vec<FindingLine>,
@@ -104,7 +105,7 @@ pub async fn check<S: WebStore>(
                     let format = reviewed.report().format;
                     Some(Compared {
                         file: name,
-                        previous_year: before.report().year,
+                        previous_year: before.report().known_year(),
                         paired: c.paired,
                         findings: finding_lines(&c.findings),
                         changed: c
