@@ -70,10 +70,20 @@ pub(crate) fn rejoin_with(doc: &mut Document, budget: &mut Budget) {
         ..Scan::default()
     };
     let mut pieces: Vec<(usize, Vec<Piece>)> = Vec::new();
-    for &i in &suspects {
-        let Block::Paragraph(p) = &doc.blocks[i] else {
+    let mut next = suspects.iter().peekable();
+    for (i, block) in doc.blocks.iter().enumerate() {
+        let Block::Paragraph(p) = block else {
             continue;
         };
+        let glued = next.next_if(|&&s| s == i).is_some() || glued_run(&p.text, |_| true);
+        if !glued {
+            // A crawl that kept a line per row has the tables' headers and captions on lines
+            // of their own, before the rows they name.
+            if might_mark(&p.text) {
+                scan.mark(&spaced_norm(&p.text));
+            }
+            continue;
+        }
         let n = spaced_norm(&p.text);
         let ps = scan.paragraph(&n, p.source);
         if ps.iter().any(|p| matches!(p, Piece::Row(_))) {
@@ -163,14 +173,40 @@ const GLUED: &[&str] = &[
 /// label ending is right before it (a clean document pays one byte loop per paragraph, not a
 /// search per ending).
 fn suspect(text: &str) -> bool {
+    glued_run(text, |before| GLUED.iter().any(|g| before.ends_with(g)))
+}
+
+/// Whether a run of figures starts right after a non-ASCII character whose text before it
+/// passes `label`. On a page known to hold glued rows, every such paragraph is scanned (a
+/// crawl that kept a line per row has rows whose label ends in no word of [`GLUED`]).
+fn glued_run(text: &str, label: impl Fn(&str) -> bool) -> bool {
     let b = text.as_bytes();
     // The first byte of a run, tested first: it rules out almost every position.
     (1..b.len()).any(|i| {
         matches!(b[i], b'0'..=b'9' | b'/' | b'-' | 0xEF | 0xE2)
             && b[i - 1] >= 0x80
             && run_starts(&b[i..])
-            && GLUED.iter().any(|g| text[..i].ends_with(g))
+            && label(&text[..i])
     })
+}
+
+/// Whether a paragraph without a run may name a table for [`Scan::mark`]: a line of a header
+/// or a caption (short: a paragraph of prose that mentions 尚未审结 is not one) with a word
+/// of one that normalising leaves as it is, tested before anything is normalised.
+fn might_mark(text: &str) -> bool {
+    text.len() <= 600
+        && [
+            "第二十条",
+            "信息内容",
+            "申请人情况",
+            "自然人",
+            "勾稽",
+            "维持",
+            "审结",
+            "起诉",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
 }
 
 /// Whether a run of figures starts at the beginning of `b`: a digit, or blank markers (`/`,

@@ -113,3 +113,26 @@ pub fn squash(text: &str, mut space: impl FnMut() -> bool) -> String {
     }
     out
 }
+
+/// A page saved with a line per paragraph and per table row, the cells of a row run together:
+/// a crawl that kept line breaks but dropped the cells' separators.
+pub fn document_rows(doc: &Document) -> String {
+    let mut out = String::new();
+    let mut line = |text: &mut dyn Iterator<Item = &str>| {
+        for t in text {
+            out.extend(t.chars().filter(|c| !c.is_whitespace()));
+        }
+        out.push('\n');
+    };
+    for b in &doc.blocks {
+        match b {
+            Block::Paragraph(p) => line(&mut std::iter::once(p.text.as_str())),
+            Block::Table(t) => {
+                for row in &t.rows {
+                    line(&mut row.iter().filter(|c| !c.covered).map(|c| c.text.as_str()));
+                }
+            }
+        }
+    }
+    out
+}
