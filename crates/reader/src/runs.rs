@@ -78,9 +78,12 @@ pub(crate) fn rejoin_with(doc: &mut Document, budget: &mut Budget) {
         let glued = next.next_if(|&&s| s == i).is_some() || glued_run(&p.text, |_| true);
         if !glued {
             // A crawl that kept a line per row has the tables' headers and captions on lines
-            // of their own, before the rows they name.
+            // of their own, before the rows they name, and table 四's figures on a line of
+            // their own under its header.
             if might_mark(&p.text) {
                 scan.mark(&spaced_norm(&p.text));
+            } else if let Some(piece) = scan.bare_t4(&p.text, p.source) {
+                pieces.push((i, vec![piece]));
             }
             continue;
         }
@@ -411,6 +414,34 @@ impl Scan {
             pieces.push(Piece::Text(n[seg..].to_owned()));
         }
         pieces
+    }
+
+    /// Table 四's run on a line of its own right under its header (no label glued to it: the
+    /// header is its label).
+    fn bare_t4(&mut self, text: &str, source: Source) -> Option<Piece> {
+        let t = text.trim();
+        if !t.starts_with(|c: char| c.is_ascii_digit() || c == '/' || c == '-')
+            || self.region != Some(2)
+            || !self.t4_header
+            || self.existing[2]
+            || self.rows.iter().any(|r| r.target == Target::T4)
+        {
+            return None;
+        }
+        let n = spaced_norm(t);
+        if !n.chars().all(is_run_char) || !n.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        self.t4_header = false;
+        self.rows.push(Found {
+            target: Target::T4,
+            label: String::new(),
+            run: n.trim().to_owned(),
+            unit: None,
+            source,
+            header: Vec::new(),
+        });
+        Some(Piece::Row(self.rows.len() - 1))
     }
 
     /// Notes the table headers and captions a stretch of text names.
