@@ -395,17 +395,7 @@ proptest! {
         spaces in prop::collection::vec(prop::bool::weighted(0.1), 0..20),
     ) {
         let r = build(&spec);
-        let line = crawl_rendered(&r, &spec, html, &spaces);
-        // A page where every table is in doubt reads no table at all: nothing wrong either.
-        let got = match read(line.as_bytes()) {
-            Ok(got) => got,
-            Err(e) => {
-                prop_assert!(e.is_not_a_report(), "{}", e);
-                return Ok(());
-            }
-        };
-        let s = score(&got.report, &r);
-        prop_assert!(s.wrong.is_empty(), "{:#?}\n{}", s.wrong, line);
+        no_wrong_cell(&crawl_rendered(&r, &spec, html, &spaces), &r)?;
     }
 
     /// The same reports crawled with a line per paragraph and per table row (the headers on
@@ -415,17 +405,23 @@ proptest! {
         let r = build(&spec);
         let html = render(&r, &[], Target::Html).unwrap();
         let doc = gongkai_reader::document(InputKind::Html, &html).unwrap();
-        let lines = document_rows(&doc);
-        let got = match read(lines.as_bytes()) {
-            Ok(got) => got,
-            Err(e) => {
-                prop_assert!(e.is_not_a_report(), "{}", e);
-                return Ok(());
-            }
-        };
-        let s = score(&got.report, &r);
-        prop_assert!(s.wrong.is_empty(), "{:#?}\n{}", s.wrong, lines);
+        no_wrong_cell(&document_rows(&doc), &r)?;
     }
+}
+
+/// No cell of `text` read other than in `truth`. A page where every table is in doubt reads no
+/// table at all: nothing wrong either.
+fn no_wrong_cell(text: &str, truth: &Report) -> Result<(), TestCaseError> {
+    let got = match read(text.as_bytes()) {
+        Ok(got) => got,
+        Err(e) => {
+            prop_assert!(e.is_not_a_report(), "{}", e);
+            return Ok(());
+        }
+    };
+    let s = score(&got.report, truth);
+    prop_assert!(s.wrong.is_empty(), "{:#?}\n{}", s.wrong, text);
+    Ok(())
 }
 
 /// The share of figures read from crawled generated reports without blank cells, measured over
