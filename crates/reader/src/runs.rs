@@ -2386,30 +2386,49 @@ mod tests {
     /// Every composition of `s` into `n` counts without leading zeros whose last is the sum of
     /// the others: the plain definition, to hold the pruned search to.
     fn brute(s: &str, n: usize) -> Vec<Vec<String>> {
-        fn go(s: &str, n: usize, cur: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-            if n == 0 {
+        brute_groups(s, 1, n)
+    }
+
+    /// Every composition of `s` into `groups` groups of `size` counts without leading zeros,
+    /// each group's last the sum of the others (a table 三 row: one group of seven; table 四:
+    /// three of five). A group is checked as soon as it is complete.
+    fn brute_groups(s: &str, groups: usize, size: usize) -> Vec<Vec<String>> {
+        fn go(
+            s: &str,
+            size: usize,
+            end: usize,
+            cells: &mut Vec<String>,
+            out: &mut Vec<Vec<String>>,
+        ) {
+            let n = cells.len();
+            if n == end {
                 if s.is_empty() {
-                    out.push(cur.clone());
+                    out.push(cells.clone());
                 }
                 return;
             }
             for len in 1..=s.len().min(MAX_DIGITS) {
                 let p = &s[..len];
                 if p.len() > 1 && p.starts_with('0') {
-                    continue;
+                    break;
                 }
-                cur.push(p.to_owned());
-                go(&s[len..], n - 1, cur, out);
-                cur.pop();
+                if n % size == size - 1 {
+                    let sum: i128 = cells[n + 1 - size..]
+                        .iter()
+                        .map(|c| c.parse::<i128>().unwrap())
+                        .sum();
+                    if p.parse::<i128>().unwrap() != sum {
+                        continue;
+                    }
+                }
+                cells.push(p.to_owned());
+                go(&s[len..], size, end, cells, out);
+                cells.pop();
             }
         }
-        let mut all = Vec::new();
-        go(s, n, &mut Vec::new(), &mut all);
-        all.retain(|v| {
-            let sum: i128 = v[..n - 1].iter().map(|x| x.parse::<i128>().unwrap()).sum();
-            sum == v[n - 1].parse::<i128>().unwrap()
-        });
-        all
+        let mut out = Vec::new();
+        go(s, size, groups * size, &mut Vec::new(), &mut out);
+        out
     }
 
     #[test]
@@ -2607,36 +2626,7 @@ mod tests {
 
     /// Every split of table 四's run whose groups add up, by the plain definition.
     fn brute_t4(s: &str) -> Vec<Vec<String>> {
-        fn go(s: &str, cells: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-            let n = cells.len();
-            if n == 15 {
-                if s.is_empty() {
-                    out.push(cells.clone());
-                }
-                return;
-            }
-            for len in 1..=s.len().min(MAX_DIGITS) {
-                let p = &s[..len];
-                if p.len() > 1 && p.starts_with('0') {
-                    break;
-                }
-                if n % 5 == 4 {
-                    let sum: i128 = cells[n - 4..]
-                        .iter()
-                        .map(|c| c.parse::<i128>().unwrap())
-                        .sum();
-                    if p.parse::<i128>().unwrap() != sum {
-                        continue;
-                    }
-                }
-                cells.push(p.to_owned());
-                go(&s[len..], cells, out);
-                cells.pop();
-            }
-        }
-        let mut out = Vec::new();
-        go(s, &mut Vec::new(), &mut out);
-        out
+        brute_groups(s, 3, 5)
     }
 
     fn t4_specs() -> Vec<Spec> {
