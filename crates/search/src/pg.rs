@@ -197,6 +197,9 @@ async fn lz4_columns(tx: &mut sqlx::Transaction<'_, Postgres>, t: &str) -> Resul
     )
     .fetch_one(&mut **tx)
     .await?;
+    if !has_lz4 {
+        return Ok(());
+    }
     let columns = ["title", "body", "terms", "title_terms"];
     let pending: Vec<String> = sqlx::query_scalar(
         "SELECT attname::text FROM pg_attribute WHERE attrelid = $1::regclass \
@@ -206,14 +209,12 @@ async fn lz4_columns(tx: &mut sqlx::Transaction<'_, Postgres>, t: &str) -> Resul
     .bind(&columns[..])
     .fetch_all(&mut **tx)
     .await?;
-    if has_lz4 {
-        for column in pending {
-            sqlx::query(&format!(
-                "ALTER TABLE {t} ALTER COLUMN {column} SET COMPRESSION lz4"
-            ))
-            .execute(&mut **tx)
-            .await?;
-        }
+    for column in pending {
+        sqlx::query(&format!(
+            "ALTER TABLE {t} ALTER COLUMN {column} SET COMPRESSION lz4"
+        ))
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }
@@ -444,7 +445,7 @@ fn tier_of_score(score: f32) -> Result<(u8, i64)> {
 }
 
 /// A part of a word query's order, read in turn until a page is full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Part {
     /// Relevance, first tier: every query word in the title.
     Title,
@@ -598,6 +599,9 @@ fn push_walked<'a>(b: &mut QueryBuilder<'a, Postgres>, query: &'a Query) {
     }
 }
 
+/// The planner's estimates a search has asked for, by part and `tsquery`.
+type Estimates = std::collections::HashMap<(Part, String), f64>;
+
 /// What a page asks of one part of the order.
 struct Wanted<'a> {
     query: &'a Query,
@@ -657,9 +661,10 @@ impl PgSearch {
     async fn part_rows(
         &self,
         tx: &mut sqlx::Transaction<'_, Postgres>,
+        memo: &mut Estimates,
         w: &Wanted<'_>,
     ) -> Result<(Vec<PageRow>, Option<i64>)> {
-        if let Some(rows) = self.walk_length(tx, w).await?
+        if let Some(rows) = self.walk_length(tx, memo, w).await?
             && let Some(page) = self.walk(tx, w, rows).await?
         {
             return Ok((page, None));
@@ -709,9 +714,12 @@ impl PgSearch {
     async fn walk_length(
         &self,
         tx: &mut sqlx::Transaction<'_, Postgres>,
+        memo: &mut Estimates,
         w: &Wanted<'_>,
     ) -> Result<Option<i64>> {
-        let (_, matches) = self.matches(tx, w.query, w.ts, w.clauses, w.part).await?;
+        let (_, matches) = self
+            .matches(tx, memo, w.query, w.ts, w.clauses, w.part)
+            .await?;
         let cost = w.part.walk_row_cost();
         let expected = w.need as f64 * w.walked_rows / matches.max(1.0);
         let pays = expected * cost < matches && expected < WALK_ROWS as f64;
@@ -728,29 +736,48 @@ impl PgSearch {
     async fn matches(
         &self,
         tx: &mut sqlx::Transaction<'_, Postgres>,
+        memo: &mut Estimates,
         query: &Query,
         ts: &str,
         clauses: &[String],
         part: Part,
     ) -> Result<(f64, f64)> {
-        let explain = |ts: &str, part: Part| {
-            let mut b: QueryBuilder<Postgres> =
-                QueryBuilder::new(format!("EXPLAIN SELECT 1 FROM {}", self.table));
-            self.conditions(&mut b, query, None);
-            part.push_match(&mut b, ts);
-            b
-        };
-        let estimate = explained_rows(tx, explain(ts, part)).await? as f64;
+        let estimate = self.part_estimate(tx, memo, query, ts, part).await?;
         if clauses.len() < 2 {
             return Ok((estimate, estimate));
         }
         let mut most = f64::INFINITY;
         for clause in clauses {
             // Not in the title is no bound of one word: in the whole text is.
-            let rows = explained_rows(tx, explain(clause, part.bound())).await? as f64;
+            let rows = self
+                .part_estimate(tx, memo, query, clause, part.bound())
+                .await?;
             most = most.min(rows);
         }
         Ok((estimate, most.max(estimate)))
+    }
+
+    /// The planner's estimate of a part's matches of `ts` with the query's filters, asked once
+    /// a search (the relevance tiers, the walk and the total ask for the same ones).
+    async fn part_estimate(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Postgres>,
+        memo: &mut Estimates,
+        query: &Query,
+        ts: &str,
+        part: Part,
+    ) -> Result<f64> {
+        let key = (part, ts.to_string());
+        if let Some(&rows) = memo.get(&key) {
+            return Ok(rows);
+        }
+        let mut b: QueryBuilder<Postgres> =
+            QueryBuilder::new(format!("EXPLAIN SELECT 1 FROM {}", self.table));
+        self.conditions(&mut b, query, None);
+        part.push_match(&mut b, ts);
+        let rows = explained_rows(tx, b).await? as f64;
+        memo.insert(key, rows);
+        Ok(rows)
     }
 
     /// Up to `need` rows of the part from a walk of the date index newest first, testing each
@@ -800,12 +827,15 @@ impl PgSearch {
     async fn count_words(
         &self,
         tx: &mut sqlx::Transaction<'_, Postgres>,
+        memo: &mut Estimates,
         query: &Query,
         ts: &str,
         clauses: &[String],
     ) -> Result<(i64, bool)> {
         let t = &self.table;
-        let (estimate, most) = self.matches(tx, query, ts, clauses, Part::Newest).await?;
+        let (estimate, most) = self
+            .matches(tx, memo, query, ts, clauses, Part::Newest)
+            .await?;
         let guess = (estimate.max(1.0) * most.max(1.0)).sqrt().round() as i64;
         if estimate > COUNT_CAP as f64 {
             return Ok((guess, false));
@@ -1014,6 +1044,7 @@ impl Search for PgSearch {
             let ts = tsquery(&parsed);
             let clauses = clause_tsqueries(&parsed);
             let walked_rows = self.walked_rows(&mut tx, query).await?;
+            let mut memo = Estimates::new();
             let mut rows: Vec<PageRow> = Vec::new();
             // Every match counted while the parts were read, when the GIN index read them all.
             let mut counted = Some(0);
@@ -1045,7 +1076,7 @@ impl Search for PgSearch {
                     need,
                     walked_rows,
                 };
-                let (found, matches) = self.part_rows(&mut tx, &w).await?;
+                let (found, matches) = self.part_rows(&mut tx, &mut memo, &w).await?;
                 rows.extend(found);
                 counted = counted.zip(matches).map(|(a, b)| a + b);
                 if rows.len() as i64 >= wanted {
@@ -1061,7 +1092,8 @@ impl Search for PgSearch {
             } else if let (None, Some(counted)) = (query.after, counted) {
                 (counted, true)
             } else {
-                self.count_words(&mut tx, query, &ts, &clauses).await?
+                self.count_words(&mut tx, &mut memo, query, &ts, &clauses)
+                    .await?
             };
             (rows, total, exact)
         };
