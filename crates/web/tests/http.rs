@@ -287,6 +287,7 @@ async fn a_report_is_checked_against_the_previous_year(server: Server) -> Server
     };
     // The same agency a year earlier, with one figure of table 二 different.
     let mut before: serde_json::Value = serde_json::from_str(SEED).unwrap();
+    let seed_agency = before["agency"].clone();
     before["year"] = 2019.into();
     before["tables"]["t2"]["normative_docs"]["made_new"] = 7.into();
     let r = check(before.to_string()).await.unwrap();
@@ -306,6 +307,19 @@ async fn a_report_is_checked_against_the_previous_year(server: Server) -> Server
         .text()
         .await
         .unwrap();
+    assert!(page.contains("R5、R6 未检查"), "{page}");
+    // A previous report whose year the reader could not determine: said so, never "0 年度", and
+    // not taken for the year before.
+    before["agency"] = seed_agency;
+    before["year"] = serde_json::Value::Null;
+    let page = check(before.to_string())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2019.json（年度未能确定）"), "{page}");
+    assert!(!page.contains("（0 年度）"), "{page}");
     assert!(page.contains("R5、R6 未检查"), "{page}");
     // A previous report that cannot be read is named.
     let r = check("这不是报告".to_owned()).await.unwrap();
