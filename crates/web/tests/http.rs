@@ -301,23 +301,13 @@ async fn a_report_is_checked_against_the_previous_year(server: Server) -> Server
     );
     // Another agency's report: the cross-year rules do not apply, and the page says so.
     before["agency"] = "某县另一个局".into();
-    let page = check(before.to_string())
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_of(check(before.to_string())).await;
     assert!(page.contains("R5、R6 未检查"), "{page}");
     // A previous report whose year the reader could not determine: said so, never "0 年度", and
     // not taken for the year before.
     before["agency"] = seed_agency;
     before["year"] = serde_json::Value::Null;
-    let page = check(before.to_string())
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_of(check(before.to_string())).await;
     assert!(page.contains("2019.json（年度未能确定）"), "{page}");
     assert!(!page.contains("（0 年度）"), "{page}");
     assert!(page.contains("R5、R6 未检查"), "{page}");
@@ -1108,4 +1098,9 @@ fn the_committed_openapi_document_is_current() {
     ] {
         assert!(ids.iter().any(|i| i == id), "{id}");
     }
+}
+
+/// The body of a page the server answered.
+async fn page_of(sent: impl Future<Output = reqwest::Result<reqwest::Response>>) -> String {
+    sent.await.unwrap().text().await.unwrap()
 }
