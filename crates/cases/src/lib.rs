@@ -1,6 +1,7 @@
 //! Disclosure requests (依申请公开) and reconsideration/litigation cases as values, and the
 //! annual report's tables 三 and 四 computed from them.
 //!
+//! - [`guide`]: the agency's 政府信息公开指南 (第十二条): how to apply, the channels and forms;
 //! - [`model`]: the records (agencies, requests with their timeline, outcomes, remedies);
 //! - [`amend`]: corrections of recorded requests and remedy cases, and the differences of a
 //!   re-imported ledger row;
@@ -13,9 +14,11 @@
 #![forbid(unsafe_code)]
 
 pub mod amend;
+pub mod guide;
 pub mod lifecycle;
 pub mod limits;
 pub mod model;
+pub mod online;
 pub mod tables;
 pub mod vocab;
 
