@@ -57,6 +57,38 @@ pub fn item_label(item: &Item) -> String {
     }
 }
 
+/// The items of 第二十条 as the 条例 (国务院令第711号) words them: what an agency must publish
+/// on its own initiative.
+pub const ARTICLE20_ITEMS: [&str; 15] = [
+    "行政法规、规章和规范性文件",
+    "机关职能、机构设置、办公地址、办公时间、联系方式、负责人姓名",
+    "国民经济和社会发展规划、专项规划、区域规划及相关政策",
+    "国民经济和社会发展统计信息",
+    "办理行政许可和其他对外管理服务事项的依据、条件、程序以及办理结果",
+    "实施行政处罚、行政强制的依据、条件、程序以及本行政机关认为具有一定社会影响的行政处罚决定",
+    "财政预算、决算信息",
+    "行政事业性收费项目及其依据、标准",
+    "政府集中采购项目的目录、标准及实施情况",
+    "重大建设项目的批准和实施情况",
+    "扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施及其实施情况",
+    "突发公共事件的应急预案、预警信息及应对情况",
+    "环境保护、公共卫生、安全生产、食品药品、产品质量的监督检查情况",
+    "公务员招考的职位、名额、报考条件等事项以及录用结果",
+    "法律、法规、规章和国家有关规定规定应当主动公开的其他政府信息",
+];
+
+/// The statutory wording of an item of 第二十条 (`None` for a 第二十一条 item, which is named
+/// by the agency, or an ordinal beyond fifteen).
+pub fn item_wording(item: &Item) -> Option<&'static str> {
+    match item {
+        Item::Article20(n) => usize::from(*n)
+            .checked_sub(1)
+            .and_then(|i| ARTICLE20_ITEMS.get(i))
+            .copied(),
+        Item::Article21(_) => None,
+    }
+}
+
 /// An ordinal 1–15 written in Chinese numerals or digits.
 fn ordinal(s: &str) -> Option<u8> {
     if let Ok(n) = s.parse::<u8>() {
@@ -164,6 +196,26 @@ pub fn shown(s: &str) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn every_article20_item_has_its_statutory_wording() {
+        assert_eq!(
+            item_wording(&Item::Article20(1)),
+            Some("行政法规、规章和规范性文件")
+        );
+        assert_eq!(
+            item_wording(&Item::Article20(7)),
+            Some("财政预算、决算信息")
+        );
+        assert!(
+            item_wording(&Item::Article20(15))
+                .unwrap()
+                .ends_with("其他政府信息")
+        );
+        assert_eq!(item_wording(&Item::Article20(16)), None);
+        assert_eq!(item_wording(&Item::Article20(0)), None);
+        assert_eq!(item_wording(&Item::Article21("供水".into())), None);
+    }
 
     #[test]
     fn items() {

@@ -17,6 +17,8 @@
 //!   register behind table 二;
 //! - [`reports`]: the annual report from the records, drill-down, table 二 figures, the text;
 //! - [`review`]: published reports read, checked and paired across years;
+//! - [`portal`]: the public's use cases, without login ([`portal::Public`]): the catalogue,
+//!   online applications and their tracking, the 政府信息公开指南;
 //! - [`calendar`], [`audit`], [`installation`]: the holiday calendar, the audit log, backups
 //!   and moving an installation to PostgreSQL.
 #![forbid(unsafe_code)]
@@ -28,6 +30,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod installation;
 pub mod ledger;
+pub mod portal;
 pub mod remedies;
 pub mod reports;
 pub mod requests;

@@ -121,6 +121,7 @@ pub mod __private {
         Agency, AgencyId, CaseFacts, NewRemedy, NewRequest, Remedy, RemedyFacts, RemedyId,
         RemedyResult, ReportText, Request, RequestId, TimelineEvent, YearFigures,
     };
+    pub use gongkai_cases::guide::Guide;
     pub use gongkai_catalogue::{Document, DocumentId, NewDocument, RegisterEntry, Validity};
     pub use gongkai_store::accounts::{
         Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
@@ -129,7 +130,7 @@ pub mod __private {
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
         Agencies, AuditLog, Blobs, CalendarOverrides, Catalogue, ChunkReport, DocumentFilter,
-        Draft, Entry, Figures, ImportCounts, ImportPolicy, ImportSession, ImportSummary,
+        Draft, Entry, Figures, Guides, ImportCounts, ImportPolicy, ImportSession, ImportSummary,
         Installation, LedgerImport, Remedies, ReportTexts, Requests, Result, Transfer,
     };
     pub use tokio;
@@ -337,6 +338,13 @@ macro_rules! impl_store {
                     documents_since(revision: i64, limit: usize) -> Vec<Document>;
                     catalogue_revision() -> i64;
                     upsert_documents(docs: Vec<NewDocument>, audit: Draft) -> ImportCounts;
+                );
+            }
+
+            impl Guides for $store {
+                $crate::impl_store!(@forward
+                    set_guide(agency: AgencyId, guide: &Guide, audit: Draft) -> ();
+                    guide(agency: AgencyId) -> Option<Guide>;
                 );
             }
 

@@ -1,6 +1,7 @@
 //! The store operations, written once for every [`Backend`].
 
 mod catalogue;
+mod guides;
 
 use crate::queue::Queued;
 use crate::values::{Tuple, Values};

@@ -73,6 +73,7 @@ macro_rules! conformance_tests {
             catalogue_upsert,
             catalogue_revisions,
             blobs_round_trip,
+            guides_replace,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -129,6 +130,7 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     catalogue_upsert(store).await;
     catalogue_revisions(store).await;
     blobs_round_trip(store).await;
+    guides_replace(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -3296,4 +3298,68 @@ pub async fn blobs_round_trip<S: Blobs>(store: &S) {
         "upper case",
         "Invalid",
     );
+}
+
+/// An agency's guide (第十二条) is stored and replaced as a whole, every field read back as
+/// written (text that looks like markup included); an invalid guide or an unknown agency
+/// writes nothing; each write appends its audit entry naming the fields it changed.
+pub async fn guides_replace<S: Store>(store: &S) {
+    use gongkai_cases::guide::{ApplyChannel, Guide, ProvisionForm};
+    let other = agency(store, "指南局二").await;
+    let agency = agency(store, "指南局").await;
+    assert!(store.guide(agency).await.unwrap().is_none());
+    let guide = Guide {
+        office: "办公室<script>alert(1)</script>".into(),
+        address: "某某县人民路1号, 3楼".into(),
+        postcode: "223100".into(),
+        hours: "工作日 9:00–12:00，13:30–17:00".into(),
+        phone: "0517-1234567".into(),
+        fax: "0517-7654321".into(),
+        email: "gk@example.gov.cn".into(),
+        website: "https://example.gov.cn/gk".into(),
+        channels: vec![
+            ApplyChannel::InPerson,
+            ApplyChannel::Post,
+            ApplyChannel::Online,
+        ],
+        forms: vec![ProvisionForm::Paper, ProvisionForm::Online],
+        proactive: "目录按主题分类。\n\n每条信息有索引号。".into(),
+        how_to_apply: "填写申请表，\"逗号,引号\"".into(),
+        time_limits: "20个工作日".into(),
+        fees: "不收费".into(),
+        remedies: "可申请行政复议".into(),
+    };
+    let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
+    store.set_guide(agency, &guide, audit()).await.unwrap();
+    assert_eq!(store.guide(agency).await.unwrap(), Some(guide.clone()));
+    assert!(store.guide(other).await.unwrap().is_none());
+    let changed = Guide {
+        forms: ProvisionForm::ALL.to_vec(),
+        fax: String::new(),
+        fees: String::new(),
+        ..guide.clone()
+    };
+    store.set_guide(agency, &changed, audit()).await.unwrap();
+    assert_eq!(store.guide(agency).await.unwrap(), Some(changed.clone()));
+    let entries = store.audit_page(before, 100).await.unwrap();
+    assert_eq!(entries.len(), 2, "one entry per write: {entries:#?}");
+    let summary: serde_json::Value = serde_json::from_str(&entries[1].summary).unwrap();
+    assert_eq!(summary["changed"], "fax,forms,fees", "{summary}");
+    assert_eq!(summary["created"], false);
+    let invalid = Guide {
+        forms: Vec::new(),
+        ..guide.clone()
+    };
+    assert_kind(
+        store.set_guide(agency, &invalid, audit()).await,
+        "a guide without forms",
+        "Invalid",
+    );
+    assert_kind(
+        store.set_guide(AgencyId(999_999), &guide, audit()).await,
+        "unknown agency",
+        "NotFound",
+    );
+    assert_eq!(store.guide(agency).await.unwrap(), Some(changed));
+    assert_eq!(store.audit_page(before, 100).await.unwrap().len(), 2);
 }

@@ -23,6 +23,7 @@ pub mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
+pub mod guides;
 pub mod rules;
 pub mod transfer;
 
@@ -32,6 +33,7 @@ pub use catalogue::{Catalogue, DocumentFilter};
 pub use error::StoreError;
 pub use gongkai_audit::{Draft, Entry};
 pub use gongkai_cases::{CaseFacts, RemedyFacts};
+pub use guides::Guides;
 
 use chrono::NaiveDate;
 use gongkai_cases::amend::{Amendment, Change};
@@ -509,6 +511,7 @@ pub trait Store:
     + Transfer
     + Accounts
     + Catalogue
+    + Guides
 {
 }
 
@@ -525,6 +528,7 @@ impl<T> Store for T where
         + Transfer
         + Accounts
         + Catalogue
+        + Guides
 {
 }
 

@@ -281,6 +281,28 @@ pub const SCHEMA: &[TableDef] = &[
         key: &["sha256"],
     },
     TableDef {
+        name: "guides",
+        columns: &[
+            ("agency_id", Int),
+            ("office", Text),
+            ("address", Text),
+            ("postcode", Text),
+            ("hours", Text),
+            ("phone", Text),
+            ("fax", Text),
+            ("email", Text),
+            ("website", Text),
+            ("channels", Text),
+            ("forms", Text),
+            ("proactive", Text),
+            ("how_to_apply", Text),
+            ("time_limits", Text),
+            ("fees", Text),
+            ("remedies", Text),
+        ],
+        key: &["agency_id"],
+    },
+    TableDef {
         name: "audit_log",
         columns: &[
             ("seq", Int),

@@ -190,9 +190,22 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
             tx.send(listener.local_addr().unwrap()).unwrap();
             let settings = Settings::new(gongkai_web::china_today());
             let options = Options::new(settings, &gongkai_config::ServerConfig::default());
-            gongkai_web::server::serve(listener, server_store, options, std::future::pending())
-                .await
-                .unwrap();
+            // The catalogue is not under load here: an empty index and attachment directory.
+            let catalogue = tempfile::tempdir().unwrap();
+            let search = gongkai_search::AnySearch::tantivy(catalogue.path()).unwrap();
+            let attachments =
+                gongkai_web::AttachmentPlace::directory(&catalogue.path().join("attachments"))
+                    .unwrap();
+            gongkai_web::server::serve(
+                listener,
+                server_store,
+                search,
+                attachments,
+                options,
+                std::future::pending(),
+            )
+            .await
+            .unwrap();
         });
     });
     let base = format!("http://{}", rx.recv().unwrap());

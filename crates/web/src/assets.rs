@@ -28,7 +28,7 @@ fn asset(stem: &str, ext: &str, content_type: &'static str, bytes: &'static [u8]
 }
 
 /// Every asset.
-pub static ASSETS: LazyLock<[Asset; 2]> = LazyLock::new(|| {
+pub static ASSETS: LazyLock<[Asset; 3]> = LazyLock::new(|| {
     [
         asset(
             "app",
@@ -42,6 +42,12 @@ pub static ASSETS: LazyLock<[Asset; 2]> = LazyLock::new(|| {
             "text/javascript; charset=utf-8",
             include_bytes!("../static/app.js"),
         ),
+        asset(
+            "portal",
+            "css",
+            "text/css; charset=utf-8",
+            include_bytes!("../static/portal.css"),
+        ),
     ]
 });
 
@@ -53,6 +59,11 @@ pub fn css() -> String {
 /// The path of the script, for templates.
 pub fn js() -> String {
     format!("/static/{}", ASSETS[1].name)
+}
+
+/// The path of the public portal's stylesheet, for templates.
+pub fn portal_css() -> String {
+    format!("/static/{}", ASSETS[2].name)
 }
 
 /// `GET /static/{name}`.

@@ -7,6 +7,7 @@
 //!   authorization matrix test runs, so that a new route without an entry fails it;
 //! - [`auth`]: who is calling (a session cookie or a bearer token) and the CSRF checks;
 //! - [`office`]: the back office pages; [`api`]: the JSON API; [`pages`]: the templates;
+//! - [`portal`]: the public pages, without login (the catalogue, applications, the guide);
 //! - [`error`]: the one error type (a Chinese page or a JSON error body, the cause logged);
 //! - [`security`]: response headers (CSP, framing), request ids and logs;
 //! - [`assets`]: the stylesheet and script embedded in the binary, under content-hashed names.
@@ -18,6 +19,7 @@ pub mod auth;
 pub mod error;
 pub mod office;
 pub mod pages;
+pub mod portal;
 pub mod routes;
 pub mod security;
 pub mod server;
@@ -25,6 +27,7 @@ pub mod server;
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_services::Settings;
 use gongkai_services::accounts::SessionPolicy;
+use gongkai_services::catalogue::Attachments;
 use gongkai_services::requests::DeskCache;
 use gongkai_store::Store;
 use gongkai_store::accounts::Accounts;
@@ -75,6 +78,40 @@ pub struct App<S> {
     pub options: Options,
     /// The 工作台 lists, kept while nothing is written about their agencies.
     pub desks: DeskCache,
+    /// The catalogue's search index (`[catalogue] search`).
+    pub search: gongkai_search::AnySearch,
+    /// Where the catalogue's attachments are kept (`[catalogue] attachments`).
+    pub attachments: AttachmentPlace,
+}
+
+/// Where the catalogue's attachment bytes are kept, owned by the server (the services'
+/// [`Attachments`] borrows the store, which the server owns in [`App`]).
+#[derive(Debug, Clone)]
+pub enum AttachmentPlace {
+    /// Files in a directory (the default).
+    Directory(gongkai_blobs::LocalBlobs),
+    /// The store's own table.
+    Database,
+}
+
+impl AttachmentPlace {
+    /// Files under `dir`, created if needed.
+    ///
+    /// # Errors
+    /// The directory cannot be made or is not a directory.
+    pub fn directory(dir: &std::path::Path) -> Result<Self, gongkai_store::StoreError> {
+        Ok(AttachmentPlace::Directory(gongkai_blobs::LocalBlobs::open(
+            dir,
+        )?))
+    }
+
+    /// The attachments over `store`, for the use cases.
+    pub fn of<'s, S>(&self, store: &'s S) -> Attachments<'s, S> {
+        match self {
+            AttachmentPlace::Directory(dir) => Attachments::Directory(dir.clone()),
+            AttachmentPlace::Database => Attachments::Database(store),
+        }
+    }
 }
 
 /// The shared state, cheap to clone into every request.

@@ -2,7 +2,7 @@
 //! matrix test walks the same list, so a route added without its expected answers for every
 //! kind of caller fails that test.
 
-use crate::{Shared, WebStore, api, assets, office};
+use crate::{Shared, WebStore, api, assets, office, portal};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
@@ -57,7 +57,7 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
     vec![
         entry(g.clone(), "/healthz", Public, get(office::health::<S>)),
         entry(g.clone(), "/static/{name}", Public, get(assets::serve)),
-        entry(g.clone(), "/", Public, get(office::home)),
+        entry(g.clone(), "/", Public, get(portal::catalogue::home::<S>)),
         entry(g.clone(), "/office/login", Public, get(office::login_page)),
         entry(p.clone(), "/office/login", Public, post(office::login::<S>)),
         entry(

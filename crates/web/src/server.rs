@@ -2,7 +2,7 @@
 //! closes, requests in flight finish (every write commits before its answer is sent, so
 //! nothing acknowledged is lost), then the store is closed.
 
-use crate::{App, Options, Shared, WebStore, routes};
+use crate::{App, AttachmentPlace, Options, Shared, WebStore, routes};
 use gongkai_services::requests::DeskCache;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,10 +32,13 @@ pub async fn bind(addr: &str) -> Result<TcpListener, ServeError> {
     })
 }
 
-/// Serves on `listener` until `shutdown` resolves, then lets requests in flight finish.
+/// Serves on `listener` until `shutdown` resolves, then lets requests in flight finish. The
+/// catalogue's `search` index is brought up to the store first.
 pub async fn serve<S: WebStore>(
     listener: TcpListener,
     store: S,
+    search: gongkai_search::AnySearch,
+    attachments: AttachmentPlace,
     mut options: Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
@@ -47,10 +50,18 @@ pub async fn serve<S: WebStore>(
             .map_err(|e| ServeError::Store(e.to_string()))?;
         options.settings.audit_key = Some(key);
     }
+    // Documents stored while no index was applying them (see `catalogue::Ctx::catch_up`).
+    gongkai_services::portal::Public::new(&store, &options.settings)
+        .map_err(|e| ServeError::Store(e.to_string()))?
+        .catch_up_index(&search)
+        .await
+        .map_err(|e| ServeError::Store(e.to_string()))?;
     let app: Shared<S> = Arc::new(App {
         store,
         options,
         desks: DeskCache::default(),
+        search,
+        attachments,
     });
     let router = routes::router(app);
     axum::serve(

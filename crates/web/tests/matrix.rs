@@ -40,7 +40,6 @@ fn expected(route: &Route, who: Who) -> u16 {
     // Anonymous callers: pages send them to the login page, the API says 401.
     if who == Anonymous {
         return match (route.audience, m, p) {
-            (Audience::Public, "GET", "/") => 303,
             (Audience::Public, "POST", "/office/login") => 401,
             (Audience::Public, _, _) => 200,
             (Audience::Office, _, _) => 303,
@@ -67,7 +66,8 @@ fn expected(route: &Route, who: Who) -> u16 {
     };
     match (m, p) {
         ("GET", "/healthz" | "/static/{name}" | "/office/login" | "/api/v1/openapi.json") => 200,
-        ("GET", "/") => 303,
+        // The portal's pages: anyone.
+        ("GET", "/") => 200,
         ("POST", "/office/login") => 401,
         ("POST", "/office/logout") => 303,
         (

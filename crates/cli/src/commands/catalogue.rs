@@ -280,8 +280,8 @@ fn saved_pages(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
-/// The search index the configuration names for this database.
-async fn open_index(env: &Env, postgres: bool) -> Result<AnySearch> {
+/// The search index the configuration names for this database (also `gongkai serve`'s).
+pub(crate) async fn open_index(env: &Env, postgres: bool) -> Result<AnySearch> {
     let backend = match (env.config.catalogue.search, postgres) {
         (SearchBackend::Auto, false) | (SearchBackend::Tantivy, _) => SearchBackend::Tantivy,
         (SearchBackend::Auto, true) | (SearchBackend::Postgres, true) => SearchBackend::Postgres,
@@ -304,16 +304,21 @@ async fn open_index(env: &Env, postgres: bool) -> Result<AnySearch> {
     }
 }
 
-/// Where attachments' bytes go, as configured.
-fn attachments<'s, S>(env: &Env, store: &'s S) -> Result<Attachments<'s, S>> {
+/// Where attachments' bytes go, as configured (also `gongkai serve`'s).
+pub(crate) fn attachment_place(env: &Env) -> Result<gongkai_web::AttachmentPlace> {
     Ok(match env.config.catalogue.attachments {
-        AttachmentStore::Database => Attachments::Database(store),
+        AttachmentStore::Database => gongkai_web::AttachmentPlace::Database,
         AttachmentStore::Directory => {
             let dir = env.config.attachments_dir();
-            Attachments::directory(&dir)
+            gongkai_web::AttachmentPlace::directory(&dir)
                 .map_err(|e| anyhow!("无法使用附件目录 {}：{e}", dir.display()))?
         }
     })
+}
+
+/// Where attachments' bytes go, over `store`.
+fn attachments<'s, S>(env: &Env, store: &'s S) -> Result<Attachments<'s, S>> {
+    Ok(attachment_place(env)?.of(store))
 }
 
 pub fn run(g: &Global, cmd: CatalogueCommand) -> Result<Status> {

@@ -1,6 +1,7 @@
 //! `gongkai serve`, `gongkai user …` and `gongkai token …`: the web platform and its accounts.
 
 use crate::Status;
+use crate::commands::catalogue::{attachment_place, open_index};
 use crate::context::{Access, Backend, Env, Global, runtime, with_ctx};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -34,21 +35,43 @@ pub fn serve(g: &Global, args: ServeArgs) -> Result<Status> {
             .local_addr()
             .map_or(addr.clone(), |a| a.to_string());
         tracing::info!(addr = %local, database = %shown, "gongkai serve: listening");
-        eprintln!("gongkai：正在 http://{local}/office 提供服务（数据库 {shown}），Ctrl-C 停止");
+        eprintln!(
+            "gongkai：正在 http://{local}/ 提供服务（门户；工作台 /office，数据库 {shown}），Ctrl-C 停止"
+        );
         let stop = gongkai_web::server::stop_signal();
-        match Backend::of(&url, &shown)? {
+        let backend = Backend::of(&url, &shown)?;
+        // The catalogue's index and attachments, opened as the catalogue commands open them.
+        let search = open_index(&env, matches!(backend, Backend::Postgres)).await?;
+        let attachments = attachment_place(&env)?;
+        match backend {
             Backend::Sqlite => {
                 let store = gongkai_store_sqlite::SqliteStore::open(&url)
                     .await
                     .map_err(|e| anyhow::anyhow!("无法打开数据库 {shown}：{e}"))?;
-                gongkai_web::server::serve(listener, store.clone(), options, stop).await?;
+                gongkai_web::server::serve(
+                    listener,
+                    store.clone(),
+                    search,
+                    attachments,
+                    options,
+                    stop,
+                )
+                .await?;
                 store.close().await;
             }
             Backend::Postgres => {
                 let store = gongkai_store_postgres::PgStore::connect(&url)
                     .await
                     .map_err(|e| anyhow::anyhow!("无法连接数据库 {shown}：{e}"))?;
-                gongkai_web::server::serve(listener, store.clone(), options, stop).await?;
+                gongkai_web::server::serve(
+                    listener,
+                    store.clone(),
+                    search,
+                    attachments,
+                    options,
+                    stop,
+                )
+                .await?;
                 store.close().await;
             }
         }

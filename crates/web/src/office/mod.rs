@@ -69,11 +69,6 @@ pub async fn health<S: WebStore>(State(app): State<Shared<S>>) -> Response {
     }
 }
 
-/// `GET /`: the public portal comes later; until then, the back office.
-pub async fn home() -> Redirect {
-    Redirect::to("/office")
-}
-
 /// Any other path.
 pub async fn not_found() -> WebError {
     WebError::not_found("没有这个页面")

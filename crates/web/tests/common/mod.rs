@@ -3,10 +3,11 @@
 //! kind the authorization rules tell apart.
 #![allow(clippy::unwrap_used, clippy::panic, dead_code)]
 
+use gongkai_search::AnySearch;
 use gongkai_services::{Actor, Ctx, Role, Scope, Settings};
 use gongkai_store_postgres::PgStore;
 use gongkai_store_sqlite::SqliteStore;
-use gongkai_web::{Options, WebStore};
+use gongkai_web::{AttachmentPlace, Options, WebStore};
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -232,15 +233,42 @@ pub async fn seed<S: WebStore>(store: &S) -> Vec<(Who, String)> {
     tokens
 }
 
+/// The catalogue of a test server: its search index and attachments.
+pub struct Catalogue {
+    pub search: AnySearch,
+    pub attachments: AttachmentPlace,
+}
+
+impl Catalogue {
+    /// A tantivy index and an attachment directory in `dir` (SQLite's).
+    pub fn in_dir(dir: &std::path::Path) -> Catalogue {
+        Catalogue {
+            search: AnySearch::tantivy(&dir.join("search")).unwrap(),
+            attachments: AttachmentPlace::directory(&dir.join("attachments")).unwrap(),
+        }
+    }
+}
+
 /// Starts the server on a free port of the loopback interface.
-pub async fn start<S: WebStore + Clone>(store: S, tokens: Vec<(Who, String)>) -> Server {
+pub async fn start<S: WebStore + Clone>(
+    store: S,
+    catalogue: Catalogue,
+    tokens: Vec<(Who, String)>,
+) -> Server {
     let listener = gongkai_web::server::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        gongkai_web::server::serve(listener, store, options(), async {
-            let _ = rx.await;
-        })
+        gongkai_web::server::serve(
+            listener,
+            store,
+            catalogue.search,
+            catalogue.attachments,
+            options(),
+            async {
+                let _ = rx.await;
+            },
+        )
         .await
         .unwrap();
     });
@@ -262,7 +290,7 @@ where
     let url = format!("sqlite:{}", dir.path().join("web.db").display());
     let store = SqliteStore::open(&url).await.unwrap();
     let tokens = seed(&store).await;
-    let server = start(store.clone(), tokens).await;
+    let server = start(store.clone(), Catalogue::in_dir(dir.path()), tokens).await;
     test(server).await.stop().await;
     store.close().await;
 }
@@ -286,7 +314,16 @@ where
         .unwrap();
     let store = PgStore::connect_schema(&url, &schema).await.unwrap();
     let tokens = seed(&store).await;
-    let server = start(store.clone(), tokens).await;
+    // The index in the same schema; attachments in the database, as several processes keep them.
+    let catalogue = Catalogue {
+        search: AnySearch::Postgres(
+            gongkai_search::PgSearch::connect(&url, Some(&schema))
+                .await
+                .unwrap(),
+        ),
+        attachments: AttachmentPlace::Database,
+    };
+    let server = start(store.clone(), catalogue, tokens).await;
     test(server).await.stop().await;
     store.close().await;
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))

@@ -1,0 +1,92 @@
+//! The public portal (issue 12): the pages anyone reads without logging in, in Chinese, with a
+//! layout of their own ([`PortalLayout`], `templates/portal/base.html`). A handler parses,
+//! calls one use case of [`gongkai_services::portal::Public`] — the public's context, which has
+//! no way to reach requests, applicants or accounts — and renders.
+//!
+//! - [`catalogue`]: the home page's agency tree, each agency's page, the catalogue with its
+//!   search, document pages, attachments, the Atom feed and the `searchCatalogue` operation.
+
+pub mod catalogue;
+
+use crate::error::WebResult;
+use crate::{App, WebStore};
+use gongkai_services::Settings;
+use gongkai_services::portal::Public;
+
+/// The sections of the portal, for its navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortalSection {
+    Home,
+    Apply,
+    Track,
+    /// A page of no section (an agency's pages, a document).
+    None,
+}
+
+/// One entry of the portal's navigation.
+#[derive(Debug, Clone)]
+pub struct PortalNav {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What `templates/portal/base.html` needs.
+#[derive(Debug, Clone)]
+pub struct PortalLayout {
+    /// The stylesheets: the shared one and the portal's own.
+    pub css: String,
+    pub portal_css: String,
+    pub js: String,
+    /// The page's title (before the site's name in `<title>`).
+    pub title: String,
+    /// A confirmation or a caution shown at the top.
+    pub notice: String,
+    /// The text in the header's search box (the current query).
+    pub query: String,
+    pub nav: Vec<PortalNav>,
+    /// `<link rel="alternate">` feeds of the page: (title, href).
+    pub feeds: Vec<(String, String)>,
+}
+
+impl PortalLayout {
+    /// The layout of a portal page titled `title`, `current` marked in the navigation.
+    pub fn new(title: impl Into<String>, current: PortalSection) -> PortalLayout {
+        let entries = [
+            (PortalSection::Home, "/", "首页"),
+            (PortalSection::Apply, "/apply", "依申请公开"),
+            (PortalSection::Track, "/track", "申请查询"),
+        ];
+        PortalLayout {
+            css: crate::assets::css(),
+            portal_css: crate::assets::portal_css(),
+            js: crate::assets::js(),
+            title: title.into(),
+            notice: String::new(),
+            query: String::new(),
+            nav: entries
+                .into_iter()
+                .map(|(s, href, label)| PortalNav {
+                    href,
+                    label,
+                    current: s == current,
+                })
+                .collect(),
+            feeds: Vec::new(),
+        }
+    }
+
+    /// The same layout with a notice at the top.
+    pub fn with_notice(mut self, notice: impl Into<String>) -> PortalLayout {
+        self.notice = notice.into();
+        self
+    }
+}
+
+/// The public's context for a request to `app`, with `settings` of the day.
+pub fn public<'a, S: WebStore>(
+    app: &'a App<S>,
+    settings: &'a Settings,
+) -> WebResult<Public<'a, S>> {
+    Ok(Public::new(&app.store, settings)?)
+}
