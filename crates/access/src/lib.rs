@@ -97,6 +97,8 @@ impl Role {
             Consolidate => self == Supervisor,
             ReadAudit => matches!(self, Supervisor | Admin),
             Administer => self == Admin,
+            // An account applies like anyone else: on the portal, without its roles.
+            Apply => false,
         }
     }
 }
@@ -125,6 +127,8 @@ pub enum Capability {
     ReadAudit,
     /// The agencies, users, roles and tokens of the subtree.
     Administer,
+    /// Apply for information (第二十七条): the public's one write, through the portal.
+    Apply,
 }
 
 impl Capability {
@@ -138,6 +142,7 @@ impl Capability {
             Capability::CheckReport => "检查年度报告",
             Capability::ReadAudit => "查看审计日志",
             Capability::Administer => "管理机关和用户",
+            Capability::Apply => "提出政府信息公开申请",
         }
     }
 
@@ -150,6 +155,7 @@ impl Capability {
             Capability::Consolidate => "政务公开办",
             Capability::ReadAudit => "政务公开办或管理员",
             Capability::Administer => "管理员",
+            Capability::Apply => "公众",
         }
     }
 }
@@ -200,6 +206,8 @@ enum Reach {
     Installation,
     /// These roles, each on the subtree of its agency.
     Roles(Vec<(AgencyId, Role)>),
+    /// A member of the public on the portal: may apply to any agency and nothing else.
+    Public,
 }
 
 /// The roles a caller holds (or the whole installation), and who the caller is. Constructed
@@ -269,6 +277,16 @@ impl Scope {
         &self.actor
     }
 
+    /// A member of the public applying through the portal (第二十七条: anyone may apply to any
+    /// agency): the scope allows [`Capability::Apply`] on every agency and nothing else; it sees
+    /// no agency's records.
+    pub fn public(actor: Actor) -> Scope {
+        Scope {
+            actor,
+            reach: Reach::Public,
+        }
+    }
+
     /// Whether this is the installation's operator (full access).
     pub fn is_operator(&self) -> bool {
         self.reach == Reach::Installation
@@ -277,7 +295,7 @@ impl Scope {
     /// The roles held, each with the agency it was granted on (none for the operator).
     pub fn granted(&self) -> &[(AgencyId, Role)] {
         match &self.reach {
-            Reach::Installation => &[],
+            Reach::Installation | Reach::Public => &[],
             Reach::Roles(roles) => roles,
         }
     }
@@ -290,6 +308,7 @@ impl Scope {
             Reach::Roles(roles) => roles
                 .iter()
                 .any(|&(root, role)| role.allows(capability) && within(agency, root, tree)),
+            Reach::Public => capability == Capability::Apply && tree.iter().any(|a| a.id == agency),
         }
     }
 
@@ -307,13 +326,14 @@ impl Scope {
         tree: &[Agency],
         capability: Capability,
     ) -> Result<Grant, AccessError> {
-        if !self.reaches(agency.id, tree) {
+        let allowed = self.allows(agency.id, tree, capability);
+        if !allowed && !self.reaches(agency.id, tree) {
             return Err(AccessError::Denied {
                 actor: self.actor.to_string(),
                 agency: agency.name.clone(),
             });
         }
-        if !self.allows(agency.id, tree, capability) {
+        if !allowed {
             return Err(AccessError::NotAllowed {
                 actor: self.actor.to_string(),
                 agency: agency.name.clone(),
@@ -335,7 +355,7 @@ impl Scope {
                 actor: self.actor.clone(),
                 agency: None,
             }),
-            Reach::Roles(_) => Err(AccessError::NotOperator {
+            Reach::Roles(_) | Reach::Public => Err(AccessError::NotOperator {
                 actor: self.actor.to_string(),
             }),
         }
@@ -394,6 +414,30 @@ mod tests {
             Actor::new("张三").unwrap(),
             vec![(AgencyId(id), Role::Officer)],
         )
+    }
+
+    #[test]
+    fn the_public_may_apply_to_any_agency_and_do_nothing_else() {
+        let t = tree();
+        let p = Scope::public(Actor::new("公众").unwrap());
+        for a in &t {
+            assert!(p.agency(a, &t, Capability::Apply).is_ok());
+            assert!(!p.reaches(a.id, &t));
+            for c in [
+                Capability::Read,
+                Capability::Handle,
+                Capability::CheckReport,
+                Capability::Administer,
+            ] {
+                assert!(p.agency(a, &t, c).is_err(), "{c:?}");
+            }
+        }
+        assert!(p.installation().is_err());
+        assert!(p.visible(&t).is_empty());
+        // An account applies on the portal like anyone, never with its roles.
+        assert!(officer_of(1).agency(&t[0], &t, Capability::Apply).is_err());
+        let unknown = Agency::new(AgencyId(99), "不存在", None);
+        assert!(p.agency(&unknown, &t, Capability::Apply).is_err());
     }
 
     #[test]

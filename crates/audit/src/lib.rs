@@ -181,6 +181,11 @@ impl Draft {
         self.action
     }
 
+    /// Who acts (from the grant).
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
     pub fn object(&self) -> &str {
         &self.object
     }

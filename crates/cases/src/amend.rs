@@ -468,6 +468,7 @@ mod tests {
                 contact: Default::default(),
             },
             events,
+            confirmation: Default::default(),
         }
     }
 

@@ -281,10 +281,8 @@ impl Guide {
             errors.push(("email", format!("电子邮箱“{email}”不是有效的地址")));
         }
         let site = self.website.trim();
-        if !site.is_empty()
-            && !errors.iter().any(|e| e.0 == "website")
-            && !(site.starts_with("https://") || site.starts_with("http://"))
-        {
+        let web_address = site.starts_with("https://") || site.starts_with("http://");
+        if !(site.is_empty() || web_address || errors.iter().any(|e| e.0 == "website")) {
             errors.push(("website", "网址应以 https:// 或 http:// 开头".to_owned()));
         }
         if self.channels.is_empty() {

@@ -18,6 +18,7 @@ pub mod guide;
 pub mod lifecycle;
 pub mod limits;
 pub mod model;
+pub mod online;
 pub mod tables;
 pub mod vocab;
 

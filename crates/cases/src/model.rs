@@ -197,6 +197,47 @@ pub struct Request {
     pub data: NewRequest,
     /// Append-only, in the order recorded; the first event is always `Received`.
     pub events: Vec<TimelineEvent>,
+    /// Whether an officer has confirmed receipt of an online application (the portal's
+    /// 依申请公开 form); every other request is confirmed from its registration.
+    #[serde(default)]
+    pub confirmation: Confirmation,
+}
+
+/// Whether an officer has confirmed the receipt of an online application. The date of receipt
+/// of an online form is the day both sides confirm it (第三十一条第三项; spec §1): the day of
+/// submission when the agency confirms online receipt automatically (`portal.auto_confirm_receipt`),
+/// otherwise the day its officer confirms on the 工作台.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum Confirmation {
+    /// Registered by staff, imported, or confirmed: nothing awaits.
+    #[default]
+    Confirmed,
+    /// Submitted online and not yet confirmed by an officer (state `awaiting_confirmation`).
+    Awaiting {
+        /// The date of receipt is already fixed as the day of submission (automatic
+        /// confirmation), and the answer period runs from it. Otherwise `received` holds the
+        /// day of submission only until the officer confirms, and no period runs yet.
+        receipt_fixed: bool,
+    },
+}
+
+impl Confirmation {
+    /// Whether the request awaits an officer's confirmation of receipt.
+    pub fn is_awaiting(self) -> bool {
+        matches!(self, Confirmation::Awaiting { .. })
+    }
+
+    /// Whether the date of receipt is known: it is, unless an online application awaits a
+    /// confirmation that will fix it.
+    pub fn receipt_known(self) -> bool {
+        !matches!(
+            self,
+            Confirmation::Awaiting {
+                receipt_fixed: false
+            }
+        )
+    }
 }
 
 /// Reconsideration or litigation (table 四's three groups).

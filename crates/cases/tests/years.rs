@@ -258,6 +258,7 @@ fn facts_from_records() {
             ev(Event::CorrectionRequested(d("2024-02-02")), None),
             ev(Event::CorrectionLapsed(d("2024-03-01")), None),
         ],
+        confirmation: Default::default(),
     };
     let f = CaseFacts::from(&req);
     assert_eq!(f.id, RequestId(9));

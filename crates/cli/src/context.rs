@@ -52,6 +52,7 @@ impl Env {
         settings.deadline.fee_pause = config.deadline.fee_pause;
         settings.deadline.due_soon_days = config.deadline.due_soon_days;
         settings.audit_key = config.audit_key().map(|k| k.expose().as_bytes().to_vec());
+        settings.portal = portal_rules(&config.portal);
         Ok(Env {
             config,
             actor,
@@ -161,3 +162,15 @@ macro_rules! with_ctx {
     }};
 }
 pub(crate) use with_ctx;
+
+/// What the use cases need of the `[portal]` configuration.
+pub fn portal_rules(
+    c: &gongkai_config::PortalConfig,
+) -> gongkai_services::applications::PortalRules {
+    gongkai_services::applications::PortalRules {
+        auto_confirm_receipt: c.auto_confirm_receipt,
+        attachments_max: usize::try_from(c.attachments_max).unwrap_or(usize::MAX),
+        attachment_max_bytes: u64::from(c.attachment_max_mb).saturating_mul(1 << 20),
+        retention_days: c.retention_days,
+    }
+}

@@ -24,6 +24,12 @@
 //! | `catalogue.search` | `GONGKAI_CATALOGUE__SEARCH` | `auto`: `tantivy` on SQLite, `postgres` on PostgreSQL |
 //! | `catalogue.attachments` | `GONGKAI_CATALOGUE__ATTACHMENTS` | `directory` (`<data_dir>/attachments`), or `database` |
 //! | `catalogue.attachment_max_mb` | `GONGKAI_CATALOGUE__ATTACHMENT_MAX_MB` | `20` |
+//! | `portal.auto_confirm_receipt` | `GONGKAI_PORTAL__AUTO_CONFIRM_RECEIPT` | `true`: an online application is received the day it is submitted |
+//! | `portal.rate_limit_per_minute` | `GONGKAI_PORTAL__RATE_LIMIT_PER_MINUTE` | `10` applications or trackings per client address and minute |
+//! | `portal.attachment_max_mb` | `GONGKAI_PORTAL__ATTACHMENT_MAX_MB` | `10` per file of an application |
+//! | `portal.attachments_max` | `GONGKAI_PORTAL__ATTACHMENTS_MAX` | `5` files per application |
+//! | `portal.retention_days` | `GONGKAI_PORTAL__RETENTION_DAYS` | `1825`: applicants' personal data is purged this long after the decision |
+//! | `portal.show_findings` | `GONGKAI_PORTAL__SHOW_FINDINGS` | `false`: the portal shows the checks' findings beside published reports |
 //!
 //! A new section is a field of [`Raw`], a row above, its keys in `KEYS` and a block of
 //! [`Config::to_redacted_toml`]. Nested keys come from the environment with `__`
@@ -203,6 +209,8 @@ pub struct Raw {
     pub server: ServerConfig,
     #[serde(default)]
     pub catalogue: CatalogueConfig,
+    #[serde(default)]
+    pub portal: PortalConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -342,6 +350,40 @@ impl Default for CatalogueConfig {
     }
 }
 
+/// The public portal (online applications, tracking, published reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortalConfig {
+    /// The agency confirms online receipt automatically: an online application's date of
+    /// receipt is the day it is submitted (第三十一条第（三）项); otherwise the day an officer
+    /// confirms it.
+    pub auto_confirm_receipt: bool,
+    /// Applications, and tracking look-ups, per client address and minute.
+    pub rate_limit_per_minute: u32,
+    /// The largest file of an application, in MB.
+    pub attachment_max_mb: u32,
+    /// Files per application.
+    pub attachments_max: u32,
+    /// Days after a request's decision when its applicant's personal data is purged
+    /// (`gongkai portal purge`).
+    pub retention_days: u32,
+    /// Show the findings of the checks beside each published annual report.
+    pub show_findings: bool,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        PortalConfig {
+            auto_confirm_receipt: true,
+            rate_limit_per_minute: 10,
+            attachment_max_mb: 10,
+            attachments_max: 5,
+            retention_days: 1825,
+            show_findings: false,
+        }
+    }
+}
+
 /// The configuration in effect.
 #[derive(Clone)]
 pub struct Config {
@@ -351,6 +393,7 @@ pub struct Config {
     pub deadline: DeadlineConfig,
     pub server: ServerConfig,
     pub catalogue: CatalogueConfig,
+    pub portal: PortalConfig,
     /// Where each key's value came from, for [`Config::to_redacted_toml`].
     origins: BTreeMap<&'static str, String>,
 }
@@ -411,7 +454,7 @@ const NAMED: [(&str, &str); 1] = [("data_dir", "GONGKAI_DATA_DIR")];
 const NOT_CONFIG: [&str; 1] = ["GONGKAI_TEST_POSTGRES_URL"];
 
 /// Every key, in the order `config show` prints them.
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 23] = [
     "data_dir",
     "database.url",
     "audit.key",
@@ -429,6 +472,12 @@ const KEYS: [&str; 17] = [
     "catalogue.search",
     "catalogue.attachments",
     "catalogue.attachment_max_mb",
+    "portal.auto_confirm_receipt",
+    "portal.rate_limit_per_minute",
+    "portal.attachment_max_mb",
+    "portal.attachments_max",
+    "portal.retention_days",
+    "portal.show_findings",
 ];
 
 impl Config {
@@ -540,6 +589,7 @@ impl Config {
             deadline: raw.deadline,
             server: raw.server,
             catalogue: raw.catalogue,
+            portal: raw.portal,
             origins,
         })
     }
@@ -661,6 +711,27 @@ impl Config {
             from("catalogue.attachment_max_mb"),
             catalogue.attachment_max_mb
         ));
+        let portal = &self.portal;
+        out.push_str("\n[portal]\n");
+        for (key, value) in [
+            (
+                "auto_confirm_receipt",
+                portal.auto_confirm_receipt.to_string(),
+            ),
+            (
+                "rate_limit_per_minute",
+                portal.rate_limit_per_minute.to_string(),
+            ),
+            ("attachment_max_mb", portal.attachment_max_mb.to_string()),
+            ("attachments_max", portal.attachments_max.to_string()),
+            ("retention_days", portal.retention_days.to_string()),
+            ("show_findings", portal.show_findings.to_string()),
+        ] {
+            out.push_str(&format!(
+                "# 来自：{}\n{key} = {value}\n",
+                from(&format!("portal.{key}"))
+            ));
+        }
         out
     }
 
@@ -886,6 +957,35 @@ mod tests {
             "{shown}"
         );
         let bad = load(dir.path(), Some("[catalogue]\nsearch = \"elastic\"\n"), &[]);
+        assert!(bad.is_err(), "{bad:?}");
+    }
+
+    #[test]
+    fn the_portal_section_layers_and_shows_every_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = load(dir.path(), None, &[]).unwrap();
+        assert_eq!(c.portal, PortalConfig::default());
+        assert!(c.portal.auto_confirm_receipt);
+        let toml = "[portal]\nauto_confirm_receipt = false\nrate_limit_per_minute = 1000\n";
+        let c = load(
+            dir.path(),
+            Some(toml),
+            &[("GONGKAI_PORTAL__RETENTION_DAYS", "30")],
+        )
+        .unwrap();
+        assert!(!c.portal.auto_confirm_receipt);
+        assert_eq!(c.portal.rate_limit_per_minute, 1000);
+        assert_eq!(c.portal.retention_days, 30);
+        let shown = c.to_redacted_toml();
+        for key in KEYS.iter().filter_map(|k| k.strip_prefix("portal.")) {
+            assert!(shown.contains(&format!("\n{key} =")), "{key} in\n{shown}");
+        }
+        assert!(shown.contains("auto_confirm_receipt = false"), "{shown}");
+        assert!(
+            shown.contains("环境变量 GONGKAI_PORTAL__RETENTION_DAYS"),
+            "{shown}"
+        );
+        let bad = load(dir.path(), Some("[portal]\nauto_confirm = true\n"), &[]);
         assert!(bad.is_err(), "{bad:?}");
     }
 

@@ -832,7 +832,7 @@ impl<S: Blobs> Blobs for Attachments<'_, S> {
 }
 
 /// Checks an attachment by its content and size, and stores its bytes.
-async fn store_attachment<B: Blobs>(
+pub(crate) async fn store_attachment<B: Blobs>(
     blobs: &B,
     name: &str,
     bytes: &[u8],

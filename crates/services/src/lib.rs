@@ -25,6 +25,7 @@
 
 pub mod accounts;
 pub mod agencies;
+pub mod applications;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
@@ -87,6 +88,22 @@ pub enum ServiceError {
     /// Bad input: the message says what and where.
     #[error("{0}")]
     Invalid(String),
+    /// Bad fields of a form (an online application): each with its message.
+    #[error("{}", fields_text(.0))]
+    Fields(Vec<FieldProblem>),
+}
+
+/// A field of a form and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The field's name, as the API and the form call it (`id_number`).
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn fields_text(list: &[FieldProblem]) -> String {
+    let parts: Vec<&str> = list.iter().map(|p| p.message.as_str()).collect();
+    format!("填写有误：{}", parts.join("；"))
 }
 
 /// How many differences the message of [`ServiceError::Differences`] lists by name.
@@ -126,6 +143,8 @@ pub struct Settings {
     /// Today, by the official calendar's time zone: dates of the records may not lie after it,
     /// and work lists count from it.
     pub today: NaiveDate,
+    /// What the portal accepts with an online application, and when its receipt is confirmed.
+    pub portal: applications::PortalRules,
 }
 
 impl Settings {
@@ -135,6 +154,7 @@ impl Settings {
             deadline: DeadlineSettings::default(),
             audit_key: None,
             today,
+            portal: applications::PortalRules::default(),
         }
     }
 }

@@ -55,6 +55,22 @@ pub struct RequestView {
     pub contact: Contact,
 }
 
+/// Why an online application has no deadline yet.
+pub const RECEIPT_UNCONFIRMED: &str = "网上申请尚待确认收到：以双方确认之日为收到申请之日（第三十一条第（三）项），答复期限自该日起计算（第三十三条）";
+
+impl RequestView {
+    /// The state's name for programs: `awaiting_confirmation` while an online application
+    /// awaits an officer's confirmation, else [`State::key`].
+    pub fn state_key(&self) -> &'static str {
+        gongkai_cases::online::state_key(self.request.confirmation, self.state)
+    }
+
+    /// The state as officers say it (待确认收到, 办理中, …).
+    pub fn state_label(&self) -> &'static str {
+        gongkai_cases::online::state_label(self.request.confirmation, self.state)
+    }
+}
+
 /// What the work list shows.
 #[derive(Debug, Clone, Default)]
 pub struct WorkQuery {
@@ -78,13 +94,29 @@ pub struct WorkItem {
     pub reference: String,
     pub agency: String,
     pub state: State,
+    /// Whether an officer has still to confirm the receipt of an online application.
+    pub confirmation: gongkai_cases::Confirmation,
+    /// The date of receipt (for an online application whose receipt awaits confirmation, the
+    /// day of submission).
     pub received: NaiveDate,
-    /// The answer deadline; `None` while none runs (awaiting correction) or when it cannot be
-    /// computed.
+    /// The answer deadline; `None` while none runs (awaiting correction, an online application
+    /// not yet confirmed) or when it cannot be computed.
     pub due: Option<NaiveDate>,
     /// Working days left as of the list's day, negative when overdue; for a closed request,
     /// the days that were left when it was answered.
     pub days_left: Option<i64>,
+}
+
+impl WorkItem {
+    /// The state's name for programs ([`RequestView::state_key`]).
+    pub fn state_key(&self) -> &'static str {
+        gongkai_cases::online::state_key(self.confirmation, self.state)
+    }
+
+    /// The state as officers say it.
+    pub fn state_label(&self) -> &'static str {
+        gongkai_cases::online::state_label(self.confirmation, self.state)
+    }
 }
 
 impl<S: Store> Ctx<'_, S> {
@@ -312,17 +344,7 @@ impl<S: Store> Ctx<'_, S> {
         id: RequestId,
         as_of: Option<NaiveDate>,
     ) -> Result<RequestView> {
-        let not_found = || ServiceError::UnknownRequestId(id.0);
-        let request = self.store.request(id).await?.ok_or_else(not_found)?;
-        let tree = self.tree().await?;
-        if !self.scope.reaches(request.data.agency, &tree) {
-            return Err(not_found());
-        }
-        let agency = tree
-            .iter()
-            .find(|a| a.id == request.data.agency)
-            .cloned()
-            .ok_or_else(not_found)?;
+        let (request, agency, tree) = self.request_in_scope(id).await?;
         self.view(agency, request, as_of, &tree).await
     }
 
@@ -344,9 +366,12 @@ impl<S: Store> Ctx<'_, S> {
         let cal = self.calendar().await?;
         let state = lifecycle::state(&request.events).map_err(gongkai_store::StoreError::from)?;
         let as_of = as_of.unwrap_or(self.settings.today);
-        let deadline =
+        let deadline = if request.confirmation.receipt_known() {
             lifecycle::deadline(&cal, &request.events, &self.settings.deadline, Some(as_of))
-                .map_err(|e| e.to_string());
+                .map_err(|e| e.to_string())
+        } else {
+            Err(RECEIPT_UNCONFIRMED.to_owned())
+        };
         let warnings = date_warnings(&cal, request.data.received);
         Ok(RequestView {
             agency,
@@ -527,12 +552,14 @@ impl<S: Store> Ctx<'_, S> {
                     &self.settings.deadline,
                     Some(as_of),
                 )
-                .ok();
+                .ok()
+                .filter(|_| t.confirmation.receipt_known());
                 Some(WorkItem {
                     id: t.id,
                     agency: name_of(t.agency),
                     reference: t.reference,
                     state,
+                    confirmation: t.confirmation,
                     received: t.received,
                     due: deadline.as_ref().map(|d| d.due),
                     days_left: deadline.and_then(|d| d.days_left),

@@ -122,7 +122,12 @@ pub mod __private {
         RemedyResult, ReportText, Request, RequestId, TimelineEvent, YearFigures,
     };
     pub use gongkai_cases::guide::Guide;
-    pub use gongkai_catalogue::{Document, DocumentId, NewDocument, RegisterEntry, Validity};
+    pub use gongkai_catalogue::{
+        Attachment, Document, DocumentId, NewDocument, RegisterEntry, Validity,
+    };
+    pub use gongkai_store::applications::{
+        Application, Applications, NewApplication, Purged, ReplyDocument, ReplyDocumentId,
+    };
     pub use gongkai_store::accounts::{
         Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
     };
@@ -179,7 +184,7 @@ macro_rules! impl_store {
                     first: TimelineEvent,
                     audit: Draft,
                 ) -> Result<Request> {
-                    let answer = $crate::Sql(self).queue_request(new, first, audit)?;
+                    let answer = $crate::Sql(self).queue_request(new, first, None, audit)?;
                     let store = self.clone();
                     tokio::spawn(async move { $crate::Sql(&store).write_queued_requests().await });
                     answer.await.unwrap_or_else(|_| {
@@ -198,6 +203,44 @@ macro_rules! impl_store {
                     request_by_reference(agency: AgencyId, reference: &str) -> Option<Request>;
                     request_ids(agencies: &[AgencyId], open_only: bool) -> Vec<RequestId>;
                     case_facts(agencies: &[AgencyId], year: i32) -> Vec<CaseFacts>;
+                );
+            }
+
+            impl Applications for $store {
+                /// Queued with the new requests (see `create_request`).
+                async fn submit_application(
+                    &self,
+                    new: NewRequest,
+                    first: TimelineEvent,
+                    application: NewApplication,
+                    audit: Draft,
+                ) -> Result<Request> {
+                    let answer =
+                        $crate::Sql(self).queue_request(new, first, Some(application), audit)?;
+                    let store = self.clone();
+                    tokio::spawn(async move { $crate::Sql(&store).write_queued_requests().await });
+                    answer.await.unwrap_or_else(|_| {
+                        Err(StoreError::Backend("保存网上申请：写入任务意外中止".into()))
+                    })
+                }
+
+                $crate::impl_store!(@forward
+                    application_by_tracking(tracking_hash: &str) -> Option<(Application, Request)>;
+                    application(request: RequestId) -> Option<Application>;
+                    confirm_receipt(id: RequestId, on: NaiveDate, at: DateTime<Utc>, audit: Draft)
+                        -> Request;
+                    add_reply_document(
+                        request: RequestId,
+                        file: Attachment,
+                        at: DateTime<Utc>,
+                        audit: Draft
+                    ) -> ReplyDocument;
+                    release_reply_document(id: ReplyDocumentId, at: DateTime<Utc>, audit: Draft)
+                        -> ReplyDocument;
+                    reply_document(id: ReplyDocumentId) -> Option<ReplyDocument>;
+                    reply_documents(request: RequestId) -> Vec<ReplyDocument>;
+                    purge_personal_data(decided_before: NaiveDate, audit: Draft) -> Purged;
+                    rate_hit(key: &str, slot: i64, forget_before: i64) -> u32;
                 );
             }
 

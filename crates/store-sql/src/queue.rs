@@ -10,8 +10,9 @@
 
 use chrono::NaiveDate;
 use gongkai_audit::Draft;
-use gongkai_cases::{NewRequest, Outcome, Request, RequestId, TimelineEvent};
+use gongkai_cases::{Confirmation, NewRequest, Outcome, Request, RequestId, TimelineEvent};
 use gongkai_store::Result;
+use gongkai_store::applications::NewApplication;
 use tokio::sync::{Mutex, MutexGuard, oneshot};
 
 /// New requests written together at most: bounded so that one turn stays short.
@@ -35,6 +36,8 @@ pub(crate) struct Queued {
     pub new: NewRequest,
     pub events: Vec<TimelineEvent>,
     pub closing: Option<(NaiveDate, Outcome)>,
+    /// What the portal stores with an online application.
+    pub application: Option<NewApplication>,
     pub audit: Draft,
     pub answer: oneshot::Sender<Result<Request>>,
 }
@@ -43,10 +46,17 @@ impl Queued {
     /// Answers the caller: its request as stored under `id`, or why it was not. (A caller that
     /// has gone away is not told; its request is stored all the same.)
     pub(crate) fn answer(self, id: Result<i64>) {
+        let confirmation = match &self.application {
+            Some(a) => Confirmation::Awaiting {
+                receipt_fixed: a.receipt_fixed,
+            },
+            None => Confirmation::Confirmed,
+        };
         let answer = id.map(|id| Request {
             id: RequestId(id),
             data: self.new,
             events: self.events,
+            confirmation,
         });
         let _ = self.answer.send(answer);
     }

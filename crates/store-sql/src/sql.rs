@@ -1,5 +1,6 @@
 //! The store operations, written once for every [`Backend`].
 
+mod applications;
 mod catalogue;
 mod guides;
 
@@ -9,7 +10,9 @@ use crate::{Backend, db};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use gongkai_access::Role;
 use gongkai_audit::{Draft, Entry, Hash};
+use gongkai_cases::Confirmation;
 use gongkai_cases::amend::{self, Amendment, Change};
+use gongkai_cases::online;
 use gongkai_cases::{
     Agency, AgencyId, ApplicantRecord, CaseFacts, FormerName, Merger, NewRemedy, NewRequest,
     Outcome, Remedy, RemedyFacts, RemedyId, RemedyResult, ReportText, Request, RequestId,
@@ -17,6 +20,7 @@ use gongkai_cases::{
 };
 use gongkai_report::Section;
 use gongkai_store::accounts::{ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId};
+use gongkai_store::applications::NewApplication;
 use gongkai_store::transfer::{self, Cell, Col, TableDef};
 use gongkai_store::{
     ChunkReport, Difference, ImportPolicy, ImportSummary, Result, StoreError, codec, rules,
@@ -463,15 +467,20 @@ where
         &self,
         new: NewRequest,
         first: TimelineEvent,
+        application: Option<NewApplication>,
         audit: Draft,
     ) -> Result<oneshot::Receiver<Result<Request>>> {
         let events = vec![first];
         let closing = rules::check_new_request(&new, &events)?;
+        if application.is_some() {
+            applications::check_submission(&new, closing)?;
+        }
         let (answer, receiver) = oneshot::channel();
         self.0.request_queue().push(Queued {
             new,
             events,
             closing,
+            application,
             audit,
             answer,
         });
@@ -519,6 +528,18 @@ where
             ids = ids.map_err(conflict(format!("受理编号 {} 已存在", one.new.reference)));
         }
         let ids = ids?;
+        let submitted: Vec<(i64, &NewApplication)> = group
+            .iter()
+            .zip(&ids)
+            .filter_map(|(q, id)| q.application.as_ref().map(|a| (*id, a)))
+            .collect();
+        if !submitted.is_empty() {
+            let mut written = Self::insert_applications(&mut tx, &submitted).await;
+            if group.len() == 1 {
+                written = written.map_err(conflict("该申请已经提交，请勿重复提交".to_owned()));
+            }
+            written?;
+        }
         for (queued, id) in group.iter_mut().zip(&ids) {
             queued.audit.set("id", *id);
         }
@@ -538,7 +559,9 @@ where
         mut audit: Draft,
     ) -> Result<Request> {
         let mut tx = self.write_tx().await?;
-        let events = Self::locked_request(&mut tx, id).await?.events;
+        let stored = Self::locked_request(&mut tx, id).await?;
+        online::check_confirmed(&stored)?;
+        let events = stored.events;
         let state = rules::check_append(&events, &event)?;
         Self::insert_events(&mut tx, &[(id.0, events.len(), &event)]).await?;
         Self::set_closing(&mut tx, id.0, rules::closing(state)).await?;
@@ -583,6 +606,7 @@ where
     ) -> Result<(Request, Vec<Change>)> {
         let mut tx = self.write_tx().await?;
         let stored = Self::locked_request(&mut tx, id).await?;
+        online::check_confirmed(&stored)?;
         let (amended, changes) = amend::apply(&stored, amendment)?;
         Self::replace_request(&mut tx, &amended).await?;
         rules::record_changes(&mut audit, &changes);
@@ -597,6 +621,7 @@ where
     ) -> Result<(Request, TimelineEvent)> {
         let mut tx = self.write_tx().await?;
         let stored = Self::locked_request(&mut tx, id).await?;
+        online::check_confirmed(&stored)?;
         let (request, removed) = amend::withdraw_last(&stored)?;
         Self::replace_request(&mut tx, &request).await?;
         audit
@@ -689,7 +714,8 @@ where
         let mut conn = self.conn().await?;
         for chunk in sorted.chunks(ID_CHUNK) {
             let sql = format!(
-                "SELECT r.id, r.agency_id, r.reference, r.received, e.kind, e.date, e.outcome \
+                "SELECT r.id, r.agency_id, r.reference, r.received, r.awaiting, e.kind, e.date, \
+                 e.outcome \
                  FROM requests r JOIN events e ON e.request_id = r.id \
                  WHERE r.id IN {} ORDER BY r.id, e.seq",
                 id_list(chunk.iter().copied())
@@ -714,6 +740,9 @@ where
                         reference: row.try_get("reference").map_err(&get)?,
                         received: row.try_get("received").map_err(&get)?,
                         events: vec![event],
+                        confirmation: applications::confirmation_from(
+                            row.try_get("awaiting").map_err(&get)?,
+                        )?,
                     }),
                 }
             }
@@ -776,6 +805,11 @@ where
             )
             .await?;
         let mut facts = B::case_facts(&rows)?;
+        let unknown = self.receipt_unknown(agencies).await?;
+        if !unknown.is_empty() {
+            let unknown: HashSet<i64> = unknown.into_iter().collect();
+            facts.retain(|f| !unknown.contains(&f.id.0));
+        }
         facts.sort_unstable_by_key(|f| f.id);
         Ok(facts)
     }
@@ -2151,8 +2185,8 @@ where
     }
 
     /// A request's row (`SELECT {REQUEST_COLUMNS}`): its id and data, without applicants.
-    fn request_row(row: &DB::Row) -> Result<(i64, NewRequest)> {
-        let read = || -> Result<(i64, NewRequest, String), sqlx::Error> {
+    fn request_row(row: &DB::Row) -> Result<(i64, NewRequest, Confirmation)> {
+        let read = || -> Result<(i64, NewRequest, String, i32), sqlx::Error> {
             Ok((
                 row.try_get("id")?,
                 NewRequest {
@@ -2173,11 +2207,12 @@ where
                     },
                 },
                 row.try_get("channel")?,
+                row.try_get("awaiting")?,
             ))
         };
-        let (id, mut data, channel) = read().map_err(db("读取申请"))?;
+        let (id, mut data, channel, awaiting) = read().map_err(db("读取申请"))?;
         data.channel = codec::channel_from(&channel)?;
-        Ok((id, data))
+        Ok((id, data, applications::confirmation_from(awaiting)?))
     }
 
     fn applicant_row(row: &DB::Row) -> Result<ApplicantRecord> {
@@ -2203,7 +2238,7 @@ where
         let Some(row) = q.fetch_optional(&mut *conn).await.map_err(db("读取申请"))? else {
             return Ok(None);
         };
-        let (id, mut data) = Self::request_row(&row)?;
+        let (id, mut data, confirmation) = Self::request_row(&row)?;
         let sql = "SELECT name, kind FROM applicants WHERE request_id = $1 ORDER BY position";
         let applicants = Self::children(conn, sql, id, "读取申请人").await?;
         data.applicants = applicants
@@ -2215,6 +2250,7 @@ where
             id: RequestId(id),
             data,
             events,
+            confirmation,
         }))
     }
 
@@ -2229,13 +2265,14 @@ where
         let list = id_list(ids.iter().copied());
         let sql = format!("SELECT {REQUEST_COLUMNS} FROM requests WHERE id IN {list}");
         for row in Self::rows_of(conn, &sql, "读取申请").await? {
-            let (id, data) = Self::request_row(&row)?;
+            let (id, data, confirmation) = Self::request_row(&row)?;
             found.insert(
                 id,
                 Request {
                     id: RequestId(id),
                     data,
                     events: Vec::new(),
+                    confirmation,
                 },
             );
         }
@@ -2741,6 +2778,11 @@ where
                 .ok_or_else(|| StoreError::Backend(format!("读取已有申请 {} 失败", r.reference)))?;
             let named = |e: StoreError| rules::name_reference(e, &r.reference);
             let diff = amend::differences(&current, r, events);
+            if !diff.is_empty() || rules::closing_event(events).is_some() {
+                online::check_confirmed(&current)
+                    .map_err(StoreError::from)
+                    .map_err(named)?;
+            }
             let mut touched = false;
             if !diff.is_empty() {
                 let (amended, changes) = amend::apply(&current, &diff)
@@ -2974,7 +3016,7 @@ fn no_user(id: UserId) -> StoreError {
 
 /// The columns of `requests` that [`Sql::request_row`] reads.
 const REQUEST_COLUMNS: &str = "id, agency_id, reference, channel, received, description, requested_form, id_kind, \
-     id_number, phone, address, email, delivery";
+     id_number, phone, address, email, delivery, awaiting";
 
 /// `IN (1, 2, 3)` for ids: integers only, so inlining them is safe, and the list has no bind
 /// limit.

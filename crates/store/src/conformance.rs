@@ -74,6 +74,8 @@ macro_rules! conformance_tests {
             catalogue_revisions,
             blobs_round_trip,
             guides_replace,
+            applications_confirm_and_release,
+            rate_hits_count_per_slot,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -131,6 +133,8 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     catalogue_revisions(store).await;
     blobs_round_trip(store).await;
     guides_replace(store).await;
+    applications_confirm_and_release(store).await;
+    rate_hits_count_per_slot(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -3362,4 +3366,275 @@ pub async fn guides_replace<S: Store>(store: &S) {
     );
     assert_eq!(store.guide(agency).await.unwrap(), Some(changed));
     assert_eq!(store.audit_page(before, 100).await.unwrap().len(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Online applications (the portal).
+
+use crate::applications::{NewApplication, PURGED_NAME};
+use gongkai_cases::Confirmation;
+
+fn application(hash: &str, receipt_fixed: bool, nonce: Option<&str>) -> NewApplication {
+    NewApplication {
+        tracking_hash: hash.into(),
+        submitted_at: at(1_780_000_000, 0),
+        receipt_fixed,
+        nonce: nonce.map(str::to_owned),
+        files: vec![Attachment {
+            sha256: crate::blobs::sha256_hex(b"scan"),
+            name: "身份证.png".into(),
+            media_type: "image/png".into(),
+            size: 4,
+        }],
+    }
+}
+
+/// An online application is a request from its submission, awaiting confirmation: nothing can
+/// be recorded on it until an officer confirms; a receipt not fixed at submission moves to the
+/// day of confirmation, and until then the report's facts leave the request out; tracking
+/// hashes and form tokens are unique; reply documents are released once.
+pub async fn applications_confirm_and_release<S: Store>(store: &S) {
+    let agency = agency(store, "网申测试局").await;
+    let submitted = d(2026, 3, 6);
+    let fixed = store
+        .submit_application(
+            new_request(agency, "WS-1", submitted),
+            ev(Event::Received(submitted)),
+            application("a1", true, Some("nonce-1")),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fixed.confirmation,
+        Confirmation::Awaiting {
+            receipt_fixed: true
+        }
+    );
+    let pending = store
+        .submit_application(
+            new_request(agency, "WS-2", submitted),
+            ev(Event::Received(submitted)),
+            application("a2", false, None),
+            audit(),
+        )
+        .await
+        .unwrap();
+    // Stored as answered, and read back the same way.
+    assert_eq!(
+        store.request(pending.id).await.unwrap(),
+        Some(pending.clone())
+    );
+    let (found, request) = store.application_by_tracking("a1").await.unwrap().unwrap();
+    assert_eq!(request, fixed);
+    assert_eq!(found.request, fixed.id);
+    assert_eq!(found.confirmed, None);
+    assert_eq!(found.files.len(), 1);
+    assert!(
+        store
+            .application_by_tracking("nope")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A tracking hash or a form token used before is a conflict, and nothing is stored.
+    for (reference, hash, nonce) in [("WS-3", "a1", None), ("WS-4", "a4", Some("nonce-1"))] {
+        assert_kind(
+            store
+                .submit_application(
+                    new_request(agency, reference, submitted),
+                    ev(Event::Received(submitted)),
+                    application(hash, true, nonce),
+                    audit(),
+                )
+                .await,
+            reference,
+            "Conflict",
+        );
+        assert!(
+            store
+                .request_by_reference(agency, reference)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    // The report counts the application whose receipt is fixed, not the other.
+    let facts: Vec<_> = store
+        .case_facts(&[agency], 2026)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| f.id)
+        .collect();
+    assert_eq!(facts, [fixed.id]);
+    let timelines = store.timelines(&[fixed.id, pending.id]).await.unwrap();
+    assert_eq!(timelines[0].confirmation, fixed.confirmation);
+    assert_eq!(timelines[1].confirmation, pending.confirmation);
+    // Nothing can be recorded before the confirmation.
+    let refused = store
+        .append_event(
+            pending.id,
+            decided(d(2026, 3, 10), Outcome::Disclosed),
+            audit(),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Confirmation(_))),
+        "{refused:?}"
+    );
+    let early = store
+        .confirm_receipt(pending.id, d(2026, 3, 5), at(1_780_000_000, 60), audit())
+        .await;
+    assert!(
+        matches!(early, Err(StoreError::Confirmation(_))),
+        "{early:?}"
+    );
+    // Confirmed on the 9th: received that day; the fixed one keeps the 6th.
+    let confirmed = store
+        .confirm_receipt(pending.id, d(2026, 3, 9), at(1_780_000_000, 60), audit())
+        .await
+        .unwrap();
+    assert_eq!(confirmed.confirmation, Confirmation::Confirmed);
+    assert_eq!(confirmed.data.received, d(2026, 3, 9));
+    assert_eq!(confirmed.events[0].event, Event::Received(d(2026, 3, 9)));
+    assert_eq!(
+        store.request(pending.id).await.unwrap(),
+        Some(confirmed.clone())
+    );
+    let again = store
+        .confirm_receipt(pending.id, d(2026, 3, 9), at(1_780_000_000, 90), audit())
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Confirmation(_))),
+        "{again:?}"
+    );
+    let fixed_confirmed = store
+        .confirm_receipt(fixed.id, d(2026, 3, 9), at(1_780_000_000, 60), audit())
+        .await
+        .unwrap();
+    assert_eq!(fixed_confirmed.data.received, submitted);
+    let app = store.application(fixed.id).await.unwrap().unwrap();
+    assert_eq!(
+        app.confirmed,
+        Some((kept(at(1_780_000_000, 60)), "conformance".to_owned()))
+    );
+    let mut facts: Vec<_> = store
+        .case_facts(&[agency], 2026)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| f.id)
+        .collect();
+    facts.sort();
+    assert_eq!(facts, [fixed.id, pending.id]);
+    store
+        .append_event(
+            pending.id,
+            decided(d(2026, 3, 12), Outcome::Disclosed),
+            audit(),
+        )
+        .await
+        .unwrap();
+
+    // Reply documents: added unreleased, released once (the second release records nothing).
+    let file = Attachment {
+        sha256: crate::blobs::sha256_hex(b"reply"),
+        name: "答复书.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: 5,
+    };
+    let doc = store
+        .add_reply_document(pending.id, file.clone(), at(1_780_000_000, 120), audit())
+        .await
+        .unwrap();
+    assert_eq!(doc.released, None);
+    assert_eq!(doc.file, file);
+    let seq = audit_seq(store).await;
+    let released = store
+        .release_reply_document(doc.id, at(1_780_000_000, 180), audit())
+        .await
+        .unwrap();
+    assert!(released.released.is_some());
+    assert_eq!(audit_seq(store).await, seq + 1);
+    store
+        .release_reply_document(doc.id, at(1_780_000_000, 240), audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        audit_seq(store).await,
+        seq + 1,
+        "a second release records nothing"
+    );
+    assert_eq!(
+        store.reply_documents(pending.id).await.unwrap(),
+        vec![released.clone()]
+    );
+    assert_eq!(store.reply_document(doc.id).await.unwrap(), Some(released));
+    assert!(store.reply_documents(fixed.id).await.unwrap().is_empty());
+    assert_kind(
+        store
+            .add_reply_document(
+                gongkai_cases::RequestId(999_999),
+                file,
+                at(1_780_000_000, 1),
+                audit(),
+            )
+            .await,
+        "unknown request",
+        "NotFound",
+    );
+
+    // The purge removes the personal data of requests decided before the day, keeps the rest.
+    let purged = store
+        .purge_personal_data(d(2026, 3, 13), audit())
+        .await
+        .unwrap();
+    // (Other tests' requests decided before that day, in a shared store, are purged too.)
+    assert!(purged.requests >= 1, "{purged:?}");
+    assert!(purged.files >= 1, "{purged:?}");
+    let after = store.request(pending.id).await.unwrap().unwrap();
+    assert_eq!(after.data.applicants[0].name, PURGED_NAME);
+    assert_eq!(after.data.applicants[0].kind, Applicant::NaturalPerson);
+    assert_eq!(after.data.contact.id_number, "");
+    assert_eq!(after.data.contact.phone, "");
+    assert_eq!(after.events, confirmed_events(&confirmed));
+    assert!(
+        store
+            .application(pending.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .files
+            .is_empty()
+    );
+    let open = store.request(fixed.id).await.unwrap().unwrap();
+    assert_eq!(
+        open.data.contact.phone, "13800000000",
+        "an open request keeps its data"
+    );
+    let twice = store
+        .purge_personal_data(d(2026, 3, 13), audit())
+        .await
+        .unwrap();
+    assert_eq!(twice.requests, 0);
+}
+
+/// The events of a confirmed request after its decision on 12 March.
+fn confirmed_events(confirmed: &gongkai_cases::Request) -> Vec<TimelineEvent> {
+    let mut events = confirmed.events.clone();
+    events.push(decided(d(2026, 3, 12), Outcome::Disclosed));
+    events
+}
+
+/// Rate-limit counters: per key and slot, shared, old slots forgotten.
+pub async fn rate_hits_count_per_slot<S: Store>(store: &S) {
+    assert_eq!(store.rate_hit("apply:x", 100, 98).await.unwrap(), 1);
+    assert_eq!(store.rate_hit("apply:x", 100, 98).await.unwrap(), 2);
+    assert_eq!(store.rate_hit("apply:y", 100, 98).await.unwrap(), 1);
+    assert_eq!(store.rate_hit("apply:x", 101, 99).await.unwrap(), 1);
+    assert_eq!(store.rate_hit("apply:x", 100, 99).await.unwrap(), 3);
+    // A slot before `forget_before` is deleted when a new slot begins.
+    assert_eq!(store.rate_hit("apply:x", 200, 150).await.unwrap(), 1);
+    assert_eq!(store.rate_hit("apply:x", 100, 0).await.unwrap(), 1);
 }

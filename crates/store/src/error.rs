@@ -27,6 +27,10 @@ pub enum StoreError {
     /// written.
     #[error("{0}")]
     Correction(AmendError),
+    /// An online application awaits, or no longer awaits, the confirmation of its receipt
+    /// (第三十一条第（三）项). Nothing was written.
+    #[error("{0}")]
+    Confirmation(gongkai_cases::online::ConfirmationError),
     /// The database failed (connection, I/O, a constraint the store did not expect, corrupt
     /// data). The message names the operation.
     #[error("存储错误：{0}")]
@@ -45,5 +49,11 @@ impl From<AmendError> for StoreError {
             AmendError::Refused(t) => StoreError::Refused(t),
             other => StoreError::Correction(other),
         }
+    }
+}
+
+impl From<gongkai_cases::online::ConfirmationError> for StoreError {
+    fn from(e: gongkai_cases::online::ConfirmationError) -> Self {
+        StoreError::Confirmation(e)
     }
 }

@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod applications;
 pub mod blobs;
 pub mod catalogue;
 pub mod codec;
@@ -28,6 +29,7 @@ pub mod rules;
 pub mod transfer;
 
 pub use accounts::Accounts;
+pub use applications::Applications;
 pub use blobs::Blobs;
 pub use catalogue::{Catalogue, DocumentFilter};
 pub use error::StoreError;
@@ -52,6 +54,8 @@ pub struct Timeline {
     pub received: NaiveDate,
     /// In order; notes empty.
     pub events: Vec<TimelineEvent>,
+    /// Whether an officer has still to confirm the receipt of an online application.
+    pub confirmation: gongkai_cases::Confirmation,
 }
 
 /// Shorthand for the results of this crate.
@@ -512,6 +516,7 @@ pub trait Store:
     + Accounts
     + Catalogue
     + Guides
+    + Applications
 {
 }
 
@@ -529,6 +534,7 @@ impl<T> Store for T where
         + Accounts
         + Catalogue
         + Guides
+        + Applications
 {
 }
 

@@ -97,6 +97,7 @@ pub const SCHEMA: &[TableDef] = &[
             ("address", Text),
             ("email", Text),
             ("delivery", Text),
+            ("awaiting", Int32),
         ],
         key: &["id"],
     },
@@ -302,6 +303,53 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["agency_id"],
     },
+    // Online applications (the portal), after the requests and blobs they name.
+    TableDef {
+        name: "applications",
+        columns: &[
+            ("request_id", Int),
+            ("tracking_hash", Text),
+            ("nonce", OptText),
+            ("submitted_at", Time),
+            ("confirmed_at", OptTime),
+            ("confirmed_by", OptText),
+        ],
+        key: &["request_id"],
+    },
+    TableDef {
+        name: "application_files",
+        columns: &[
+            ("request_id", Int),
+            ("position", Int),
+            ("sha256", Text),
+            ("name", Text),
+            ("media_type", Text),
+            ("size", Int),
+        ],
+        key: &["request_id", "position"],
+    },
+    TableDef {
+        name: "reply_documents",
+        columns: &[
+            ("id", Int),
+            ("request_id", Int),
+            ("sha256", Text),
+            ("name", Text),
+            ("media_type", Text),
+            ("size", Int),
+            ("added_at", Time),
+            ("added_by", Text),
+            ("released_at", OptTime),
+            ("released_by", OptText),
+        ],
+        key: &["id"],
+    },
+    // Rate-limit counters: copied like sessions, so that a move does not reset a limit.
+    TableDef {
+        name: "rate_hits",
+        columns: &[("key", Text), ("slot", Int), ("hits", Int)],
+        key: &["key", "slot"],
+    },
     TableDef {
         name: "audit_log",
         columns: &[
@@ -334,6 +382,7 @@ pub const GENERATED_IDS: &[&str] = &[
     "calendar_overrides",
     "users",
     "api_tokens",
+    "reply_documents",
     "documents",
 ];
 

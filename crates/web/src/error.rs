@@ -177,6 +177,16 @@ impl From<ServiceError> for WebError {
             ServiceError::Calendar(_) | ServiceError::Invalid(_) => {
                 WebError::invalid(e.to_string())
             }
+            ServiceError::Fields(ref problems) => {
+                let details = problems
+                    .iter()
+                    .map(|p| FieldError {
+                        field: p.field.to_owned(),
+                        message: p.message.clone(),
+                    })
+                    .collect();
+                WebError::invalid(e.to_string()).with_details(details)
+            }
         }
     }
 }
@@ -187,7 +197,9 @@ impl From<StoreError> for WebError {
             StoreError::NotFound(m) => WebError::not_found(m),
             StoreError::Conflict(m) => WebError::conflict(m),
             // A refused transition cites its article: the state machine said no.
-            StoreError::Refused(_) | StoreError::Correction(_) => WebError::conflict(e.to_string()),
+            StoreError::Refused(_) | StoreError::Correction(_) | StoreError::Confirmation(_) => {
+                WebError::conflict(e.to_string())
+            }
             StoreError::Invalid(m) => WebError::invalid(m),
             other => WebError::internal(&other),
         }

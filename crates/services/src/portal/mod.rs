@@ -9,8 +9,10 @@
 //! get a [`Ctx`] out of a `Public`, so no mistake in a handler can widen what the public sees;
 //! adding a method here is the one way to, and it is reviewed as such.
 //!
+//! - [`applications`]: applying online (第二十七–二十九条) and following the application;
 //! - [`catalogue`]: the agencies, the catalogue pages, search, attachments and the Atom feed.
 
+pub mod applications;
 pub mod catalogue;
 
 use crate::{Actor, Ctx, Result, Scope, Settings};
