@@ -13,7 +13,7 @@ mod zh;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use commands::{
-    agency, audit, calendar, catalogue, config, deadline, figures, install, ledger, remedy,
+    agency, audit, calendar, catalogue, config, deadline, figures, guide, install, ledger, remedy,
 };
 use commands::{report, request, web};
 use std::process::ExitCode;
@@ -56,6 +56,9 @@ enum Command {
     /// 公开目录（catalogue）：登记、导入、检索主动公开的政府信息，规范性文件台账，订阅源
     #[command(subcommand)]
     Catalogue(catalogue::CatalogueCommand),
+    /// 政府信息公开指南（guide）：发布、显示机关的指南（第十二条）
+    #[command(subcommand)]
+    Guide(guide::GuideCommand),
     /// 表二数据（figures）：规范性文件、行政许可/处罚/强制、收费等年度数据
     #[command(subcommand)]
     Figures(figures::FiguresCommand),
@@ -116,6 +119,7 @@ fn main() -> ExitCode {
         Command::Export(c) => ledger::export(&cli.global, c),
         Command::Catalogue(c) => catalogue::run(&cli.global, c),
         Command::Figures(c) => figures::run(&cli.global, c),
+        Command::Guide(c) => guide::run(&cli.global, c),
         Command::Deadline(a) => deadline::run(&cli.global, a),
         Command::Calendar(c) => calendar::run(&cli.global, c),
         Command::Audit(c) => audit::run(&cli.global, c),

@@ -15,6 +15,7 @@
 //! - [`ledger`]: the 台账 import (with the differences of a re-import) and export;
 //! - [`catalogue`]: the proactive-disclosure catalogue, its search index, attachments and the
 //!   register behind table 二;
+//! - [`guide`]: the agency's 政府信息公开指南 (第十二条), edited by its officers;
 //! - [`reports`]: the annual report from the records, drill-down, table 二 figures, the text;
 //! - [`review`]: published reports read, checked and paired across years;
 //! - [`portal`]: the public's use cases, without login ([`portal::Public`]): the catalogue,
@@ -29,6 +30,7 @@ pub mod applications;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod guide;
 pub mod installation;
 pub mod ledger;
 pub mod portal;

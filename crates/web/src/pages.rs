@@ -24,6 +24,7 @@ pub enum Section {
     Ledger,
     Remedies,
     Reports,
+    Guide,
     Check,
     Agencies,
     Users,
@@ -63,7 +64,7 @@ impl Layout {
         let all = caller.scope.is_operator();
         let has = |wanted: &[Role]| all || roles.iter().any(|r| wanted.contains(r));
         let handles = has(&[Role::Officer, Role::Approver]);
-        let entries: [(Section, &'static str, &'static str, bool); 10] = [
+        let entries: [(Section, &'static str, &'static str, bool); 11] = [
             (Section::Dashboard, "/office", "工作台", true),
             (
                 Section::Register,
@@ -74,6 +75,7 @@ impl Layout {
             (Section::Ledger, "/office/ledger", "台账导入", handles),
             (Section::Remedies, "/office/remedies", "复议诉讼", true),
             (Section::Reports, "/office/reports", "年度报告", true),
+            (Section::Guide, "/office/guide", "公开指南", handles),
             (Section::Check, "/office/check", "检查报告", true),
             (
                 Section::Agencies,

@@ -58,6 +58,12 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
         entry(g.clone(), "/healthz", Public, get(office::health::<S>)),
         entry(g.clone(), "/static/{name}", Public, get(assets::serve)),
         entry(g.clone(), "/", Public, get(portal::catalogue::home::<S>)),
+        entry(
+            g.clone(),
+            "/agencies/{id}/guide",
+            Public,
+            get(portal::guide::page::<S>),
+        ),
         entry(g.clone(), "/office/login", Public, get(office::login_page)),
         entry(p.clone(), "/office/login", Public, post(office::login::<S>)),
         entry(
@@ -187,6 +193,18 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/office/reports/prose",
             Office,
             post(office::reports::set_prose::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/guide",
+            Office,
+            get(office::guide::page::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/guide",
+            Office,
+            post(office::guide::save::<S>),
         ),
         entry(
             g.clone(),

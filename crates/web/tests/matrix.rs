@@ -79,6 +79,7 @@ fn expected(route: &Route, who: Who) -> u16 {
             | "/office/ledger/template"
             | "/office/reports"
             | "/office/check"
+            | "/office/guide"
             | "/office/agencies"
             | "/office/users"
             | "/office/calendar",
@@ -98,6 +99,9 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("GET", "/office/reports/download" | "/office/reports/explain") => reads_a(who),
         ("POST", "/office/reports/figures" | "/office/reports/prose") => handles_a(who, 303),
         ("POST", "/office/check") => 200,
+        // The guide (第十二条): edited by those who handle A.
+        ("POST", "/office/guide") => handles_a(who, 303),
+        ("GET", "/agencies/{id}/guide") => 200,
         ("POST", "/office/agencies") => administers(who, 303, true),
         ("POST", "/office/users") => administers(who, 303, false),
         (
@@ -263,6 +267,15 @@ async fn call(
                     ("year", &year),
                     ("t2.normative_docs.issued", "3"),
                     ("reason", "目录尚未录入"),
+                ],
+                "/office/guide" => vec![
+                    ("agency", A),
+                    ("office", "办公室"),
+                    ("address", "人民路1号"),
+                    ("hours", "工作日"),
+                    ("phone", "0517-1234567"),
+                    ("channels", "online"),
+                    ("forms", "paper"),
                 ],
                 "/office/agencies" => vec![("name", &reference), ("parent", gov)],
                 "/office/users" => vec![

@@ -10,10 +10,12 @@
 //! adding a method here is the one way to, and it is reviewed as such.
 //!
 //! - [`applications`]: applying online (第二十七–二十九条) and following the application;
-//! - [`catalogue`]: the agencies, the catalogue pages, search, attachments and the Atom feed.
+//! - [`catalogue`]: the agencies, the catalogue pages, search, attachments and the Atom feed;
+//! - [`guide`]: each agency's 政府信息公开指南 and the forms of provision it offers.
 
 pub mod applications;
 pub mod catalogue;
+pub mod guide;
 
 use crate::{Actor, Ctx, Result, Scope, Settings};
 use gongkai_store::Store;

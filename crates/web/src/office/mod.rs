@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod check;
 pub mod corrections;
+pub mod guide;
 pub mod ledger;
 pub mod reports;
 pub mod requests;

@@ -7,6 +7,7 @@
 //!   search, document pages, attachments, the Atom feed and the `searchCatalogue` operation.
 
 pub mod catalogue;
+pub mod guide;
 
 use crate::error::WebResult;
 use crate::{App, WebStore};
