@@ -29,7 +29,7 @@ use gongkai_services::Settings;
 use gongkai_services::accounts::SessionPolicy;
 use gongkai_services::catalogue::Attachments;
 use gongkai_services::requests::DeskCache;
-use gongkai_store::Store;
+use gongkai_store::{Blobs, Store};
 use gongkai_store::accounts::Accounts;
 use std::sync::Arc;
 
@@ -117,9 +117,10 @@ impl AttachmentPlace {
 /// The shared state, cheap to clone into every request.
 pub type Shared<S> = Arc<App<S>>;
 
-/// What a store must provide to serve the web platform.
-pub trait WebStore: Store + Accounts + 'static {}
-impl<T: Store + Accounts + 'static> WebStore for T {}
+/// What a store must provide to serve the web platform (the catalogue's attachments may be
+/// kept in it: [`AttachmentPlace::Database`]).
+pub trait WebStore: Store + Accounts + Blobs + 'static {}
+impl<T: Store + Accounts + Blobs + 'static> WebStore for T {}
 
 impl<S> App<S> {
     /// The use cases' settings for a request now: today by the official calendar's time zone.

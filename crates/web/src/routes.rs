@@ -60,6 +60,42 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
         entry(g.clone(), "/", Public, get(portal::catalogue::home::<S>)),
         entry(
             g.clone(),
+            "/search",
+            Public,
+            get(portal::catalogue::search::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/agencies/{id}",
+            Public,
+            get(portal::catalogue::agency::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/agencies/{id}/catalogue",
+            Public,
+            get(portal::catalogue::agency_catalogue::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/agencies/{id}/feed.atom",
+            Public,
+            get(portal::catalogue::feed::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/documents/{id}",
+            Public,
+            get(portal::catalogue::document::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/documents/{id}/attachments/{sha256}",
+            Public,
+            get(portal::catalogue::attachment::<S>),
+        ),
+        entry(
+            g.clone(),
             "/agencies/{id}/guide",
             Public,
             get(portal::guide::page::<S>),
@@ -338,7 +374,13 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Api,
             get(api::explain_cell::<S>),
         ),
-        entry(g, "/api/v1/deadline", Api, get(api::deadline::<S>)),
+        entry(g.clone(), "/api/v1/deadline", Api, get(api::deadline::<S>)),
+        entry(
+            g,
+            "/api/v1/catalogue/search",
+            Public,
+            get(api::search_catalogue::<S>),
+        ),
     ]
 }
 

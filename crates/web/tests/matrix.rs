@@ -23,6 +23,8 @@ struct Fixture {
     /// A throwaway account of A that admin routes act on.
     temp_user: &'static str,
     asset: String,
+    /// Agency A's id, for the portal's pages of an agency.
+    agency_a: i64,
 }
 
 const SEED: &str = include_str!("../../../fixtures/reports/yanhu-2020.json");
@@ -41,6 +43,9 @@ fn expected(route: &Route, who: Who) -> u16 {
     if who == Anonymous {
         return match (route.audience, m, p) {
             (Audience::Public, "POST", "/office/login") => 401,
+            (Audience::Public, _, "/documents/{id}" | "/documents/{id}/attachments/{sha256}") => {
+                404
+            }
             (Audience::Public, _, _) => 200,
             (Audience::Office, _, _) => 303,
             (Audience::Api, _, _) => 401,
@@ -66,8 +71,18 @@ fn expected(route: &Route, who: Who) -> u16 {
     };
     match (m, p) {
         ("GET", "/healthz" | "/static/{name}" | "/office/login" | "/api/v1/openapi.json") => 200,
-        // The portal's pages: anyone.
-        ("GET", "/") => 200,
+        // The portal's pages: anyone. The fixture has no catalogue document: its pages are
+        // not found, for everyone alike.
+        (
+            "GET",
+            "/"
+            | "/search"
+            | "/agencies/{id}"
+            | "/agencies/{id}/catalogue"
+            | "/agencies/{id}/feed.atom"
+            | "/api/v1/catalogue/search",
+        ) => 200,
+        ("GET", "/documents/{id}" | "/documents/{id}/attachments/{sha256}") => 404,
         ("POST", "/office/login") => 401,
         ("POST", "/office/logout") => 303,
         (
@@ -152,9 +167,11 @@ async fn call(
             "{id}",
             &match route.audience {
                 Audience::Api => fx.api_request.to_string(),
+                _ if route.path.starts_with("/agencies/") => fx.agency_a.to_string(),
                 _ => fx.page_request.to_string(),
             },
         )
+        .replace("{sha256}", &"0".repeat(64))
         .replace(
             "{name}",
             if route.path.starts_with("/static") {
@@ -362,7 +379,25 @@ async fn fixture(server: &Server) -> Fixture {
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_owned();
+    let agencies: serde_json::Value = client
+        .get(server.url("/api/v1/agencies"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let agency_a = agencies
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == A)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
     Fixture {
+        agency_a,
         page_request: ids[0],
         api_request: ids[1],
         year: chrono::Datelike::year(&gongkai_web::china_today()),

@@ -53,12 +53,21 @@ pub struct AgencyOverview {
     pub complete: bool,
 }
 
-/// A catalogue search as the public asks it: agencies by id, as the pages' links carry them.
+/// An agency as a caller names it: by id (the pages' links) or by name (the API, as its other
+/// operations do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgencyRef {
+    Id(AgencyId),
+    /// Its current name, an alias or a former name.
+    Name(String),
+}
+
+/// A catalogue search as the public asks it.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogueQuery {
     pub text: String,
     /// Only this agency's documents.
-    pub agency: Option<AgencyId>,
+    pub agency: Option<AgencyRef>,
     pub item: Option<Item>,
     /// Published in this year.
     pub year: Option<i32>,
@@ -155,7 +164,9 @@ impl<S: Store> Public<'_, S> {
         query: CatalogueQuery,
     ) -> Result<SearchResults> {
         let agency = match query.agency {
-            Some(id) => Some(self.agency_by_id(id).await?.name),
+            Some(AgencyRef::Id(id)) => Some(self.agency_by_id(id).await?.name),
+            // The search resolves a name itself (and says so when no agency has it).
+            Some(AgencyRef::Name(name)) => Some(name),
             None => None,
         };
         let ctx = self.ctx();

@@ -6,10 +6,12 @@
 //! Input is read by [`ApiJson`], [`ApiQuery`] and [`ApiPath`], which answer a malformed body,
 //! query or path with the API's error body instead of axum's plain text.
 
+mod catalogue;
 mod idempotency;
 mod reports;
 mod requests;
 
+pub use catalogue::search_catalogue;
 pub use reports::{check_report, explain_cell, generate_report};
 pub use requests::{add_request_event, create_request, get_request, import_ledger, list_requests};
 
@@ -290,12 +292,14 @@ impl Modify for Security {
         reports::check_report,
         reports::explain_cell,
         deadline,
+        catalogue::search_catalogue,
     ),
     modifiers(&Security),
     tags(
         (name = "agencies", description = "机关"),
         (name = "requests", description = "依申请公开"),
         (name = "reports", description = "年度报告"),
+        (name = "catalogue", description = "政府信息公开目录（公开）"),
     )
 )]
 #[derive(Debug)]

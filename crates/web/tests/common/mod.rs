@@ -53,11 +53,22 @@ impl Who {
     }
 }
 
+/// The store a test server runs on, for tests that write through the services beside it.
+#[derive(Clone)]
+pub enum TestStore {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
 /// A running server and what the tests need of it.
 pub struct Server {
     pub base: String,
     /// An API token per account.
     pub tokens: Vec<(Who, String)>,
+    /// Its store (set by [`on_sqlite`] and [`on_postgres`]).
+    pub store: Option<TestStore>,
+    /// Where it keeps the catalogue's attachments.
+    pub attachments: AttachmentPlace,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -258,6 +269,7 @@ pub async fn start<S: WebStore + Clone>(
     let listener = gongkai_web::server::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let attachments = catalogue.attachments.clone();
     let task = tokio::spawn(async move {
         gongkai_web::server::serve(
             listener,
@@ -275,6 +287,8 @@ pub async fn start<S: WebStore + Clone>(
     Server {
         base,
         tokens,
+        store: None,
+        attachments,
         stop: Some(stop),
         task: Some(task),
     }
@@ -290,7 +304,8 @@ where
     let url = format!("sqlite:{}", dir.path().join("web.db").display());
     let store = SqliteStore::open(&url).await.unwrap();
     let tokens = seed(&store).await;
-    let server = start(store.clone(), Catalogue::in_dir(dir.path()), tokens).await;
+    let mut server = start(store.clone(), Catalogue::in_dir(dir.path()), tokens).await;
+    server.store = Some(TestStore::Sqlite(store.clone()));
     test(server).await.stop().await;
     store.close().await;
 }
@@ -323,7 +338,8 @@ where
         ),
         attachments: AttachmentPlace::Database,
     };
-    let server = start(store.clone(), catalogue, tokens).await;
+    let mut server = start(store.clone(), catalogue, tokens).await;
+    server.store = Some(TestStore::Postgres(store.clone()));
     test(server).await.stop().await;
     store.close().await;
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
