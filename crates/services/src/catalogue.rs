@@ -29,6 +29,8 @@ use gongkai_search::{Cursor, Page, Query, Search, Sort, ValidityKind};
 use gongkai_store::{Blobs, DocumentFilter, ImportCounts, Store};
 use std::collections::{HashMap, HashSet};
 
+pub mod office;
+
 /// The earliest date a catalogue document may carry: older regulations are still in force.
 fn earliest() -> NaiveDate {
     NaiveDate::from_ymd_opt(1949, 10, 1).unwrap_or(NaiveDate::MIN)

@@ -46,6 +46,8 @@ pub struct Options {
     pub public_origin: Option<String>,
     /// The largest upload in bytes.
     pub upload_max: usize,
+    /// The largest catalogue attachment in bytes (`catalogue.attachment_max_mb`).
+    pub catalogue_attachment_max: u64,
 }
 
 impl Options {
@@ -67,6 +69,9 @@ impl Options {
             upload_max: usize::try_from(server.upload_max_mb)
                 .unwrap_or(usize::MAX >> 20)
                 .saturating_mul(1 << 20),
+            catalogue_attachment_max: u64::from(
+                gongkai_config::CatalogueConfig::default().attachment_max_mb,
+            ) << 20,
         }
     }
 }

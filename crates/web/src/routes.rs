@@ -232,6 +232,42 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
         ),
         entry(
             g.clone(),
+            "/office/catalogue",
+            Office,
+            get(office::catalogue::list::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/catalogue",
+            Office,
+            post(office::catalogue::create::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/catalogue/new",
+            Office,
+            get(office::catalogue::new_page::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/catalogue/{id}",
+            Office,
+            get(office::catalogue::edit_page::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/catalogue/{id}",
+            Office,
+            post(office::catalogue::update::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/catalogue/{id}/repeal",
+            Office,
+            post(office::catalogue::repeal::<S>),
+        ),
+        entry(
+            g.clone(),
             "/office/guide",
             Office,
             get(office::guide::page::<S>),

@@ -20,6 +20,8 @@ struct Fixture {
     page_request: i64,
     api_request: i64,
     year: i32,
+    /// A catalogue document of A.
+    document: i64,
     /// A throwaway account of A that admin routes act on.
     temp_user: &'static str,
     asset: String,
@@ -114,6 +116,14 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("GET", "/office/reports/download" | "/office/reports/explain") => reads_a(who),
         ("POST", "/office/reports/figures" | "/office/reports/prose") => handles_a(who, 303),
         ("POST", "/office/check") => 200,
+        // The catalogue in the back office: read by those who see A, written by those who
+        // handle it.
+        ("GET", "/office/catalogue/new") => 200,
+        ("GET", "/office/catalogue" | "/office/catalogue/{id}") => reads_a(who),
+        (
+            "POST",
+            "/office/catalogue" | "/office/catalogue/{id}" | "/office/catalogue/{id}/repeal",
+        ) => handles_a(who, 303),
         // The guide (第十二条): edited by those who handle A.
         ("POST", "/office/guide") => handles_a(who, 303),
         ("GET", "/agencies/{id}/guide") => 200,
@@ -168,6 +178,9 @@ async fn call(
             &match route.audience {
                 Audience::Api => fx.api_request.to_string(),
                 _ if route.path.starts_with("/agencies/") => fx.agency_a.to_string(),
+                _ if route.path.starts_with("/office/catalogue/") => fx.document.to_string(),
+                // An unknown document (the fixture's document is id 1, like the request).
+                _ if route.path.starts_with("/documents/") => "999999".to_owned(),
                 _ => fx.page_request.to_string(),
             },
         )
@@ -220,7 +233,9 @@ async fn call(
         (_, "GET", p) => {
             let url = match p {
                 "/office/reports/download" => query(&format!("agency={a}&year={year}&format=json")),
-                "/office/requests" | "/office/remedies" => query(&format!("agency={a}")),
+                "/office/requests" | "/office/remedies" | "/office/catalogue" => {
+                    query(&format!("agency={a}"))
+                }
                 "/office/reports/explain" => query(&format!(
                     "agency={a}&year={year}&cell=t3.new_received.total"
                 )),
@@ -238,6 +253,17 @@ async fn call(
             .await
         }
         (_, "POST", "/office/check") => multipart(browser, &path, SEED.to_owned(), &[]).await,
+        (_, "POST", "/office/catalogue" | "/office/catalogue/{id}") => {
+            let index = format!("M-DOC-{unique}");
+            let fields = [
+                ("agency", A),
+                ("index_number", index.as_str()),
+                ("title", "矩阵测试文件"),
+                ("published", "2024-03-05"),
+                ("body", "正文"),
+            ];
+            multipart(browser, &path, String::new(), &fields).await
+        }
         (_, "POST", p) => {
             let reference = format!("PAGE-{unique}");
             let fields: Vec<(&str, &str)> = match p {
@@ -285,6 +311,9 @@ async fn call(
                     ("t2.normative_docs.issued", "3"),
                     ("reason", "目录尚未录入"),
                 ],
+                "/office/catalogue/{id}/repeal" => {
+                    vec![("state", "repealed"), ("on", "2024-06-01")]
+                }
                 "/office/guide" => vec![
                     ("agency", A),
                     ("office", "办公室"),
@@ -372,6 +401,29 @@ async fn fixture(server: &Server) -> Fixture {
         )
         .await;
     assert_eq!(r.status(), 303);
+    let officer = server.browser(Who::OfficerA).await;
+    let r = multipart(
+        &officer,
+        "/office/catalogue",
+        String::new(),
+        &[
+            ("agency", A),
+            ("index_number", "M-DOC"),
+            ("title", "矩阵测试文件"),
+            ("published", "2024-03-05"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let document = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/office/catalogue/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let page = admin.get_text("/office").await;
     let asset = page
         .split("/static/")
@@ -401,6 +453,7 @@ async fn fixture(server: &Server) -> Fixture {
         page_request: ids[0],
         api_request: ids[1],
         year: chrono::Datelike::year(&gongkai_web::china_today()),
+        document,
         temp_user: "temp-user",
         asset,
     }

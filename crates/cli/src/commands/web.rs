@@ -22,7 +22,8 @@ pub fn serve(g: &Global, args: ServeArgs) -> Result<Status> {
     let server = env.config.server.clone();
     gongkai_web::security::init_logging(server.log_format == gongkai_config::LogFormat::Json);
     let addr = args.addr.unwrap_or_else(|| server.addr.clone());
-    let options = gongkai_web::Options::new(env.settings.clone(), &server);
+    let mut options = gongkai_web::Options::new(env.settings.clone(), &server);
+    options.catalogue_attachment_max = u64::from(env.config.catalogue.attachment_max_mb) << 20;
     let url = env.url();
     let shown = env.shown_url();
     let runtime = tokio::runtime::Builder::new_multi_thread()

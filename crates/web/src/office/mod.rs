@@ -2,6 +2,7 @@
 //! admin work in. Each handler parses its input, calls one use case and renders a template.
 
 pub mod admin;
+pub mod catalogue;
 pub mod check;
 pub mod corrections;
 pub mod guide;
