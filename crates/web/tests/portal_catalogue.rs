@@ -188,6 +188,23 @@ async fn id_of(server: &Server, name: &str) -> i64 {
         .1
 }
 
+/// An anonymous GET of the API, its JSON.
+async fn json(server: &Server, path: &str) -> serde_json::Value {
+    let r = server.api().get(server.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "GET {path}");
+    r.json().await.unwrap()
+}
+
+/// The ids of a `searchCatalogue` page, in order.
+fn item_ids(page: &serde_json::Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect()
+}
+
 /// The documents a result list links to, in order.
 fn listed(page: &str) -> Vec<i64> {
     let Some(list) = page.split("<ol class=\"docs\">").nth(1) else {
@@ -306,22 +323,8 @@ async fn search_highlights_filters_narrow_and_pages_neither_repeat_nor_skip(
         "the query stays in the box"
     );
     // The same through searchCatalogue, in the same order.
-    let api: serde_json::Value = server
-        .api()
-        .get(server.url("/api/v1/catalogue/search?q=%E8%80%95%E5%9C%B0"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let api_ids: Vec<i64> = api["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(api_ids, ids);
+    let api = json(&server, "/api/v1/catalogue/search?q=%E8%80%95%E5%9C%B0").await;
+    assert_eq!(item_ids(&api), ids);
     let first = &api["items"][0];
     assert_eq!(first["url"], format!("/documents/{}", first["id"]));
     let rules = api["items"]
@@ -343,18 +346,14 @@ async fn search_highlights_filters_narrow_and_pages_neither_repeat_nor_skip(
     );
     // The agency by name or id answers the same.
     for agency in [A.to_owned(), a.to_string()] {
-        let by: serde_json::Value = server
-            .api()
-            .get(server.url(&format!(
+        let by = json(
+            &server,
+            &format!(
                 "/api/v1/catalogue/search?q=%E8%80%95%E5%9C%B0&agency={}",
                 gongkai_web::auth::form_urlencoded_component(&agency)
-            )))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            ),
+        )
+        .await;
         assert_eq!(by["items"].as_array().unwrap().len(), ids.len(), "{by}");
     }
 
@@ -364,7 +363,7 @@ async fn search_highlights_filters_narrow_and_pages_neither_repeat_nor_skip(
         seven.iter().copied().collect::<HashSet<_>>(),
         HashSet::from([s.budget, s.hostile])
     );
-    let year = listed(&page(&server, &format!("/search?year=2023&item=3")).await);
+    let year = listed(&page(&server, "/search?year=2023&item=3").await);
     assert_eq!(year, vec![s.road]);
     let of_b = listed(&page(&server, "/search?year=2023&item=2").await);
     assert!(!of_b.contains(&s.road) && !of_b.is_empty());
@@ -400,24 +399,12 @@ async fn search_highlights_filters_narrow_and_pages_neither_repeat_nor_skip(
     sorted.extend(&second_page);
     assert!(sorted.windows(2).all(|w| w[0] > w[1]), "{sorted:?}");
     // The API pages the same way.
-    let api: serde_json::Value = server
-        .api()
-        .get(server.url(&format!(
-            "/api/v1/catalogue/search?agency={a}&item=2&limit=20"
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let api_first: Vec<i64> = api["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_i64().unwrap())
-        .collect();
-    assert_eq!(api_first, first_page);
+    let api = json(
+        &server,
+        &format!("/api/v1/catalogue/search?agency={a}&item=2&limit=20"),
+    )
+    .await;
+    assert_eq!(item_ids(&api), first_page);
     assert!(api["next_cursor"].is_string());
     let r = server
         .api()
