@@ -37,7 +37,7 @@ pub fn serve(g: &Global, args: ServeArgs) -> Result<Status> {
             .map_or(addr.clone(), |a| a.to_string());
         tracing::info!(addr = %local, database = %shown, "gongkai serve: listening");
         eprintln!(
-            "gongkai：正在 http://{local}/ 提供服务（门户；工作台 /office，数据库 {shown}），Ctrl-C 停止"
+            "gongkai：正在 http://{local}/office 提供服务（公众门户 http://{local}/，数据库 {shown}），Ctrl-C 停止"
         );
         let stop = gongkai_web::server::stop_signal();
         let backend = Backend::of(&url, &shown)?;
