@@ -71,20 +71,28 @@ fn fields(agency: &str, tag: &str) -> Vec<(String, String)> {
     f
 }
 
+/// A portal page as an anonymous visitor gets it: status and text.
+async fn portal(server: &Server, path: &str) -> (u16, String) {
+    let r = reqwest::Client::new()
+        .get(server.url(path))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
 fn as_refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
     f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 async fn an_officer_publishes_the_guide_and_the_portal_shows_it(server: Server) -> Server {
     let a = agency_id(&server, A).await;
-    let anonymous = reqwest::Client::new();
     let page = |id: i64| {
-        let anonymous = anonymous.clone();
-        let url = server.url(&format!("/agencies/{id}/guide"));
+        let server = &server;
         async move {
-            let r = anonymous.get(url).send().await.unwrap();
-            assert_eq!(r.status(), 200);
-            r.text().await.unwrap()
+            let (status, text) = portal(server, &format!("/agencies/{id}/guide")).await;
+            assert_eq!(status, 200);
+            text
         }
     };
     // No guide yet: the page says so plainly and names the agency.
@@ -147,12 +155,7 @@ async fn an_officer_publishes_the_guide_and_the_portal_shows_it(server: Server) 
     // B has none; an unknown agency is not found.
     let b = agency_id(&server, B).await;
     assert!(page(b).await.contains("尚未在本平台发布"));
-    let r = anonymous
-        .get(server.url("/agencies/999999/guide"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(portal(&server, "/agencies/999999/guide").await.0, 404);
     server
 }
 
@@ -177,15 +180,7 @@ async fn only_those_who_handle_the_agency_edit_its_guide(server: Server) -> Serv
         let form = browser.get_text("/office/guide").await;
         assert!(!form.contains(&format!(">{A}<")), "{who:?}: {form}");
     }
-    let anonymous = reqwest::Client::new();
-    let shown = anonymous
-        .get(server.url(&format!("/agencies/{a}/guide")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, shown) = portal(&server, &format!("/agencies/{a}/guide")).await;
     assert!(shown.contains("尚未在本平台发布"), "nothing was stored");
     // B's officer edits B's guide.
     let officer_b = server.browser(Who::OfficerB).await;
@@ -251,14 +246,7 @@ async fn hostile_text_in_the_guide_comes_back_escaped(server: Server) -> Server 
             gongkai_web::auth::form_urlencoded_component(A)
         ))
         .await;
-    let portal = reqwest::Client::new()
-        .get(server.url(&format!("/agencies/{a}/guide")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, portal) = portal(&server, &format!("/agencies/{a}/guide")).await;
     for (name, page) in [("office", &office), ("portal", &portal)] {
         assert!(!page.contains("<script>alert"), "{name}: {page}");
         assert!(!page.contains("<img src=x"), "{name}");

@@ -7,7 +7,7 @@
 use crate::auth::{OfficeCaller, SecureForm, SecureMultipart, form_urlencoded_component};
 use crate::error::{WebError, WebResult};
 use crate::office::requests::parse_date;
-use crate::office::{Choice, agency_choices};
+use crate::office::{Choice, agency_choices, selected_or_first};
 use crate::pages::{Layout, Section, render};
 use crate::{Shared, WebStore};
 use askama::Template;
@@ -96,19 +96,11 @@ pub async fn list<S: WebStore>(
     Query(q): Query<ListQuery>,
 ) -> WebResult<Html<String>> {
     let mut agencies = agency_choices(&app, &caller, &q.agency, None).await?;
-    if !agencies.iter().any(|c| c.selected)
-        && let Some(first) = agencies.first_mut()
-    {
-        first.selected = true;
-    }
+    let first = selected_or_first(&mut agencies);
     // An agency asked for by name is looked up even when it is none of the caller's (the use
     // case answers that it is unknown), never silently replaced by another.
     let agency = match q.agency.trim() {
-        "" => agencies
-            .iter()
-            .find(|c| c.selected)
-            .map(|c| c.value.clone())
-            .unwrap_or_default(),
+        "" => first,
         named => named.to_owned(),
     };
     let category = parse_category(&q.category).map_err(WebError::invalid)?;

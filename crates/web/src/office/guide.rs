@@ -5,7 +5,7 @@
 
 use crate::auth::{OfficeCaller, SecureForm};
 use crate::error::{WebError, WebResult};
-use crate::office::{Choice, agency_choices};
+use crate::office::{Choice, agency_choices, selected_or_first};
 use crate::pages::{Layout, Section, render};
 use crate::{Shared, WebStore};
 use askama::Template;
@@ -79,16 +79,7 @@ async fn page_with<S: WebStore>(
     errors: Vec<(String, String)>,
 ) -> WebResult<GuidePage> {
     let mut agencies = agency_choices(app, caller, agency, Some(Capability::Handle)).await?;
-    if !agencies.iter().any(|c| c.selected)
-        && let Some(first) = agencies.first_mut()
-    {
-        first.selected = true;
-    }
-    let chosen = agencies
-        .iter()
-        .find(|c| c.selected)
-        .map(|c| c.value.clone())
-        .unwrap_or_default();
+    let chosen = selected_or_first(&mut agencies);
     let settings = app.settings();
     let (view, published) = if chosen.is_empty() {
         (None, false)

@@ -60,6 +60,21 @@ pub async fn agency_choices<S: WebStore>(
         .collect())
 }
 
+/// The value of the selected choice, selecting the first when none is (a page that shows one
+/// agency at a time opens on the caller's first); empty when there are none.
+pub fn selected_or_first(choices: &mut [Choice]) -> String {
+    if !choices.iter().any(|c| c.selected)
+        && let Some(first) = choices.first_mut()
+    {
+        first.selected = true;
+    }
+    choices
+        .iter()
+        .find(|c| c.selected)
+        .map(|c| c.value.clone())
+        .unwrap_or_default()
+}
+
 /// `GET /healthz`: 200 once the database answers, 503 while it does not.
 pub async fn health<S: WebStore>(State(app): State<Shared<S>>) -> Response {
     match app.store.installation_key().await {
