@@ -154,7 +154,7 @@ pub fn tracking_hash(canonical: &str) -> String {
 }
 
 /// Whether two short secrets are equal, in a time that does not depend on where they differ.
-pub(crate) fn same_secret(a: &str, b: &str) -> bool {
+pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -270,12 +270,24 @@ impl<S: Store> Ctx<'_, S> {
 
     /// A reply document of a request the scope sees.
     pub async fn reply_document(&self, id: ReplyDocumentId) -> Result<ReplyDocument> {
-        let document =
-            self.store.reply_document(id).await?.ok_or_else(|| {
-                ServiceError::Invalid(format!("找不到编号为 {} 的答复文件", id.0))
-            })?;
+        let not_found =
+            || gongkai_store::StoreError::NotFound(format!("编号为 {} 的答复文件", id.0));
+        let document = self.store.reply_document(id).await?.ok_or_else(not_found)?;
         self.request_in_scope(document.request).await?;
         Ok(document)
+    }
+
+    /// A reply document of a request the scope sees, with its bytes.
+    pub async fn reply_document_bytes<B: Blobs>(
+        &self,
+        blobs: &B,
+        id: ReplyDocumentId,
+    ) -> Result<(ReplyDocument, Vec<u8>)> {
+        let document = self.reply_document(id).await?;
+        let bytes = blobs.get(&document.file.sha256).await?.ok_or_else(|| {
+            gongkai_store::StoreError::NotFound(format!("答复文件“{}”的内容", document.file.name))
+        })?;
+        Ok((document, bytes))
     }
 
     /// The reply documents of a request the scope sees.

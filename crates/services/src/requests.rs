@@ -53,6 +53,10 @@ pub struct RequestView {
     /// the request (the supervising office, an admin). `request.data.contact` is left empty,
     /// so that no front end can show more than this by mistake.
     pub contact: Contact,
+    /// The online application behind the request, if it was made on the portal.
+    pub application: Option<gongkai_store::applications::Application>,
+    /// The reply documents added for the applicant, released or not.
+    pub replies: Vec<gongkai_store::applications::ReplyDocument>,
 }
 
 /// Why an online application has no deadline yet.
@@ -373,6 +377,8 @@ impl<S: Store> Ctx<'_, S> {
             Err(RECEIPT_UNCONFIRMED.to_owned())
         };
         let warnings = date_warnings(&cal, request.data.received);
+        let application = self.store.application(request.id).await?;
+        let replies = self.store.reply_documents(request.id).await?;
         Ok(RequestView {
             agency,
             request,
@@ -380,6 +386,8 @@ impl<S: Store> Ctx<'_, S> {
             deadline,
             warnings,
             contact,
+            application,
+            replies,
         })
     }
 

@@ -47,14 +47,7 @@ impl Caller {
     }
 }
 
-/// Compares two secrets in time independent of where they differ.
-fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
+pub use gongkai_services::applications::same_secret;
 
 /// The caller of a page request: the session of the cookie, or a redirect to the login page.
 #[derive(Debug, Clone)]
@@ -286,48 +279,12 @@ impl<S: WebStore> FromRequest<Shared<S>> for SecureMultipart {
         let (mut parts, body) = req.into_parts();
         let caller = posting_caller(&mut parts, app).await?;
         let req = Request::from_parts(parts, body);
-        let mut multipart = axum::extract::Multipart::from_request(req, app)
+        let multipart = axum::extract::Multipart::from_request(req, app)
             .await
             .map_err(|e| WebError::bad_request(format!("上传内容有误：{e}")).into_response())?;
-        let mut fields = Vec::new();
-        let mut files = Vec::new();
-        let mut total = 0usize;
-        loop {
-            let field = match multipart.next_field().await {
-                Ok(Some(f)) => f,
-                Ok(None) => break,
-                Err(e) => {
-                    return Err(WebError::bad_request(format!("上传内容有误：{e}")).into_response());
-                }
-            };
-            let name = field.name().unwrap_or_default().to_owned();
-            let file_name = field.file_name().map(str::to_owned);
-            let bytes = field.bytes().await.map_err(|_| {
-                WebError::too_large(format!(
-                    "上传的文件过大（上限 {} MB）",
-                    app.options.upload_max >> 20
-                ))
-                .into_response()
-            })?;
-            total = total.saturating_add(bytes.len());
-            if total > app.options.upload_max {
-                return Err(WebError::too_large(format!(
-                    "上传的文件过大（上限 {} MB）",
-                    app.options.upload_max >> 20
-                ))
-                .into_response());
-            }
-            match file_name {
-                Some(file_name) => files.push((
-                    name,
-                    Upload {
-                        name: file_name,
-                        bytes: bytes.to_vec(),
-                    },
-                )),
-                None => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
-            }
-        }
+        let (fields, files) = read_multipart(multipart, app.options.upload_max)
+            .await
+            .map_err(|e| (*e).into_response())?;
         let csrf = fields
             .iter()
             .find(|(k, _)| k == "csrf")
@@ -339,6 +296,54 @@ impl<S: WebStore> FromRequest<Shared<S>> for SecureMultipart {
             files,
         })
     }
+}
+
+/// The text fields and the files of a multipart form, read within `limit` bytes in all.
+///
+/// # Errors
+/// A malformed form (400) or one past the limit (413).
+pub async fn read_multipart(
+    mut multipart: axum::extract::Multipart,
+    limit: usize,
+) -> Result<(Vec<(String, String)>, Vec<(String, Upload)>), Box<WebError>> {
+    let too_large = || {
+        Box::new(WebError::too_large(format!(
+            "上传的文件过大（上限 {} MB）",
+            limit >> 20
+        )))
+    };
+    let mut fields = Vec::new();
+    let mut files = Vec::new();
+    let mut total = 0usize;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(Box::new(WebError::bad_request(format!(
+                    "上传内容有误：{e}"
+                ))));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let bytes = field.bytes().await.map_err(|_| too_large())?;
+        total = total.saturating_add(bytes.len());
+        if total > limit {
+            return Err(too_large());
+        }
+        match file_name {
+            Some(file_name) => files.push((
+                name,
+                Upload {
+                    name: file_name,
+                    bytes: bytes.to_vec(),
+                },
+            )),
+            None => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+        }
+    }
+    Ok((fields, files))
 }
 
 /// The session cookie carrying `secret`.

@@ -217,13 +217,8 @@ impl IntoResponse for WebError {
                         details: self.details,
                     },
                 };
-                let mut response = (self.status, axum::Json(body)).into_response();
-                if self.status == StatusCode::TOO_MANY_REQUESTS {
-                    response
-                        .headers_mut()
-                        .insert("retry-after", axum::http::HeaderValue::from_static("60"));
-                }
-                response
+                let response = (self.status, axum::Json(body)).into_response();
+                retry_after(self.status, response)
             }
             Face::Page => {
                 let page =
@@ -231,10 +226,20 @@ impl IntoResponse for WebError {
                 let html = crate::pages::render(&page).unwrap_or_else(|_| {
                     Html("<!DOCTYPE html><title>错误</title><p>出错了</p>".to_owned())
                 });
-                (self.status, html).into_response()
+                retry_after(self.status, (self.status, html).into_response())
             }
         }
     }
+}
+
+/// A 429 says when to try again (the rate limits count per minute).
+fn retry_after(status: StatusCode, mut response: Response) -> Response {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        response
+            .headers_mut()
+            .insert("retry-after", axum::http::HeaderValue::from_static("60"));
+    }
+    response
 }
 
 /// The result of a handler.

@@ -29,8 +29,8 @@ use gongkai_services::Settings;
 use gongkai_services::accounts::SessionPolicy;
 use gongkai_services::catalogue::Attachments;
 use gongkai_services::requests::DeskCache;
-use gongkai_store::{Blobs, Store};
 use gongkai_store::accounts::Accounts;
+use gongkai_store::{Blobs, Store};
 use std::sync::Arc;
 
 /// What the server was configured with (`[server]`, `[deadline]`, `[audit]`).
@@ -48,6 +48,9 @@ pub struct Options {
     pub upload_max: usize,
     /// The largest catalogue attachment in bytes (`catalogue.attachment_max_mb`).
     pub catalogue_attachment_max: u64,
+    /// Online applications, and tracking look-ups, per client address and minute
+    /// (`portal.rate_limit_per_minute`).
+    pub rate_limit_per_minute: u32,
 }
 
 impl Options {
@@ -72,6 +75,7 @@ impl Options {
             catalogue_attachment_max: u64::from(
                 gongkai_config::CatalogueConfig::default().attachment_max_mb,
             ) << 20,
+            rate_limit_per_minute: gongkai_config::PortalConfig::default().rate_limit_per_minute,
         }
     }
 }

@@ -94,6 +94,70 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Public,
             get(portal::catalogue::attachment::<S>),
         ),
+        // 依申请公开 on the portal (第二十七–二十九条): form, preview, submission, tracking.
+        entry(g.clone(), "/apply", Public, get(portal::apply::form::<S>)),
+        entry(
+            p.clone(),
+            "/apply",
+            Public,
+            post(portal::apply::preview::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/apply/submit",
+            Public,
+            post(portal::apply::submit::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/track",
+            Public,
+            get(portal::apply::track_form::<S>),
+        ),
+        entry(p.clone(), "/track", Public, post(portal::apply::track::<S>)),
+        entry(
+            p.clone(),
+            "/track/documents/{id}",
+            Public,
+            post(portal::apply::document::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/applications",
+            Public,
+            post(api::submit_application::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/applications/track",
+            Public,
+            post(api::track_application::<S>),
+        ),
+        // What follows an online application in the back office.
+        entry(
+            p.clone(),
+            "/office/requests/{id}/confirm",
+            Office,
+            post(office::replies::confirm::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/replies",
+            Office,
+            post(office::replies::upload::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/replies/{id}",
+            Office,
+            get(office::replies::download::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/replies/{id}/release",
+            Office,
+            post(office::replies::release::<S>),
+        ),
         entry(
             g.clone(),
             "/agencies/{id}/guide",

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{A, B, Server, Who};
+use common::{A, B, Server, Who, escaped};
 
 on_both!(
     a_request_goes_from_registration_to_decision_in_the_pages,
@@ -701,15 +701,6 @@ async fn the_api_registers_lists_and_follows_requests(server: Server) -> Server 
     server
 }
 
-/// A text as the templates escape it (askama: numeric character references).
-fn escaped(text: &str) -> String {
-    text.replace('&', "&#38;")
-        .replace('<', "&#60;")
-        .replace('>', "&#62;")
-        .replace('"', "&#34;")
-        .replace('\'', "&#39;")
-}
-
 /// Payloads that break out of HTML text, attributes and scripts.
 const PAYLOADS: [&str; 3] = [
     "<script>alert(1)</script>",
@@ -1081,7 +1072,11 @@ fn the_committed_openapi_document_is_current() {
             // A public operation (`security: [{}]`, such as searchCatalogue) has no 401.
             let public = op["security"] == serde_json::json!([{}]);
             let statuses: &[&str] = if public { &["500"] } else { &["401", "500"] };
-            assert_eq!(responses.contains_key("401"), !public, "{method} {path}: 401");
+            assert_eq!(
+                responses.contains_key("401"),
+                !public,
+                "{method} {path}: 401"
+            );
             for status in statuses.iter().copied() {
                 let schema = &responses[status]["content"]["application/json"]["schema"]["$ref"];
                 assert_eq!(
@@ -1100,6 +1095,8 @@ fn the_committed_openapi_document_is_current() {
         "generateReport",
         "checkReport",
         "searchCatalogue",
+        "submitApplication",
+        "trackApplication",
     ] {
         assert!(ids.iter().any(|i| i == id), "{id}");
     }

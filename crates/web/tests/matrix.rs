@@ -20,6 +20,8 @@ struct Fixture {
     page_request: i64,
     api_request: i64,
     year: i32,
+    /// A reply document of the page request.
+    reply: i64,
     /// A catalogue document of A.
     document: i64,
     /// A throwaway account of A that admin routes act on.
@@ -37,11 +39,30 @@ fn ledger_csv(prefix: &str) -> String {
     )
 }
 
+/// What the portal's application and tracking routes answer anyone (see [`expected`]).
+fn portal_forms(m: &str, p: &str) -> Option<u16> {
+    Some(match (m, p) {
+        ("GET", "/apply" | "/track") => 200,
+        ("POST", "/apply") => 403,
+        ("POST", "/apply/submit") => 400,
+        ("POST", "/track" | "/track/documents/{id}") => 404,
+        ("POST", "/api/v1/applications" | "/api/v1/applications/track") => 415,
+        _ => return None,
+    })
+}
+
 /// The status a caller must get.
 fn expected(route: &Route, who: Who) -> u16 {
     use Who::*;
     let (m, p) = (route.method.as_str(), route.path);
     // Anonymous callers: pages send them to the login page, the API says 401.
+    // The portal's application and tracking: the same for everyone, logged in or not (they
+    // never read a session). Empty forms: the preview and the submission refuse a form that did
+    // not come from the form page (403), or is no multipart form (400); tracking with no code
+    // finds nothing (404); the API wants JSON (415).
+    if let Some(status) = portal_forms(m, p) {
+        return status;
+    }
     if who == Anonymous {
         return match (route.audience, m, p) {
             (Audience::Public, "POST", "/office/login") => 401,
@@ -113,6 +134,12 @@ fn expected(route: &Route, who: Who) -> u16 {
             | "/office/requests/{id}/remedies/close",
         ) => handles_a(who, 303),
         ("POST", "/office/ledger") => handles_a(who, 200),
+        // The fixture's request is no online application: its receipt needs no confirmation.
+        ("POST", "/office/requests/{id}/confirm") => handles_a(who, 409),
+        ("POST", "/office/requests/{id}/replies" | "/office/replies/{id}/release") => {
+            handles_a(who, 303)
+        }
+        ("GET", "/office/replies/{id}") => reads_a(who),
         ("GET", "/office/reports/download" | "/office/reports/explain") => reads_a(who),
         ("POST", "/office/reports/figures" | "/office/reports/prose") => handles_a(who, 303),
         ("POST", "/office/check") => 200,
@@ -181,6 +208,7 @@ async fn call(
                 _ if route.path.starts_with("/office/catalogue/") => fx.document.to_string(),
                 // An unknown document (the fixture's document is id 1, like the request).
                 _ if route.path.starts_with("/documents/") => "999999".to_owned(),
+                _ if route.path.starts_with("/office/replies/") => fx.reply.to_string(),
                 _ => fx.page_request.to_string(),
             },
         )
@@ -263,6 +291,9 @@ async fn call(
                 ("body", "正文"),
             ];
             multipart(browser, &path, String::new(), &fields).await
+        }
+        (_, "POST", "/office/requests/{id}/replies") => {
+            multipart(browser, &path, "答复书".to_owned(), &[]).await
         }
         (_, "POST", p) => {
             let reference = format!("PAGE-{unique}");
@@ -388,6 +419,25 @@ async fn fixture(server: &Server) -> Fixture {
         let v: serde_json::Value = r.json().await.unwrap();
         ids.push(v["id"].as_i64().unwrap());
     }
+    // A reply document of the page request, for the routes on reply documents.
+    let officer = server.browser(Who::OfficerA).await;
+    let r = multipart(
+        &officer,
+        &format!("/office/requests/{}/replies", ids[0]),
+        "答复书".to_owned(),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let page = officer
+        .get_text(&format!("/office/requests/{}", ids[0]))
+        .await;
+    let reply = page
+        .split("/office/replies/")
+        .nth(1)
+        .and_then(|s| s.split(['"', '/']).next())
+        .and_then(|id| id.parse().ok())
+        .unwrap();
     let admin = server.browser(Who::Admin).await;
     let r = admin
         .post(
@@ -451,6 +501,7 @@ async fn fixture(server: &Server) -> Fixture {
     Fixture {
         agency_a,
         page_request: ids[0],
+        reply,
         api_request: ids[1],
         year: chrono::Datelike::year(&gongkai_web::china_today()),
         document,

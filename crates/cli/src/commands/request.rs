@@ -270,7 +270,7 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
                         writeln!(out, "申请人：{}（{}）", ap.name, applicant_label(ap.kind))?;
                     }
                     writeln!(out, "申请内容：{}", v.request.data.description)?;
-                    writeln!(out, "状态：{}", v.state)?;
+                    writeln!(out, "状态：{}", v.state_label())?;
                     writeln!(out, "经过：")?;
                     for e in &v.request.events {
                         let outcome = e
@@ -318,8 +318,8 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
                                 json!({
                                     "reference": i.reference,
                                     "agency": i.agency,
-                                    "state": i.state.key(),
-                                    "state_label": i.state.label(),
+                                    "state": i.state_key(),
+                                    "state_label": i.state_label(),
                                     "received": i.received.to_string(),
                                     "due": i.due.map(|d| d.to_string()),
                                     "days_left": i.days_left,
@@ -343,7 +343,7 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
                                 "{}  {}  {}  收到 {}  期限 {}  {left}",
                                 i.reference,
                                 i.agency,
-                                i.state.label(),
+                                i.state_label(),
                                 i.received,
                                 due
                             )?;

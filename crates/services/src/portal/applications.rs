@@ -120,8 +120,14 @@ impl<S: Store> Public<'_, S> {
         Ok(forms.unwrap_or_else(|| ProvisionForm::ALL.to_vec()))
     }
 
-    /// Checks an application's fields, every problem at once.
-    async fn check_application(&self, input: &ApplicationInput) -> Result<(Applicant, String)> {
+    /// Checks an application's fields, every problem at once ([`ServiceError::Fields`]), as
+    /// the preview does before anything is stored.
+    pub async fn check_application(&self, input: &ApplicationInput) -> Result<()> {
+        self.checked(input).await.map(|_| ())
+    }
+
+    /// [`Public::check_application`], answering the applicant's kind and phone digits.
+    async fn checked(&self, input: &ApplicationInput) -> Result<(Applicant, String)> {
         let mut problems: Vec<FieldProblem> = Vec::new();
         let text = |problems: &mut Vec<FieldProblem>,
                     field: &'static str,
@@ -273,7 +279,7 @@ impl<S: Store> Public<'_, S> {
                     message: "请选择受理申请的机关".into(),
                 }])
             })?;
-        let (kind, _) = self.check_application(&input).await?;
+        let (kind, _) = self.checked(&input).await?;
         // The public's one write: a scope that may apply and nothing else.
         let scope = Scope::public(Actor::new(PORTAL_ACTOR)?);
         let grant = scope.agency(&agency, &tree, Capability::Apply)?;
@@ -466,6 +472,22 @@ impl<S: Store> Public<'_, S> {
         }
         let bytes = blobs.get(&document.file.sha256).await?;
         Ok(bytes.map(|b| (document.file, b)))
+    }
+
+    /// Counts one more `action` (`apply`, `track`) by the client at `address` in the minute of
+    /// `at`, and answers the minute's count so far, shared by every server process. The
+    /// address is kept as a keyed pseudonym, never in clear; old minutes are forgotten.
+    pub async fn count_hit(&self, action: &str, address: &str, at: DateTime<Utc>) -> Result<u32> {
+        let key = match &self.settings().audit_key {
+            Some(k) => k.clone(),
+            None => self.store().installation_key().await?,
+        };
+        let who = gongkai_audit::Pseudonyms::new(&key).of(address);
+        let minute = at.timestamp().div_euclid(60);
+        Ok(self
+            .store()
+            .rate_hit(&format!("{action}:{who}"), minute, minute - 2)
+            .await?)
     }
 
     /// The request behind a tracking code and phone digits, or `None`.

@@ -6,11 +6,13 @@
 //! Input is read by [`ApiJson`], [`ApiQuery`] and [`ApiPath`], which answer a malformed body,
 //! query or path with the API's error body instead of axum's plain text.
 
+mod applications;
 mod catalogue;
 mod idempotency;
 mod reports;
 mod requests;
 
+pub use applications::{submit_application, track_application};
 pub use catalogue::search_catalogue;
 pub use reports::{check_report, explain_cell, generate_report};
 pub use requests::{add_request_event, create_request, get_request, import_ledger, list_requests};
@@ -293,6 +295,8 @@ impl Modify for Security {
         reports::explain_cell,
         deadline,
         catalogue::search_catalogue,
+        applications::submit_application,
+        applications::track_application,
     ),
     modifiers(&Security),
     tags(
@@ -300,6 +304,7 @@ impl Modify for Security {
         (name = "requests", description = "依申请公开"),
         (name = "reports", description = "年度报告"),
         (name = "catalogue", description = "政府信息公开目录（公开）"),
+        (name = "portal", description = "在线申请和申请查询（公开，无须令牌）"),
     )
 )]
 #[derive(Debug)]

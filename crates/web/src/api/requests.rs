@@ -81,7 +81,8 @@ pub struct RequestOut {
     pub received: String,
     pub description: String,
     pub form: String,
-    /// `open`, `awaiting_correction`, `consulting`, `awaiting_fee` or `closed`.
+    /// `awaiting_confirmation` (an online application whose receipt an officer has still to
+    /// confirm), `open`, `awaiting_correction`, `consulting`, `awaiting_fee` or `closed`.
     pub state: String,
     /// The state in Chinese.
     pub state_label: String,
@@ -147,8 +148,8 @@ impl From<&RequestView> for RequestOut {
             received: r.data.received.to_string(),
             description: r.data.description.clone(),
             form: r.data.requested_form.clone(),
-            state: v.state.key().to_owned(),
-            state_label: v.state.label().to_owned(),
+            state: v.state_key().to_owned(),
+            state_label: v.state_label().to_owned(),
             due: deadline.map(|d| d.due.to_string()),
             days_left: deadline.and_then(|d| d.days_left),
             events: r
@@ -299,10 +300,10 @@ pub struct RequestItem {
 impl From<WorkItem> for RequestItem {
     fn from(i: WorkItem) -> Self {
         RequestItem {
+            state: i.state_key().to_owned(),
             id: i.id.0,
             reference: i.reference,
             agency: i.agency,
-            state: i.state.key().to_owned(),
             received: i.received.to_string(),
             due: i.due.map(|d| d.to_string()),
             days_left: i.days_left,

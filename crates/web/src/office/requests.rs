@@ -469,6 +469,12 @@ pub async fn detail<S: WebStore>(
         ("amended", "已更正，理由已记入审计日志"),
         ("withdrawn", "已撤回最后一个事件，理由已记入审计日志"),
         ("remedy", "复议诉讼案件已保存"),
+        ("confirmed", "已确认收到申请"),
+        ("reply_added", "答复文件已上传，尚未发布给申请人"),
+        (
+            "reply_released",
+            "答复文件已发布，申请人可在申请查询页面下载",
+        ),
     ]
     .into_iter()
     .find(|(key, _)| q.contains_key(*key))
@@ -483,12 +489,13 @@ pub async fn detail<S: WebStore>(
         kind: first.map_or_else(String::new, |a| applicant_label(a.kind).to_owned()),
         channel: gongkai_cases::vocab::channel_label(view.request.data.channel).to_owned(),
         contact: view.contact.clone(),
-        state: view.state.label().to_owned(),
+        state: view.state_label().to_owned(),
         timeline,
         deadline,
         no_deadline,
         warnings: view.warnings.iter().map(warning_text).collect(),
-        offers: if can_handle {
+        // Nothing is recorded on an online application before its receipt is confirmed.
+        offers: if can_handle && !view.request.confirmation.is_awaiting() {
             offers(&view.state)
         } else {
             Vec::new()

@@ -4,8 +4,13 @@
 //! no way to reach requests, applicants or accounts — and renders.
 //!
 //! - [`catalogue`]: the home page's agency tree, each agency's page, the catalogue with its
-//!   search, document pages, attachments, the Atom feed and the `searchCatalogue` operation.
+//!   search, document pages, attachments, the Atom feed and the `searchCatalogue` operation;
+//! - [`apply`]: the online application, its preview and receipt, and the tracking page;
+//! - [`abuse`]: rate limits, form tokens and the honeypot of the public forms;
+//! - [`guide`]: each agency's 政府信息公开指南, printable.
 
+pub mod abuse;
+pub mod apply;
 pub mod catalogue;
 pub mod guide;
 

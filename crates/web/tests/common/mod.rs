@@ -214,8 +214,14 @@ pub fn options() -> Options {
         upload_max_mb: 2,
         ..Default::default()
     };
-    Options::new(settings, &server)
+    let mut options = Options::new(settings, &server);
+    // Enough for every test's applications and look-ups; the rate-limit test goes past it.
+    options.rate_limit_per_minute = RATE_LIMIT;
+    options
 }
+
+/// Applications and tracking look-ups per client address and minute on the test servers.
+pub const RATE_LIMIT: u32 = 60;
 
 /// The agencies and accounts every test starts from; returns the tokens.
 pub async fn seed<S: WebStore>(store: &S) -> Vec<(Who, String)> {
@@ -370,4 +376,13 @@ macro_rules! on_both {
             )*
         }
     };
+}
+
+/// A text as the templates escape it (askama: numeric character references).
+pub fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }
