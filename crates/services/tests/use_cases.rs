@@ -1144,6 +1144,20 @@ async fn an_installation_is_copied_and_backed_up<S: Store>(store: &S, _raw: &Raw
     ctx.set_prose("迁移县新局", 2024, "## 一、总体情况\n概述\n")
         .await
         .unwrap();
+    let guide = gongkai_cases::guide::Guide {
+        office: "办公室".into(),
+        address: "人民路1号".into(),
+        hours: "工作日".into(),
+        phone: "0517-1234567".into(),
+        channels: vec![gongkai_cases::guide::ApplyChannel::Online],
+        forms: vec![gongkai_cases::guide::ProvisionForm::Paper],
+        fees: "不收费".into(),
+        ..Default::default()
+    };
+    ctx.set_guide("迁移县新局", guide.clone())
+        .await
+        .unwrap()
+        .unwrap();
     ctx.import_calendar("[2027]\noff = [\"2027-01-01\"]\nworkday = []\n")
         .await
         .unwrap();
@@ -1160,6 +1174,11 @@ async fn an_installation_is_copied_and_backed_up<S: Store>(store: &S, _raw: &Raw
     );
     // The copy works as an installation: same report, and it takes the next write.
     let on_copy = Ctx::new(&target, &scope, &settings);
+    assert_eq!(
+        on_copy.guide("迁移县新局").await.unwrap().guide,
+        Some(guide),
+        "the guide is copied"
+    );
     let a = ctx
         .generate_report("迁移县新局", 2024, false)
         .await
