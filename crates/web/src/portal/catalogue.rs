@@ -719,3 +719,99 @@ pub async fn feed<S: WebStore>(
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn row(id: i64, depth: usize) -> TreeRow {
+        TreeRow {
+            agency: Agency::new(AgencyId(id), format!("机关{id}"), None),
+            depth,
+            merged_into: None,
+        }
+    }
+
+    /// The home page's list of agencies for these rows, each link written as its id.
+    fn markup(rows: &[TreeRow]) -> String {
+        let (tree, open_after) = nested(rows);
+        let page = HomePage {
+            layout: PortalLayout::new("首页", PortalSection::Home),
+            tree,
+            open_after,
+        }
+        .render()
+        .unwrap();
+        let Some(list) = page.split("<ul class=\"agency-tree\">").nth(1) else {
+            return String::new();
+        };
+        let mut list = format!("<ul>{}", list.split("</section>").next().unwrap());
+        for row in rows {
+            let id = row.agency.id.0;
+            list = list.replace(
+                &format!("<a href=\"/agencies/{id}\">机关{id}</a>"),
+                &id.to_string(),
+            );
+        }
+        list.replace('\n', "")
+    }
+
+    #[test]
+    fn the_tree_nests_and_every_list_is_closed() {
+        let rows = [
+            row(1, 0),
+            row(2, 1),
+            row(3, 2),
+            row(4, 1),
+            row(5, 0),
+            row(6, 1),
+        ];
+        assert_eq!(
+            markup(&rows),
+            "<ul><li>1<ul><li>2<ul><li>3</li></ul></li><li>4</li></ul></li><li>5<ul><li>6</li></ul></li></ul>"
+        );
+        // Ending deep closes every level.
+        assert_eq!(
+            markup(&[row(1, 0), row(2, 1), row(3, 2)]),
+            "<ul><li>1<ul><li>2<ul><li>3</li></ul></li></ul></li></ul>"
+        );
+        assert_eq!(markup(&[]), "", "no list without agencies");
+    }
+
+    #[test]
+    fn a_snippet_becomes_parts_with_its_matches_marked() {
+        let text = "为加强耕地保护，严格保护耕地".to_owned();
+        let at = |s: &str, nth: usize| text.match_indices(s).nth(nth).unwrap().0;
+        let (a, b) = (at("耕地", 0), at("耕地", 1));
+        let snippet = Snippet {
+            text: text.clone(),
+            highlights: vec![a..a + "耕地".len(), b..b + "耕地".len()],
+        };
+        let got = parts(&snippet);
+        let marked: Vec<&str> = got.iter().filter(|p| p.1).map(|p| p.0.as_str()).collect();
+        assert_eq!(marked, ["耕地", "耕地"]);
+        assert_eq!(got.iter().map(|p| p.0.as_str()).collect::<String>(), text);
+        // A range off a character boundary is skipped, not a panic.
+        let broken = Snippet {
+            text: text.clone(),
+            highlights: vec![1..4, 40..41],
+        };
+        assert!(parts(&broken).iter().all(|p| !p.1));
+    }
+
+    #[test]
+    fn a_file_name_is_encoded_per_rfc_6266() {
+        assert_eq!(
+            content_disposition("办法 全文.pdf"),
+            "attachment; filename=\"attachment.pdf\"; filename*=UTF-8''%E5%8A%9E%E6%B3%95%20%E5%85%A8%E6%96%87.pdf"
+        );
+        // Quotes and line breaks cannot reach the header.
+        let hostile = content_disposition("a\"\r\nX-Evil: 1");
+        assert!(
+            !hostile.contains('\r') && !hostile.contains("\"\r"),
+            "{hostile}"
+        );
+        assert!(hostile.starts_with("attachment; filename=\"attachment\";"));
+    }
+}
