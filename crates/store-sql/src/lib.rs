@@ -132,6 +132,7 @@ pub mod __private {
         Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
     };
     pub use gongkai_store::catalogue::PublicationDates;
+    pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
         Agencies, AuditLog, Blobs, CalendarOverrides, Catalogue, ChunkReport, DocumentFilter,
@@ -388,6 +389,15 @@ macro_rules! impl_store {
                 $crate::impl_store!(@forward
                     set_guide(agency: AgencyId, guide: &Guide, audit: Draft) -> ();
                     guide(agency: AgencyId) -> Option<Guide>;
+                );
+            }
+
+            impl PublishedReports for $store {
+                $crate::impl_store!(@forward
+                    publish_report(agency: AgencyId, year: i32, json: &str, note: Option<&str>, audit: Draft) -> i32;
+                    published_reports(agency: AgencyId) -> Vec<PublishedVersion>;
+                    published_versions(agency: AgencyId, year: i32) -> Vec<PublishedVersion>;
+                    published_report(agency: AgencyId, year: i32, version: Option<i32>) -> Option<PublishedReport>;
                 );
             }
 

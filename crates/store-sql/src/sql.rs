@@ -3,6 +3,7 @@
 mod applications;
 mod catalogue;
 mod guides;
+mod published;
 
 use crate::queue::Queued;
 use crate::values::{Tuple, Values};

@@ -76,6 +76,7 @@ macro_rules! conformance_tests {
             guides_replace,
             applications_confirm_and_release,
             rate_hits_count_per_slot,
+            published_reports_versions,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -135,6 +136,7 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     guides_replace(store).await;
     applications_confirm_and_release(store).await;
     rate_hits_count_per_slot(store).await;
+    published_reports_versions(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -3637,4 +3639,74 @@ pub async fn rate_hits_count_per_slot<S: Store>(store: &S) {
     // A slot before `forget_before` is deleted when a new slot begins.
     assert_eq!(store.rate_hit("apply:x", 200, 150).await.unwrap(), 1);
     assert_eq!(store.rate_hit("apply:x", 100, 0).await.unwrap(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Published annual reports (第四十九条、第五十条).
+
+/// A published report is a frozen snapshot: the first publication is version 1 without a note,
+/// a correction version 2 with its 更正说明, both kept and read back as written; the listing
+/// names each year once with its latest version, newest year first; a note on a first
+/// publication, an empty report or an unknown agency writes nothing; each publication appends
+/// its audit entry.
+pub async fn published_reports_versions<S: Store>(store: &S) {
+    let other = agency(store, "年报发布局二").await;
+    let agency = agency(store, "年报发布局").await;
+    assert!(store.published_reports(agency).await.unwrap().is_empty());
+    assert!(store.published_report(agency, 2023, None).await.unwrap().is_none());
+    let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
+    assert_kind(
+        store
+            .publish_report(agency, 2023, "{\"v\":0}", Some("更正"), audit())
+            .await,
+        "a note on a first publication",
+        "Invalid",
+    );
+    assert_kind(
+        store.publish_report(agency, 2023, "  ", None, audit()).await,
+        "an empty report",
+        "Invalid",
+    );
+    assert_kind(
+        store
+            .publish_report(AgencyId(999_999), 2023, "{}", None, audit())
+            .await,
+        "unknown agency",
+        "NotFound",
+    );
+    let first = "{\"agency\":\"年报发布局<script>\",\"v\":1}";
+    assert_eq!(
+        store.publish_report(agency, 2023, first, None, audit()).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        store.publish_report(agency, 2022, "{\"v\":22}", None, audit()).await.unwrap(),
+        1
+    );
+    let second = "{\"v\":2}";
+    assert_eq!(
+        store
+            .publish_report(agency, 2023, second, Some("  表三第（七）行更正  "), audit())
+            .await
+            .unwrap(),
+        2
+    );
+    let latest = store.published_report(agency, 2023, None).await.unwrap().unwrap();
+    assert_eq!((latest.version, latest.json.as_str()), (2, second));
+    assert_eq!(latest.note.as_deref(), Some("表三第（七）行更正"));
+    assert_eq!(latest.published_by, "conformance");
+    let v1 = store.published_report(agency, 2023, Some(1)).await.unwrap().unwrap();
+    assert_eq!((v1.version, v1.json.as_str(), v1.note), (1, first, None));
+    assert!(v1.published_at <= latest.published_at);
+    assert!(store.published_report(agency, 2023, Some(3)).await.unwrap().is_none());
+    assert!(store.published_report(other, 2023, None).await.unwrap().is_none());
+    let listed = store.published_reports(agency).await.unwrap();
+    let years: Vec<(i32, i32)> = listed.iter().map(|v| (v.year, v.version)).collect();
+    assert_eq!(years, vec![(2023, 2), (2022, 1)]);
+    let versions = store.published_versions(agency, 2023).await.unwrap();
+    let numbers: Vec<i32> = versions.iter().map(|v| v.version).collect();
+    assert_eq!(numbers, vec![2, 1]);
+    assert!(store.published_reports(other).await.unwrap().is_empty());
+    let after = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
+    assert_eq!(after - before, 3, "one audit entry per publication, none for a refusal");
 }

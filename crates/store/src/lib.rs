@@ -25,6 +25,7 @@ pub mod codec;
 pub mod conformance;
 mod error;
 pub mod guides;
+pub mod published;
 pub mod rules;
 pub mod transfer;
 
@@ -36,6 +37,7 @@ pub use error::StoreError;
 pub use gongkai_audit::{Draft, Entry};
 pub use gongkai_cases::{CaseFacts, RemedyFacts};
 pub use guides::Guides;
+pub use published::PublishedReports;
 
 use chrono::NaiveDate;
 use gongkai_cases::amend::{Amendment, Change};
@@ -517,6 +519,7 @@ pub trait Store:
     + Catalogue
     + Guides
     + Applications
+    + PublishedReports
 {
 }
 
@@ -535,6 +538,7 @@ impl<T> Store for T where
         + Catalogue
         + Guides
         + Applications
+        + PublishedReports
 {
 }
 

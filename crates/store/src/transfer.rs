@@ -303,6 +303,19 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["agency_id"],
     },
+    TableDef {
+        name: "published_reports",
+        columns: &[
+            ("agency_id", Int),
+            ("year", Int32),
+            ("version", Int32),
+            ("report", Text),
+            ("note", OptText),
+            ("published_at", Time),
+            ("published_by", Text),
+        ],
+        key: &["agency_id", "year", "version"],
+    },
     // Online applications (the portal), after the requests and blobs they name.
     TableDef {
         name: "applications",
