@@ -120,6 +120,20 @@ impl Blobs for LocalBlobs {
         let path = self.path(sha256);
         blocking(move || Ok(path.is_file())).await
     }
+
+    async fn remove(&self, sha256: &str) -> Result<()> {
+        check_name(sha256)?;
+        let path = self.path(sha256);
+        blocking(move || match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StoreError::Backend(format!(
+                "无法删除附件 {}：{e}",
+                path.display()
+            ))),
+        })
+        .await
+    }
 }
 
 /// Runs `f` on a blocking thread.

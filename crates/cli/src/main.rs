@@ -13,7 +13,8 @@ mod zh;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use commands::{
-    agency, audit, calendar, catalogue, config, deadline, figures, guide, install, ledger, remedy,
+    agency, audit, calendar, catalogue, config, deadline, figures, guide, install, ledger, portal,
+    remedy,
 };
 use commands::{report, request, web};
 use std::process::ExitCode;
@@ -59,6 +60,9 @@ enum Command {
     /// 政府信息公开指南（guide）：发布、显示机关的指南（第十二条）
     #[command(subcommand)]
     Guide(guide::GuideCommand),
+    /// 门户（portal）：清除办结超过保存期限的申请人个人信息
+    #[command(subcommand)]
+    Portal(portal::PortalCommand),
     /// 表二数据（figures）：规范性文件、行政许可/处罚/强制、收费等年度数据
     #[command(subcommand)]
     Figures(figures::FiguresCommand),
@@ -120,6 +124,7 @@ fn main() -> ExitCode {
         Command::Catalogue(c) => catalogue::run(&cli.global, c),
         Command::Figures(c) => figures::run(&cli.global, c),
         Command::Guide(c) => guide::run(&cli.global, c),
+        Command::Portal(c) => portal::run(&cli.global, c),
         Command::Deadline(a) => deadline::run(&cli.global, a),
         Command::Calendar(c) => calendar::run(&cli.global, c),
         Command::Audit(c) => audit::run(&cli.global, c),

@@ -297,9 +297,10 @@ impl<S: Store> Ctx<'_, S> {
     }
 
     /// Purges the personal data of the requests decided more than the retention period ago
-    /// (an installation-wide change: the operator's). Returns the day before which decisions
-    /// were purged, and what was removed.
-    pub async fn purge_personal_data(&self) -> Result<(NaiveDate, Purged)> {
+    /// (an installation-wide change: the operator's), and the bytes of the applicants' files
+    /// nothing else names from `blobs`. Returns the day before which decisions were purged, and
+    /// what was removed.
+    pub async fn purge_personal_data<B: Blobs>(&self, blobs: &B) -> Result<(NaiveDate, Purged)> {
         let grant = self.scope.installation()?;
         let before =
             self.settings.today - chrono::Days::new(u64::from(self.settings.portal.retention_days));
@@ -308,6 +309,9 @@ impl<S: Store> Ctx<'_, S> {
             .await?;
         audit.set("retention_days", self.settings.portal.retention_days);
         let purged = self.store.purge_personal_data(before, audit).await?;
+        for sha in &purged.orphaned {
+            blobs.remove(sha).await?;
+        }
         Ok((before, purged))
     }
 }

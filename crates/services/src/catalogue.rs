@@ -831,6 +831,13 @@ impl<S: Blobs> Blobs for Attachments<'_, S> {
             Attachments::Database(s) => s.has(sha256).await,
         }
     }
+
+    async fn remove(&self, sha256: &str) -> gongkai_store::Result<()> {
+        match self {
+            Attachments::Directory(d) => d.remove(sha256).await,
+            Attachments::Database(s) => s.remove(sha256).await,
+        }
+    }
 }
 
 /// Checks an attachment by its content and size, and stores its bytes.

@@ -170,6 +170,7 @@ on_both!(
     a_streamed_ledger_is_all_or_nothing,
     sessions_are_marked_once_a_minute_and_end_when_idle,
     the_catalogue_feeds_table_two_and_is_searchable,
+    an_online_application_is_confirmed_decided_and_purged,
 );
 
 fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
@@ -1635,4 +1636,137 @@ async fn the_catalogue_feeds_table_two_and_is_searchable<S: Store + Blobs>(store
         )
         .await;
     assert!(matches!(denied, Err(ServiceError::Access(_))), "{denied:?}");
+}
+
+/// An online application where the agency confirms receipt by hand: no date of receipt and no
+/// deadline until the officer confirms (第三十一条第（三）项), then received that day; after
+/// the retention period its applicant's personal data and files are purged, the request's
+/// figures stay, tracking finds nothing, and the audit chain still verifies.
+async fn an_online_application_is_confirmed_decided_and_purged<S: Store + Blobs>(
+    store: &S,
+    _raw: &Raw,
+) {
+    use gongkai_services::portal::Public;
+    use gongkai_services::portal::applications::{ApplicationInput, Upload};
+    let scope = operator();
+    let mut submitted_on = Settings::new(d(2026, 3, 6));
+    submitted_on.portal.auto_confirm_receipt = false;
+    let ctx = Ctx::new(store, &scope, &submitted_on);
+    let agency = ctx.add_agency("网申县政府", None).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = gongkai_blobs::LocalBlobs::open(dir.path()).unwrap();
+    let input = ApplicationInput {
+        agency: agency.id,
+        applicant: "王五".into(),
+        kind: "自然人".into(),
+        id_type: "居民身份证".into(),
+        id_number: "11010519491231002X".into(),
+        phone: "13912345678".into(),
+        email: String::new(),
+        address: "某路1号".into(),
+        description: "某项目的批复".into(),
+        form: "邮寄".into(),
+        nonce: None,
+        files: vec![Upload {
+            name: "证明.txt".into(),
+            bytes: "王五的身份证明".as_bytes().to_vec(),
+        }],
+    };
+    let public = Public::new(store, &submitted_on).unwrap();
+    let receipt = public
+        .submit_application(&blobs, input, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(receipt.received, None);
+    assert_eq!(receipt.due, None);
+    let file = receipt.files[0].sha256.clone();
+    assert!(blobs.has(&file).await.unwrap());
+    let tracked = public
+        .track(&receipt.tracking_code, "5678")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (tracked.state, tracked.received, tracked.due),
+        ("awaiting_confirmation", None, None)
+    );
+    // Not in the year's report while its receipt is unknown.
+    let facts = store.case_facts(&[agency.id], 2026).await.unwrap();
+    assert!(facts.is_empty(), "{facts:?}");
+
+    // Confirmed on Monday the 9th: received that day, due 20 working days later.
+    let monday = Settings::new(d(2026, 3, 9));
+    let id = store
+        .request_by_reference(agency.id, &receipt.reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let confirmed = Ctx::new(store, &scope, &monday)
+        .confirm_receipt(id, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(confirmed.data.received, d(2026, 3, 9));
+    let tracked = Public::new(store, &monday)
+        .unwrap()
+        .track(&receipt.tracking_code, "5678")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(tracked.state, "open");
+    assert_eq!(tracked.received, Some(d(2026, 3, 9)));
+    assert_eq!(
+        tracked.due,
+        Some(d(2026, 4, 7)),
+        "20 working days after 9 March (清明 on 4–6 April)"
+    );
+    Ctx::new(store, &scope, &monday)
+        .record_event(
+            "网申县政府",
+            &receipt.reference,
+            Event::Decided(d(2026, 3, 9)),
+            Some(Outcome::Disclosed),
+            "",
+        )
+        .await
+        .unwrap();
+
+    // Past the retention period: purged.
+    let later = Settings::new(d(2026, 3, 9) + chrono::Days::new(1826));
+    let later_ctx = Ctx::new(store, &scope, &later);
+    let (before, purged) = later_ctx.purge_personal_data(&blobs).await.unwrap();
+    assert_eq!(before, d(2026, 3, 10));
+    assert_eq!((purged.requests, purged.files), (1, 1));
+    assert!(
+        !blobs.has(&file).await.unwrap(),
+        "the applicant's file is gone"
+    );
+    let request = store.request(id).await.unwrap().unwrap();
+    assert_eq!(request.data.applicants[0].name, "（已清除）");
+    assert_eq!(request.data.applicants[0].kind, Applicant::NaturalPerson);
+    assert_eq!(request.data.contact.id_number, "");
+    assert_eq!(request.data.contact.phone, "");
+    assert_eq!(store.case_facts(&[agency.id], 2026).await.unwrap().len(), 1);
+    assert!(
+        Public::new(store, &later)
+            .unwrap()
+            .track(&receipt.tracking_code, "5678")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let verified = later_ctx.audit_verify(None, |_| {}).await.unwrap();
+    assert!(
+        matches!(verified, Verification::Intact { .. }),
+        "{verified:?}"
+    );
+    // No entry of the log holds the applicant's name, identity or phone number in clear.
+    for e in store.audit_page(0, 10_000).await.unwrap() {
+        for secret in ["王五", "11010519491231002X", "13912345678"] {
+            assert!(
+                !e.summary.contains(secret) && !e.object.contains(secret),
+                "{e:?}"
+            );
+        }
+    }
 }

@@ -415,6 +415,10 @@ macro_rules! impl_store {
                 async fn has(&self, sha256: &str) -> Result<bool> {
                     $crate::Sql(self).has_blob(sha256).await
                 }
+
+                async fn remove(&self, sha256: &str) -> Result<()> {
+                    $crate::Sql(self).remove_blob(sha256).await
+                }
             }
 
             impl Transfer for $store {

@@ -57,12 +57,15 @@ pub struct ReplyDocument {
 }
 
 /// What a purge of personal data removed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Purged {
     /// Requests whose applicants' names, identity documents and contact details were removed.
     pub requests: u64,
     /// Applicants' attachments removed.
     pub files: u64,
+    /// The SHA-256 of the removed files that nothing else names any more: their bytes, gone
+    /// from the database's blobs, are to be removed from any other blob store too.
+    pub orphaned: Vec<String>,
 }
 
 /// The name an applicant's record keeps after the purge of personal data.

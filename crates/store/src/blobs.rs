@@ -23,6 +23,10 @@ pub trait Blobs: Send + Sync {
 
     /// Whether bytes are stored under `sha256` (not read, not checked).
     fn has(&self, sha256: &str) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Removes the bytes stored under `sha256` (the purge of an applicant's files, when
+    /// nothing else names them); removing what is not there changes nothing.
+    fn remove(&self, sha256: &str) -> impl Future<Output = Result<()>> + Send;
 }
 
 /// The SHA-256 of `bytes` in lower-case hexadecimal: a blob's name.

@@ -3594,6 +3594,11 @@ pub async fn applications_confirm_and_release<S: Store>(store: &S) {
         .unwrap();
     // (Other tests' requests decided before that day, in a shared store, are purged too.)
     assert!(purged.requests >= 1, "{purged:?}");
+    // The open application still names the same file: its bytes stay.
+    assert!(
+        !purged.orphaned.contains(&crate::blobs::sha256_hex(b"scan")),
+        "{purged:?}"
+    );
     assert!(purged.files >= 1, "{purged:?}");
     let after = store.request(pending.id).await.unwrap().unwrap();
     assert_eq!(after.data.applicants[0].name, PURGED_NAME);
@@ -3629,8 +3634,13 @@ fn confirmed_events(confirmed: &gongkai_cases::Request) -> Vec<TimelineEvent> {
     events
 }
 
-/// Rate-limit counters: per key and slot, shared, old slots forgotten.
-pub async fn rate_hits_count_per_slot<S: Store>(store: &S) {
+/// Rate-limit counters: per key and slot, shared, old slots forgotten; and a blob removed.
+pub async fn rate_hits_count_per_slot<S: Store + Blobs>(store: &S) {
+    let sha = store.put(b"to be purged").await.unwrap();
+    assert!(store.has(&sha).await.unwrap());
+    store.remove(&sha).await.unwrap();
+    assert!(!store.has(&sha).await.unwrap());
+    store.remove(&sha).await.unwrap();
     assert_eq!(store.rate_hit("apply:x", 100, 98).await.unwrap(), 1);
     assert_eq!(store.rate_hit("apply:x", 100, 98).await.unwrap(), 2);
     assert_eq!(store.rate_hit("apply:y", 100, 98).await.unwrap(), 1);

@@ -424,25 +424,43 @@ where
             // identical files). Only these: a blob just stored for a document being entered
             // is named by nothing yet, and must stay.
             for sha in files {
-                sqlx::query(
-                    "DELETE FROM blobs WHERE sha256 = $1 \
-                     AND sha256 NOT IN (SELECT sha256 FROM document_attachments) \
-                     AND sha256 NOT IN (SELECT sha256 FROM application_files) \
-                     AND sha256 NOT IN (SELECT sha256 FROM reply_documents)",
+                let named: i64 = sqlx::query_scalar(
+                    "SELECT (SELECT COUNT(*) FROM document_attachments WHERE sha256 = $1) \
+                     + (SELECT COUNT(*) FROM application_files WHERE sha256 = $1) \
+                     + (SELECT COUNT(*) FROM reply_documents WHERE sha256 = $1)",
                 )
                 .bind(sha.as_str())
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(db("清除申请附件"))?;
+                if named == 0 && !purged.orphaned.contains(&sha) {
+                    sqlx::query("DELETE FROM blobs WHERE sha256 = $1")
+                        .bind(sha.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db("清除申请附件"))?;
+                    purged.orphaned.push(sha);
+                }
             }
         }
         purged.requests = ids.len() as u64;
         audit
             .set("decided_before", decided_before.to_string())
             .set("requests", purged.requests)
-            .set("files", purged.files);
+            .set("files", purged.files)
+            .set("orphaned", purged.orphaned.len());
         Self::finish(tx, &audit).await?;
         Ok(purged)
+    }
+
+    pub async fn remove_blob(&self, sha256: &str) -> Result<()> {
+        check_name(sha256)?;
+        sqlx::query("DELETE FROM blobs WHERE sha256 = $1")
+            .bind(sha256)
+            .execute(self.0.write_pool())
+            .await
+            .map_err(db("删除附件"))?;
+        Ok(())
     }
 
     pub async fn rate_hit(&self, key: &str, slot: i64, forget_before: i64) -> Result<u32> {
