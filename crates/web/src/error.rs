@@ -1,7 +1,8 @@
 //! The one error type of the web layer: it logs the cause and shows a plain Chinese message,
-//! as a page for the back office and as `{"error": {"code", "message", "details"}}` for the
-//! API (`docs/web.md` §2). No stack trace, SQL or file path ever reaches a response: a store's
-//! backend error is logged with the request id and answered with a generic sentence.
+//! as a page (in the back office's layout, or the portal's on a public path) and as
+//! `{"error": {"code", "message", "details"}}` for the API (`docs/web.md` §2). No stack trace,
+//! SQL or file path ever reaches a response: a store's backend error is logged with the
+//! request id and answered with a generic sentence.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -221,15 +222,37 @@ impl IntoResponse for WebError {
                 retry_after(self.status, response)
             }
             Face::Page => {
-                let page =
-                    crate::pages::ErrorPage::new(self.status.as_u16(), self.message, self.details);
+                let shown = ShownError {
+                    status: self.status.as_u16(),
+                    message: self.message,
+                    details: self.details,
+                };
+                let page = crate::pages::ErrorPage::new(
+                    shown.status,
+                    shown.message.clone(),
+                    shown.details.clone(),
+                );
                 let html = crate::pages::render(&page).unwrap_or_else(|_| {
                     Html("<!DOCTYPE html><title>错误</title><p>出错了</p>".to_owned())
                 });
-                retry_after(self.status, (self.status, html).into_response())
+                let mut response = (self.status, html).into_response();
+                // The portal's pages show it again in their own layout
+                // (`portal::error_pages`, which knows the path).
+                response.extensions_mut().insert(shown);
+                retry_after(self.status, response)
             }
         }
     }
+}
+
+/// An error shown as a page, kept in the response's extensions: the page is rendered in the
+/// back office's layout, and a layer that knows the request's path may render it again in
+/// another (the portal's, [`crate::portal::error_pages`]).
+#[derive(Debug, Clone)]
+pub struct ShownError {
+    pub status: u16,
+    pub message: String,
+    pub details: Vec<FieldError>,
 }
 
 /// A 429 says when to try again (the rate limits count per minute).

@@ -20,6 +20,7 @@ on_both!(
     search_highlights_filters_narrow_and_pages_neither_repeat_nor_skip,
     a_document_shows_its_metadata_interpretations_attachment_and_feed,
     a_hostile_title_is_shown_escaped_on_every_page,
+    an_error_on_a_portal_page_is_shown_in_the_portals_layout,
 );
 
 /// A small but real PDF: what the content check of attachments accepts.
@@ -541,5 +542,90 @@ async fn a_hostile_title_is_shown_escaped_on_every_page(server: Server) -> Serve
             .iter()
             .any(|i| i["title"] == HOSTILE)
     );
+    server
+}
+
+/// A page of the portal: its layout (header, search box, 首页), not the back office's.
+fn portal(body: &str) -> bool {
+    body.contains("class=\"portal\"")
+        && body.contains("<a href=\"/\">首页</a>")
+        && body.contains("id=\"site-q\"")
+        && !body.contains("href=\"/office\">工作台</a>")
+}
+
+/// A 404, 422 or 429 on a portal path is a page of the portal (its header, search box and 首页),
+/// not of the back office; the back office's errors keep its look; the API answers JSON.
+async fn an_error_on_a_portal_page_is_shown_in_the_portals_layout(server: Server) -> Server {
+    async fn shown_in_the_portal(r: reqwest::Response, status: u16, says: &str) {
+        let path = r.url().path().to_owned();
+        assert_eq!(r.status().as_u16(), status, "{path}");
+        assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+        assert!(r.headers().contains_key("content-security-policy"));
+        let body = r.text().await.unwrap();
+        assert!(portal(&body), "{path}: {body}");
+        assert!(body.contains(says), "{path}: {body}");
+        assert!(body.contains("返回首页"), "{path}: {body}");
+    }
+    for (path, status, says) in [
+        ("/agencies/999999", 404, "999999"),
+        ("/agencies/999999/guide", 404, "机关"),
+        ("/documents/999999", 404, "999999"),
+        ("/no-such-page", 404, "没有这个页面"),
+    ] {
+        let r = server.api().get(server.url(path)).send().await.unwrap();
+        shown_in_the_portal(r, status, says).await;
+    }
+    // A 422 (the honeypot of the application form) and a 429 (too many look-ups, with when
+    // to try again).
+    let citizen = server.browser(common::Who::Anonymous).await;
+    let r = citizen
+        .post("/apply", &[("website", "https://spam.example")])
+        .await;
+    shown_in_the_portal(r, 422, "提交的内容无法受理").await;
+    let mut refused = None;
+    for _ in 0..=common::RATE_LIMIT {
+        let r = citizen
+            .post(
+                "/track",
+                &[("code", "2345-6789-ABCD-EFGH"), ("last4", "0000")],
+            )
+            .await;
+        if r.status() == 429 {
+            refused = Some(r);
+            break;
+        }
+    }
+    let refused = refused.expect("the look-ups are limited");
+    assert_eq!(refused.headers()["retry-after"], "60");
+    shown_in_the_portal(refused, 429, "频繁").await;
+    // The back office's look where the path is the back office's, logged in or not.
+    let officer = server.browser(common::Who::OfficerA).await;
+    for r in [
+        officer.get("/office/requests/999999").await,
+        officer.get("/office/no-such-page").await,
+        server
+            .api()
+            .get(server.url("/office/no-such-page"))
+            .send()
+            .await
+            .unwrap(),
+    ] {
+        assert_eq!(r.status(), 404);
+        let body = r.text().await.unwrap();
+        assert!(
+            !portal(&body) && !body.contains("class=\"portal\""),
+            "{body}"
+        );
+        assert!(body.contains("找不到所要的内容"), "{body}");
+    }
+    // Nor is the API's path the portal's.
+    let r = server
+        .api()
+        .get(server.url("/api/v1/no-such-operation"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(!portal(&r.text().await.unwrap()));
     server
 }

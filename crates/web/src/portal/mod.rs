@@ -7,15 +7,21 @@
 //!   search, document pages, attachments, the Atom feed and the `searchCatalogue` operation;
 //! - [`apply`]: the online application, its preview and receipt, and the tracking page;
 //! - [`abuse`]: rate limits, form tokens and the honeypot of the public forms;
-//! - [`guide`]: each agency's 政府信息公开指南, printable.
+//! - [`guide`]: each agency's 政府信息公开指南, printable;
+//! - [`error_pages`]: an error on a public path shown in the portal's layout.
 
 pub mod abuse;
 pub mod apply;
 pub mod catalogue;
 pub mod guide;
 
-use crate::error::WebResult;
+use crate::error::{FieldError, ShownError, WebResult};
 use crate::{App, WebStore};
+use askama::Template;
+use axum::extract::Request;
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use gongkai_services::Settings;
 use gongkai_services::portal::Public;
 
@@ -95,4 +101,52 @@ pub fn public<'a, S: WebStore>(
     settings: &'a Settings,
 ) -> WebResult<Public<'a, S>> {
     Ok(Public::new(&app.store, settings)?)
+}
+
+/// An error page in the portal's layout.
+#[derive(Debug, Template)]
+#[template(path = "portal/error.html")]
+pub struct PortalErrorPage {
+    pub layout: PortalLayout,
+    pub heading: String,
+    pub message: String,
+    pub details: Vec<FieldError>,
+}
+
+/// Whether `path` is one of the portal's: anything but the back office and the API.
+pub fn is_portal_path(path: &str) -> bool {
+    let under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    !under("/office") && !under("/api")
+}
+
+/// The layer that shows an error page of a portal path (a 404, a 422, a 429 …) in the portal's
+/// layout: the error was rendered in the back office's, with what it said kept beside it
+/// ([`ShownError`]); here the path tells which layout the reader is in. The status and the
+/// headers (`Retry-After`, …) stay.
+pub async fn error_pages(req: Request, next: Next) -> Response {
+    let portal = is_portal_path(req.uri().path());
+    let response = next.run(req).await;
+    if !portal {
+        return response;
+    }
+    let Some(shown) = response.extensions().get::<ShownError>().cloned() else {
+        return response;
+    };
+    let office = crate::pages::ErrorPage::new(shown.status, shown.message, shown.details);
+    let page = PortalErrorPage {
+        layout: PortalLayout::new(office.heading.clone(), PortalSection::None),
+        heading: office.heading,
+        message: office.message,
+        details: office.details,
+    };
+    let Ok(html) = crate::pages::render(&page) else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = html.into_response().into_body();
+    Response::from_parts(parts, body)
 }
