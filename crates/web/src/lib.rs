@@ -51,6 +51,9 @@ pub struct Options {
     /// Online applications, and tracking look-ups, per client address and minute
     /// (`portal.rate_limit_per_minute`).
     pub rate_limit_per_minute: u32,
+    /// The portal shows the checks' findings beside each published annual report
+    /// (`portal.show_findings`).
+    pub show_findings: bool,
 }
 
 impl Options {
@@ -76,6 +79,7 @@ impl Options {
                 gongkai_config::CatalogueConfig::default().attachment_max_mb,
             ) << 20,
             rate_limit_per_minute: gongkai_config::PortalConfig::default().rate_limit_per_minute,
+            show_findings: gongkai_config::PortalConfig::default().show_findings,
         }
     }
 }

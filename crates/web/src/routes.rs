@@ -164,6 +164,18 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Public,
             get(portal::guide::page::<S>),
         ),
+        entry(
+            g.clone(),
+            "/agencies/{id}/reports",
+            Public,
+            get(portal::reports::list::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/agencies/{id}/reports/{year}",
+            Public,
+            get(portal::reports::report::<S>),
+        ),
         entry(g.clone(), "/office/login", Public, get(office::login_page)),
         entry(p.clone(), "/office/login", Public, post(office::login::<S>)),
         entry(
@@ -293,6 +305,12 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/office/reports/prose",
             Office,
             post(office::reports::set_prose::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/reports/publish",
+            Office,
+            post(office::reports::publish::<S>),
         ),
         entry(
             g.clone(),

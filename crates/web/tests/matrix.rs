@@ -33,6 +33,9 @@ struct Fixture {
 
 const SEED: &str = include_str!("../../../fixtures/reports/yanhu-2020.json");
 
+/// The year of the fixture's requests, whose report of A the fixture publishes.
+const PUBLISHED_YEAR: &str = "2024";
+
 fn ledger_csv(prefix: &str) -> String {
     format!(
         "受理编号,申请人姓名或名称,申请人类型,申请方式,收到日期,申请内容,办理结果,答复日期\n{prefix}-1,张三,自然人,网上,2024-03-05,某文件,予以公开,2024-03-20\n"
@@ -142,6 +145,11 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("GET", "/office/replies/{id}") => reads_a(who),
         ("GET", "/office/reports/download" | "/office/reports/explain") => reads_a(who),
         ("POST", "/office/reports/figures" | "/office/reports/prose") => handles_a(who, 303),
+        // Publishing A's report: those who handle A (the fixture published version 1; A's
+        // officer publishes the correction).
+        ("POST", "/office/reports/publish") => handles_a(who, 303),
+        // The published reports on the portal: anyone.
+        ("GET", "/agencies/{id}/reports" | "/agencies/{id}/reports/{year}") => 200,
         ("POST", "/office/check") => 200,
         // The catalogue in the back office: read by those who see A, written by those who
         // handle it.
@@ -213,6 +221,7 @@ async fn call(
             },
         )
         .replace("{sha256}", &"0".repeat(64))
+        .replace("{year}", PUBLISHED_YEAR)
         .replace(
             "{name}",
             if route.path.starts_with("/static") {
@@ -341,6 +350,11 @@ async fn call(
                     ("year", &year),
                     ("t2.normative_docs.issued", "3"),
                     ("reason", "目录尚未录入"),
+                ],
+                "/office/reports/publish" => vec![
+                    ("agency", A),
+                    ("year", PUBLISHED_YEAR),
+                    ("note", "矩阵测试更正"),
                 ],
                 "/office/catalogue/{id}/repeal" => {
                     vec![("state", "repealed"), ("on", "2024-06-01")]
@@ -474,6 +488,13 @@ async fn fixture(server: &Server) -> Fixture {
         .unwrap()
         .parse()
         .unwrap();
+    let r = officer
+        .post(
+            "/office/reports/publish",
+            &[("agency", A), ("year", PUBLISHED_YEAR)],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let page = admin.get_text("/office").await;
     let asset = page
         .split("/static/")

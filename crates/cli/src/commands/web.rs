@@ -24,6 +24,7 @@ pub fn serve(g: &Global, args: ServeArgs) -> Result<Status> {
     let addr = args.addr.unwrap_or_else(|| server.addr.clone());
     let mut options = gongkai_web::Options::new(env.settings.clone(), &server);
     options.rate_limit_per_minute = env.config.portal.rate_limit_per_minute;
+    options.show_findings = env.config.portal.show_findings;
     options.catalogue_attachment_max = u64::from(env.config.catalogue.attachment_max_mb) << 20;
     let url = env.url();
     let shown = env.shown_url();

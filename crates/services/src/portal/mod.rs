@@ -11,11 +11,13 @@
 //!
 //! - [`applications`]: applying online (第二十七–二十九条) and following the application;
 //! - [`catalogue`]: the agencies, the catalogue pages, search, attachments and the Atom feed;
-//! - [`guide`]: each agency's 政府信息公开指南 and the forms of provision it offers.
+//! - [`guide`]: each agency's 政府信息公开指南 and the forms of provision it offers;
+//! - [`reports`]: the published annual reports, their versions and the checks' findings.
 
 pub mod applications;
 pub mod catalogue;
 pub mod guide;
+pub mod reports;
 
 use crate::{Actor, Ctx, Result, Scope, Settings};
 use gongkai_store::Store;

@@ -7,6 +7,7 @@
 //!   search, document pages, attachments, the Atom feed and the `searchCatalogue` operation;
 //! - [`apply`]: the online application, its preview and receipt, and the tracking page;
 //! - [`abuse`]: rate limits, form tokens and the honeypot of the public forms;
+//! - [`reports`]: the published annual reports, their downloads and versions;
 //! - [`guide`]: each agency's 政府信息公开指南, printable;
 //! - [`error_pages`]: an error on a public path shown in the portal's layout.
 
@@ -14,6 +15,7 @@ pub mod abuse;
 pub mod apply;
 pub mod catalogue;
 pub mod guide;
+pub mod reports;
 
 use crate::error::{FieldError, ShownError, WebResult};
 use crate::{App, WebStore};
