@@ -152,6 +152,16 @@ async fn an_officer_publishes_and_anyone_reads_the_report(server: Server) -> Ser
     assert_eq!(status, 200);
     assert!(page.contains(&gongkai_render::title(&report)), "{page}");
     assert!(page.contains("portal-nav"), "in the portal's layout");
+    assert_eq!(
+        page.matches("<html").count(),
+        1,
+        "one document, not one inside another"
+    );
+    // Each table scrolls sideways in its box on a phone.
+    assert!(
+        page.contains("<div class=\"table-wrap\"><table class=\"t3\">"),
+        "{page}"
+    );
     // A few figures as generated, and every figure of the snapshot on the page.
     for key in [
         RECEIVED,

@@ -57,6 +57,20 @@ pub enum ReportCommand {
     /// 报告正文（prose）：模板、设置、查看
     #[command(subcommand)]
     Prose(ProseCommand),
+    /// 发布年度报告（publish）：把由记录生成的报告发布到门户网站，作为新的版本（更正须附更正说明）
+    ///
+    /// 检查发现“错误”级问题时不发布（条例第四十九条、第五十条）。
+    Publish {
+        /// 机关名称（agency）
+        #[arg(long, value_name = "NAME")]
+        agency: String,
+        /// 报告年度
+        #[arg(long, value_parser = values::year)]
+        year: i32,
+        /// 更正说明（再次发布时说明更正了什么）
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +233,19 @@ pub fn run(g: &Global, cmd: ReportCommand) -> Result<Status> {
         ReportCommand::Generate(args) => generate(g, args),
         ReportCommand::Explain(args) => explain(g, args),
         ReportCommand::Prose(cmd) => prose(g, cmd),
+        ReportCommand::Publish { agency, year, note } => {
+            let env = Env::load(g)?;
+            runtime()?.block_on(async {
+                with_ctx!(env, Access::Write, |ctx| {
+                    let version = ctx.publish_report(&agency, year, note.as_deref()).await?;
+                    writeln!(
+                        std::io::stdout().lock(),
+                        "已发布 {agency} {year} 年度报告（第 {version} 版）"
+                    )?;
+                    Ok(Status::Ok)
+                })
+            })
+        }
         ReportCommand::Schema => {
             let text = serde_json::to_string_pretty(&schema::report_schema())?;
             writeln!(std::io::stdout().lock(), "{text}")?;

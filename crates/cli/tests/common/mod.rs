@@ -58,3 +58,22 @@ pub fn ok(o: Output) -> String {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     String::from_utf8(o.stdout).unwrap()
 }
+
+/// Registers `agency` on the data directory `data` and imports the 2024 ledger and remedy
+/// cases of the fixtures into it.
+#[allow(dead_code)]
+pub fn agency_with_ledger(data: &std::path::Path, agency: &str) {
+    ok(gongkai_in(data, &["agency", "add", agency]));
+    ok(gongkai_in(
+        data,
+        &[
+            "import",
+            "ledger",
+            LEDGER,
+            "--remedies",
+            REMEDIES,
+            "--agency",
+            agency,
+        ],
+    ));
+}

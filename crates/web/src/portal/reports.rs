@@ -154,7 +154,10 @@ pub async fn report<S: WebStore>(
     let body = html
         .split_once("<main>")
         .and_then(|(_, rest)| rest.rsplit_once("</main>"))
-        .map_or_else(String::new, |(inner, _)| inner.trim().to_owned());
+        .map_or_else(String::new, |(inner, _)| inner.trim().to_owned())
+        // Each table in a box that scrolls sideways on a narrow screen.
+        .replace("<table ", "<div class=\"table-wrap\"><table ")
+        .replace("</table>", "</table></div>");
     let page = ReportPage {
         layout: PortalLayout::new(gongkai_render::title(&found.report), PortalSection::None),
         agency_id: found.agency.id.0,
