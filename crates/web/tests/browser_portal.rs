@@ -249,7 +249,15 @@ async fn a_citizen_applies_in_a_browser_and_downloads_the_reply() {
         page_with(&c, "下一步：确认内容").await;
         audit.page(&c, "apply").await;
         submit(&c, "form.card button[type=submit]").await;
-        page_with(&c, "申请尚未提交，请修改以下内容").await;
+        let errors = page_with(&c, "申请尚未提交，请修改以下内容").await;
+        assert!(errors.contains("请选择受理申请的机关"), "{errors}");
+        // The robots' trap is out of sight.
+        let trap = c.find(Locator::Id("website")).await.unwrap();
+        let rect = trap.rectangle().await.unwrap();
+        assert!(
+            rect.0 + rect.2 <= 0.0,
+            "the honeypot is on the page at {rect:?}"
+        );
         audit.page(&c, "apply-errors").await;
 
         // Every field is reached with the Tab key, in the order of the form; the honeypot
@@ -351,7 +359,9 @@ async fn a_citizen_applies_in_a_browser_and_downloads_the_reply() {
             .click()
             .await
             .unwrap();
-        page_with(&officer, "确认收到申请").await;
+        let awaiting = page_with(&officer, "确认收到申请").await;
+        // Nothing to record before the confirmation: no decision's form yet.
+        assert!(!awaiting.contains("记录答复"), "{awaiting}");
         shots(&officer, "portal-office-request").await;
         submit(&officer, "form[action$='/confirm'] button[type=submit]").await;
         page_with(&officer, "作出答复").await;

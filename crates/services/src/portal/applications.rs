@@ -129,6 +129,15 @@ impl<S: Store> Public<'_, S> {
     /// [`Public::check_application`], answering the applicant's kind and phone digits.
     async fn checked(&self, input: &ApplicationInput) -> Result<(Applicant, String)> {
         let mut problems: Vec<FieldProblem> = Vec::new();
+        // The agency first, as the form asks for it first: one that exists and was not merged
+        // into another (第二十七条: an application goes to an administrative agency).
+        let agencies = self.store().agencies().await?;
+        if !agencies
+            .iter()
+            .any(|a| a.id == input.agency && a.merged.is_none())
+        {
+            problem(&mut problems, "agency", "请选择受理申请的机关");
+        }
         let text = |problems: &mut Vec<FieldProblem>,
                     field: &'static str,
                     label: &str,

@@ -88,15 +88,18 @@ pub async fn shot(c: &Client, name: &str) {
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
 }
 
-/// The whole page at `width` CSS pixels (the window as tall as the page, at most 6000 px).
+/// The whole page at `width` CSS pixels (the window as tall as the page and the browser's own
+/// frame, at most 6000 px).
 pub async fn full_shot(c: &Client, name: &str, width: u32) {
     c.set_window_size(width, 900).await.unwrap();
-    let height = c
-        .execute("return document.documentElement.scrollHeight;", vec![])
+    let sizes = c
+        .execute(
+            "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight];",
+            vec![],
+        )
         .await
-        .unwrap()
-        .as_u64()
-        .unwrap_or(900);
+        .unwrap();
+    let height = sizes[0].as_u64().unwrap_or(900) + sizes[1].as_u64().unwrap_or(0);
     c.set_window_size(width, height.clamp(600, 6000) as u32)
         .await
         .unwrap();
