@@ -20,7 +20,7 @@ use chrome::{fill, page_with, shots, submit};
 use chrono::NaiveDate;
 use common::{A, Server, TestStore, Who};
 use fantoccini::{Client, Locator};
-use gongkai_catalogue::{Category, Item, Validity};
+use gongkai_catalogue::{Category, Item};
 use gongkai_search::AnySearch;
 use gongkai_services::catalogue::{BodyInput, DocumentInput};
 use gongkai_services::{Actor, Ctx, Scope, Settings};
@@ -29,25 +29,12 @@ use gongkai_web::{AttachmentPlace, WebStore};
 /// A small but real PDF: what the content checks of attachments and replies accept.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
+/// A document of A's under item (二) of 第二十条, with its text.
 fn document(index: &str, title: &str, published: NaiveDate, body: &str) -> DocumentInput {
-    DocumentInput {
-        agency: A.into(),
-        index_number: index.into(),
-        title: title.into(),
-        doc_number: None,
-        written: None,
-        published,
-        category: None,
-        item: Some(Item::Article20(2)),
-        topic: String::new(),
-        genre: String::new(),
-        method: "政府网站".into(),
-        scope: "面向社会".into(),
-        validity: Validity::InForce,
-        interprets: None,
-        body: BodyInput::Text(body.into()),
-        attachments: vec![],
-    }
+    let mut doc = common::document(A, index, title, published);
+    doc.item = Some(Item::Article20(2));
+    doc.body = BodyInput::Text(body.into());
+    doc
 }
 
 /// A's catalogue: a normative document with its attachment and interpretation, and notices.

@@ -7,8 +7,8 @@
 mod common;
 
 use chrono::NaiveDate;
-use common::{A, B, GOV, Server, TestStore};
-use gongkai_catalogue::{Category, Item, Validity};
+use common::{A, B, GOV, Server, TestStore, document as input};
+use gongkai_catalogue::{Category, Item};
 use gongkai_search::AnySearch;
 use gongkai_services::catalogue::{BodyInput, DocumentInput};
 use gongkai_services::{Actor, Ctx, Scope, Settings};
@@ -42,27 +42,6 @@ struct Seeded {
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn input(agency: &str, index: &str, title: &str, published: NaiveDate) -> DocumentInput {
-    DocumentInput {
-        agency: agency.into(),
-        index_number: index.into(),
-        title: title.into(),
-        doc_number: None,
-        written: None,
-        published,
-        category: None,
-        item: None,
-        topic: String::new(),
-        genre: String::new(),
-        method: "政府网站".into(),
-        scope: "面向社会".into(),
-        validity: Validity::InForce,
-        interprets: None,
-        body: BodyInput::Text(String::new()),
-        attachments: vec![],
-    }
 }
 
 /// The documents, entered through the services as an officer's tools do (with an index of

@@ -386,3 +386,31 @@ pub fn escaped(text: &str) -> String {
         .replace('"', "&#34;")
         .replace('\'', "&#39;")
 }
+
+/// A catalogue document of `agency` with its required fields only: in force, on the
+/// government's website for the public, no item, body or attachment.
+pub fn document(
+    agency: &str,
+    index: &str,
+    title: &str,
+    published: chrono::NaiveDate,
+) -> gongkai_services::catalogue::DocumentInput {
+    gongkai_services::catalogue::DocumentInput {
+        agency: agency.into(),
+        index_number: index.into(),
+        title: title.into(),
+        doc_number: None,
+        written: None,
+        published,
+        category: None,
+        item: None,
+        topic: String::new(),
+        genre: String::new(),
+        method: "政府网站".into(),
+        scope: "面向社会".into(),
+        validity: gongkai_catalogue::Validity::InForce,
+        interprets: None,
+        body: gongkai_services::catalogue::BodyInput::Text(String::new()),
+        attachments: vec![],
+    }
+}
