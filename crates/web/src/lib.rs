@@ -16,6 +16,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod office;
 pub mod pages;
@@ -95,6 +96,8 @@ pub struct App<S> {
     pub search: gongkai_search::AnySearch,
     /// Where the catalogue's attachments are kept (`[catalogue] attachments`).
     pub attachments: AttachmentPlace,
+    /// The portal's public pages, kept for a moment ([`cache`]).
+    pub pages: cache::PageCache,
 }
 
 /// Where the catalogue's attachment bytes are kept, owned by the server (the services'

@@ -517,6 +517,10 @@ pub fn router<S: WebStore>(app: Shared<S>) -> Router {
     router
         .fallback(office::not_found)
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::cache::pages::<S>,
+        ))
         .layer(axum::middleware::from_fn(crate::portal::error_pages))
         .layer(axum::middleware::from_fn(crate::security::observe))
         .with_state(app)

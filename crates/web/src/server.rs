@@ -60,6 +60,7 @@ pub async fn serve<S: WebStore>(
         store,
         options,
         desks: DeskCache::default(),
+        pages: crate::cache::PageCache::default(),
         search,
         attachments,
     });
