@@ -4,10 +4,12 @@
 //! 2. `createRequest` through the API, every request a new one;
 //! 3. the 工作台 again while one more client keeps creating requests, so that every look may
 //!    find its list changed (the cache of a quiet desk does not help);
-//! 4. a static asset served by the same server, as the baseline the others are set against.
+//! 4. the portal's catalogue of the agency (its first page of `--docs` documents, default 1,000)
+//!    and its document pages, as anyone reads them;
+//! 5. a static asset served by the same server, as the baseline the others are set against.
 //!
 //! `cargo run --release -p gongkai-web --example load -- [--db postgres://…] [--open 10000]
-//! [--seconds 10] [--clients 8] [--only desk,create,busy,static]`. Without `--db` a fresh SQLite file in a temporary directory.
+//! [--docs 1000] [--seconds 10] [--clients 8] [--only desk,create,busy,catalogue,document,static]`. Without `--db` a fresh SQLite file in a temporary directory.
 //! The server runs in this process on its own runtime (the same router and store as
 //! `gongkai serve`), the clients on another; both share the machine's cores, as they would.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
@@ -30,6 +32,7 @@ struct Args {
     /// Which phases run, by name: `desk`, `create`, `busy`, `static` (default all).
     only: Option<String>,
     open: usize,
+    docs: usize,
     seconds: u64,
     clients: usize,
 }
@@ -39,6 +42,7 @@ fn args() -> Args {
         db: None,
         only: None,
         open: 10_000,
+        docs: 1_000,
         seconds: 10,
         clients: 8,
     };
@@ -49,6 +53,7 @@ fn args() -> Args {
             "--db" => a.db = Some(v),
             "--only" => a.only = Some(v),
             "--open" => a.open = v.parse().unwrap(),
+            "--docs" => a.docs = v.parse().unwrap(),
             "--seconds" => a.seconds = v.parse().unwrap(),
             "--clients" => a.clients = v.parse().unwrap(),
             other => panic!("unknown option {other}"),
@@ -70,6 +75,55 @@ fn ledger(n: usize) -> Vec<u8> {
         ));
     }
     csv.into_bytes()
+}
+
+/// `n` catalogue documents of [`AGENCY`], through the use case an officer's form calls, into a
+/// scratch index (the server's own index catches up with the store when it starts).
+async fn documents<S: WebStore>(store: &S, n: usize) {
+    use gongkai_services::catalogue::{BodyInput, DocumentInput};
+    let scope = Scope::operator(Actor::new("load").unwrap());
+    let settings = Settings::new(gongkai_web::china_today());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let scratch = tempfile::tempdir().unwrap();
+    let index = gongkai_search::AnySearch::tantivy(scratch.path()).unwrap();
+    let blobs = gongkai_blobs::LocalBlobs::open(scratch.path().join("blobs")).unwrap();
+    let started = Instant::now();
+    for i in 0..n {
+        let published = gongkai_web::china_today() - chrono::Days::new((i % 700) as u64);
+        let body = format!(
+            "为进一步做好第{i}项工作，现将有关事项通知如下：一、总体要求。二、主要任务。三、保障措施。"
+        )
+        .repeat(8);
+        ctx.add_document(
+            &index,
+            &blobs,
+            1 << 20,
+            DocumentInput {
+                agency: AGENCY.into(),
+                index_number: format!("LOAD/{}-{:05}", published.format("%Y"), i + 1),
+                title: format!("关于做好第{i}项工作的通知"),
+                doc_number: Some(format!("某政办发〔{}〕{}号", published.format("%Y"), i + 1)),
+                written: Some(published),
+                published,
+                category: None,
+                item: Some(gongkai_catalogue::Item::Article20(1 + (i % 15) as u8)),
+                topic: "综合政务".into(),
+                genre: "通知".into(),
+                method: "政府网站".into(),
+                scope: "面向社会".into(),
+                validity: gongkai_catalogue::Validity::InForce,
+                interprets: None,
+                body: BodyInput::Text(body),
+                attachments: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    println!(
+        "seeded {n} catalogue documents in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// Agency, officer, token, and the open requests.
@@ -177,6 +231,7 @@ where
 
 async fn run<S: WebStore + Clone>(store: S, a: &Args) {
     let token = seed(&store, a.open).await;
+    documents(&store, a.docs).await;
     // The server on a runtime of its own.
     let (tx, rx) = std::sync::mpsc::channel();
     let server_store = store.clone();
@@ -295,6 +350,60 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
         let name = "GET /office while requests arrive";
         phases.push(phase(name, a.clients, a.seconds, desk).await);
         phases.push(writer.await.unwrap());
+    }
+    // The portal, as anyone reads it: the agency's catalogue and its documents, one after another.
+    let agency_id = 1;
+    for (path, what) in [
+        (format!("/agencies/{agency_id}/catalogue"), "catalogue page"),
+        ("/documents/1".to_owned(), "document page"),
+    ] {
+        let page = client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        println!("{what} {path}: {} KB", page.len() / 1024);
+    }
+    if runs("catalogue") {
+        let (c, b) = (client.clone(), base.clone());
+        let list = move |_| {
+            let (c, b) = (c.clone(), b.clone());
+            async move {
+                c.get(format!("{b}/agencies/{agency_id}/catalogue"))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == 200)
+            }
+        };
+        let name = "GET /agencies/{id}/catalogue";
+        phases.push(phase(name, a.clients, a.seconds, list).await);
+    }
+    if runs("document") && a.docs > 0 {
+        let (c, b, docs) = (client.clone(), base.clone(), a.docs as u64);
+        let doc = move |n: u64| {
+            let (c, b) = (c.clone(), b.clone());
+            async move {
+                c.get(format!("{b}/documents/{}", 1 + n % docs))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == 200)
+            }
+        };
+        phases.push(phase("GET /documents/{id}, all in turn", a.clients, a.seconds, doc).await);
+        let (c, b) = (client.clone(), base.clone());
+        let one = move |_| {
+            let (c, b) = (c.clone(), b.clone());
+            async move {
+                c.get(format!("{b}/documents/1"))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status() == 200)
+            }
+        };
+        phases.push(phase("GET /documents/1", a.clients, a.seconds, one).await);
     }
     if runs("static") {
         let (c, b) = (client.clone(), base.clone());
