@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{LEDGER, REMEDIES, gongkai_in as gongkai, ok};
+use common::{gongkai_in as gongkai, ok};
 
 const AGENCY: &str = "某某县自然资源局";
 
@@ -21,19 +21,7 @@ fn total_received(data: &std::path::Path) -> serde_json::Value {
 fn purge_removes_personal_data_and_keeps_figures_and_the_chain() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    ok(gongkai(data, &["agency", "add", AGENCY]));
-    ok(gongkai(
-        data,
-        &[
-            "import",
-            "ledger",
-            LEDGER,
-            "--remedies",
-            REMEDIES,
-            "--agency",
-            AGENCY,
-        ],
-    ));
+    common::agency_with_ledger(data, AGENCY);
     let before = total_received(data);
     let show = || {
         ok(gongkai(

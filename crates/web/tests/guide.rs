@@ -16,26 +16,6 @@ on_both!(
     hostile_text_in_the_guide_comes_back_escaped,
 );
 
-/// The id of an agency, by the API's list.
-async fn agency_id(server: &Server, name: &str) -> i64 {
-    let v: serde_json::Value = server
-        .api()
-        .get(server.url("/api/v1/agencies"))
-        .bearer_auth(server.token(Who::Admin).unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v.as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["name"] == name)
-        .and_then(|a| a["id"].as_i64())
-        .unwrap_or_else(|| panic!("{name} in {v}"))
-}
-
 /// A complete guide's fields for `agency`, each line field with `tag` in it.
 fn fields(agency: &str, tag: &str) -> Vec<(String, String)> {
     let mut f: Vec<(String, String)> = vec![("agency".into(), agency.into())];
@@ -86,7 +66,7 @@ fn as_refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 async fn an_officer_publishes_the_guide_and_the_portal_shows_it(server: Server) -> Server {
-    let a = agency_id(&server, A).await;
+    let a = server.agency_id(A).await;
     let page = |id: i64| {
         let server = &server;
         async move {
@@ -153,14 +133,14 @@ async fn an_officer_publishes_the_guide_and_the_portal_shows_it(server: Server) 
     assert!(shown.contains("<li>网上获取</li>") && !shown.contains("<li>电子邮件</li>"));
     assert!(shown.contains("依照第四十二条收取信息处理费"));
     // B has none; an unknown agency is not found.
-    let b = agency_id(&server, B).await;
+    let b = server.agency_id(B).await;
     assert!(page(b).await.contains("尚未在本平台发布"));
     assert_eq!(portal(&server, "/agencies/999999/guide").await.0, 404);
     server
 }
 
 async fn only_those_who_handle_the_agency_edit_its_guide(server: Server) -> Server {
-    let a = agency_id(&server, A).await;
+    let a = server.agency_id(A).await;
     for (who, want) in [
         (Who::OfficerB, 404),
         (Who::Supervisor, 403),
@@ -229,7 +209,7 @@ async fn mistakes_are_shown_next_to_their_fields(server: Server) -> Server {
 }
 
 async fn hostile_text_in_the_guide_comes_back_escaped(server: Server) -> Server {
-    let a = agency_id(&server, A).await;
+    let a = server.agency_id(A).await;
     let xss = "<script>alert(1)</script><img src=x onerror=alert(2)>";
     let officer = server.browser(Who::OfficerA).await;
     let mut hostile = fields(A, xss);

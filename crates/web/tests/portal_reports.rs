@@ -29,26 +29,6 @@ fn year() -> i32 {
     gongkai_web::china_today().year() - 1
 }
 
-/// The id of an agency, by the API's list.
-async fn agency_id(server: &Server, name: &str) -> i64 {
-    let v: serde_json::Value = server
-        .api()
-        .get(server.url("/api/v1/agencies"))
-        .bearer_auth(server.token(Who::Admin).unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v.as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["name"] == name)
-        .and_then(|a| a["id"].as_i64())
-        .unwrap_or_else(|| panic!("{name} in {v}"))
-}
-
 /// Registers a request of A received in [`year`] through the API.
 async fn request(server: &Server, reference: &str) {
     let r = server
@@ -124,7 +104,7 @@ async fn an_officer_publishes_and_anyone_reads_the_report(server: Server) -> Ser
     for r in ["RP-1", "RP-2", "RP-3"] {
         request(&server, r).await;
     }
-    let id = agency_id(&server, A).await;
+    let id = server.agency_id(A).await;
     let (status, page) = portal_text(&server, &format!("/agencies/{id}/reports")).await;
     assert_eq!(status, 200);
     assert!(page.contains("尚未在本平台发布年度报告"), "{page}");
@@ -229,7 +209,7 @@ async fn a_correction_is_a_new_version_with_its_note(server: Server) -> Server {
     assert_eq!(r.status(), 303);
     // Records change after publication: the published version does not.
     request(&server, "RC-2").await;
-    let id = agency_id(&server, A).await;
+    let id = server.agency_id(A).await;
     let path = format!("/agencies/{id}/reports/{}", year());
     let (_, page) = portal_text(&server, &path).await;
     assert_eq!(cell_text(&page, RECEIVED), "1");
@@ -322,7 +302,7 @@ async fn a_report_with_an_error_is_refused_naming_the_rule(server: Server) -> Se
     assert!(page.contains("未发布"), "{page}");
     assert!(page.contains("R7"), "the rule is named: {page}");
     assert!(page.contains("不能为负数"), "{page}");
-    let id = agency_id(&server, A).await;
+    let id = server.agency_id(A).await;
     let (_, list) = portal_text(&server, &format!("/agencies/{id}/reports")).await;
     assert!(list.contains("尚未在本平台发布年度报告"), "{list}");
     // The year not over yet, and callers who may not handle A.
@@ -403,7 +383,7 @@ async fn findings_are_shown_only_when_configured(server: Server) -> Server {
     request(&server, "RF-1").await;
     let r = publish(&server, "").await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-    let id = agency_id(&server, A).await;
+    let id = server.agency_id(A).await;
     let path = format!("/agencies/{id}/reports/{}", year());
     let (_, hidden) = portal_text(&server, &path).await;
     assert!(!hidden.contains("报告检查结果"), "{hidden}");
@@ -440,7 +420,7 @@ async fn hostile_text_in_a_published_report_comes_back_escaped(server: Server) -
         TestStore::Sqlite(s) => publish_hostile(&s, &name, &prose).await,
         TestStore::Postgres(s) => publish_hostile(&s, &name, &prose).await,
     }
-    let id = agency_id(&server, &name).await;
+    let id = server.agency_id(&name).await;
     for path in [
         format!("/agencies/{id}/reports"),
         format!("/agencies/{id}/reports/{}", year()),

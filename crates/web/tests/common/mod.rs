@@ -124,6 +124,26 @@ impl Server {
         b
     }
 
+    /// The id of an agency, by the API's list (as the admin sees it).
+    pub async fn agency_id(&self, name: &str) -> i64 {
+        let v: serde_json::Value = self
+            .api()
+            .get(self.url("/api/v1/agencies"))
+            .bearer_auth(self.token(Who::Admin).unwrap())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .and_then(|a| a["id"].as_i64())
+            .unwrap_or_else(|| panic!("{name} in {v}"))
+    }
+
     /// `listRequests` of agency A as A's officer: the first page.
     pub async fn requests_of_a(&self) -> serde_json::Value {
         self.api()
