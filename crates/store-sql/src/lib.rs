@@ -117,19 +117,19 @@ pub mod __private {
     pub use chrono::{DateTime, NaiveDate, Utc};
     pub use gongkai_access::Role;
     pub use gongkai_cases::amend::{Amendment, Change};
+    pub use gongkai_cases::guide::Guide;
     pub use gongkai_cases::{
         Agency, AgencyId, CaseFacts, NewRemedy, NewRequest, Remedy, RemedyFacts, RemedyId,
         RemedyResult, ReportText, Request, RequestId, TimelineEvent, YearFigures,
     };
-    pub use gongkai_cases::guide::Guide;
     pub use gongkai_catalogue::{
         Attachment, Document, DocumentId, NewDocument, RegisterEntry, Validity,
     };
-    pub use gongkai_store::applications::{
-        Application, Applications, NewApplication, Purged, ReplyDocument, ReplyDocumentId,
-    };
     pub use gongkai_store::accounts::{
         Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
+    };
+    pub use gongkai_store::applications::{
+        Application, Applications, NewApplication, Purged, ReplyDocument, ReplyDocumentId,
     };
     pub use gongkai_store::catalogue::PublicationDates;
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};

@@ -3663,7 +3663,13 @@ pub async fn published_reports_versions<S: Store>(store: &S) {
     let other = agency(store, "年报发布局二").await;
     let agency = agency(store, "年报发布局").await;
     assert!(store.published_reports(agency).await.unwrap().is_empty());
-    assert!(store.published_report(agency, 2023, None).await.unwrap().is_none());
+    assert!(
+        store
+            .published_report(agency, 2023, None)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
     assert_kind(
         store
@@ -3673,7 +3679,9 @@ pub async fn published_reports_versions<S: Store>(store: &S) {
         "Invalid",
     );
     assert_kind(
-        store.publish_report(agency, 2023, "  ", None, audit()).await,
+        store
+            .publish_report(agency, 2023, "  ", None, audit())
+            .await,
         "an empty report",
         "Invalid",
     );
@@ -3686,30 +3694,62 @@ pub async fn published_reports_versions<S: Store>(store: &S) {
     );
     let first = "{\"agency\":\"年报发布局<script>\",\"v\":1}";
     assert_eq!(
-        store.publish_report(agency, 2023, first, None, audit()).await.unwrap(),
+        store
+            .publish_report(agency, 2023, first, None, audit())
+            .await
+            .unwrap(),
         1
     );
     assert_eq!(
-        store.publish_report(agency, 2022, "{\"v\":22}", None, audit()).await.unwrap(),
+        store
+            .publish_report(agency, 2022, "{\"v\":22}", None, audit())
+            .await
+            .unwrap(),
         1
     );
     let second = "{\"v\":2}";
     assert_eq!(
         store
-            .publish_report(agency, 2023, second, Some("  表三第（七）行更正  "), audit())
+            .publish_report(
+                agency,
+                2023,
+                second,
+                Some("  表三第（七）行更正  "),
+                audit()
+            )
             .await
             .unwrap(),
         2
     );
-    let latest = store.published_report(agency, 2023, None).await.unwrap().unwrap();
+    let latest = store
+        .published_report(agency, 2023, None)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((latest.version, latest.json.as_str()), (2, second));
     assert_eq!(latest.note.as_deref(), Some("表三第（七）行更正"));
     assert_eq!(latest.published_by, "conformance");
-    let v1 = store.published_report(agency, 2023, Some(1)).await.unwrap().unwrap();
+    let v1 = store
+        .published_report(agency, 2023, Some(1))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((v1.version, v1.json.as_str(), v1.note), (1, first, None));
     assert!(v1.published_at <= latest.published_at);
-    assert!(store.published_report(agency, 2023, Some(3)).await.unwrap().is_none());
-    assert!(store.published_report(other, 2023, None).await.unwrap().is_none());
+    assert!(
+        store
+            .published_report(agency, 2023, Some(3))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .published_report(other, 2023, None)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let listed = store.published_reports(agency).await.unwrap();
     let years: Vec<(i32, i32)> = listed.iter().map(|v| (v.year, v.version)).collect();
     assert_eq!(years, vec![(2023, 2), (2022, 1)]);
@@ -3718,5 +3758,9 @@ pub async fn published_reports_versions<S: Store>(store: &S) {
     assert_eq!(numbers, vec![2, 1]);
     assert!(store.published_reports(other).await.unwrap().is_empty());
     let after = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
-    assert_eq!(after - before, 3, "one audit entry per publication, none for a refusal");
+    assert_eq!(
+        after - before,
+        3,
+        "one audit entry per publication, none for a refusal"
+    );
 }

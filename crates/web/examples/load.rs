@@ -392,7 +392,15 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
                     .is_ok_and(|r| r.status() == 200)
             }
         };
-        phases.push(phase("GET /documents/{id}, all in turn", a.clients, a.seconds, doc).await);
+        phases.push(
+            phase(
+                "GET /documents/{id}, all in turn",
+                a.clients,
+                a.seconds,
+                doc,
+            )
+            .await,
+        );
         let (c, b) = (client.clone(), base.clone());
         let one = move |_| {
             let (c, b) = (c.clone(), b.clone());
