@@ -131,6 +131,14 @@ fn differences_text(list: &[Difference]) -> String {
     out
 }
 
+/// A moment in China time (UTC+8), the time zone of the 条例's dates.
+pub fn in_china(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
+    use chrono::Offset;
+    // Eight hours is within the range `east_opt` accepts: UTC is a fallback never taken.
+    let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| chrono::Utc.fix());
+    at.with_timezone(&tz)
+}
+
 /// Shorthand for the results of this crate.
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 

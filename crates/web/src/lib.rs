@@ -155,7 +155,5 @@ pub fn now() -> DateTime<Utc> {
 
 /// Today in China (UTC+8), the time zone of the 条例's deadlines.
 pub fn china_today() -> NaiveDate {
-    chrono::FixedOffset::east_opt(8 * 3600)
-        .map(|tz| now().with_timezone(&tz).date_naive())
-        .unwrap_or_else(|| now().date_naive())
+    gongkai_services::in_china(now()).date_naive()
 }

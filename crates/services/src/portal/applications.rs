@@ -428,7 +428,9 @@ impl<S: Store> Public<'_, S> {
             .store()
             .application(request.id)
             .await?
-            .map_or(request.data.received, |a| china_date(a.submitted_at));
+            .map_or(request.data.received, |a| {
+                crate::in_china(a.submitted_at).date_naive()
+            });
         let documents = self
             .store()
             .reply_documents(request.id)
@@ -540,10 +542,4 @@ fn reference_of(day: NaiveDate) -> Result<String> {
         day.format("%Y%m%d"),
         random.get(..8).unwrap_or(&random)
     ))
-}
-
-/// The day of a moment in China (UTC+8), the time zone of the 条例's dates.
-fn china_date(at: DateTime<Utc>) -> NaiveDate {
-    chrono::FixedOffset::east_opt(8 * 3600)
-        .map_or_else(|| at.date_naive(), |tz| at.with_timezone(&tz).date_naive())
 }

@@ -311,6 +311,8 @@ pub struct OutcomeGroup {
 pub struct DetailPage {
     pub layout: Layout,
     pub view: RequestView,
+    /// When an online application was submitted, China time.
+    pub submitted: String,
     pub applicant: String,
     pub kind: String,
     pub channel: String,
@@ -510,6 +512,11 @@ pub async fn detail<S: WebStore>(
             .collect(),
         channel_labels: CHANNEL_LABELS.iter().map(|(l, _)| *l).collect(),
         can_withdraw: view.request.events.len() > 1,
+        submitted: view.application.as_ref().map_or_else(String::new, |a| {
+            gongkai_services::in_china(a.submitted_at)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
         remedies,
         remedy_kinds: gongkai_cases::vocab::REMEDY_KIND_LABELS
             .iter()
