@@ -9,7 +9,9 @@
 mod chrome;
 mod common;
 
-use chrome::{browser, fill, page_with, screenshots, select, shot, start_driver, submit, which};
+use chrome::{
+    browser, click, fill, page_with, screenshots, select, shot, start_driver, submit, which,
+};
 use common::{A, Who};
 use fantoccini::Locator;
 
@@ -71,7 +73,7 @@ async fn an_officer_does_the_whole_job_in_a_browser() {
         shot(&c, "04-decided").await;
 
         // The applicant asks for reconsideration; the case is registered, then closed.
-        submit(&c, "#h-remedies ~ details summary").await;
+        click(&c, "#h-remedies ~ details summary").await;
         fill(&c, "remedy-case", "复议〔2026〕7号").await;
         select(&c, "remedy-kind", "行政复议").await;
         submit(&c, "form[action$='/remedies'] button[type=submit]").await;
@@ -80,7 +82,7 @@ async fn an_officer_does_the_whole_job_in_a_browser() {
         submit(&c, "form[action$='/remedies/close'] button[type=submit]").await;
         page_with(&c, "结果维持（").await;
         // And a correction of the applicant's name, with its reason.
-        submit(&c, "#h-corrections ~ details summary").await;
+        click(&c, "#h-corrections ~ details summary").await;
         fill(&c, "amend-applicant", "王五（更正）").await;
         fill(&c, "amend-reason", "登记时姓名笔误").await;
         submit(&c, "form[action$='/amend'] button[type=submit]").await;

@@ -391,7 +391,8 @@ async fn a_citizen_applies_in_a_browser_and_downloads_the_reply() {
         fill(&c, "code", &code.to_lowercase()).await;
         fill(&c, "last4", "5678").await;
         submit(&c, "form.card button[type=submit]").await;
-        let tracked = page_with(&c, "答复文件").await;
+        // The form page names 答复文件 too: wait for the result page's own heading.
+        let tracked = page_with(&c, "<h1>申请办理情况</h1>").await;
         assert!(
             tracked.contains("已办结") && tracked.contains("予以公开"),
             "{tracked}"

@@ -129,14 +129,42 @@ pub async fn select(c: &Client, id: &str, label: &str) {
         .unwrap();
 }
 
-/// Clicks the element `css` (a submit button: submits its form).
-pub async fn submit(c: &Client, css: &str) {
+/// Clicks the element `css` where the click stays on the page (a `<summary>` opening its
+/// details).
+pub async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
+}
+
+/// Clicks the element `css` (a submit button: submits its form) and returns once the browser
+/// has left the page: the click returns before the next page loads, and a text the next page
+/// shows may already be on this one (the tracking form names 答复文件 too).
+pub async fn submit(c: &Client, css: &str) {
+    c.execute("window.__gongkai_before_submit = true", vec![])
+        .await
+        .unwrap();
+    click(c, css).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        // An error while the next document loads counts as not yet left.
+        let left = c
+            .execute("return window.__gongkai_before_submit !== true", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool());
+        if left == Some(true) {
+            return;
+        }
+        if Instant::now() > deadline {
+            shot(c, "failed").await;
+            panic!("clicking {css} never left the page:\n{}", page(c).await);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 pub async fn page(c: &Client) -> String {
