@@ -123,6 +123,26 @@ pub fn new_tracking_code() -> Result<String> {
     let mut bytes = [0u8; CODE_LEN];
     getrandom::fill(&mut bytes)
         .map_err(|e| ServiceError::Invalid(format!("无法生成查询码：{e}")))?;
+    Ok(code_of(&bytes))
+}
+
+/// The tracking code of a submission sent under a one-time token (the form's token, the API's
+/// `Idempotency-Key`): HMAC-SHA-256 of the token under the installation's key, so that a retry
+/// of the same submission is answered the same code without the code ever being stored. The
+/// database keeps only the token's SHA-256: a copy of it, key included, cannot derive a code.
+pub fn derived_tracking_code(key: &[u8], token: &str) -> String {
+    let tag = gongkai_audit::Pseudonyms::new(key).of(&format!("查询码\0{token}"));
+    // `hmac:` and 32 hexadecimal digits: 16 bytes, one per character.
+    let hex = tag.trim_start_matches("hmac:").as_bytes();
+    let bytes: Vec<u8> = hex
+        .chunks(2)
+        .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect();
+    code_of(&bytes)
+}
+
+/// Sixteen bytes as a tracking code.
+fn code_of(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(CODE_LEN + 3);
     for (i, b) in bytes.iter().enumerate() {
         if i > 0 && i % 4 == 0 {
@@ -134,7 +154,7 @@ pub fn new_tracking_code() -> Result<String> {
             CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()],
         ));
     }
-    Ok(out)
+    out
 }
 
 /// The canonical form of a tracking code as typed (case, spaces and hyphens ignored), or
@@ -365,5 +385,16 @@ mod tests {
         assert!(same_secret("1234", "1234"));
         assert!(!same_secret("1234", "1235"));
         assert!(!same_secret("1234", "123"));
+    }
+
+    #[test]
+    fn a_derived_code_is_the_same_for_a_retry_and_secret_without_the_key() {
+        let code = derived_tracking_code(b"key-1", "token-1");
+        assert_eq!(code, derived_tracking_code(b"key-1", "token-1"));
+        assert_ne!(code, derived_tracking_code(b"key-1", "token-2"));
+        assert_ne!(code, derived_tracking_code(b"key-2", "token-1"));
+        // A well-formed code: four groups of four, read back as itself.
+        assert_eq!(code.len(), CODE_LEN + 3);
+        assert_eq!(canonical_code(&code).unwrap(), code.replace('-', ""));
     }
 }

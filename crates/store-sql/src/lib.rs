@@ -227,6 +227,7 @@ macro_rules! impl_store {
 
                 $crate::impl_store!(@forward
                     application_by_tracking(tracking_hash: &str) -> Option<(Application, Request)>;
+                    application_by_nonce(nonce: &str) -> Option<(Application, Request)>;
                     application(request: RequestId) -> Option<Application>;
                     confirm_receipt(id: RequestId, on: NaiveDate, at: DateTime<Utc>, audit: Draft)
                         -> Request;

@@ -22,9 +22,13 @@ pub struct NewApplication {
     /// The date of receipt is the day of submission (the agency confirms online receipt
     /// automatically); otherwise the day an officer confirms.
     pub receipt_fixed: bool,
-    /// The form's one-time token: the same form sent twice (a double click, a retry on a bad
-    /// connection) is refused ([`crate::StoreError::Conflict`]) rather than stored twice.
+    /// The SHA-256 of the submission's one-time token (the form's token, the API's
+    /// `Idempotency-Key`): the same token twice is refused ([`crate::StoreError::Conflict`])
+    /// rather than stored twice; [`Applications::application_by_nonce`] finds the first.
     pub nonce: Option<String>,
+    /// The SHA-256 of what was submitted under the token, to tell a retry (the same content)
+    /// from another application sent under the same token.
+    pub content_hash: Option<String>,
     /// The applicant's attachments, already stored as blobs.
     pub files: Vec<Attachment>,
 }
@@ -36,6 +40,8 @@ pub struct Application {
     pub submitted_at: DateTime<Utc>,
     /// When and by whom receipt was confirmed; `None` while it awaits.
     pub confirmed: Option<(DateTime<Utc>, String)>,
+    /// [`NewApplication::content_hash`].
+    pub content_hash: Option<String>,
     pub files: Vec<Attachment>,
 }
 
@@ -90,6 +96,13 @@ pub trait Applications: Send + Sync {
     fn application_by_tracking(
         &self,
         tracking_hash: &str,
+    ) -> impl Future<Output = Result<Option<(Application, Request)>>> + Send;
+
+    /// The application submitted under the one-time token with this hash
+    /// ([`NewApplication::nonce`]), with its request.
+    fn application_by_nonce(
+        &self,
+        nonce: &str,
     ) -> impl Future<Output = Result<Option<(Application, Request)>>> + Send;
 
     /// The online application behind a request, if it was one.

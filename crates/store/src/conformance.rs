@@ -3382,6 +3382,7 @@ fn application(hash: &str, receipt_fixed: bool, nonce: Option<&str>) -> NewAppli
         submitted_at: at(1_780_000_000, 0),
         receipt_fixed,
         nonce: nonce.map(str::to_owned),
+        content_hash: nonce.map(|n| format!("content of {n}")),
         files: vec![Attachment {
             sha256: crate::blobs::sha256_hex(b"scan"),
             name: "身份证.png".into(),
@@ -3439,6 +3440,24 @@ pub async fn applications_confirm_and_release<S: Store>(store: &S) {
             .unwrap()
             .is_none()
     );
+    // Found again by its one-time token, with the content it carried.
+    let (by_nonce, request) = store
+        .application_by_nonce("nonce-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((by_nonce.request, request.id), (fixed.id, fixed.id));
+    assert_eq!(by_nonce.content_hash.as_deref(), Some("content of nonce-1"));
+    assert_eq!(found.content_hash, by_nonce.content_hash);
+    assert!(
+        store
+            .application_by_nonce("nonce-2")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (unsent, _) = store.application_by_tracking("a2").await.unwrap().unwrap();
+    assert_eq!(unsent.content_hash, None);
     // A tracking hash or a form token used before is a conflict, and nothing is stored.
     for (reference, hash, nonce) in [("WS-3", "a1", None), ("WS-4", "a4", Some("nonce-1"))] {
         assert_kind(

@@ -323,6 +323,7 @@ pub const SCHEMA: &[TableDef] = &[
             ("request_id", Int),
             ("tracking_hash", Text),
             ("nonce", OptText),
+            ("content_hash", OptText),
             ("submitted_at", Time),
             ("confirmed_at", OptTime),
             ("confirmed_by", OptText),

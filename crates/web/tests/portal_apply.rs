@@ -340,6 +340,52 @@ async fn the_api_applies_and_tracks(server: Server) -> Server {
     // The reference shows nothing of the code.
     let code_chars: String = code.chars().filter(|c| *c != '-').take(8).collect();
     assert!(!v["reference"].as_str().unwrap().contains(&code_chars));
+
+    // An applicant on a bad connection retries with an Idempotency-Key: the first receipt
+    // again, one request; the same key for another application is a 422.
+    let count = || async {
+        server.requests_of_a().await["items"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let keyed = |key: &'static str, b: serde_json::Value| {
+        server
+            .api()
+            .post(server.url("/api/v1/applications"))
+            .header("idempotency-key", key)
+            .json(&b)
+            .send()
+    };
+    let before = count().await;
+    let first = keyed("retry-7f3c", body("91350100M000100Y43", agency))
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 201);
+    let first: serde_json::Value = first.json().await.unwrap();
+    assert_ne!(first["tracking_code"], v["tracking_code"]);
+    let again = keyed("retry-7f3c", body("91350100M000100Y43", agency))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 201);
+    let again: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(again, first);
+    assert_eq!(count().await, before + 1);
+    // The replayed code opens the tracking page.
+    let tracked = track_api(&server, again["tracking_code"].as_str().unwrap(), "4321").await;
+    assert_eq!(tracked.status(), 200);
+    let mut other = body("91350100M000100Y43", agency);
+    other["description"] = "另一份文件".into();
+    let reused = keyed("retry-7f3c", other).await.unwrap();
+    assert_eq!(reused.status(), 422);
+    assert_eq!(count().await, before + 1);
+    // Another key is another application, with another code.
+    let second = keyed("retry-9d21", body("91350100M000100Y43", agency))
+        .await
+        .unwrap();
+    let second: serde_json::Value = second.json().await.unwrap();
+    assert_ne!(second["tracking_code"], first["tracking_code"]);
+    assert_eq!(count().await, before + 2);
     server
 }
 
@@ -394,7 +440,8 @@ async fn robots_and_repeats_are_refused(server: Server) -> Server {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    // The same form sent twice is stored once.
+    // The same form sent twice (a double click, a retry) is stored once and shows the same
+    // receipt, tracking code included.
     let form = citizen.get_text("/apply").await;
     let mut posted = fields(&agency, "张三", "某文件");
     posted.push(("token".into(), token_of(&form)));
@@ -405,8 +452,12 @@ async fn robots_and_repeats_are_refused(server: Server) -> Server {
             .multipart(multipart_of(&posted))
             .send()
     };
-    assert_eq!(send().await.unwrap().status(), 201);
-    assert_eq!(send().await.unwrap().status(), 409);
+    let first = send().await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first = code_of(&first.text().await.unwrap());
+    let again = send().await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert_eq!(code_of(&again.text().await.unwrap()), first);
     assert_eq!(
         server.requests_of_a().await["items"]
             .as_array()

@@ -8,8 +8,8 @@
 
 use super::Public;
 use crate::applications::{
-    ID_TYPES, canonical_code, check_id_number, new_tracking_code, phone_digits, problem,
-    same_secret, tracking_hash,
+    ID_TYPES, canonical_code, check_id_number, derived_tracking_code, new_tracking_code,
+    phone_digits, problem, same_secret, tracking_hash,
 };
 use crate::requests::{RECEIPT_UNCONFIRMED, masked};
 use crate::{FieldProblem, Result, ServiceError};
@@ -56,8 +56,9 @@ pub struct ApplicationInput {
     pub description: String,
     /// 获取信息的方式: one of the forms the agency's guide offers (all five without a guide).
     pub form: String,
-    /// The form's one-time token (a page), or an `Idempotency-Key`'s place (the API has its
-    /// own): the same token twice is refused.
+    /// The submission's one-time token: the form's token, or the API's `Idempotency-Key`. The
+    /// same token with the same content answers the first receipt again (same tracking code,
+    /// nothing stored twice); with another content it is refused.
     pub nonce: Option<String>,
     pub files: Vec<Upload>,
 }
@@ -292,6 +293,19 @@ impl<S: Store> Public<'_, S> {
         // The public's one write: a scope that may apply and nothing else.
         let scope = Scope::public(Actor::new(PORTAL_ACTOR)?);
         let grant = scope.agency(&agency, &tree, Capability::Apply)?;
+        let token = input
+            .nonce
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let once = token.map(|t| (tracking_hash(t), content_hash(&input)));
+        if let Some((nonce, content)) = &once
+            && let Some(receipt) = self
+                .sent_before(token, nonce, content, &agency.name)
+                .await?
+        {
+            return Ok(receipt);
+        }
         let mut files = Vec::with_capacity(input.files.len());
         for f in &input.files {
             let mut attachment = gongkai_blobs::attachment(
@@ -303,7 +317,10 @@ impl<S: Store> Public<'_, S> {
             attachment.sha256 = blobs.put(&f.bytes).await?;
             files.push(attachment);
         }
-        let code = new_tracking_code()?;
+        let code = match token {
+            Some(t) => derived_tracking_code(&self.key().await?, t),
+            None => new_tracking_code()?,
+        };
         let canonical =
             canonical_code(&code).ok_or_else(|| ServiceError::Invalid("查询码生成有误".into()))?;
         let today = self.settings().today;
@@ -353,28 +370,111 @@ impl<S: Store> Public<'_, S> {
             tracking_hash: tracking_hash(&canonical),
             submitted_at: at,
             receipt_fixed,
-            nonce: input.nonce.filter(|n| !n.trim().is_empty()),
+            nonce: once.as_ref().map(|(n, _)| n.clone()),
+            content_hash: once.as_ref().map(|(_, c)| c.clone()),
             files: files.clone(),
         };
-        let stored = self
+        let stored = match self
             .store()
             .submit_application(new, first, application, audit)
+            .await
+        {
+            Ok(stored) => stored,
+            // The same submission sent twice at once: the other one was stored first.
+            Err(gongkai_store::StoreError::Conflict(e)) => match &once {
+                Some((nonce, content)) => {
+                    return self
+                        .sent_before(token, nonce, content, &agency.name)
+                        .await?
+                        .ok_or(gongkai_store::StoreError::Conflict(e).into());
+                }
+                None => return Err(gongkai_store::StoreError::Conflict(e).into()),
+            },
+            Err(e) => return Err(e.into()),
+        };
+        self.receipt(code, agency.name, (at, today), files, stored)
+            .await
+    }
+
+    /// The receipt of the application sent before under the token whose hash is `nonce`, if
+    /// there is one and it carried the same content; a token used for another content is
+    /// refused (docs/web.md §2: the same key for something else).
+    async fn sent_before(
+        &self,
+        token: Option<&str>,
+        nonce: &str,
+        content: &str,
+        agency: &str,
+    ) -> Result<Option<Receipt>> {
+        let (Some(token), Some((application, request))) =
+            (token, self.store().application_by_nonce(nonce).await?)
+        else {
+            return Ok(None);
+        };
+        if application.content_hash.as_deref() != Some(content) {
+            return Err(ServiceError::Invalid(
+                "这份申请表（或同一 Idempotency-Key）已用于提交内容不同的申请：请重新打开申请页面填写，或换用新的 Idempotency-Key".into(),
+            ));
+        }
+        let code = derived_tracking_code(&self.key().await?, token);
+        let receipt = self
+            .receipt(
+                code,
+                agency.to_owned(),
+                (
+                    application.submitted_at,
+                    crate::in_china(application.submitted_at).date_naive(),
+                ),
+                application.files,
+                request,
+            )
             .await?;
-        let due = if receipt_fixed {
-            let cal = ctx.calendar().await?;
-            lifecycle::deadline(&cal, &stored.events, &self.settings().deadline, Some(today))
+        Ok(Some(receipt))
+    }
+
+    /// The installation's key (the configured `audit.key`, else the database's own).
+    async fn key(&self) -> Result<Vec<u8>> {
+        Ok(match &self.settings().audit_key {
+            Some(k) => k.clone(),
+            None => self.store().installation_key().await?,
+        })
+    }
+
+    /// The receipt of a stored application: the date of receipt and the deadline it starts
+    /// once the receipt is fixed, the contact masked.
+    async fn receipt(
+        &self,
+        code: String,
+        agency: String,
+        (at, submitted): (DateTime<Utc>, NaiveDate),
+        files: Vec<Attachment>,
+        stored: Request,
+    ) -> Result<Receipt> {
+        let received = stored
+            .confirmation
+            .receipt_known()
+            .then_some(stored.data.received);
+        let due = match received {
+            Some(_) => {
+                let cal = self.ctx().calendar().await?;
+                lifecycle::deadline(
+                    &cal,
+                    &stored.events,
+                    &self.settings().deadline,
+                    Some(self.settings().today),
+                )
                 .ok()
                 .map(|d| d.due)
-        } else {
-            None
+            }
+            None => None,
         };
         Ok(Receipt {
             tracking_code: code,
             reference: stored.data.reference.clone(),
-            agency: agency.name,
+            agency,
             submitted_at: at,
-            submitted: today,
-            received: receipt_fixed.then_some(today),
+            submitted,
+            received,
             due,
             contact: masked(&stored.data.contact),
             applicant: stored
@@ -383,7 +483,7 @@ impl<S: Store> Public<'_, S> {
                 .first()
                 .map(|a| a.name.clone())
                 .unwrap_or_default(),
-            form,
+            form: stored.data.requested_form.clone(),
             description: stored.data.description,
             files,
         })
@@ -489,10 +589,7 @@ impl<S: Store> Public<'_, S> {
     /// `at`, and answers the minute's count so far, shared by every server process. The
     /// address is kept as a keyed pseudonym, never in clear; old minutes are forgotten.
     pub async fn count_hit(&self, action: &str, address: &str, at: DateTime<Utc>) -> Result<u32> {
-        let key = match &self.settings().audit_key {
-            Some(k) => k.clone(),
-            None => self.store().installation_key().await?,
-        };
+        let key = self.key().await?;
         let who = gongkai_audit::Pseudonyms::new(&key).of(address);
         let minute = at.timestamp().div_euclid(60);
         Ok(self
@@ -542,4 +639,32 @@ fn reference_of(day: NaiveDate) -> Result<String> {
         day.format("%Y%m%d"),
         random.get(..8).unwrap_or(&random)
     ))
+}
+
+/// The SHA-256 of what an application carries (every field, each file's name and content), to
+/// tell a retry from another application sent under the same one-time token.
+fn content_hash(input: &ApplicationInput) -> String {
+    let mut text = String::new();
+    for field in [
+        &input.agency.0.to_string(),
+        &input.applicant,
+        &input.kind,
+        &input.id_type,
+        &input.id_number,
+        &input.phone,
+        &input.email,
+        &input.address,
+        &input.description,
+        &input.form,
+    ] {
+        text.push_str(field.trim());
+        text.push('\0');
+    }
+    for f in &input.files {
+        text.push_str(f.name.trim());
+        text.push('\0');
+        text.push_str(&gongkai_store::blobs::sha256_hex(&f.bytes));
+        text.push('\0');
+    }
+    tracking_hash(&text)
 }

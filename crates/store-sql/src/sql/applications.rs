@@ -64,7 +64,8 @@ pub(super) fn check_submission(
     Ok(())
 }
 
-const APPLICATION_COLUMNS: &str = "request_id, submitted_at, confirmed_at, confirmed_by";
+const APPLICATION_COLUMNS: &str =
+    "request_id, submitted_at, confirmed_at, confirmed_by, content_hash";
 const REPLY_COLUMNS: &str = "id, request_id, sha256, name, media_type, size, added_at, added_by, \
      released_at, released_by";
 
@@ -95,7 +96,8 @@ where
         conn: &mut DB::Connection,
         submitted: &[(i64, &NewApplication)],
     ) -> Result<()> {
-        let head = "INSERT INTO applications (request_id, tracking_hash, nonce, submitted_at) ";
+        let head = "INSERT INTO applications (request_id, tracking_hash, nonce, content_hash, \
+             submitted_at) ";
         Self::run_values(
             conn,
             (head, ""),
@@ -106,6 +108,7 @@ where
                 b.bind(*id)
                     .bind(a.tracking_hash.as_str())
                     .bind(a.nonce.as_deref())
+                    .bind(a.content_hash.as_deref())
                     .bind(a.submitted_at.trunc_subsecs(6));
             },
         )
@@ -164,11 +167,26 @@ where
         &self,
         tracking_hash: &str,
     ) -> Result<Option<(Application, Request)>> {
+        self.application_where("tracking_hash", tracking_hash).await
+    }
+
+    pub async fn application_by_nonce(
+        &self,
+        nonce: &str,
+    ) -> Result<Option<(Application, Request)>> {
+        self.application_where("nonce", nonce).await
+    }
+
+    /// The application whose unique `column` (`tracking_hash`, `nonce`) holds `value`.
+    async fn application_where(
+        &self,
+        column: &str,
+        value: &str,
+    ) -> Result<Option<(Application, Request)>> {
         let mut conn = self.conn().await?;
-        let sql =
-            format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE tracking_hash = $1");
+        let sql = format!("SELECT {APPLICATION_COLUMNS} FROM applications WHERE {column} = $1");
         let row = sqlx::query(&sql)
-            .bind(tracking_hash)
+            .bind(value)
             .fetch_optional(&mut *conn)
             .await
             .map_err(db("读取网上申请"))?;
@@ -203,6 +221,7 @@ where
                 request: RequestId(row.try_get("request_id")?),
                 submitted_at: row.try_get("submitted_at")?,
                 confirmed: at.zip(by),
+                content_hash: row.try_get("content_hash")?,
                 files: Vec::new(),
             })
         };

@@ -3,6 +3,7 @@
 //! client address like the pages; a wrong tracking code and a wrong second factor answer the
 //! same 404.
 
+use super::idempotency::IdempotencyKey;
 use super::{ApiJson, JsonBody, api_err};
 use crate::error::{ErrorBody, WebError, WebResult};
 use crate::portal::{abuse, public};
@@ -132,11 +133,12 @@ async fn limited_json<S: WebStore, T: serde::de::DeserializeOwned>(
     operation_id = "submitApplication",
     tag = "portal",
     summary = "在线提出政府信息公开申请（第二十七–二十九条），得到查询码",
+    params(("Idempotency-Key" = Option<String>, Header, description = "可选，用随机值（如 UUID）。以同一键、同一内容重试时，返回第一次的回执（同一查询码、同一申请），不再重复提交；同一键用于内容不同的申请：422")),
     request_body = ApplicationIn,
     security(()),
     responses(
-        (status = 201, description = "已提交：回执和查询码", body = ApplicationReceipt),
-        (status = 409, description = "重复提交", body = ErrorBody),
+        (status = 201, description = "已提交：回执和查询码（以同一 Idempotency-Key 重试时为第一次的回执）", body = ApplicationReceipt),
+        (status = 409, description = "同一申请正在同时提交", body = ErrorBody),
         (status = 429, description = "提交过于频繁（Retry-After）", body = ErrorBody),
         (status = 500, description = "服务器内部错误", body = ErrorBody),
         JsonBody,
@@ -144,6 +146,7 @@ async fn limited_json<S: WebStore, T: serde::de::DeserializeOwned>(
 )]
 pub async fn submit_application<S: WebStore>(
     State(app): State<Shared<S>>,
+    IdempotencyKey(key): IdempotencyKey,
     req: Request,
 ) -> WebResult<Response> {
     let body: ApplicationIn = limited_json(&app, req, "apply").await?;
@@ -160,7 +163,9 @@ pub async fn submit_application<S: WebStore>(
         address: body.address,
         description: body.description,
         form: body.form,
-        nonce: None,
+        // The public has no account to keep keys under: the key is the submission's one-time
+        // token, as the form's token is on the page (docs/web.md §2).
+        nonce: key.map(|k| format!("Idempotency-Key:{k}")),
         files: Vec::new(),
     };
     let receipt = public(&app, &settings)
