@@ -21,6 +21,7 @@
 //! | `server.lockout_minutes` | `GONGKAI_SERVER__LOCKOUT_MINUTES` | `15` |
 //! | `server.upload_max_mb` | `GONGKAI_SERVER__UPLOAD_MAX_MB` | `20` |
 //! | `server.log_format` | `GONGKAI_SERVER__LOG_FORMAT` | `text` (or `json`) |
+//! | `server.trusted_proxies` | `GONGKAI_SERVER__TRUSTED_PROXIES` | none (`["127.0.0.1"]` behind a local reverse proxy) |
 //! | `catalogue.search` | `GONGKAI_CATALOGUE__SEARCH` | `auto`: `tantivy` on SQLite, `postgres` on PostgreSQL |
 //! | `catalogue.attachments` | `GONGKAI_CATALOGUE__ATTACHMENTS` | `directory` (`<data_dir>/attachments`), or `database` |
 //! | `catalogue.attachment_max_mb` | `GONGKAI_CATALOGUE__ATTACHMENT_MAX_MB` | `20` |
@@ -276,6 +277,9 @@ pub struct ServerConfig {
     /// The largest upload (a ledger, a published report) in MB.
     pub upload_max_mb: u32,
     pub log_format: LogFormat,
+    /// The addresses of the reverse proxies in front of the server: from them, and only from
+    /// them, `X-Forwarded-For` names the client (for the portal's rate limits per client).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for ServerConfig {
@@ -290,6 +294,7 @@ impl Default for ServerConfig {
             lockout_minutes: 15,
             upload_max_mb: 20,
             log_format: LogFormat::Text,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -454,7 +459,7 @@ const NAMED: [(&str, &str); 1] = [("data_dir", "GONGKAI_DATA_DIR")];
 const NOT_CONFIG: [&str; 1] = ["GONGKAI_TEST_POSTGRES_URL"];
 
 /// Every key, in the order `config show` prints them.
-const KEYS: [&str; 23] = [
+const KEYS: [&str; 24] = [
     "data_dir",
     "database.url",
     "audit.key",
@@ -469,6 +474,7 @@ const KEYS: [&str; 23] = [
     "server.lockout_minutes",
     "server.upload_max_mb",
     "server.log_format",
+    "server.trusted_proxies",
     "catalogue.search",
     "catalogue.attachments",
     "catalogue.attachment_max_mb",
@@ -692,6 +698,16 @@ impl Config {
             from("server.log_format"),
             quote(format)
         ));
+        let proxies: Vec<String> = server
+            .trusted_proxies
+            .iter()
+            .map(|a| quote(&a.to_string()))
+            .collect();
+        out.push_str(&format!(
+            "# 来自：{}\ntrusted_proxies = [{}]\n",
+            from("server.trusted_proxies"),
+            proxies.join(", ")
+        ));
         let catalogue = &self.catalogue;
         let search = match catalogue.search {
             SearchBackend::Auto => "auto",
@@ -893,7 +909,7 @@ mod tests {
     #[test]
     fn the_server_section_layers_and_shows_every_key() {
         let dir = tempfile::tempdir().unwrap();
-        let toml = "[server]\naddr = \"0.0.0.0:9000\"\npublic_url = \"https://gk.example.gov.cn\"\nupload_max_mb = 5\n";
+        let toml = "[server]\naddr = \"0.0.0.0:9000\"\npublic_url = \"https://gk.example.gov.cn\"\nupload_max_mb = 5\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\n";
         let c = load(
             dir.path(),
             Some(toml),
@@ -905,6 +921,13 @@ mod tests {
         .unwrap();
         assert_eq!(c.server.addr, "0.0.0.0:9000");
         assert_eq!(c.server.upload_max_mb, 5);
+        assert_eq!(
+            c.server.trusted_proxies,
+            vec![
+                std::net::IpAddr::from([127, 0, 0, 1]),
+                std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)
+            ]
+        );
         assert_eq!(c.server.session_idle_minutes, 45);
         assert_eq!(c.server.session_max_hours, 12);
         assert_eq!(c.server.log_format, LogFormat::Json);

@@ -55,6 +55,8 @@ pub struct Options {
     /// The portal shows the checks' findings beside each published annual report
     /// (`portal.show_findings`).
     pub show_findings: bool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Options {
@@ -81,6 +83,7 @@ impl Options {
             ) << 20,
             rate_limit_per_minute: gongkai_config::PortalConfig::default().rate_limit_per_minute,
             show_findings: gongkai_config::PortalConfig::default().show_findings,
+            trusted_proxies: server.trusted_proxies.clone(),
         }
     }
 }

@@ -505,5 +505,17 @@ async fn tracking_is_rate_limited(server: Server) -> Server {
         not_found >= common::RATE_LIMIT,
         "{refused} refused, {not_found} not found"
     );
+    // Another client behind the trusted proxy has its own count; a header naming only the
+    // proxy leaves the proxy's own, spent.
+    let look = |forwarded: &'static str| {
+        citizen
+            .client
+            .post(server.url("/track"))
+            .header("x-forwarded-for", forwarded)
+            .form(&[("code", "2345-6789-ABCD-EFGH"), ("last4", "0000")])
+            .send()
+    };
+    assert_eq!(look("203.0.113.9").await.unwrap().status(), 404);
+    assert_eq!(look("127.0.0.1").await.unwrap().status(), 429);
     server
 }

@@ -118,7 +118,9 @@ async fn limited_json<S: WebStore, T: serde::de::DeserializeOwned>(
     action: &str,
 ) -> WebResult<T> {
     use axum::extract::FromRequest;
-    let client = abuse::client(req.extensions());
+    let (parts, body) = req.into_parts();
+    let client = abuse::client(app, &parts);
+    let req = Request::from_parts(parts, body);
     let ApiJson(body) = ApiJson::<T>::from_request(req, app).await?;
     abuse::limit(app, action, &client)
         .await

@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// The name of the honeypot field: hidden from people (and from screen readers), filled by
 /// the robots that fill every field.
@@ -20,17 +20,38 @@ pub const HONEYPOT: &str = "website";
 /// How long a form token is good for: an applicant may take a while over the form.
 const TOKEN_HOURS: i64 = 12;
 
-/// Who is asking, for the rate limits: the connection's address (a reverse proxy in front
-/// should be configured to limit by the client's own address itself).
-pub fn client(parts_extensions: &axum::http::Extensions) -> String {
-    parts_extensions
+/// Who is asking, for the rate limits: the connection's address; behind the reverse proxies
+/// of `server.trusted_proxies`, the address they name in `X-Forwarded-For` (the last one
+/// that is not one of them: a client may write anything before it).
+pub fn client<S>(app: &Shared<S>, parts: &Parts) -> String {
+    let peer = parts
+        .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+        .map(|c| c.0.ip());
+    client_behind(peer, &parts.headers, &app.options.trusted_proxies)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
-/// The client of a request's parts.
-pub fn client_of(parts: &Parts) -> String {
-    client(&parts.extensions)
+fn client_behind(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let mut client = peer?;
+    if !trusted.contains(&client) {
+        return Some(client);
+    }
+    // Each proxy appends the address it was reached from: read from the right, past our own.
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    for address in forwarded.into_iter().rev() {
+        client = address;
+        if !trusted.contains(&address) {
+            break;
+        }
+    }
+    Some(client)
 }
 
 /// Counts one more `action` of `client` in this minute and refuses it past the configured
@@ -111,4 +132,47 @@ pub fn honeypot(value: Option<&str>) -> WebResult<()> {
         return Err(WebError::invalid("提交的内容无法受理"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append("x-forwarded-for", v.parse().unwrap());
+        }
+        headers
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_client_is_named_by_trusted_proxies_only() {
+        let proxy = ip("10.0.0.2");
+        let trusted = [proxy, ip("10.0.0.3")];
+        let header = forwarded(&["6.6.6.6, 203.0.113.7", "10.0.0.3"]);
+        // Straight from the client: its own address, whatever it writes.
+        assert_eq!(
+            client_behind(Some(ip("198.51.100.9")), &header, &trusted),
+            Some(ip("198.51.100.9"))
+        );
+        // Through the proxies: the last address that is not one of them, not the forged one.
+        assert_eq!(
+            client_behind(Some(proxy), &header, &trusted),
+            Some(ip("203.0.113.7"))
+        );
+        // A proxy that names nobody: the proxy itself.
+        assert_eq!(
+            client_behind(Some(proxy), &HeaderMap::new(), &trusted),
+            Some(proxy)
+        );
+        // No proxy is trusted by default.
+        assert_eq!(client_behind(Some(proxy), &header, &[]), Some(proxy));
+        assert_eq!(client_behind(None, &header, &trusted), None);
+    }
 }

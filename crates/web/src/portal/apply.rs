@@ -350,7 +350,7 @@ pub async fn submit<S: WebStore>(
 ) -> WebResult<Response> {
     let (parts, body) = req.into_parts();
     abuse::same_origin(&app, &parts.headers)?;
-    let client = abuse::client_of(&parts);
+    let client = abuse::client(&app, &parts);
     let req = Request::from_parts(parts, body);
     let multipart = axum::extract::Multipart::from_request(req, &app)
         .await
@@ -425,7 +425,7 @@ pub struct TrackForm {
 async fn tracking_form<S: WebStore>(app: &Shared<S>, req: Request) -> WebResult<TrackForm> {
     let (parts, body) = req.into_parts();
     abuse::same_origin(app, &parts.headers)?;
-    let client = abuse::client_of(&parts);
+    let client = abuse::client(app, &parts);
     let req = Request::from_parts(parts, body);
     let axum::Form(form) = axum::Form::<TrackForm>::from_request(req, app)
         .await

@@ -232,6 +232,9 @@ pub fn options() -> Options {
     let settings = Settings::new(gongkai_web::china_today());
     let server = gongkai_config::ServerConfig {
         upload_max_mb: 2,
+        // As behind a reverse proxy on the same machine: a request that names no client in
+        // `X-Forwarded-For` is the proxy's own (the tests' one address).
+        trusted_proxies: vec![std::net::Ipv4Addr::LOCALHOST.into()],
         ..Default::default()
     };
     let mut options = Options::new(settings, &server);
