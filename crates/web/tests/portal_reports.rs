@@ -239,7 +239,33 @@ async fn a_correction_is_a_new_version_with_its_note(server: Server) -> Server {
     assert!(page.contains("第 2 版"), "{page}");
     assert!(page.contains("补录申请 RC-2，表三相应更正。"), "{page}");
     assert!(page.contains("此前发布的版本"));
-    assert!(page.contains("第 1 版，发布于"), "{page}");
+    assert!(
+        page.contains(&format!("<a href=\"{path}?version=1\">第 1 版</a>，发布于")),
+        "{page}"
+    );
+    // The first version stays readable as it was published, marked as corrected.
+    let (status, first) = portal_text(&server, &format!("{path}?version=1")).await;
+    assert_eq!(status, 200);
+    assert_eq!(cell_text(&first, RECEIVED), "1");
+    assert!(first.contains("已被更正"), "{first}");
+    assert!(
+        first.contains(&format!("<a href=\"{path}\">第 2 版</a>（最新）")),
+        "{first}"
+    );
+    assert!(first.contains(&format!("{path}.xlsx?version=1")), "{first}");
+    let bytes = portal(&server, &format!("{path}.xlsx?version=1"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let read = gongkai_reader::read(&bytes).unwrap().report;
+    assert_eq!(read.get(RECEIVED.parse().unwrap()), Some(Value::Int(1)));
+    for missing in ["?version=3", "?version=x"] {
+        assert_eq!(
+            portal(&server, &format!("{path}{missing}")).await.status(),
+            404
+        );
+    }
     // The listing names the year once, with its latest version.
     let (_, list) = portal_text(&server, &format!("/agencies/{id}/reports")).await;
     assert_eq!(

@@ -42,16 +42,24 @@ impl<S: Store> Public<'_, S> {
         Ok(PublishedYears { agency, years })
     }
 
-    /// The latest published version of the agency's report of `year`, with its findings
-    /// ([`StoreError::NotFound`] when none is published).
-    pub async fn published_report(&self, agency: AgencyId, year: i32) -> Result<PublicReport> {
+    /// A published version of the agency's report of `year` (`None`: the latest), with its
+    /// findings and every version ([`StoreError::NotFound`] when there is no such version).
+    pub async fn published_report(
+        &self,
+        agency: AgencyId,
+        year: i32,
+        version: Option<i32>,
+    ) -> Result<PublicReport> {
         let agency = self.agency_by_id(agency).await?;
         let snapshot = self
             .store()
-            .published_report(agency.id, year, None)
+            .published_report(agency.id, year, version)
             .await?
-            .ok_or_else(|| {
-                StoreError::NotFound(format!("{}没有发布 {year} 年度报告", agency.name))
+            .ok_or_else(|| match version {
+                Some(v) => {
+                    StoreError::NotFound(format!("{}的 {year} 年度报告没有第 {v} 版", agency.name))
+                }
+                None => StoreError::NotFound(format!("{}没有发布 {year} 年度报告", agency.name)),
             })?;
         let report = json::from_str(&snapshot.json).map_err(|e| {
             ServiceError::Store(StoreError::Backend(format!(

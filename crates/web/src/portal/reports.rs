@@ -10,7 +10,7 @@ use crate::office::reports::{FindingLine, finding_lines};
 use crate::pages::render;
 use crate::{Shared, WebStore};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -44,12 +44,21 @@ pub struct ReportsPage {
     pub years: Vec<YearLine>,
 }
 
-/// An earlier version in the report's page.
+/// Another version in the report's page.
 #[derive(Debug, Clone)]
 pub struct VersionLine {
     pub version: i32,
     pub published_at: String,
     pub note: String,
+    pub latest: bool,
+}
+
+/// `?version=N`: an earlier version of a published report (a correction never replaces a
+/// published version: every one stays readable).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct VersionQuery {
+    #[serde(default)]
+    pub version: String,
 }
 
 #[derive(Debug, Template)]
@@ -60,12 +69,17 @@ pub struct ReportPage {
     pub agency: String,
     pub year: i32,
     pub version: i32,
+    /// The latest version, when the one shown is an earlier one.
+    pub superseded_by: Option<i32>,
     pub published_at: String,
     /// The 更正说明 of the version shown (empty for a first publication).
     pub note: String,
+    /// `?version=N` for the downloads of an earlier version, else empty.
+    pub version_query: String,
     /// The statutory page's content, made and escaped by `gongkai-render`.
     pub body: String,
-    pub earlier: Vec<VersionLine>,
+    /// The other versions, newest first.
+    pub others: Vec<VersionLine>,
     /// `Some` when the installation shows the checks' findings.
     pub findings: Option<Vec<FindingLine>>,
 }
@@ -105,10 +119,11 @@ pub async fn list<S: WebStore>(
 }
 
 /// `GET /agencies/{id}/reports/{year}`: the year's report as its statutory page, and
-/// `…/{year}.docx`, `…/{year}.xlsx` its downloads (the latest version).
+/// `…/{year}.docx`, `…/{year}.xlsx` its downloads; the latest version, or `?version=N`.
 pub async fn report<S: WebStore>(
     State(app): State<Shared<S>>,
     Path((id, year)): Path<(String, String)>,
+    Query(asked): Query<VersionQuery>,
 ) -> WebResult<Response> {
     let id = agency_id(&id)?;
     let (year, target) = match year.split_once('.') {
@@ -120,8 +135,17 @@ pub async fn report<S: WebStore>(
     let year: i32 = year
         .parse()
         .map_err(|_| WebError::not_found("没有这个年度的年度报告"))?;
+    let version = match asked.version.trim() {
+        "" => None,
+        v => Some(
+            v.parse::<i32>()
+                .map_err(|_| WebError::not_found("没有这个版本的年度报告"))?,
+        ),
+    };
     let settings = app.settings();
-    let found = public(&app, &settings)?.published_report(id, year).await?;
+    let found = public(&app, &settings)?
+        .published_report(id, year, version)
+        .await?;
     let published = found.snapshot.published_at;
     let china = chrono::FixedOffset::east_opt(8 * 3600);
     let meta = DocumentMeta {
@@ -135,7 +159,14 @@ pub async fn report<S: WebStore>(
             Target::Docx => DOCX,
             _ => crate::office::ledger::XLSX,
         };
-        let name = format!("{}.{}", gongkai_render::title(&found.report), target.name());
+        let name = match version {
+            Some(v) => format!(
+                "{}（第{v}版）.{}",
+                gongkai_render::title(&found.report),
+                target.name()
+            ),
+            None => format!("{}.{}", gongkai_render::title(&found.report), target.name()),
+        };
         let mut response = bytes.into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
@@ -158,16 +189,19 @@ pub async fn report<S: WebStore>(
         // Each table in a box that scrolls sideways on a narrow screen.
         .replace("<table ", "<div class=\"table-wrap\"><table ")
         .replace("</table>", "</table></div>");
+    let latest = found.versions.iter().map(|v| v.version).max();
     let page = ReportPage {
         layout: PortalLayout::new(gongkai_render::title(&found.report), PortalSection::None),
         agency_id: found.agency.id.0,
         agency: found.agency.name.clone(),
         year,
         version: found.snapshot.version,
+        superseded_by: latest.filter(|&l| l != found.snapshot.version),
         published_at: china_time(published),
         note: found.snapshot.note.clone().unwrap_or_default(),
+        version_query: version.map_or_else(String::new, |v| format!("?version={v}")),
         body,
-        earlier: found
+        others: found
             .versions
             .iter()
             .filter(|v| v.version != found.snapshot.version)
@@ -175,6 +209,7 @@ pub async fn report<S: WebStore>(
                 version: v.version,
                 published_at: china_time(v.published_at),
                 note: v.note.clone().unwrap_or_default(),
+                latest: Some(v.version) == latest,
             })
             .collect(),
         findings: app
