@@ -17,7 +17,7 @@ mod chrome;
 mod common;
 
 use chrome::{fill, page_with, shots, submit};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use common::{A, Server, TestStore, Who};
 use fantoccini::{Client, Locator};
 use gongkai_catalogue::{Category, Item};
@@ -83,6 +83,11 @@ async fn seed<S: WebStore>(store: &S, attachments: &AttachmentPlace) {
             .await
             .unwrap();
     }
+    // Last year's annual report, published and then corrected.
+    let year = gongkai_web::china_today().year() - 1;
+    assert_eq!(ctx.publish_report(A, year, None).await.unwrap(), 1);
+    let note = "补录一件申请，表三相应更正。";
+    assert_eq!(ctx.publish_report(A, year, Some(note)).await.unwrap(), 2);
 }
 
 /// A's 政府信息公开指南, published by its officer through the back office's form.
@@ -224,6 +229,21 @@ async fn a_citizen_applies_in_a_browser_and_downloads_the_reply() {
         .unwrap();
         page_with(&c, "测试县人民路1号").await;
         audit.page(&c, "guide").await;
+
+        // The annual report as published, and its first version, marked as corrected.
+        let year = gongkai_web::china_today().year() - 1;
+        let reports = format!("/agencies/{}/reports/{year}", server.agency_id(A).await);
+        c.goto(&server.url(&reports)).await.unwrap();
+        page_with(&c, "补录一件申请").await;
+        audit.page(&c, "report").await;
+        c.find(Locator::LinkText("第 1 版"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        page_with(&c, "已被更正").await;
+        audit.page(&c, "report-earlier").await;
 
         // 依申请公开 from the navigation: the form sent empty shows its errors.
         c.goto(&server.url("/")).await.unwrap();
@@ -419,7 +439,7 @@ async fn a_citizen_applies_in_a_browser_and_downloads_the_reply() {
         c.close().await.unwrap();
         drop(driver);
         if audit.source.is_some() {
-            assert_eq!(audit.pages, 11, "every page checked");
+            assert_eq!(audit.pages, 13, "every page checked");
         }
         assert!(
             audit.findings.is_empty(),
