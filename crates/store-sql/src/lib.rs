@@ -137,7 +137,8 @@ pub mod __private {
     pub use gongkai_store::{
         Agencies, AuditLog, Blobs, CalendarOverrides, Catalogue, ChunkReport, DocumentFilter,
         Draft, Entry, Figures, Guides, ImportCounts, ImportPolicy, ImportSession, ImportSummary,
-        Installation, LedgerImport, Remedies, ReportTexts, Requests, Result, Transfer,
+        Installation, ItemOverview, LedgerImport, Remedies, ReportTexts, Requests, Result,
+        Transfer,
     };
     pub use tokio;
 }
@@ -378,6 +379,7 @@ macro_rules! impl_store {
                     document_by_index(agency: AgencyId, index_number: &str) -> Option<Document>;
                     documents_by_ids(ids: &[DocumentId]) -> Vec<Document>;
                     list_documents(filter: &DocumentFilter) -> Vec<Document>;
+                    item_overview(agency: AgencyId, per_item: usize) -> ItemOverview;
                     register_entries(agencies: &[AgencyId]) -> Vec<RegisterEntry>;
                     publication_dates(agencies: &[AgencyId], year: i32) -> Vec<PublicationDates>;
                     documents_since(revision: i64, limit: usize) -> Vec<Document>;

@@ -47,6 +47,13 @@ pub struct DocumentFilter {
     pub after: Option<(NaiveDate, DocumentId)>,
 }
 
+/// [`Catalogue::item_overview`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ItemOverview {
+    pub counts: Vec<(Option<gongkai_catalogue::Item>, u64)>,
+    pub newest: Vec<Document>,
+}
+
 /// The dates late publication is computed from (第二十六条): a document's id, its 成文日期 (when
 /// known) and its 发布日期.
 pub type PublicationDates = (DocumentId, Option<NaiveDate>, NaiveDate);
@@ -107,6 +114,15 @@ pub trait Catalogue: Send + Sync {
         &self,
         filter: &DocumentFilter,
     ) -> impl Future<Output = Result<Vec<Document>>> + Send;
+
+    /// An agency's documents by the item of 第二十条 (or 第二十一条) they are published under:
+    /// how many under each (`None`: under no item), in no particular order, and the newest
+    /// `per_item` of each, newest first (by 发布日期, then id).
+    fn item_overview(
+        &self,
+        agency: AgencyId,
+        per_item: usize,
+    ) -> impl Future<Output = Result<ItemOverview>> + Send;
 
     /// What the register (table 二), late publication and the 政策解读率 read: every document of
     /// `agencies` with a category (规章 / 规范性文件) or an `interprets` link, and every document

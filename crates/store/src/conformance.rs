@@ -68,6 +68,7 @@ macro_rules! conformance_tests {
             catalogue_round_trip,
             catalogue_unique_index_numbers,
             catalogue_list_and_paginate,
+            catalogue_item_overview,
             catalogue_validity,
             catalogue_register_entries,
             catalogue_upsert,
@@ -128,6 +129,7 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     catalogue_round_trip(store).await;
     catalogue_unique_index_numbers(store).await;
     catalogue_list_and_paginate(store).await;
+    catalogue_item_overview(store).await;
     catalogue_validity(store).await;
     catalogue_register_entries(store).await;
     catalogue_upsert(store).await;
@@ -2908,6 +2910,53 @@ pub async fn catalogue_list_and_paginate<S: Store>(store: &S) {
 
 /// 废止 and 失效 with their dates; a date before the document was made is refused and writes
 /// nothing; each change is a new revision.
+/// An agency's documents by item: every document counted under its item (or under none), the
+/// newest few of each, and nothing of another agency.
+pub async fn catalogue_item_overview<S: Store>(store: &S) {
+    let a = agency(store, "事项甲局").await;
+    let b = agency(store, "事项乙局").await;
+    let mut stored = Vec::new();
+    for i in 0..17u32 {
+        let day = d(2023, 1 + i % 12, 1 + i % 2);
+        let mut new = new_document(a, &format!("ITEM/2023-{i:05}"), &format!("文件{i}"), day);
+        new.item = match i % 4 {
+            0 => None,
+            1 => Some(Item::Article21("重点领域信息".into())),
+            _ => Some(Item::Article20(1 + (i % 2) as u8)),
+        };
+        stored.push(store.create_document(new, audit()).await.unwrap());
+    }
+    let mut other = new_document(b, "ITEM/2023-00000", "乙局文件", d(2023, 5, 1));
+    other.item = Some(Item::Article20(1));
+    store.create_document(other, audit()).await.unwrap();
+
+    let overview = store.item_overview(a, 2).await.unwrap();
+    let mut counts = overview.counts.clone();
+    counts.sort_by_key(|(item, _)| format!("{item:?}"));
+    let mut expected: Vec<(Option<Item>, u64)> = Vec::new();
+    for doc in &stored {
+        match expected.iter_mut().find(|(i, _)| *i == doc.data.item) {
+            Some((_, n)) => *n += 1,
+            None => expected.push((doc.data.item.clone(), 1)),
+        }
+    }
+    expected.sort_by_key(|(item, _)| format!("{item:?}"));
+    assert_eq!(counts, expected);
+    // The newest two of each item, newest first overall.
+    let mut newest = Vec::new();
+    for (item, _) in &expected {
+        let mut of_item: Vec<_> = stored.iter().filter(|d| &d.data.item == item).collect();
+        of_item.sort_by_key(|x| std::cmp::Reverse((x.data.published, x.id)));
+        newest.extend(of_item.into_iter().take(2).cloned());
+    }
+    newest.sort_by_key(|x| std::cmp::Reverse((x.data.published, x.id)));
+    assert_eq!(overview.newest, newest);
+    assert_eq!(
+        store.item_overview(b, 5).await.unwrap().counts,
+        vec![(Some(Item::Article20(1)), 1)]
+    );
+}
+
 pub async fn catalogue_validity<S: Store>(store: &S) {
     let a = agency(store, "有效性局").await;
     let mut new = new_document(a, "VAL/2019-00001", "某办法", d(2019, 6, 10));

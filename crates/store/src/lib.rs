@@ -32,7 +32,7 @@ pub mod transfer;
 pub use accounts::Accounts;
 pub use applications::Applications;
 pub use blobs::Blobs;
-pub use catalogue::{Catalogue, DocumentFilter};
+pub use catalogue::{Catalogue, DocumentFilter, ItemOverview};
 pub use error::StoreError;
 pub use gongkai_audit::{Draft, Entry};
 pub use gongkai_cases::{CaseFacts, RemedyFacts};

@@ -11,11 +11,7 @@ use gongkai_cases::{Agency, AgencyId};
 use gongkai_catalogue::body::sanitise;
 use gongkai_catalogue::{Attachment, Document, DocumentId, Item};
 use gongkai_search::{Search, ValidityKind};
-use gongkai_store::{Blobs, DocumentFilter, Store, StoreError};
-
-/// How many of an agency's documents its page reads to group them by item: an agency's
-/// 法定主动公开内容 page shows the newest of each item and links to the rest.
-const OVERVIEW_DOCUMENTS: usize = 2_000;
+use gongkai_store::{Blobs, DocumentFilter, ItemOverview, Store, StoreError};
 
 /// How many documents of each item the agency's page lists.
 pub const PER_ITEM: usize = 5;
@@ -30,8 +26,8 @@ pub struct ItemGroup {
     pub wording: Option<&'static str>,
     /// The newest [`PER_ITEM`] documents.
     pub documents: Vec<Document>,
-    /// How many documents the agency has under the item (of those read).
-    pub count: usize,
+    /// How many documents the agency has under the item.
+    pub count: u64,
 }
 
 /// An agency's page: where it sits, its 法定主动公开内容 by item, its newest documents.
@@ -45,12 +41,11 @@ pub struct AgencyOverview {
     /// 第二十条 items in their order, then 第二十一条 items by name.
     pub groups: Vec<ItemGroup>,
     /// Documents under no item.
-    pub without_item: usize,
+    pub without_item: u64,
     /// The newest documents of any item.
     pub newest: Vec<Document>,
-    /// How many documents were read (at most [`OVERVIEW_DOCUMENTS`]), and whether that is all.
-    pub total: usize,
-    pub complete: bool,
+    /// How many documents the agency has.
+    pub total: u64,
 }
 
 /// An agency as a caller names it: by id (the pages' links) or by name (the API, as its other
@@ -130,28 +125,28 @@ impl<S: Store> Public<'_, S> {
             .filter(|a| a.parent == Some(id))
             .cloned()
             .collect();
-        let documents = self
+        let newest = self
             .store()
             .list_documents(&DocumentFilter {
                 agencies: vec![id],
                 category: None,
                 published_from: None,
                 published_to: None,
-                limit: OVERVIEW_DOCUMENTS,
+                limit: PER_ITEM * 2,
                 after: None,
             })
             .await?;
-        let total = documents.len();
-        let (groups, without_item) = by_item(&documents);
+        let overview = self.store().item_overview(id, PER_ITEM).await?;
+        let total = overview.counts.iter().map(|(_, n)| n).sum();
+        let (groups, without_item) = by_item(overview);
         Ok(AgencyOverview {
             agency,
             ancestors,
             children,
             groups,
             without_item,
-            newest: documents.iter().take(PER_ITEM * 2).cloned().collect(),
+            newest,
             total,
-            complete: total < OVERVIEW_DOCUMENTS,
         })
     }
 
@@ -256,31 +251,25 @@ fn unknown_document(id: DocumentId) -> ServiceError {
 
 /// Documents (newest first) grouped by item: 第二十条 items in their order, then 第二十一条
 /// items by name; and how many are under no item.
-fn by_item(documents: &[Document]) -> (Vec<ItemGroup>, usize) {
-    let mut groups: Vec<ItemGroup> = Vec::new();
+fn by_item(overview: ItemOverview) -> (Vec<ItemGroup>, u64) {
     let mut without = 0;
-    for doc in documents {
-        let Some(item) = &doc.data.item else {
-            without += 1;
-            continue;
-        };
-        let group = match groups.iter().position(|g| &g.item == item) {
-            Some(i) => &mut groups[i],
-            None => {
-                groups.push(ItemGroup {
-                    item: item.clone(),
-                    label: gongkai_catalogue::vocab::item_label(item),
-                    wording: gongkai_catalogue::vocab::item_wording(item),
-                    documents: Vec::new(),
-                    count: 0,
-                });
-                let last = groups.len() - 1;
-                &mut groups[last]
-            }
-        };
-        group.count += 1;
-        if group.documents.len() < PER_ITEM {
-            group.documents.push(doc.clone());
+    let mut groups: Vec<ItemGroup> = Vec::new();
+    for (item, count) in overview.counts {
+        match item {
+            None => without += count,
+            Some(item) => groups.push(ItemGroup {
+                label: gongkai_catalogue::vocab::item_label(&item),
+                wording: gongkai_catalogue::vocab::item_wording(&item),
+                documents: overview
+                    .newest
+                    .iter()
+                    .filter(|d| d.data.item.as_ref() == Some(&item))
+                    .take(PER_ITEM)
+                    .cloned()
+                    .collect(),
+                item,
+                count,
+            }),
         }
     }
     groups.sort_by(|a, b| order(&a.item).cmp(&order(&b.item)));

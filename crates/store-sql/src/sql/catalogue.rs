@@ -21,7 +21,7 @@ use gongkai_catalogue::{
 };
 use gongkai_store::blobs::{check_name, sha256_hex, verify};
 use gongkai_store::catalogue::{
-    DocumentFilter, PublicationDates, check_document, check_validity, index_key,
+    DocumentFilter, ItemOverview, PublicationDates, check_document, check_validity, index_key,
 };
 use gongkai_store::{ImportCounts, Result, StoreError, rules};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
@@ -249,6 +249,37 @@ where
             .await
             .map_err(db("列出目录信息"))?;
         Self::documents_of(&mut conn, &rows).await
+    }
+
+    pub async fn item_overview(&self, agency: AgencyId, per_item: usize) -> Result<ItemOverview> {
+        let mut conn = self.conn().await?;
+        // Both read the index on (agency_id, item, published, id) alone; the ids and the
+        // number are integers, inlined.
+        let rows = sqlx::query(&format!(
+            "SELECT item, COUNT(*) AS n FROM documents WHERE agency_id = {} GROUP BY item",
+            agency.0
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db("统计目录信息"))?;
+        let mut counts = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let item: Option<String> = row.try_get("item").map_err(db("统计目录信息"))?;
+            let n: i64 = row.try_get("n").map_err(db("统计目录信息"))?;
+            let item = item.as_deref().map(item_from).transpose()?;
+            counts.push((item, u64::try_from(n).unwrap_or_default()));
+        }
+        let sql = format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id IN (SELECT id FROM (SELECT id, \
+             ROW_NUMBER() OVER (PARTITION BY item ORDER BY published DESC, id DESC) AS rank \
+             FROM documents WHERE agency_id = {}) ranked WHERE rank <= {}) \
+             ORDER BY published DESC, id DESC",
+            agency.0,
+            per_item.max(1)
+        );
+        let rows = Self::rows_of(&mut conn, &sql, "列出目录信息").await?;
+        let newest = Self::documents_of(&mut conn, &rows).await?;
+        Ok(ItemOverview { counts, newest })
     }
 
     pub async fn register_entries(&self, agencies: &[AgencyId]) -> Result<Vec<RegisterEntry>> {

@@ -118,7 +118,9 @@ pub struct ItemSection {
     pub label: String,
     pub wording: String,
     pub documents: Vec<DocLine>,
-    pub count: usize,
+    pub count: u64,
+    /// More documents than those listed.
+    pub more: bool,
     /// The catalogue filtered by the item.
     pub href: String,
 }
@@ -131,10 +133,9 @@ pub struct AgencyPage {
     pub ancestors: Vec<Agency>,
     pub children: Vec<Agency>,
     pub items: Vec<ItemSection>,
-    pub without_item: usize,
+    pub without_item: u64,
     pub newest: Vec<DocLine>,
-    pub total: usize,
-    pub complete: bool,
+    pub total: u64,
 }
 
 /// The value of `item=` for an item: `3` for 第二十条第（三）项, the name of a 第二十一条 item.
@@ -151,6 +152,7 @@ fn item_section(agency: AgencyId, g: &ItemGroup) -> ItemSection {
         wording: g.wording.unwrap_or_default().to_owned(),
         documents: g.documents.iter().map(DocLine::of).collect(),
         count: g.count,
+        more: g.count > g.documents.len() as u64,
         href: format!(
             "/agencies/{}/catalogue?{}",
             agency.0,
@@ -174,7 +176,6 @@ pub async fn agency<S: WebStore>(
         without_item,
         newest,
         total,
-        complete,
     } = public(&app, &settings)?.agency_overview(id).await?;
     let mut layout = PortalLayout::new(agency.name.clone(), PortalSection::None);
     layout.feeds.push((
@@ -190,7 +191,6 @@ pub async fn agency<S: WebStore>(
         without_item,
         newest: newest.iter().map(DocLine::of).collect(),
         total,
-        complete,
     })
 }
 
