@@ -20,39 +20,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use gongkai_cases::AgencyId;
 use gongkai_catalogue::Document;
-use gongkai_search::corpus::{AGENCIES, Corpus, GENRES};
+use gongkai_search::corpus::{AGENCIES, Corpus, GENRES, QUERY_WORDS as WORDS};
 use gongkai_search::{PgSearch, Query, Search, Sort, TantivySearch, ValidityKind};
 use std::time::{Duration, Instant};
 
 const QUERIES: usize = 1_000;
 const BATCH: usize = 10_000;
-
-const WORDS: &[&str] = &[
-    "政务公开",
-    "标准化",
-    "营商环境",
-    "乡村振兴",
-    "安全生产",
-    "医疗保险",
-    "通知",
-    "实施意见",
-    "管理办法",
-    "工作方案",
-    "政策解读",
-    "资金",
-    "考核",
-    "河长制",
-    "垃圾分类",
-    "老旧小区",
-    "食品安全",
-    "最低生活保障",
-    "森林防火",
-    "行政执法",
-    "申请",
-    "征收",
-    "补偿",
-    "残疾人",
-];
 
 /// A tiny deterministic generator for the queries.
 struct Rng(u64);

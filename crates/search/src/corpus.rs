@@ -52,6 +52,35 @@ pub const TOPICS: &[&str] = &[
     "市场监管、安全生产监管",
 ];
 
+/// Words people search the corpus for, common and rare, for the load figures of the search
+/// and of the portal's search page.
+pub const QUERY_WORDS: &[&str] = &[
+    "政务公开",
+    "标准化",
+    "营商环境",
+    "乡村振兴",
+    "安全生产",
+    "医疗保险",
+    "通知",
+    "实施意见",
+    "管理办法",
+    "工作方案",
+    "政策解读",
+    "资金",
+    "考核",
+    "河长制",
+    "垃圾分类",
+    "老旧小区",
+    "食品安全",
+    "最低生活保障",
+    "森林防火",
+    "行政执法",
+    "申请",
+    "征收",
+    "补偿",
+    "残疾人",
+];
+
 /// 体裁 of the corpus.
 pub const GENRES: &[&str] = &[
     "通知", "意见", "办法", "公告", "通告", "报告", "决定", "批复",

@@ -6,10 +6,17 @@
 //!    find its list changed (the cache of a quiet desk does not help);
 //! 4. the portal's catalogue of the agency (its first page of `--docs` documents, default 1,000)
 //!    and its document pages, as anyone reads them;
-//! 5. a static asset served by the same server, as the baseline the others are set against.
+//! 5. the portal's search page `/search` on the benchmark corpus of the catalogue
+//!    (`--corpus N` documents of `gongkai_search::corpus`, 20 agencies, imported as an officer
+//!    imports a CSV), with one- to three-word queries and their filters, each page rendered
+//!    afresh unless the same query came within the page cache's two seconds; once with one
+//!    client (the latency a visitor sees) and once with `--clients`;
+//! 6. a static asset served by the same server, as the baseline the others are set against.
 //!
 //! `cargo run --release -p gongkai-web --example load -- [--db postgres://…] [--open 10000]
-//! [--docs 1000] [--seconds 10] [--clients 8] [--only desk,create,busy,catalogue,document,static]`. Without `--db` a fresh SQLite file in a temporary directory.
+//! [--docs 1000] [--corpus 0] [--seconds 10] [--clients 8]
+//! [--only desk,create,busy,catalogue,document,search,static]`. Without `--db` a fresh SQLite
+//! file in a temporary directory.
 //! The server runs in this process on its own runtime (the same router and store as
 //! `gongkai serve`), the clients on another; both share the machine's cores, as they would.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
@@ -33,6 +40,7 @@ struct Args {
     only: Option<String>,
     open: usize,
     docs: usize,
+    corpus: usize,
     seconds: u64,
     clients: usize,
 }
@@ -43,6 +51,7 @@ fn args() -> Args {
         only: None,
         open: 10_000,
         docs: 1_000,
+        corpus: 0,
         seconds: 10,
         clients: 8,
     };
@@ -54,6 +63,7 @@ fn args() -> Args {
             "--only" => a.only = Some(v),
             "--open" => a.open = v.parse().unwrap(),
             "--docs" => a.docs = v.parse().unwrap(),
+            "--corpus" => a.corpus = v.parse().unwrap(),
             "--seconds" => a.seconds = v.parse().unwrap(),
             "--clients" => a.clients = v.parse().unwrap(),
             other => panic!("unknown option {other}"),
@@ -77,16 +87,15 @@ fn ledger(n: usize) -> Vec<u8> {
     csv.into_bytes()
 }
 
-/// `n` catalogue documents of [`AGENCY`], through the use case an officer's form calls, into a
-/// scratch index (the server's own index catches up with the store when it starts).
-async fn documents<S: WebStore>(store: &S, n: usize) {
+/// `n` catalogue documents of [`AGENCY`], through the use case an officer's form calls, into
+/// the server's index at `dir`.
+async fn documents<S: WebStore>(store: &S, dir: &std::path::Path, n: usize) {
     use gongkai_services::catalogue::{BodyInput, DocumentInput};
     let scope = Scope::operator(Actor::new("load").unwrap());
     let settings = Settings::new(gongkai_web::china_today());
     let ctx = Ctx::new(store, &scope, &settings);
-    let scratch = tempfile::tempdir().unwrap();
-    let index = gongkai_search::AnySearch::tantivy(scratch.path()).unwrap();
-    let blobs = gongkai_blobs::LocalBlobs::open(scratch.path().join("blobs")).unwrap();
+    let index = gongkai_search::AnySearch::tantivy(dir).unwrap();
+    let blobs = gongkai_blobs::LocalBlobs::open(dir.join("blobs")).unwrap();
     let started = Instant::now();
     for i in 0..n {
         let published = gongkai_web::china_today() - chrono::Days::new((i % 700) as u64);
@@ -124,6 +133,97 @@ async fn documents<S: WebStore>(store: &S, n: usize) {
         "seeded {n} catalogue documents in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+}
+
+/// `n` documents of the catalogue benchmarks' corpus (its 20 agencies, created here), imported
+/// as an officer imports the template's CSV, 10,000 to a file, into the server's index at
+/// `dir`. Answers the store ids of the corpus's agencies, in the corpus's order.
+async fn corpus<S: WebStore>(store: &S, dir: &std::path::Path, n: usize) -> Vec<i64> {
+    use gongkai_search::corpus::{AGENCIES, Corpus};
+    use gongkai_services::catalogue::CatalogueSource;
+    let scope = Scope::operator(Actor::new("load").unwrap());
+    // The corpus repeals documents up to three years after 2025: imported as of a day when
+    // every date of it has passed (an import refuses a date after today).
+    let settings = Settings::new(chrono::NaiveDate::from_ymd_opt(2029, 12, 31).unwrap());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let mut ids = Vec::new();
+    for (name, _) in AGENCIES {
+        ids.push(ctx.add_agency(name, None).await.unwrap().id.0);
+    }
+    if n == 0 {
+        return ids;
+    }
+    let index = gongkai_search::AnySearch::tantivy(dir).unwrap();
+    let mut generator = Corpus::new(1);
+    let started = Instant::now();
+    let mut done = 0;
+    while done < n {
+        let batch: Vec<_> = (0..(n - done).min(10_000))
+            .map(|_| generator.document())
+            .collect();
+        let rows: Vec<_> = batch
+            .iter()
+            .map(|d| gongkai_catalogue_import::ExportRow {
+                agency: AGENCIES[(d.data.agency.0 - 1) as usize].0,
+                document: &d.data,
+                interprets_index: None,
+                standard_item: None,
+            })
+            .collect();
+        let bytes = gongkai_catalogue_import::write_table_csv(&rows).unwrap();
+        let source = CatalogueSource::Table {
+            bytes,
+            kind: gongkai_catalogue_import::TableKind::Csv,
+            mapping: None,
+        };
+        ctx.import_catalogue(&index, AGENCIES[0].0, source)
+            .await
+            .unwrap();
+        done += batch.len();
+        eprint!(
+            "\rcorpus: {done} of {n} documents, {:.0}/s",
+            done as f64 / started.elapsed().as_secs_f64()
+        );
+    }
+    eprintln!();
+    println!(
+        "seeded {n} corpus documents in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    ids
+}
+
+/// The search page's query strings: one to three words with, for four in five, one filter
+/// (agencies, a year, validity) and for one in four the newest first (deterministic).
+fn search_queries(agencies: &[i64], n: usize) -> Vec<String> {
+    use gongkai_search::corpus::QUERY_WORDS as WORDS;
+    let mut state: u64 = 0x5eed;
+    let mut below = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    (0..n)
+        .map(|_| {
+            let words: Vec<&str> = (0..1 + below(3))
+                .map(|_| WORDS[below(WORDS.len())])
+                .collect();
+            let mut params = vec![("q", words.join(" "))];
+            match below(5) {
+                0 | 4 => {}
+                1 => params.push(("agency", agencies[below(agencies.len())].to_string())),
+                2 => params.push(("year", (2015 + below(11)).to_string())),
+                _ => params.push(("validity", "in_force".to_owned())),
+            }
+            if below(4) == 0 {
+                params.push(("sort", "newest".to_owned()));
+            }
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(params)
+                .finish()
+        })
+        .collect()
 }
 
 /// Agency, officer, token, and the open requests.
@@ -184,6 +284,31 @@ impl Phase {
     }
 }
 
+/// The page at `url`.
+async fn text(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+/// A request of a phase: GET `path(n)` of the server, answered 200.
+fn gets<P>(
+    client: &reqwest::Client,
+    base: &str,
+    path: P,
+) -> impl Fn(u64) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>>
++ Send
++ Sync
++ Clone
++ 'static
+where
+    P: Fn(u64) -> String + Send + Sync + Clone + 'static,
+{
+    let (c, b) = (client.clone(), base.to_owned());
+    move |n| {
+        let (c, url) = (c.clone(), format!("{b}{}", path(n)));
+        Box::pin(async move { c.get(url).send().await.is_ok_and(|r| r.status() == 200) })
+    }
+}
+
 /// Runs `clients` loops of `request` for `seconds`.
 async fn phase<F, Fut>(name: &'static str, clients: usize, seconds: u64, request: F) -> Phase
 where
@@ -231,7 +356,11 @@ where
 
 async fn run<S: WebStore + Clone>(store: S, a: &Args) {
     let token = seed(&store, a.open).await;
-    documents(&store, a.docs).await;
+    // The server's catalogue: its index and attachments, filled before it opens them.
+    let catalogue = tempfile::tempdir().unwrap();
+    let catalogue_dir = catalogue.path().to_owned();
+    documents(&store, &catalogue_dir, a.docs).await;
+    let corpus_agencies = corpus(&store, &catalogue_dir, a.corpus).await;
     // The server on a runtime of its own.
     let (tx, rx) = std::sync::mpsc::channel();
     let server_store = store.clone();
@@ -245,11 +374,9 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
             tx.send(listener.local_addr().unwrap()).unwrap();
             let settings = Settings::new(gongkai_web::china_today());
             let options = Options::new(settings, &gongkai_config::ServerConfig::default());
-            // The catalogue is not under load here: an empty index and attachment directory.
-            let catalogue = tempfile::tempdir().unwrap();
-            let search = gongkai_search::AnySearch::tantivy(catalogue.path()).unwrap();
+            let search = gongkai_search::AnySearch::tantivy(&catalogue_dir).unwrap();
             let attachments =
-                gongkai_web::AttachmentPlace::directory(&catalogue.path().join("attachments"))
+                gongkai_web::AttachmentPlace::directory(&catalogue_dir.join("attachments"))
                     .unwrap();
             gongkai_web::server::serve(
                 listener,
@@ -297,18 +424,7 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
             .as_deref()
             .is_none_or(|o| o.split(',').any(|p| p == name))
     };
-    let desk = {
-        let (c, b) = (client.clone(), base.clone());
-        move |_| {
-            let (c, b) = (c.clone(), b.clone());
-            async move {
-                c.get(format!("{b}/office"))
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status() == 200)
-            }
-        }
-    };
+    let desk = gets(&client, &base, |_| "/office".to_owned());
     let prefix = Arc::new(AtomicU64::new(0));
     let create = |agency: &'static str| {
         let (c, b, t) = (client.clone(), base.clone(), token.clone());
@@ -357,41 +473,21 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
         (format!("/agencies/{agency_id}/catalogue"), "catalogue page"),
         ("/documents/1".to_owned(), "document page"),
     ] {
-        let page = client
-            .get(format!("{base}{path}"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = text(&client, &format!("{base}{path}")).await;
         println!("{what} {path}: {} KB", page.len() / 1024);
     }
     if runs("catalogue") {
-        let (c, b) = (client.clone(), base.clone());
-        let list = move |_| {
-            let (c, b) = (c.clone(), b.clone());
-            async move {
-                c.get(format!("{b}/agencies/{agency_id}/catalogue"))
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status() == 200)
-            }
-        };
+        let list = gets(&client, &base, move |_| {
+            format!("/agencies/{agency_id}/catalogue")
+        });
         let name = "GET /agencies/{id}/catalogue";
         phases.push(phase(name, a.clients, a.seconds, list).await);
     }
     if runs("document") && a.docs > 0 {
-        let (c, b, docs) = (client.clone(), base.clone(), a.docs as u64);
-        let doc = move |n: u64| {
-            let (c, b) = (c.clone(), b.clone());
-            async move {
-                c.get(format!("{b}/documents/{}", 1 + n % docs))
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status() == 200)
-            }
-        };
+        let docs = a.docs as u64;
+        let doc = gets(&client, &base, move |n| {
+            format!("/documents/{}", 1 + n % docs)
+        });
         phases.push(
             phase(
                 "GET /documents/{id}, all in turn",
@@ -401,29 +497,32 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
             )
             .await,
         );
-        let (c, b) = (client.clone(), base.clone());
-        let one = move |_| {
-            let (c, b) = (c.clone(), b.clone());
-            async move {
-                c.get(format!("{b}/documents/1"))
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status() == 200)
-            }
-        };
+        let one = gets(&client, &base, |_| "/documents/1".to_owned());
         phases.push(phase("GET /documents/1", a.clients, a.seconds, one).await);
     }
-    if runs("static") {
-        let (c, b) = (client.clone(), base.clone());
-        let css = move |_| {
-            let (c, b, css) = (c.clone(), b.clone(), css.clone());
-            async move {
-                c.get(format!("{b}/static/{css}"))
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status() == 200)
-            }
+    if runs("search") && a.corpus > 0 {
+        let queries = Arc::new(search_queries(&corpus_agencies, 100_000));
+        let first = text(&client, &format!("{base}/search?{}", queries[0])).await;
+        assert!(first.contains("<mark>"), "the search page finds the corpus");
+        println!(
+            "search page /search?{}: {} KB",
+            queries[0],
+            first.len() / 1024
+        );
+        let search = |offset: u64| {
+            let q = Arc::clone(&queries);
+            gets(&client, &base, move |n| {
+                format!("/search?{}", q[((offset + n) % q.len() as u64) as usize])
+            })
         };
+        let one = "GET /search, one client";
+        phases.push(phase(one, 1, a.seconds, search(0)).await);
+        // Queries the one client has not asked, so that none is served from the cache.
+        let name = "GET /search, all clients";
+        phases.push(phase(name, a.clients, a.seconds, search(50_000)).await);
+    }
+    if runs("static") {
+        let css = gets(&client, &base, move |_| format!("/static/{css}"));
         phases.push(phase("GET /static/app.css (baseline)", a.clients, a.seconds, css).await);
     }
     println!();
