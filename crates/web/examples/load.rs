@@ -11,11 +11,13 @@
 //!    imports a CSV), with one- to three-word queries and their filters, each page rendered
 //!    afresh unless the same query came within the page cache's two seconds; once with one
 //!    client (the latency a visitor sees) and once with `--clients`;
-//! 6. a static asset served by the same server, as the baseline the others are set against.
+//! 6. the pages of the corpus's agencies (法定主动公开内容 by item: every item counted), each
+//!    rendered afresh, one client;
+//! 7. a static asset served by the same server, as the baseline the others are set against.
 //!
 //! `cargo run --release -p gongkai-web --example load -- [--db postgres://…] [--open 10000]
 //! [--docs 1000] [--corpus 0] [--seconds 10] [--clients 8]
-//! [--only desk,create,busy,catalogue,document,search,static]`. Without `--db` a fresh SQLite
+//! [--only desk,create,busy,catalogue,document,search,agency,static]`. Without `--db` a fresh SQLite
 //! file in a temporary directory.
 //! The server runs in this process on its own runtime (the same router and store as
 //! `gongkai serve`), the clients on another; both share the machine's cores, as they would.
@@ -499,6 +501,16 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
         );
         let one = gets(&client, &base, |_| "/documents/1".to_owned());
         phases.push(phase("GET /documents/1", a.clients, a.seconds, one).await);
+    }
+    if runs("agency") && a.corpus > 0 {
+        // The corpus's agencies' pages in turn, each rendered afresh: a query string the page
+        // ignores makes every one a page the cache has not kept.
+        let ids = Arc::new(corpus_agencies.clone());
+        let page = gets(&client, &base, move |n| {
+            format!("/agencies/{}?n={n}", ids[(n % ids.len() as u64) as usize])
+        });
+        let name = "GET /agencies/{id}, one client";
+        phases.push(phase(name, 1, a.seconds, page).await);
     }
     if runs("search") && a.corpus > 0 {
         let queries = Arc::new(search_queries(&corpus_agencies, 100_000));

@@ -253,8 +253,8 @@ where
 
     pub async fn item_overview(&self, agency: AgencyId, per_item: usize) -> Result<ItemOverview> {
         let mut conn = self.conn().await?;
-        // Both read the index on (agency_id, item, published, id) alone; the ids and the
-        // number are integers, inlined.
+        // The count reads the index on (agency_id, item, published, id) alone; the id is an
+        // integer, inlined.
         let rows = sqlx::query(&format!(
             "SELECT item, COUNT(*) AS n FROM documents WHERE agency_id = {} GROUP BY item",
             agency.0
@@ -263,21 +263,54 @@ where
         .await
         .map_err(db("统计目录信息"))?;
         let mut counts = Vec::with_capacity(rows.len());
+        let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
             let item: Option<String> = row.try_get("item").map_err(db("统计目录信息"))?;
             let n: i64 = row.try_get("n").map_err(db("统计目录信息"))?;
-            let item = item.as_deref().map(item_from).transpose()?;
-            counts.push((item, u64::try_from(n).unwrap_or_default()));
+            counts.push((
+                item.as_deref().map(item_from).transpose()?,
+                u64::try_from(n).unwrap_or_default(),
+            ));
+            items.push(item);
+        }
+        // The newest of each item: one seek down the same index per item, however many
+        // documents the agency has.
+        let newest_of = |at: Option<usize>| {
+            let item = at.map_or_else(|| "item IS NULL".to_owned(), |p| format!("item = ${p}"));
+            format!(
+                "SELECT * FROM (SELECT id FROM documents WHERE agency_id = {} AND {item} \
+                 ORDER BY published DESC, id DESC LIMIT {}) AS newest",
+                agency.0,
+                per_item.max(1)
+            )
+        };
+        let mut parts = Vec::with_capacity(items.len());
+        let mut bound = Vec::new();
+        for item in &items {
+            parts.push(match item {
+                Some(text) => {
+                    bound.push(text.as_str());
+                    newest_of(Some(bound.len()))
+                }
+                None => newest_of(None),
+            });
+        }
+        if parts.is_empty() {
+            return Ok(ItemOverview::default());
         }
         let sql = format!(
-            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id IN (SELECT id FROM (SELECT id, \
-             ROW_NUMBER() OVER (PARTITION BY item ORDER BY published DESC, id DESC) AS rank \
-             FROM documents WHERE agency_id = {}) ranked WHERE rank <= {}) \
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id IN ({}) \
              ORDER BY published DESC, id DESC",
-            agency.0,
-            per_item.max(1)
+            parts.join(" UNION ALL ")
         );
-        let rows = Self::rows_of(&mut conn, &sql, "列出目录信息").await?;
+        let mut query = sqlx::query(&sql);
+        for text in bound {
+            query = query.bind(text);
+        }
+        let rows = query
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db("列出目录信息"))?;
         let newest = Self::documents_of(&mut conn, &rows).await?;
         Ok(ItemOverview { counts, newest })
     }
