@@ -235,17 +235,21 @@ impl Pseudonyms {
     /// `hmac:` and the first 16 bytes of HMAC-SHA-256(key, text) in hexadecimal: enough to keep
     /// distinct values apart, short enough to read.
     pub fn of(&self, text: &str) -> String {
-        // HMAC accepts a key of any length: `new_from_slice` cannot fail for it.
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.key) else {
-            return "hmac:?".to_owned();
-        };
-        mac.update(text.as_bytes());
-        let tag = mac.finalize().into_bytes();
         let mut out = String::from("hmac:");
-        for b in &tag[..16] {
+        for b in &self.tag(text)[..16] {
             out.push_str(&format!("{b:02x}"));
         }
         out
+    }
+
+    /// HMAC-SHA-256(key, text), whole.
+    pub fn tag(&self, text: &str) -> [u8; 32] {
+        // HMAC accepts a key of any length: `new_from_slice` cannot fail for it.
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.key) else {
+            return [0; 32];
+        };
+        mac.update(text.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 }
 

@@ -131,14 +131,8 @@ pub fn new_tracking_code() -> Result<String> {
 /// of the same submission is answered the same code without the code ever being stored. The
 /// database keeps only the token's SHA-256: a copy of it, key included, cannot derive a code.
 pub fn derived_tracking_code(key: &[u8], token: &str) -> String {
-    let tag = gongkai_audit::Pseudonyms::new(key).of(&format!("查询码\0{token}"));
-    // `hmac:` and 32 hexadecimal digits: 16 bytes, one per character.
-    let hex = tag.trim_start_matches("hmac:").as_bytes();
-    let bytes: Vec<u8> = hex
-        .chunks(2)
-        .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-        .collect();
-    code_of(&bytes)
+    let tag = gongkai_audit::Pseudonyms::new(key).tag(&format!("查询码\0{token}"));
+    code_of(&tag[..CODE_LEN])
 }
 
 /// Sixteen bytes as a tracking code.

@@ -389,20 +389,9 @@ async fn a_request_goes_from_registration_to_decision_in_the_pages(server: Serve
     }
     // The API says the same to each.
     let contact_for = |who: Who| {
-        let (client, url) = (server.api(), server.url(&format!("/api/v1/requests/{id}")));
-        let token = server.token(who).unwrap().to_owned();
-        async move {
-            let v: serde_json::Value = client
-                .get(url)
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            v["contact"].clone()
-        }
+        let path = format!("/api/v1/requests/{id}");
+        let server = &server;
+        async move { server.get_json(&path, who).await["contact"].clone() }
     };
     let full = contact_for(Who::OfficerA).await;
     assert_eq!(full["id_number"], "11010519491231002X");

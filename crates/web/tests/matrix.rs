@@ -502,23 +502,7 @@ async fn fixture(server: &Server) -> Fixture {
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_owned();
-    let agencies: serde_json::Value = client
-        .get(server.url("/api/v1/agencies"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let agency_a = agencies
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["name"] == A)
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let agency_a = server.agency_id(A).await;
     Fixture {
         agency_a,
         page_request: ids[0],

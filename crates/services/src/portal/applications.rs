@@ -293,16 +293,14 @@ impl<S: Store> Public<'_, S> {
         // The public's one write: a scope that may apply and nothing else.
         let scope = Scope::public(Actor::new(PORTAL_ACTOR)?);
         let grant = scope.agency(&agency, &tree, Capability::Apply)?;
-        let token = input
+        let once = input
             .nonce
             .as_deref()
             .map(str::trim)
-            .filter(|n| !n.is_empty());
-        let once = token.map(|t| (tracking_hash(t), content_hash(&input)));
-        if let Some((nonce, content)) = &once
-            && let Some(receipt) = self
-                .sent_before(token, nonce, content, &agency.name)
-                .await?
+            .filter(|n| !n.is_empty())
+            .map(|token| Once::of(token, &input));
+        if let Some(once) = &once
+            && let Some(receipt) = self.sent_before(once, &agency.name).await?
         {
             return Ok(receipt);
         }
@@ -317,8 +315,8 @@ impl<S: Store> Public<'_, S> {
             attachment.sha256 = blobs.put(&f.bytes).await?;
             files.push(attachment);
         }
-        let code = match token {
-            Some(t) => derived_tracking_code(&self.key().await?, t),
+        let code = match &once {
+            Some(once) => derived_tracking_code(&self.key().await?, once.token),
             None => new_tracking_code()?,
         };
         let canonical =
@@ -370,8 +368,8 @@ impl<S: Store> Public<'_, S> {
             tracking_hash: tracking_hash(&canonical),
             submitted_at: at,
             receipt_fixed,
-            nonce: once.as_ref().map(|(n, _)| n.clone()),
-            content_hash: once.as_ref().map(|(_, c)| c.clone()),
+            nonce: once.as_ref().map(|o| o.nonce.clone()),
+            content_hash: once.as_ref().map(|o| o.content.clone()),
             files: files.clone(),
         };
         let stored = match self
@@ -381,42 +379,33 @@ impl<S: Store> Public<'_, S> {
         {
             Ok(stored) => stored,
             // The same submission sent twice at once: the other one was stored first.
-            Err(gongkai_store::StoreError::Conflict(e)) => match &once {
-                Some((nonce, content)) => {
-                    return self
-                        .sent_before(token, nonce, content, &agency.name)
-                        .await?
-                        .ok_or(gongkai_store::StoreError::Conflict(e).into());
-                }
-                None => return Err(gongkai_store::StoreError::Conflict(e).into()),
-            },
+            Err(gongkai_store::StoreError::Conflict(e)) => {
+                let first = match &once {
+                    Some(once) => self.sent_before(once, &agency.name).await?,
+                    None => None,
+                };
+                return first.ok_or_else(|| gongkai_store::StoreError::Conflict(e).into());
+            }
             Err(e) => return Err(e.into()),
         };
         self.receipt(code, agency.name, (at, today), files, stored)
             .await
     }
 
-    /// The receipt of the application sent before under the token whose hash is `nonce`, if
-    /// there is one and it carried the same content; a token used for another content is
-    /// refused (docs/web.md §2: the same key for something else).
-    async fn sent_before(
-        &self,
-        token: Option<&str>,
-        nonce: &str,
-        content: &str,
-        agency: &str,
-    ) -> Result<Option<Receipt>> {
-        let (Some(token), Some((application, request))) =
-            (token, self.store().application_by_nonce(nonce).await?)
+    /// The receipt of the application sent before under the same one-time token, if there is
+    /// one and it carried the same content; a token used for another content is refused
+    /// (docs/web.md §2: the same key for something else).
+    async fn sent_before(&self, once: &Once<'_>, agency: &str) -> Result<Option<Receipt>> {
+        let Some((application, request)) = self.store().application_by_nonce(&once.nonce).await?
         else {
             return Ok(None);
         };
-        if application.content_hash.as_deref() != Some(content) {
+        if application.content_hash.as_deref() != Some(once.content.as_str()) {
             return Err(ServiceError::Invalid(
                 "这份申请表（或同一 Idempotency-Key）已用于提交内容不同的申请：请重新打开申请页面填写，或换用新的 Idempotency-Key".into(),
             ));
         }
-        let code = derived_tracking_code(&self.key().await?, token);
+        let code = derived_tracking_code(&self.key().await?, once.token);
         let receipt = self
             .receipt(
                 code,
@@ -641,6 +630,25 @@ fn reference_of(day: NaiveDate) -> Result<String> {
     ))
 }
 
+/// A submission's one-time token (the form's token, the API's `Idempotency-Key`): the token,
+/// which the tracking code is derived from and which is never stored, its SHA-256 (stored),
+/// and the SHA-256 of what was sent under it.
+struct Once<'a> {
+    token: &'a str,
+    nonce: String,
+    content: String,
+}
+
+impl<'a> Once<'a> {
+    fn of(token: &'a str, input: &ApplicationInput) -> Once<'a> {
+        Once {
+            token,
+            nonce: gongkai_store::blobs::sha256_hex(token.as_bytes()),
+            content: content_hash(input),
+        }
+    }
+}
+
 /// The SHA-256 of what an application carries (every field, each file's name and content), to
 /// tell a retry from another application sent under the same one-time token.
 fn content_hash(input: &ApplicationInput) -> String {
@@ -666,5 +674,5 @@ fn content_hash(input: &ApplicationInput) -> String {
         text.push_str(&gongkai_store::blobs::sha256_hex(&f.bytes));
         text.push('\0');
     }
-    tracking_hash(&text)
+    gongkai_store::blobs::sha256_hex(text.as_bytes())
 }

@@ -124,18 +124,22 @@ impl Server {
         b
     }
 
-    /// The id of an agency, by the API's list (as the admin sees it).
-    pub async fn agency_id(&self, name: &str) -> i64 {
-        let v: serde_json::Value = self
-            .api()
-            .get(self.url("/api/v1/agencies"))
-            .bearer_auth(self.token(Who::Admin).unwrap())
+    /// A JSON API answer to GET `path` with `who`'s token.
+    pub async fn get_json(&self, path: &str, who: Who) -> serde_json::Value {
+        self.api()
+            .get(self.url(path))
+            .bearer_auth(self.token(who).unwrap())
             .send()
             .await
             .unwrap()
             .json()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// The id of an agency, by the API's list (as the admin sees it).
+    pub async fn agency_id(&self, name: &str) -> i64 {
+        let v = self.get_json("/api/v1/agencies", Who::Admin).await;
         v.as_array()
             .unwrap()
             .iter()
@@ -146,18 +150,9 @@ impl Server {
 
     /// `listRequests` of agency A as A's officer: the first page.
     pub async fn requests_of_a(&self) -> serde_json::Value {
-        self.api()
-            .get(self.url(&format!(
-                "/api/v1/requests?agency={}",
-                gongkai_web::auth::form_urlencoded_component(A)
-            )))
-            .bearer_auth(self.token(Who::OfficerA).unwrap())
-            .send()
+        let agency = gongkai_web::auth::form_urlencoded_component(A);
+        self.get_json(&format!("/api/v1/requests?agency={agency}"), Who::OfficerA)
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
     }
 
     pub async fn stop(mut self) {
