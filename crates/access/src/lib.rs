@@ -94,7 +94,7 @@ impl Role {
             Read | CheckReport => true,
             Handle => matches!(self, Officer | Approver),
             ApproveExtension => self == Approver,
-            Consolidate => self == Supervisor,
+            Consolidate | Supervise => self == Supervisor,
             ReadAudit => matches!(self, Supervisor | Admin),
             Administer => self == Admin,
             // An account applies like anyone else: on the portal, without its roles.
@@ -121,6 +121,11 @@ pub enum Capability {
     ApproveExtension,
     /// The consolidated report of the agency and its subtree.
     Consolidate,
+    /// Return, clear and publish the annual report an agency of the subtree filed, and draft
+    /// and publish the government's own report at the top of the tree (第四十九条). Never on the
+    /// agency the role is granted on, unless that agency is the top of the tree: a supervising
+    /// office does not clear its own agency's report (web.md §1).
+    Supervise,
     /// Check a published report (no records are touched).
     CheckReport,
     /// The audit log of the subtree.
@@ -139,6 +144,7 @@ impl Capability {
             Capability::Handle => "办理申请",
             Capability::ApproveExtension => "批准延期答复",
             Capability::Consolidate => "生成汇总报告",
+            Capability::Supervise => "审核、退回或发布年度报告",
             Capability::CheckReport => "检查年度报告",
             Capability::ReadAudit => "查看审计日志",
             Capability::Administer => "管理机关和用户",
@@ -153,6 +159,7 @@ impl Capability {
             Capability::Handle => "办理人员或负责人",
             Capability::ApproveExtension => "负责人",
             Capability::Consolidate => "政务公开办",
+            Capability::Supervise => "上级政务公开办",
             Capability::ReadAudit => "政务公开办或管理员",
             Capability::Administer => "管理员",
             Capability::Apply => "公众",
@@ -305,9 +312,15 @@ impl Scope {
     pub fn allows(&self, agency: AgencyId, tree: &[Agency], capability: Capability) -> bool {
         match &self.reach {
             Reach::Installation => true,
-            Reach::Roles(roles) => roles
-                .iter()
-                .any(|&(root, role)| role.allows(capability) && within(agency, root, tree)),
+            Reach::Roles(roles) => roles.iter().any(|&(root, role)| {
+                role.allows(capability)
+                    && within(agency, root, tree)
+                    // 第四十九条: a department's report is cleared by the office above it; only
+                    // the top of the tree publishes its own.
+                    && (capability != Capability::Supervise
+                        || agency != root
+                        || tree.iter().any(|a| a.id == agency && a.parent.is_none()))
+            }),
             Reach::Public => capability == Capability::Apply && tree.iter().any(|a| a.id == agency),
         }
     }
@@ -438,6 +451,29 @@ mod tests {
         assert!(officer_of(1).agency(&t[0], &t, Capability::Apply).is_err());
         let unknown = Agency::new(AgencyId(99), "不存在", None);
         assert!(p.agency(&unknown, &t, Capability::Apply).is_err());
+    }
+
+    #[test]
+    fn a_supervising_office_clears_below_it_and_publishes_only_the_top_of_its_own() {
+        // 第四十九条, web.md §1: the county's office clears the departments' and the towns'
+        // reports and publishes the county government's own; the town's office clears its
+        // village's report but not the town's own, which the county's office clears.
+        let t = tree();
+        let sup = |id| {
+            Scope::roles(
+                Actor::new("李四").unwrap(),
+                vec![(AgencyId(id), Role::Supervisor)],
+            )
+        };
+        let may = |s: &Scope, id: i64| s.allows(AgencyId(id), &t, Capability::Supervise);
+        assert!(may(&sup(1), 1) && may(&sup(1), 2) && may(&sup(1), 3) && may(&sup(1), 4));
+        assert!(!may(&sup(1), 5), "a neighbour's report");
+        assert!(may(&sup(3), 4));
+        assert!(
+            !may(&sup(3), 3),
+            "the town's office and the town's own report"
+        );
+        assert!(!may(&officer_of(1), 2), "an officer clears nothing");
     }
 
     #[test]

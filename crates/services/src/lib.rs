@@ -17,6 +17,7 @@
 //!   register behind table 二;
 //! - [`guide`]: the agency's 政府信息公开指南 (第十二条), edited by its officers;
 //! - [`reports`]: the annual report from the records, drill-down, table 二 figures, the text;
+//! - [`filing`]: the annual reports' filing workflow — submitted, returned, cleared, published;
 //! - [`review`]: published reports read, checked and paired across years;
 //! - [`portal`]: the public's use cases, without login ([`portal::Public`]): the catalogue,
 //!   online applications and their tracking, the 政府信息公开指南;
@@ -30,6 +31,7 @@ pub mod applications;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod filing;
 pub mod guide;
 pub mod installation;
 pub mod ledger;
@@ -90,6 +92,10 @@ pub enum ServiceError {
     /// Bad input: the message says what and where.
     #[error("{0}")]
     Invalid(String),
+    /// The filing workflow refused a step (第四十九条): the state does not allow it, or the
+    /// checks found an error or an unexplained warning.
+    #[error(transparent)]
+    Refused(#[from] gongkai_filing::Refusal),
     /// Bad fields of a form (an online application): each with its message.
     #[error("{}", fields_text(.0))]
     Fields(Vec<FieldProblem>),

@@ -353,6 +353,7 @@ impl<S: Store> Ctx<'_, S> {
         // Who may write comes before what is written: a caller without the right learns nothing
         // of the rules of the cells.
         let grant = self.grant(&agency, Capability::Handle).await?;
+        self.unlocked(&agency, year).await?;
         let format = Format::for_year(year);
         for &(key, value) in cells {
             if !matches!(key, CellKey::T2(..)) || !template::allows(format, key) {
@@ -423,6 +424,7 @@ impl<S: Store> Ctx<'_, S> {
         let text = parse_prose(markdown)?;
         let agency = self.agency(agency).await?;
         let grant = self.grant(&agency, Capability::Handle).await?;
+        self.unlocked(&agency, year).await?;
         let audit = self
             .draft(&grant, "report.prose", format!("年度报告正文 {year} 年"))
             .await?;
@@ -440,59 +442,6 @@ impl<S: Store> Ctx<'_, S> {
 }
 
 impl<S: Store> Ctx<'_, S> {
-    /// Publishes the agency's annual report of a year (第四十九条、第五十条): the report generated
-    /// from the records exactly as [`Ctx::generate_report`] makes it (the agency's own, not a
-    /// consolidated one), frozen as its canonical JSON in the next version; `note` is the
-    /// 更正说明 of a correction (a version after the first). Returns the version.
-    ///
-    /// # Errors
-    /// The caller may not handle the agency ([`Capability::Handle`], web.md §1: "generate the
-    /// agency's report"); the year has not ended (the report of a year is published after it,
-    /// by 31 January, 第四十九条); the checks find an error (R1–R4, R7 of spec §5): each is
-    /// named with its rule, and nothing is published; a note on a first publication.
-    pub async fn publish_report(&self, agency: &str, year: i32, note: Option<&str>) -> Result<i32> {
-        self.limit(check_year(year, self.settings.today))?;
-        let found = self.agency(agency).await?;
-        // Who may publish comes before what is published.
-        let grant = self.grant(&found, Capability::Handle).await?;
-        if year >= chrono::Datelike::year(&self.settings.today) {
-            // 第四十九条: the report of the year before, published by 31 January.
-            return Err(ServiceError::Invalid(format!(
-                "{year} 年度尚未结束，不能发布该年度的年度报告"
-            )));
-        }
-        let note = note.map(str::trim).filter(|n| !n.is_empty());
-        if let Some(n) = note {
-            self.limit(check_text(
-                "更正说明",
-                n,
-                gongkai_store::published::MAX_NOTE_CHARS,
-                true,
-            ))?;
-        }
-        let generated = self.generate_report(agency, year, false).await?;
-        let errors: Vec<String> = gongkai_report::rules::check(&generated.report)
-            .into_iter()
-            .filter(|f| f.severity == gongkai_report::Severity::Error)
-            .map(|f| format!("{}（{}）：{}", f.rule, f.rule.description(), f.message))
-            .collect();
-        if !errors.is_empty() {
-            return Err(ServiceError::Invalid(format!(
-                "年度报告有 {} 处错误，未发布：{}",
-                errors.len(),
-                errors.join("；")
-            )));
-        }
-        let json = gongkai_report::json::to_string(&generated.report, None);
-        let audit = self
-            .draft(&grant, "report.publish", format!("年度报告 {year} 年"))
-            .await?;
-        Ok(self
-            .store
-            .publish_report(found.id, year, &json, note, audit)
-            .await?)
-    }
-
     /// The published versions of the agency's report of a year, newest first.
     pub async fn published_versions(
         &self,

@@ -132,6 +132,7 @@ pub mod __private {
         Application, Applications, NewApplication, Purged, ReplyDocument, ReplyDocumentId,
     };
     pub use gongkai_store::catalogue::PublicationDates;
+    pub use gongkai_store::filings::{Filings, NewStep, Step as FilingStep};
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
@@ -397,10 +398,17 @@ macro_rules! impl_store {
 
             impl PublishedReports for $store {
                 $crate::impl_store!(@forward
-                    publish_report(agency: AgencyId, year: i32, json: &str, note: Option<&str>, audit: Draft) -> i32;
                     published_reports(agency: AgencyId) -> Vec<PublishedVersion>;
                     published_versions(agency: AgencyId, year: i32) -> Vec<PublishedVersion>;
                     published_report(agency: AgencyId, year: i32, version: Option<i32>) -> Option<PublishedReport>;
+                );
+            }
+
+            impl Filings for $store {
+                $crate::impl_store!(@forward
+                    record_step(agency: AgencyId, year: i32, seq: i32, step: NewStep, audit: Draft) -> Option<i32>;
+                    steps(agency: AgencyId, year: i32) -> Vec<FilingStep>;
+                    steps_of(agencies: &[AgencyId], year: i32) -> Vec<(AgencyId, FilingStep)>;
                 );
             }
 

@@ -2,6 +2,7 @@
 
 mod applications;
 mod catalogue;
+mod filings;
 mod guides;
 mod published;
 

@@ -78,6 +78,7 @@ macro_rules! conformance_tests {
             applications_confirm_and_release,
             rate_hits_count_per_slot,
             published_reports_versions,
+            filing_steps_in_order,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -139,6 +140,7 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     applications_confirm_and_release(store).await;
     rate_hits_count_per_slot(store).await;
     published_reports_versions(store).await;
+    filing_steps_in_order(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -3722,7 +3724,7 @@ pub async fn rate_hits_count_per_slot<S: Store + Blobs>(store: &S) {
 // ---------------------------------------------------------------------------------------------
 // Published annual reports (第四十九条、第五十条).
 
-/// A published report is a frozen snapshot: the first publication is version 1 without a note,
+/// A published report (written by the filing workflow's publication step) is a frozen snapshot: the first publication is version 1 without a note,
 /// a correction version 2 with its 更正说明, both kept and read back as written; the listing
 /// names each year once with its latest version, newest year first; a note on a first
 /// publication, an empty report or an unknown agency writes nothing; each publication appends
@@ -3741,21 +3743,27 @@ pub async fn published_reports_versions<S: Store>(store: &S) {
     let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
     assert_kind(
         store
-            .publish_report(agency, 2023, "{\"v\":0}", Some("更正"), audit())
+            .record_step(
+                agency,
+                2023,
+                1,
+                publication("{\"v\":0}", Some("更正")),
+                audit(),
+            )
             .await,
         "a note on a first publication",
         "Invalid",
     );
     assert_kind(
         store
-            .publish_report(agency, 2023, "  ", None, audit())
+            .record_step(agency, 2023, 1, publication("  ", None), audit())
             .await,
         "an empty report",
         "Invalid",
     );
     assert_kind(
         store
-            .publish_report(AgencyId(999_999), 2023, "{}", None, audit())
+            .record_step(AgencyId(999_999), 2023, 1, publication("{}", None), audit())
             .await,
         "unknown agency",
         "NotFound",
@@ -3763,31 +3771,31 @@ pub async fn published_reports_versions<S: Store>(store: &S) {
     let first = "{\"agency\":\"年报发布局<script>\",\"v\":1}";
     assert_eq!(
         store
-            .publish_report(agency, 2023, first, None, audit())
+            .record_step(agency, 2023, 1, publication(first, None), audit())
             .await
             .unwrap(),
-        1
+        Some(1)
     );
     assert_eq!(
         store
-            .publish_report(agency, 2022, "{\"v\":22}", None, audit())
+            .record_step(agency, 2022, 1, publication("{\"v\":22}", None), audit())
             .await
             .unwrap(),
-        1
+        Some(1)
     );
     let second = "{\"v\":2}";
     assert_eq!(
         store
-            .publish_report(
+            .record_step(
                 agency,
                 2023,
-                second,
-                Some("  表三第（七）行更正  "),
+                2,
+                publication(second, Some("  表三第（七）行更正  ")),
                 audit()
             )
             .await
             .unwrap(),
-        2
+        Some(2)
     );
     let latest = store
         .published_report(agency, 2023, None)
@@ -3830,5 +3838,191 @@ pub async fn published_reports_versions<S: Store>(store: &S) {
         after - before,
         3,
         "one audit entry per publication, none for a refusal"
+    );
+}
+
+/// A publication step of the filing workflow.
+fn publication(json: &str, note: Option<&str>) -> crate::filings::NewStep {
+    crate::filings::NewStep {
+        action: gongkai_filing::Action::Publish,
+        report: Some(json.to_owned()),
+        explanations: None,
+        text: note.map(str::to_owned),
+        remarks: None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The filing workflow (第四十九条).
+
+/// The steps of an agency-year are numbered from 1 and read back in order with what each
+/// carries; a step numbered other than next (someone acted meanwhile) writes nothing; a
+/// submission must carry its report and a return must not; a publication is also the next
+/// published version; the overview reads the steps of many agencies without their reports.
+pub async fn filing_steps_in_order<S: Store>(store: &S) {
+    use crate::filings::NewStep;
+    use gongkai_filing::Action;
+    let unit = agency(store, "报送局").await;
+    let other = agency(store, "报送局二").await;
+    assert!(store.steps(unit, 2024).await.unwrap().is_empty());
+    let step = |action, report: Option<&str>, text: Option<&str>| NewStep {
+        action,
+        report: report.map(str::to_owned),
+        explanations: report.map(|_| "{\"R9\":\"新设窗口\"}".to_owned()),
+        text: text.map(str::to_owned),
+        remarks: (action == Action::Return).then(|| "{\"t3.granted.total\":\"核对\"}".to_owned()),
+    };
+    let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
+    let submitted = "{\"v\":1}";
+    assert_eq!(
+        store
+            .record_step(
+                unit,
+                2024,
+                1,
+                step(Action::Submit, Some(submitted), None),
+                audit()
+            )
+            .await
+            .unwrap(),
+        None
+    );
+    // Someone else acted on an older state: the same number again, or one skipped.
+    for seq in [1, 3] {
+        assert_kind(
+            store
+                .record_step(unit, 2024, seq, step(Action::Clear, None, None), audit())
+                .await,
+            "a step on a state that has changed",
+            "Conflict",
+        );
+    }
+    assert_kind(
+        store
+            .record_step(unit, 2024, 2, step(Action::Submit, None, None), audit())
+            .await,
+        "a submission without its report",
+        "Invalid",
+    );
+    assert_kind(
+        store
+            .record_step(
+                unit,
+                2024,
+                2,
+                step(Action::Return, Some("{}"), Some("意见")),
+                audit(),
+            )
+            .await,
+        "a return with a report",
+        "Invalid",
+    );
+    assert_kind(
+        store
+            .record_step(
+                AgencyId(999_999),
+                2024,
+                1,
+                step(Action::Clear, None, None),
+                audit(),
+            )
+            .await,
+        "unknown agency",
+        "NotFound",
+    );
+    store
+        .record_step(
+            unit,
+            2024,
+            2,
+            step(Action::Return, None, Some("  表三第二行有误 ")),
+            audit(),
+        )
+        .await
+        .unwrap();
+    store
+        .record_step(
+            unit,
+            2024,
+            3,
+            step(Action::Submit, Some("{\"v\":2}"), None),
+            audit(),
+        )
+        .await
+        .unwrap();
+    store
+        .record_step(unit, 2024, 4, step(Action::Clear, None, None), audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .record_step(
+                unit,
+                2024,
+                5,
+                step(Action::Publish, Some("{\"v\":2}"), None),
+                audit()
+            )
+            .await
+            .unwrap(),
+        Some(1)
+    );
+    store
+        .record_step(
+            unit,
+            2023,
+            1,
+            step(Action::Submit, Some(submitted), None),
+            audit(),
+        )
+        .await
+        .unwrap();
+    let steps = store.steps(unit, 2024).await.unwrap();
+    let actions: Vec<(i32, Action)> = steps.iter().map(|s| (s.seq, s.action)).collect();
+    assert_eq!(
+        actions,
+        vec![
+            (1, Action::Submit),
+            (2, Action::Return),
+            (3, Action::Submit),
+            (4, Action::Clear),
+            (5, Action::Publish)
+        ]
+    );
+    assert_eq!(steps[0].report.as_deref(), Some(submitted));
+    assert_eq!(
+        steps[0].explanations.as_deref(),
+        Some("{\"R9\":\"新设窗口\"}")
+    );
+    assert_eq!(steps[1].text.as_deref(), Some("表三第二行有误"));
+    assert_eq!(
+        steps[1].remarks.as_deref(),
+        Some("{\"t3.granted.total\":\"核对\"}")
+    );
+    assert_eq!(steps[1].report, None);
+    assert_eq!(
+        (steps[4].version, steps[4].by.as_str()),
+        (Some(1), "conformance")
+    );
+    assert!(steps.windows(2).all(|w| w[0].at <= w[1].at));
+    let published = store
+        .published_report(unit, 2024, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (published.version, published.json.as_str()),
+        (1, "{\"v\":2}")
+    );
+    let all = store.steps_of(&[unit, other], 2024).await.unwrap();
+    assert_eq!(all.len(), 5);
+    assert!(all.iter().all(|(a, s)| *a == unit && s.report.is_none()));
+    assert_eq!(all[4].1.version, Some(1));
+    assert!(store.steps_of(&[other], 2024).await.unwrap().is_empty());
+    let after = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
+    assert_eq!(
+        after - before,
+        6,
+        "one audit entry per step, none for a refusal"
     );
 }

@@ -24,6 +24,7 @@ pub mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
+pub mod filings;
 pub mod guides;
 pub mod published;
 pub mod rules;
@@ -34,6 +35,7 @@ pub use applications::Applications;
 pub use blobs::Blobs;
 pub use catalogue::{Catalogue, DocumentFilter, ItemOverview};
 pub use error::StoreError;
+pub use filings::Filings;
 pub use gongkai_audit::{Draft, Entry};
 pub use gongkai_cases::{CaseFacts, RemedyFacts};
 pub use guides::Guides;
@@ -520,6 +522,7 @@ pub trait Store:
     + Guides
     + Applications
     + PublishedReports
+    + Filings
 {
 }
 
@@ -539,6 +542,7 @@ impl<T> Store for T where
         + Guides
         + Applications
         + PublishedReports
+        + Filings
 {
 }
 

@@ -1,8 +1,9 @@
 //! Published annual reports (第四十九条、第五十条): each publication of an agency-year's report
 //! is a frozen snapshot of its canonical JSON (spec §4), numbered 1, 2, …; a correction is a
-//! new version with its 更正说明, never a change of one already published.
+//! new version with its 更正说明, never a change of one already published. Versions are written
+//! by the filing workflow's publication step ([`Filings::record_step`](crate::Filings::record_step)).
 
-use crate::{Draft, Result};
+use crate::Result;
 use chrono::{DateTime, Utc};
 use gongkai_cases::AgencyId;
 use std::future::Future;
@@ -38,19 +39,6 @@ pub struct PublishedVersion {
 
 /// The published reports.
 pub trait PublishedReports: Send + Sync {
-    /// Publishes a report of the agency-year as its next version and returns the version. The
-    /// agency must exist ([`StoreError::NotFound`](crate::StoreError::NotFound)); a note on a
-    /// first publication, a note past [`MAX_NOTE_CHARS`] or an empty report is
-    /// [`StoreError::Invalid`](crate::StoreError::Invalid). The audit entry names the version.
-    fn publish_report(
-        &self,
-        agency: AgencyId,
-        year: i32,
-        json: &str,
-        note: Option<&str>,
-        audit: Draft,
-    ) -> impl Future<Output = Result<i32>> + Send;
-
     /// The agency's published years, newest year first, each with its latest version.
     fn published_reports(
         &self,

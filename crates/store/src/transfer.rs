@@ -316,6 +316,23 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["agency_id", "year", "version"],
     },
+    TableDef {
+        name: "filing_steps",
+        columns: &[
+            ("agency_id", Int),
+            ("year", Int32),
+            ("seq", Int32),
+            ("action", Text),
+            ("report", OptText),
+            ("explanations", OptText),
+            ("note", OptText),
+            ("remarks", OptText),
+            ("version", OptInt),
+            ("taken_at", Time),
+            ("taken_by", Text),
+        ],
+        key: &["agency_id", "year", "seq"],
+    },
     // Online applications (the portal), after the requests and blobs they name.
     TableDef {
         name: "applications",

@@ -36,7 +36,36 @@ pub struct WebError {
     /// The Chinese message for people.
     pub message: String,
     pub details: Vec<FieldError>,
+    /// The checks' findings behind a refused filing step.
+    pub findings: Vec<FindingOut>,
     pub face: Face,
+}
+
+/// A finding of the checks R1–R10 (spec §5) that refused a step of the filing workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FindingOut {
+    /// `R1` … `R10`.
+    pub rule: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// The cells concerned, as canonical keys.
+    pub cells: Vec<String>,
+    pub message: String,
+}
+
+impl From<&gongkai_report::Finding> for FindingOut {
+    fn from(f: &gongkai_report::Finding) -> Self {
+        FindingOut {
+            rule: format!("{:?}", f.rule),
+            severity: match f.severity {
+                gongkai_report::Severity::Error => "error",
+                gongkai_report::Severity::Warning => "warning",
+            }
+            .to_owned(),
+            cells: f.cells.iter().map(ToString::to_string).collect(),
+            message: f.message.clone(),
+        }
+    }
 }
 
 /// The body of every error answer of the API.
@@ -54,6 +83,10 @@ pub struct ErrorDetail {
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<FieldError>,
+    /// The findings that refused a step of the filing workflow (`checks_failed`,
+    /// `explanations_missing`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<FindingOut>,
 }
 
 impl WebError {
@@ -63,6 +96,7 @@ impl WebError {
             code,
             message: message.into(),
             details: Vec::new(),
+            findings: Vec::new(),
             face: Face::Page,
         }
     }
@@ -174,6 +208,20 @@ impl From<ServiceError> for WebError {
                 .with_details(details)
             }
             ServiceError::Merged { .. } => WebError::conflict(e.to_string()),
+            // 第四十九条: the workflow's refusal, with the findings of the checks behind it.
+            ServiceError::Refused(ref r) => {
+                let mut w = WebError::new(StatusCode::CONFLICT, r.code(), e.to_string());
+                w.findings = r.findings().iter().map(FindingOut::from).collect();
+                w.details = w
+                    .findings
+                    .iter()
+                    .map(|f| FieldError {
+                        field: f.rule.clone(),
+                        message: f.message.clone(),
+                    })
+                    .collect();
+                w
+            }
             ServiceError::Store(s) => s.into(),
             ServiceError::Calendar(_) | ServiceError::Invalid(_) => {
                 WebError::invalid(e.to_string())
@@ -215,7 +263,12 @@ impl IntoResponse for WebError {
                     error: ErrorDetail {
                         code: self.code.to_owned(),
                         message: self.message,
-                        details: self.details,
+                        details: if self.findings.is_empty() {
+                            self.details
+                        } else {
+                            Vec::new()
+                        },
+                        findings: self.findings,
                     },
                 };
                 let response = (self.status, axum::Json(body)).into_response();

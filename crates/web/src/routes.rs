@@ -306,11 +306,43 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Office,
             post(office::reports::set_prose::<S>),
         ),
+        // The annual reports' filing workflow (第四十九条).
+        entry(
+            g.clone(),
+            "/office/filings",
+            Office,
+            get(office::filing::overview::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/filing",
+            Office,
+            get(office::filing::page::<S>),
+        ),
         entry(
             p.clone(),
-            "/office/reports/publish",
+            "/office/filing/submit",
             Office,
-            post(office::reports::publish::<S>),
+            post(office::filing::submit::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/filing/clear",
+            Office,
+            post(office::filing::clear::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/filing/publish",
+            Office,
+            post(office::filing::publish::<S>),
+        ),
+        // After the other steps: the authorization matrix runs them in this order.
+        entry(
+            p.clone(),
+            "/office/filing/return",
+            Office,
+            post(office::filing::give_back::<S>),
         ),
         entry(
             g.clone(),
@@ -491,6 +523,42 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/api/v1/reports/explain",
             Api,
             get(api::explain_cell::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/filings",
+            Api,
+            get(api::list_filings::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/filings/{agency}/{year}",
+            Api,
+            get(api::get_filing::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/filings/{agency}/{year}/submit",
+            Api,
+            post(api::submit_report::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/filings/{agency}/{year}/clear",
+            Api,
+            post(api::clear_report::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/filings/{agency}/{year}/publish",
+            Api,
+            post(api::publish_report::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/filings/{agency}/{year}/return",
+            Api,
+            post(api::return_report::<S>),
         ),
         entry(g.clone(), "/api/v1/deadline", Api, get(api::deadline::<S>)),
         entry(

@@ -36,6 +36,35 @@ const SEED: &str = include_str!("../../../fixtures/reports/yanhu-2020.json");
 /// The year of the fixture's requests, whose report of A the fixture publishes.
 const PUBLISHED_YEAR: &str = "2024";
 
+/// An explanation of every rule, as the filing forms send them: those of rules without a
+/// finding are ignored, so a submission explains whatever the checks warn of.
+const EXPLAINED: [(&str, &str); 10] = [
+    ("explain_R1", "矩阵测试说明"),
+    ("explain_R2", "矩阵测试说明"),
+    ("explain_R3", "矩阵测试说明"),
+    ("explain_R4", "矩阵测试说明"),
+    ("explain_R5", "矩阵测试说明"),
+    ("explain_R6", "矩阵测试说明"),
+    ("explain_R7", "矩阵测试说明"),
+    ("explain_R8", "矩阵测试说明"),
+    ("explain_R9", "矩阵测试说明"),
+    ("explain_R10", "矩阵测试说明"),
+];
+
+/// [`EXPLAINED`] as the API takes it.
+fn every_rule_explained() -> serde_json::Value {
+    EXPLAINED
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.trim_start_matches("explain_").to_owned(),
+                serde_json::json!(v),
+            )
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
 fn ledger_csv(prefix: &str) -> String {
     format!(
         "受理编号,申请人姓名或名称,申请人类型,申请方式,收到日期,申请内容,办理结果,答复日期\n{prefix}-1,张三,自然人,网上,2024-03-05,某文件,予以公开,2024-03-20\n"
@@ -83,6 +112,13 @@ fn expected(route: &Route, who: Who) -> u16 {
     // office and the admin see A but may not handle (403).
     let handles_a = |w: Who, ok: u16| match w {
         OfficerA => ok,
+        OfficerB => 404,
+        _ => 403,
+    };
+    // Clearing, returning and publishing A's report: the supervising office above A only;
+    // the others see A (or not) and may not.
+    let supervises_a = |w: Who, ok: u16| match w {
+        Supervisor => ok,
         OfficerB => 404,
         _ => 403,
     };
@@ -145,9 +181,15 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("GET", "/office/replies/{id}") => reads_a(who),
         ("GET", "/office/reports/download" | "/office/reports/explain") => reads_a(who),
         ("POST", "/office/reports/figures" | "/office/reports/prose") => handles_a(who, 303),
-        // Publishing A's report: those who handle A (the fixture published version 1; A's
-        // officer publishes the correction).
-        ("POST", "/office/reports/publish") => handles_a(who, 303),
+        // The filing workflow (第四十九条) of A's report, which the fixture published as version
+        // 1. The steps run in the routes' order: A's officer submits a correction, the
+        // supervising office clears and publishes it, and then finds nothing to return. The
+        // overview: anyone logged in, each seeing their own subtree.
+        ("GET", "/office/filings") => 200,
+        ("GET", "/office/filing") => reads_a(who),
+        ("POST", "/office/filing/submit") => handles_a(who, 303),
+        ("POST", "/office/filing/clear" | "/office/filing/publish") => supervises_a(who, 303),
+        ("POST", "/office/filing/return") => supervises_a(who, 409),
         // The published reports on the portal: anyone.
         ("GET", "/agencies/{id}/reports" | "/agencies/{id}/reports/{year}") => 200,
         ("POST", "/office/check") => 200,
@@ -192,6 +234,15 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("POST", "/api/v1/ledger") => handles_a(who, 200),
         ("POST", "/api/v1/reports/generate") => reads_a(who),
         ("POST", "/api/v1/reports/check") => 200,
+        // The same steps through the API, after those of the pages.
+        ("GET", "/api/v1/filings") => 200,
+        ("GET", "/api/v1/filings/{agency}/{year}") => reads_a(who),
+        ("POST", "/api/v1/filings/{agency}/{year}/submit") => handles_a(who, 200),
+        (
+            "POST",
+            "/api/v1/filings/{agency}/{year}/clear" | "/api/v1/filings/{agency}/{year}/publish",
+        ) => supervises_a(who, 200),
+        ("POST", "/api/v1/filings/{agency}/{year}/return") => supervises_a(who, 409),
         _ => panic!("{m} {p} has no entry in the authorization matrix: say what each caller gets"),
     }
 }
@@ -222,6 +273,7 @@ async fn call(
         )
         .replace("{sha256}", &"0".repeat(64))
         .replace("{year}", PUBLISHED_YEAR)
+        .replace("{agency}", &gongkai_web::auth::form_urlencoded_component(A))
         .replace(
             "{name}",
             if route.path.starts_with("/static") {
@@ -243,6 +295,7 @@ async fn call(
                     "agency={a}&year={year}&cell=t3.new_received.total"
                 )),
                 "/api/v1/deadline" => query("received=2024-03-05"),
+                "/api/v1/filings" => query(&format!("year={PUBLISHED_YEAR}")),
                 _ => path.clone(),
             };
             let mut req = client.request(route.method.clone(), server.url(&url));
@@ -263,6 +316,17 @@ async fn call(
                     req.json(&serde_json::json!({"agency": A, "year": fx.year}))
                 }
                 ("POST", "/api/v1/reports/check") => req.body(SEED),
+                ("POST", "/api/v1/filings/{agency}/{year}/submit") => {
+                    req.json(&serde_json::json!({
+                        "note": "矩阵测试更正（接口）", "explanations": every_rule_explained(),
+                    }))
+                }
+                ("POST", "/api/v1/filings/{agency}/{year}/publish") => {
+                    req.json(&serde_json::json!({}))
+                }
+                ("POST", "/api/v1/filings/{agency}/{year}/return") => {
+                    req.json(&serde_json::json!({"comment": "矩阵测试退回"}))
+                }
                 _ => req,
             };
             req.send().await.unwrap()
@@ -270,6 +334,8 @@ async fn call(
         (_, "GET", p) => {
             let url = match p {
                 "/office/reports/download" => query(&format!("agency={a}&year={year}&format=json")),
+                "/office/filing" => query(&format!("agency={a}&year={PUBLISHED_YEAR}")),
+                "/office/filings" => query(&format!("year={PUBLISHED_YEAR}")),
                 "/office/requests" | "/office/remedies" | "/office/catalogue" => {
                     query(&format!("agency={a}"))
                 }
@@ -351,10 +417,22 @@ async fn call(
                     ("t2.normative_docs.issued", "3"),
                     ("reason", "目录尚未录入"),
                 ],
-                "/office/reports/publish" => vec![
+                "/office/filing/submit" => {
+                    let mut f = vec![
+                        ("agency", A),
+                        ("year", PUBLISHED_YEAR),
+                        ("note", "矩阵测试更正"),
+                    ];
+                    f.extend(EXPLAINED);
+                    f
+                }
+                "/office/filing/clear" | "/office/filing/publish" => {
+                    vec![("agency", A), ("year", PUBLISHED_YEAR)]
+                }
+                "/office/filing/return" => vec![
                     ("agency", A),
                     ("year", PUBLISHED_YEAR),
-                    ("note", "矩阵测试更正"),
+                    ("comment", "矩阵测试退回"),
                 ],
                 "/office/catalogue/{id}/repeal" => {
                     vec![("state", "repealed"), ("on", "2024-06-01")]
@@ -488,13 +566,12 @@ async fn fixture(server: &Server) -> Fixture {
         .unwrap()
         .parse()
         .unwrap();
-    let r = officer
-        .post(
-            "/office/reports/publish",
-            &[("agency", A), ("year", PUBLISHED_YEAR)],
-        )
-        .await;
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(
+        server
+            .file_and_publish(A, PUBLISHED_YEAR.parse().unwrap(), None)
+            .await,
+        1
+    );
     let page = admin.get_text("/office").await;
     let asset = page
         .split("/static/")

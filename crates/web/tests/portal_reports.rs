@@ -1,8 +1,9 @@
 //! The published annual reports (第四十九条、第五十条), from the back office to the portal, on
-//! SQLite and PostgreSQL: A's officer publishes the report generated from the records and
-//! anyone reads it as the statutory page with its Word and Excel downloads; a second
-//! publication is version 2 with its 更正说明 and the first stays listed; a report with an
-//! error the checks find is refused with the rule named; the findings are shown only when the
+//! SQLite and PostgreSQL: A's officer files the report generated from the records, the
+//! supervising office clears and publishes it, and anyone reads it as the statutory page with
+//! its Word and Excel downloads; a correction is version 2 with its 更正说明 and the first stays
+//! listed; a report with an error the checks find is refused with the rule named, on the page
+//! and in the API; the findings are shown only when the
 //! installation says so; hostile text in the agency's name and the report's text comes back
 //! escaped.
 #![allow(clippy::unwrap_used, clippy::panic)]
@@ -74,18 +75,6 @@ async fn generated(server: &Server) -> Report {
     gongkai_report::json::from_str(&r.text().await.unwrap()).unwrap()
 }
 
-/// A's officer publishes A's report of [`year`]; returns the response.
-async fn publish(server: &Server, note: &str) -> reqwest::Response {
-    let officer = server.browser(Who::OfficerA).await;
-    let year = year().to_string();
-    officer
-        .post(
-            "/office/reports/publish",
-            &[("agency", A), ("year", &year), ("note", note)],
-        )
-        .await
-}
-
 /// The text of the figure cell `key` in a statutory HTML page.
 fn cell_text(page: &str, key: &str) -> String {
     let marker = format!("data-cell=\"{key}\"");
@@ -113,14 +102,17 @@ async fn an_officer_publishes_and_anyone_reads_the_report(server: Server) -> Ser
 
     let report = generated(&server).await;
     assert_eq!(report.get(RECEIVED.parse().unwrap()), Some(Value::Int(3)));
-    let r = publish(&server, "").await;
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-    let location = r.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.contains("published=1"), "{location}");
-    // The back office says so and lists the version.
+    assert_eq!(server.file_and_publish(A, year(), None).await, 1);
+    // The back office says so and links the portal's page.
     let officer = server.browser(Who::OfficerA).await;
-    let office = officer.get_text(&location).await;
-    assert!(office.contains("年度报告已发布（第 1 版）"), "{office}");
+    let office = officer
+        .get_text(&format!(
+            "/office/filing?agency={}&year={}",
+            gongkai_web::auth::form_urlencoded_component(A),
+            year()
+        ))
+        .await;
+    assert!(office.contains("id=\"filing-state\">已发布"), "{office}");
     assert!(office.contains(&format!("href=\"{path}\"")), "{office}");
 
     let (status, list) = portal_text(&server, &format!("/agencies/{id}/reports")).await;
@@ -205,8 +197,7 @@ async fn an_officer_publishes_and_anyone_reads_the_report(server: Server) -> Ser
 
 async fn a_correction_is_a_new_version_with_its_note(server: Server) -> Server {
     request(&server, "RC-1").await;
-    let r = publish(&server, "").await;
-    assert_eq!(r.status(), 303);
+    assert_eq!(server.file_and_publish(A, year(), None).await, 1);
     // Records change after publication: the published version does not.
     request(&server, "RC-2").await;
     let id = server.agency_id(A).await;
@@ -217,21 +208,21 @@ async fn a_correction_is_a_new_version_with_its_note(server: Server) -> Server {
     let officer = server.browser(Who::OfficerA).await;
     let office = officer
         .get_text(&format!(
-            "/office/reports?agency={}&year={}",
+            "/office/filing?agency={}&year={}",
             gongkai_web::auth::form_urlencoded_component(A),
             year()
         ))
         .await;
-    assert!(office.contains("name=\"note\""), "{office}");
-    assert!(office.contains("发布更正后的版本"));
-
-    let r = publish(&server, "补录申请 RC-2，表三相应更正。").await;
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     assert!(
-        r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .contains("published=2")
+        office.contains("id=\"submit-note\" name=\"note\""),
+        "{office}"
+    );
+
+    assert_eq!(
+        server
+            .file_and_publish(A, year(), Some("补录申请 RC-2，表三相应更正。"))
+            .await,
+        2
     );
     let (status, page) = portal_text(&server, &path).await;
     assert_eq!(status, 200);
@@ -321,28 +312,47 @@ async fn a_report_with_an_error_is_refused_naming_the_rule(server: Server) -> Se
         TestStore::Sqlite(s) => negative_figure(&s).await,
         TestStore::Postgres(s) => negative_figure(&s).await,
     }
-    let r = publish(&server, "").await;
-    assert_eq!(r.status(), 422);
+    let officer = server.browser(Who::OfficerA).await;
+    let last = year().to_string();
+    let r = officer
+        .post("/office/filing/submit", &[("agency", A), ("year", &last)])
+        .await;
+    assert_eq!(r.status(), 409);
     let page = r.text().await.unwrap();
-    assert!(page.contains("id=\"publish-error\""), "{page}");
-    assert!(page.contains("未发布"), "{page}");
+    assert!(page.contains("id=\"filing-error\""), "{page}");
+    assert!(page.contains("须改正后才能报送"), "{page}");
     assert!(page.contains("R7"), "the rule is named: {page}");
     assert!(page.contains("不能为负数"), "{page}");
+    // The API says the same, with the findings.
+    let submit = format!(
+        "/api/v1/filings/{}/{last}/submit",
+        gongkai_web::auth::form_urlencoded_component(A)
+    );
+    let (status, answer) = server
+        .post_json(&submit, Who::OfficerA, &serde_json::json!({}))
+        .await;
+    assert_eq!(status, 409);
+    assert_eq!(answer["error"]["code"], "checks_failed", "{answer}");
+    let findings = answer["error"]["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["severity"] == "error" && f["rule"] == "R7"),
+        "{answer}"
+    );
     let id = server.agency_id(A).await;
     let (_, list) = portal_text(&server, &format!("/agencies/{id}/reports")).await;
     assert!(list.contains("尚未在本平台发布年度报告"), "{list}");
-    // The year not over yet, and callers who may not handle A.
-    let officer = server.browser(Who::OfficerA).await;
+    // The year not over yet, and callers who may not file A's report.
     let this_year = gongkai_web::china_today().year().to_string();
     let r = officer
         .post(
-            "/office/reports/publish",
+            "/office/filing/submit",
             &[("agency", A), ("year", this_year.as_str())],
         )
         .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("尚未结束"));
-    let last = year().to_string();
     for (who, status) in [
         (Who::OfficerB, 404),
         (Who::Supervisor, 403),
@@ -350,7 +360,7 @@ async fn a_report_with_an_error_is_refused_naming_the_rule(server: Server) -> Se
     ] {
         let b = server.browser(who).await;
         let r = b
-            .post("/office/reports/publish", &[("agency", A), ("year", &last)])
+            .post("/office/filing/submit", &[("agency", A), ("year", &last)])
             .await;
         assert_eq!(r.status(), status, "{who:?}");
     }
@@ -407,8 +417,7 @@ async fn findings_are_shown_only_when_configured(server: Server) -> Server {
     // No text written: R10 warns of the empty sections, a finding that does not stop
     // publication.
     request(&server, "RF-1").await;
-    let r = publish(&server, "").await;
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(server.file_and_publish(A, year(), None).await, 1);
     let id = server.agency_id(A).await;
     let path = format!("/agencies/{id}/reports/{}", year());
     let (_, hidden) = portal_text(&server, &path).await;
@@ -440,7 +449,10 @@ async fn hostile_text_in_a_published_report_comes_back_escaped(server: Server) -
         let ctx = Ctx::new(store, &scope, &settings);
         ctx.add_agency(name, Some(common::GOV)).await.unwrap();
         ctx.set_prose(name, year(), prose).await.unwrap();
-        assert_eq!(ctx.publish_report(name, year(), None).await.unwrap(), 1);
+        assert_eq!(
+            common::publish_as_operator(store, name, year(), None).await,
+            1
+        );
     }
     match server.store.clone().unwrap() {
         TestStore::Sqlite(s) => publish_hostile(&s, &name, &prose).await,

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod config;
 pub mod deadline;
 pub mod figures;
+pub mod filing;
 pub mod guide;
 pub mod install;
 pub mod ledger;

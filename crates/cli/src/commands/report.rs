@@ -57,20 +57,29 @@ pub enum ReportCommand {
     /// 报告正文（prose）：模板、设置、查看
     #[command(subcommand)]
     Prose(ProseCommand),
-    /// 发布年度报告（publish）：把由记录生成的报告发布到门户网站，作为新的版本（更正须附更正说明）
+    /// 报送年度报告（submit）：部门把年度报告报送政府信息公开工作主管部门审核（条例第四十九条）
     ///
-    /// 检查发现“错误”级问题时不发布（条例第四十九条、第五十条）。
+    /// 报告取自 --file 给出的文件，省略时由记录生成。检查发现“错误”级问题时不能报送；每条“提示”都须用
+    /// --explain 说明。报送后报告锁定，退回前不能修改其数据和正文。
+    Submit(super::filing::SubmitArgs),
+    /// 退回年度报告（return）：政务公开办把报送的报告退回修改，附意见
+    Return(super::filing::ReturnArgs),
+    /// 审核通过年度报告（clear）：政务公开办审核通过报送的报告，之后可以发布
+    Clear(super::filing::Which),
+    /// 发布年度报告（publish）：发布审核通过的部门报告，或本级政府自己的报告，作为新的版本
+    ///
+    /// 部门的报告按报送并审核通过的内容发布；本级政府（没有上级机关）的报告取自 --file 或由记录生成，
+    /// 同样须通过检查。已发布的报告再次发布即为更正，须附 --note 更正说明（条例第四十九条、第五十条）。
     Publish {
-        /// 机关名称（agency）
-        #[arg(long, value_name = "NAME")]
-        agency: String,
-        /// 报告年度
-        #[arg(long, value_parser = values::year)]
-        year: i32,
-        /// 更正说明（再次发布时说明更正了什么）
-        #[arg(long, value_name = "TEXT")]
-        note: Option<String>,
+        #[command(flatten)]
+        which: super::filing::Which,
+        #[command(flatten)]
+        carried: super::filing::Carried,
     },
+    /// 年度报告的报送情况（filing）：状态、截止日期、每一步的人和时间
+    Filing(super::filing::Which),
+    /// 各机关年度报告的报送情况（filings）：状态、是否逾期（部门 1 月 31 日、本级政府 3 月 31 日）
+    Filings(super::filing::FilingsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -233,19 +242,12 @@ pub fn run(g: &Global, cmd: ReportCommand) -> Result<Status> {
         ReportCommand::Generate(args) => generate(g, args),
         ReportCommand::Explain(args) => explain(g, args),
         ReportCommand::Prose(cmd) => prose(g, cmd),
-        ReportCommand::Publish { agency, year, note } => {
-            let env = Env::load(g)?;
-            runtime()?.block_on(async {
-                with_ctx!(env, Access::Write, |ctx| {
-                    let version = ctx.publish_report(&agency, year, note.as_deref()).await?;
-                    writeln!(
-                        std::io::stdout().lock(),
-                        "已发布 {agency} {year} 年度报告（第 {version} 版）"
-                    )?;
-                    Ok(Status::Ok)
-                })
-            })
-        }
+        ReportCommand::Submit(args) => super::filing::submit(g, args),
+        ReportCommand::Return(args) => super::filing::give_back(g, args),
+        ReportCommand::Clear(which) => super::filing::clear(g, which),
+        ReportCommand::Publish { which, carried } => super::filing::publish(g, which, carried),
+        ReportCommand::Filing(which) => super::filing::show(g, which),
+        ReportCommand::Filings(args) => super::filing::list(g, args),
         ReportCommand::Schema => {
             let text = serde_json::to_string_pretty(&schema::report_schema())?;
             writeln!(std::io::stdout().lock(), "{text}")?;

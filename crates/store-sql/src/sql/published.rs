@@ -1,12 +1,10 @@
 //! The published annual reports (`gongkai_store::PublishedReports`, 第四十九条、第五十条),
-//! written once for every [`Backend`]: one row per version, never updated; the next version is
-//! numbered in the write's transaction, which holds the audit log's lock, so two publications
-//! of one agency-year cannot take the same number.
+//! written once for every [`Backend`]: one row per version, never updated, written by the filing
+//! workflow's publication step (`sql/filings.rs`).
 
 use super::Sql;
 use crate::{Backend, db};
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use gongkai_audit::Draft;
+use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_cases::AgencyId;
 use gongkai_store::published::{MAX_NOTE_CHARS, PublishedReport, PublishedVersion};
 use gongkai_store::{Result, StoreError};
@@ -38,13 +36,17 @@ where
     for<'q> &'q [u8]: Encode<'q, DB> + Type<DB>,
     for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
 {
-    pub async fn publish_report(
-        &self,
+    /// Publishes `json` as the agency-year's next version in the write's transaction (which
+    /// holds the audit log's lock, so two publications cannot take one number); the filing
+    /// workflow's publication step calls it (`Filings::record_step`).
+    pub(super) async fn insert_published(
+        tx: &mut DB::Connection,
         agency: AgencyId,
         year: i32,
         json: &str,
         note: Option<&str>,
-        mut audit: Draft,
+        actor: &str,
+        at: DateTime<Utc>,
     ) -> Result<i32> {
         if json.trim().is_empty() {
             return Err(StoreError::Invalid("发布的年度报告为空".into()));
@@ -55,9 +57,7 @@ where
                 "更正说明不能超过 {MAX_NOTE_CHARS} 字"
             )));
         }
-        let actor = audit.actor().to_owned();
-        let mut tx = self.write_tx().await?;
-        Self::agencies_exist(&mut tx, &HashSet::from([agency.0])).await?;
+        Self::agencies_exist(&mut *tx, &HashSet::from([agency.0])).await?;
         let latest: Option<i32> = sqlx::query_scalar(
             "SELECT MAX(version) FROM published_reports WHERE agency_id = $1 AND year = $2",
         )
@@ -72,6 +72,11 @@ where
                 "首次发布的年度报告没有更正说明：更正说明随更正后的版本发布".into(),
             ));
         }
+        if version > 1 && note.is_none() {
+            return Err(StoreError::Invalid(
+                "已发布的年度报告只能以更正版本发布，须有更正说明".into(),
+            ));
+        }
         sqlx::query(
             "INSERT INTO published_reports (agency_id, year, version, report, note, \
              published_at, published_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -81,16 +86,11 @@ where
         .bind(version)
         .bind(json)
         .bind(note)
-        .bind(Utc::now().trunc_subsecs(6))
-        .bind(actor.as_str())
+        .bind(at)
+        .bind(actor)
         .execute(&mut *tx)
         .await
         .map_err(db("发布年度报告"))?;
-        audit
-            .set("year", i64::from(year))
-            .set("version", i64::from(version))
-            .set("corrected", note.is_some());
-        Self::finish(tx, &audit).await?;
         Ok(version)
     }
 

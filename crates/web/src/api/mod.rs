@@ -8,12 +8,16 @@
 
 mod applications;
 mod catalogue;
+mod filing;
 mod idempotency;
 mod reports;
 mod requests;
 
 pub use applications::{submit_application, track_application};
 pub use catalogue::search_catalogue;
+pub use filing::{
+    clear_report, get_filing, list_filings, publish_report, return_report, submit_report,
+};
 pub use reports::{check_report, explain_cell, generate_report};
 pub use requests::{add_request_event, create_request, get_request, import_ledger, list_requests};
 
@@ -293,6 +297,12 @@ impl Modify for Security {
         reports::generate_report,
         reports::check_report,
         reports::explain_cell,
+        filing::list_filings,
+        filing::get_filing,
+        filing::submit_report,
+        filing::return_report,
+        filing::clear_report,
+        filing::publish_report,
         deadline,
         catalogue::search_catalogue,
         applications::submit_application,

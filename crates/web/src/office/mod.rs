@@ -5,6 +5,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod check;
 pub mod corrections;
+pub mod filing;
 pub mod guide;
 pub mod ledger;
 pub mod replies;

@@ -34,9 +34,6 @@ pub struct ReportQuery {
     pub format: Option<String>,
     #[serde(default)]
     pub cell: Option<String>,
-    /// The version just published (after a publication's redirect).
-    #[serde(default)]
-    pub published: Option<String>,
 }
 
 impl ReportQuery {
@@ -119,10 +116,9 @@ pub struct Shown {
     pub can_handle: bool,
     /// The versions published of this agency-year: (version, published at, 更正说明).
     pub published: Vec<(i32, String, String)>,
-    /// Why the last publication was refused, shown by the form.
-    pub publish_error: String,
-    /// The 更正说明 as posted, kept after a refusal.
-    pub publish_note: String,
+    /// The filing workflow's state of this agency-year (第四十九条), and its page.
+    pub filing_state: &'static str,
+    pub filing_link: String,
     /// The portal's page of the published report.
     pub portal_link: String,
 }
@@ -205,21 +201,14 @@ pub async fn page<S: WebStore>(
     OfficeCaller(caller): OfficeCaller,
     Query(query): Query<ReportQuery>,
 ) -> WebResult<Html<String>> {
-    let notice = match query.published.as_deref() {
-        Some(v) if !v.is_empty() => format!("年度报告已发布（第 {v} 版），公众可在门户网站查阅"),
-        _ => String::new(),
-    };
-    let mut page = reports_page(&app, &caller, query, ("", "")).await?;
-    page.layout.notice = notice;
-    render(&page)
+    render(&reports_page(&app, &caller, query).await?)
 }
 
-/// The reports page of `query`; `refused` is a refused publication's message and note.
+/// The reports page of `query`.
 async fn reports_page<S: WebStore>(
     app: &Shared<S>,
     caller: &crate::auth::Caller,
     query: ReportQuery,
-    refused: (&str, &str),
 ) -> WebResult<ReportsPage> {
     let settings = app.settings();
     let ctx = caller.ctx(app, &settings);
@@ -276,8 +265,15 @@ async fn reports_page<S: WebStore>(
         };
         Some(Shown {
             published,
-            publish_error: refused.0.to_owned(),
-            publish_note: refused.1.to_owned(),
+            filing_state: if query.consolidated() {
+                ""
+            } else {
+                ctx.filing(&query.agency, year).await?.state.label()
+            },
+            filing_link: format!(
+                "/office/filing?agency={}&year={year}",
+                crate::auth::form_urlencoded_component(&query.agency)
+            ),
             portal_link: format!("/agencies/{}/reports/{year}", agency.id.0),
             title: gongkai_render::title(&report),
             tables: decorated_tables(&report, &findings, Some(&explain)),
@@ -310,51 +306,6 @@ async fn reports_page<S: WebStore>(
         can_consolidate,
         shown,
     })
-}
-
-#[derive(Debug, Deserialize)]
-pub struct PublishForm {
-    agency: String,
-    year: String,
-    #[serde(default)]
-    note: String,
-}
-
-/// `POST /office/reports/publish`: publishes the agency-year's report generated from the
-/// records (第四十九条、第五十条) as its next version; a refusal (an error the checks found, a
-/// year not over) shows the reports page again with the reason next to the form.
-pub async fn publish<S: WebStore>(
-    State(app): State<Shared<S>>,
-    posted: SecureForm<PublishForm>,
-) -> WebResult<Response> {
-    let SecureForm { caller, form } = posted;
-    let year: i32 = form
-        .year
-        .trim()
-        .parse()
-        .map_err(|_| WebError::invalid("年度不是年份"))?;
-    let settings = app.settings();
-    let published = caller
-        .ctx(&app, &settings)
-        .publish_report(&form.agency, year, Some(&form.note))
-        .await;
-    let back = ReportQuery {
-        agency: form.agency.clone(),
-        year: Some(year.to_string()),
-        ..ReportQuery::default()
-    };
-    match published {
-        Ok(version) => Ok(Redirect::to(&format!(
-            "/office/reports?{}&published={version}",
-            back.link(year)
-        ))
-        .into_response()),
-        Err(gongkai_services::ServiceError::Invalid(message)) => {
-            let page = reports_page(&app, &caller, back, (&message, &form.note)).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// `GET /office/reports/download?agency=…&year=…&format=docx`: the report as a file.

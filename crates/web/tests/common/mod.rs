@@ -137,6 +137,71 @@ impl Server {
             .unwrap()
     }
 
+    /// A POST of the API as `who`: the status and the JSON answer.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        who: Who,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let r = self
+            .api()
+            .post(self.url(path))
+            .bearer_auth(self.token(who).unwrap())
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Files the report of `agency` (below the government) for `year` as its officer would
+    /// (`submitReport`, explaining each warning the checks answer with) and publishes it as the
+    /// supervising office (`clearReport`, `publishReport`); `note` is the 更正说明 of a
+    /// correction. Returns the version published.
+    pub async fn file_and_publish(&self, agency: &str, year: i32, note: Option<&str>) -> i64 {
+        let base = format!(
+            "/api/v1/filings/{}/{year}",
+            gongkai_web::auth::form_urlencoded_component(agency).replace('+', "%20")
+        );
+        let mut body = serde_json::json!({ "note": note });
+        let (mut status, mut answer) = self
+            .post_json(&format!("{base}/submit"), Who::OfficerA, &body)
+            .await;
+        if status == 409 && answer["error"]["code"] == "explanations_missing" {
+            let mut explanations = serde_json::Map::new();
+            for f in answer["error"]["findings"].as_array().unwrap() {
+                explanations.insert(
+                    f["rule"].as_str().unwrap().to_owned(),
+                    "测试中的说明".into(),
+                );
+            }
+            body["explanations"] = explanations.into();
+            (status, answer) = self
+                .post_json(&format!("{base}/submit"), Who::OfficerA, &body)
+                .await;
+        }
+        assert_eq!(status, 200, "submit: {answer}");
+        let (status, answer) = self
+            .post_json(
+                &format!("{base}/clear"),
+                Who::Supervisor,
+                &serde_json::json!(null),
+            )
+            .await;
+        assert_eq!(status, 200, "clear: {answer}");
+        let (status, answer) = self
+            .post_json(
+                &format!("{base}/publish"),
+                Who::Supervisor,
+                &serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(status, 200, "publish: {answer}");
+        answer["version"].as_i64().unwrap()
+    }
+
     /// The id of an agency, by the API's list (as the admin sees it).
     pub async fn agency_id(&self, name: &str) -> i64 {
         let v = self.get_json("/api/v1/agencies", Who::Admin).await;
@@ -430,5 +495,47 @@ pub fn document(
         interprets: None,
         body: gongkai_services::catalogue::BodyInput::Text(String::new()),
         attachments: vec![],
+    }
+}
+
+/// Files and publishes a report through the use cases, as the installation's operator: submitted
+/// with every warning explained, cleared and published (the agency has a parent), or published
+/// directly (it has none); `note` the 更正说明 of a correction. Returns the version.
+pub async fn publish_as_operator<S: gongkai_store::Store>(
+    store: &S,
+    agency: &str,
+    year: i32,
+    note: Option<&str>,
+) -> i32 {
+    let scope = Scope::operator(Actor::new("测试").unwrap());
+    let settings = Settings::new(gongkai_web::china_today());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let found = ctx.agency(agency).await.unwrap();
+    let report = ctx
+        .generate_report(agency, year, false)
+        .await
+        .unwrap()
+        .report;
+    let explanations: std::collections::BTreeMap<_, _> = ctx
+        .findings(&found, year, &report)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.rule, "测试中的说明".to_owned()))
+        .collect();
+    if found.parent.is_some() {
+        ctx.submit_report(agency, year, None, &explanations, note)
+            .await
+            .unwrap();
+        ctx.clear_report(agency, year).await.unwrap();
+        ctx.publish_report(agency, year, None, &std::collections::BTreeMap::new(), None)
+            .await
+            .unwrap()
+            .1
+    } else {
+        ctx.publish_report(agency, year, None, &explanations, note)
+            .await
+            .unwrap()
+            .1
     }
 }
