@@ -24,6 +24,7 @@ pub enum Section {
     Ledger,
     Remedies,
     Reports,
+    Filings,
     Catalogue,
     Guide,
     Check,
@@ -65,7 +66,7 @@ impl Layout {
         let all = caller.scope.is_operator();
         let has = |wanted: &[Role]| all || roles.iter().any(|r| wanted.contains(r));
         let handles = has(&[Role::Officer, Role::Approver]);
-        let entries: [(Section, &'static str, &'static str, bool); 12] = [
+        let entries: [(Section, &'static str, &'static str, bool); 13] = [
             (Section::Dashboard, "/office", "工作台", true),
             (
                 Section::Register,
@@ -76,6 +77,7 @@ impl Layout {
             (Section::Ledger, "/office/ledger", "台账导入", handles),
             (Section::Remedies, "/office/remedies", "复议诉讼", true),
             (Section::Reports, "/office/reports", "年度报告", true),
+            (Section::Filings, "/office/filings", "年报报送", true),
             (Section::Catalogue, "/office/catalogue", "公开目录", true),
             (Section::Guide, "/office/guide", "公开指南", handles),
             (Section::Check, "/office/check", "检查报告", true),

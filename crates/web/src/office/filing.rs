@@ -109,7 +109,7 @@ pub async fn overview<S: WebStore>(
         })
         .collect();
     render(&FilingsPage {
-        layout: Layout::new(&caller, Section::Reports),
+        layout: Layout::new(&caller, Section::Filings),
         year,
         late_only,
         rows,
@@ -292,7 +292,7 @@ async fn filing_page<S: WebStore>(
         .returned()
         .map(|(c, r)| (c.to_owned(), r.into_iter().collect()));
     Ok(FilingPage {
-        layout: Layout::new(caller, Section::Reports),
+        layout: Layout::new(caller, Section::Filings),
         agency: filing.agency.name.clone(),
         year,
         state: state.label(),
