@@ -18,6 +18,8 @@
 //! - [`guide`]: the agency's 政府信息公开指南 (第十二条), edited by its officers;
 //! - [`reports`]: the annual report from the records, drill-down, table 二 figures, the text;
 //! - [`filing`]: the annual reports' filing workflow — submitted, returned, cleared, published;
+//! - [`repeated`]: information asked for by several applicants, to publish proactively
+//!   (第四十四条);
 //! - [`review`]: published reports read, checked and paired across years;
 //! - [`portal`]: the public's use cases, without login ([`portal::Public`]): the catalogue,
 //!   online applications and their tracking, the 政府信息公开指南;
@@ -37,6 +39,7 @@ pub mod installation;
 pub mod ledger;
 pub mod portal;
 pub mod remedies;
+pub mod repeated;
 pub mod reports;
 pub mod requests;
 pub mod review;

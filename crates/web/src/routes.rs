@@ -306,6 +306,13 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Office,
             post(office::reports::set_prose::<S>),
         ),
+        // Information asked for by several applicants (第四十四条).
+        entry(
+            g.clone(),
+            "/office/repeated",
+            Office,
+            get(office::repeated::page::<S>),
+        ),
         // The annual reports' filing workflow (第四十九条).
         entry(
             g.clone(),
@@ -523,6 +530,12 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/api/v1/reports/explain",
             Api,
             get(api::explain_cell::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/repeated-requests",
+            Api,
+            get(api::list_repeated_requests::<S>),
         ),
         entry(
             g.clone(),

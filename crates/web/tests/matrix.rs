@@ -185,6 +185,8 @@ fn expected(route: &Route, who: Who) -> u16 {
         // 1. The steps run in the routes' order: A's officer submits a correction, the
         // supervising office clears and publishes it, and then finds nothing to return. The
         // overview: anyone logged in, each seeing their own subtree.
+        // Information asked for by several applicants (第四十四条): those who see A.
+        ("GET", "/office/repeated") => reads_a(who),
         ("GET", "/office/filings") => 200,
         ("GET", "/office/filing") => reads_a(who),
         ("POST", "/office/filing/submit") => handles_a(who, 303),
@@ -235,6 +237,7 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("POST", "/api/v1/reports/generate") => reads_a(who),
         ("POST", "/api/v1/reports/check") => 200,
         // The same steps through the API, after those of the pages.
+        ("GET", "/api/v1/repeated-requests") => reads_a(who),
         ("GET", "/api/v1/filings") => 200,
         ("GET", "/api/v1/filings/{agency}/{year}") => reads_a(who),
         ("POST", "/api/v1/filings/{agency}/{year}/submit") => handles_a(who, 200),
@@ -296,6 +299,7 @@ async fn call(
                 )),
                 "/api/v1/deadline" => query("received=2024-03-05"),
                 "/api/v1/filings" => query(&format!("year={PUBLISHED_YEAR}")),
+                "/api/v1/repeated-requests" => query(&format!("agency={a}&year=2024")),
                 _ => path.clone(),
             };
             let mut req = client.request(route.method.clone(), server.url(&url));
@@ -336,6 +340,7 @@ async fn call(
                 "/office/reports/download" => query(&format!("agency={a}&year={year}&format=json")),
                 "/office/filing" => query(&format!("agency={a}&year={PUBLISHED_YEAR}")),
                 "/office/filings" => query(&format!("year={PUBLISHED_YEAR}")),
+                "/office/repeated" => query(&format!("agency={a}&year=2024")),
                 "/office/requests" | "/office/remedies" | "/office/catalogue" => {
                     query(&format!("agency={a}"))
                 }

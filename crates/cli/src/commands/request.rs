@@ -32,6 +32,22 @@ pub enum RequestCommand {
     Amend(AmendArgs),
     /// 撤回最后一个事件（withdraw-event）：误录的事件，理由记入审计日志
     WithdrawEvent(WithdrawArgs),
+    /// 多人申请的信息（repeated）：一年内被两个以上申请人申请的相同信息（同一文号或《标题》，或申请
+    /// 内容分词后几乎相同），可纳入主动公开（条例第四十四条）
+    Repeated(RepeatedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RepeatedArgs {
+    /// 机关名称（agency），含下级机关
+    #[arg(long, value_name = "NAME")]
+    agency: String,
+    /// 收到申请的年度
+    #[arg(long, value_parser = values::year)]
+    year: i32,
+    /// 以 JSON 输出：对象数组，含 subject、doc_number、applicants、disclosable、requests
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -208,7 +224,9 @@ pub struct WithdrawArgs {
 pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
     let env = Env::load(g)?;
     let access = match cmd {
-        RequestCommand::Show(_) | RequestCommand::List(_) => Access::Read,
+        RequestCommand::Show(_) | RequestCommand::List(_) | RequestCommand::Repeated(_) => {
+            Access::Read
+        }
         _ => Access::Write,
     };
     runtime()?.block_on(async {
@@ -299,6 +317,56 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
                         Err(e) => writeln!(out, "答复期限：{e}")?,
                     }
                     warn(&v.warnings);
+                }
+                RequestCommand::Repeated(a) => {
+                    let groups = ctx.repeated_requests(&a.agency, a.year).await?;
+                    if a.json {
+                        let v: Vec<serde_json::Value> = groups
+                            .iter()
+                            .map(|g| {
+                                json!({
+                                    "subject": g.subject,
+                                    "doc_number": g.doc_number,
+                                    "applicants": g.applicants,
+                                    "disclosable": g.disclosable,
+                                    "requests": g.requests.iter().map(|r| json!({
+                                        "reference": r.reference,
+                                        "applicant": r.applicant,
+                                        "received": r.received.to_string(),
+                                        "outcome": r.outcome,
+                                    })).collect::<Vec<_>>(),
+                                })
+                            })
+                            .collect();
+                        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+                    } else if groups.is_empty() {
+                        writeln!(out, "{} 年没有被两个以上申请人申请的相同信息", a.year)?;
+                    } else {
+                        for g in &groups {
+                            let public = if g.disclosable {
+                                "已有予以公开的答复"
+                            } else {
+                                "尚无予以公开的答复"
+                            };
+                            writeln!(
+                                out,
+                                "{}：{} 个申请人，{} 件申请，{public}",
+                                g.subject,
+                                g.applicants,
+                                g.requests.len()
+                            )?;
+                            for r in &g.requests {
+                                writeln!(
+                                    out,
+                                    "  {}  {}  收到 {}  {}",
+                                    r.reference,
+                                    r.applicant,
+                                    r.received,
+                                    r.outcome.as_deref().unwrap_or("办理中")
+                                )?;
+                            }
+                        }
+                    }
                 }
                 RequestCommand::List(a) => {
                     let items = ctx

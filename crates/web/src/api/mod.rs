@@ -19,7 +19,10 @@ pub use filing::{
     clear_report, get_filing, list_filings, publish_report, return_report, submit_report,
 };
 pub use reports::{check_report, explain_cell, generate_report};
-pub use requests::{add_request_event, create_request, get_request, import_ledger, list_requests};
+pub use requests::{
+    add_request_event, create_request, get_request, import_ledger, list_repeated_requests,
+    list_requests,
+};
 
 use crate::auth::ApiCaller;
 use crate::error::{ErrorBody, WebError, WebResult};
@@ -294,6 +297,7 @@ impl Modify for Security {
         requests::get_request,
         requests::add_request_event,
         requests::import_ledger,
+        requests::list_repeated_requests,
         reports::generate_report,
         reports::check_report,
         reports::explain_cell,

@@ -570,3 +570,96 @@ pub async fn import_ledger<S: WebStore>(
         sha256: done.sha256,
     }))
 }
+
+/// The agency and year of `listRepeatedRequests`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RepeatedQuery {
+    /// The agency (with every agency below it).
+    pub agency: String,
+    /// The year the requests were received.
+    pub year: i32,
+}
+
+/// A request of a group.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AskedOut {
+    pub id: i64,
+    pub reference: String,
+    pub applicant: String,
+    pub received: String,
+    pub description: String,
+    /// The outcome's label once decided.
+    pub outcome: Option<String>,
+}
+
+/// Information asked for by several applicants.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RepeatedOut {
+    /// The 文号 or 《title》 the requests name, or the first request's description.
+    pub subject: String,
+    pub doc_number: Option<String>,
+    pub applicants: usize,
+    /// One of the requests was answered with disclosure (予以公开 or 部分公开).
+    pub disclosable: bool,
+    pub requests: Vec<AskedOut>,
+}
+
+/// The groups found.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RepeatedList {
+    pub items: Vec<RepeatedOut>,
+}
+
+/// `GET /api/v1/repeated-requests`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/repeated-requests",
+    operation_id = "listRepeatedRequests",
+    tag = "requests",
+    summary = "多人申请的相同信息（第四十四条）：同一文号或标题，或申请内容几乎相同",
+    params(RepeatedQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "被两个以上申请人申请的信息及其申请", body = RepeatedList),
+        (status = 400, description = "查询参数有误", body = ErrorBody),
+        (status = 422, description = "年度无效", body = ErrorBody),
+        Always,
+        OnRecords,
+    )
+)]
+pub async fn list_repeated_requests<S: WebStore>(
+    State(app): State<Shared<S>>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<RepeatedQuery>,
+) -> WebResult<Json<RepeatedList>> {
+    let settings = app.settings();
+    let found = caller
+        .ctx(&app, &settings)
+        .repeated_requests(&q.agency, q.year)
+        .await
+        .map_err(api_err)?;
+    Ok(Json(RepeatedList {
+        items: found
+            .into_iter()
+            .map(|g| RepeatedOut {
+                subject: g.subject,
+                doc_number: g.doc_number,
+                applicants: g.applicants,
+                disclosable: g.disclosable,
+                requests: g
+                    .requests
+                    .into_iter()
+                    .map(|r| AskedOut {
+                        id: r.id,
+                        reference: r.reference,
+                        applicant: r.applicant,
+                        received: r.received.to_string(),
+                        description: r.description,
+                        outcome: r.outcome,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
+}

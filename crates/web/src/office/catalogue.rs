@@ -310,6 +310,12 @@ async fn form_page<S: WebStore>(
 pub struct NewQuery {
     #[serde(default)]
     pub agency: String,
+    /// A draft's title and 文号, from information asked for by several applicants
+    /// (第四十四条, `/office/repeated`).
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub doc_number: String,
 }
 
 /// `GET /office/catalogue/new`.
@@ -320,6 +326,8 @@ pub async fn new_page<S: WebStore>(
 ) -> WebResult<Html<String>> {
     let values = FormValues {
         agency: q.agency,
+        title: q.title,
+        doc_number: q.doc_number,
         published: app.settings().today.to_string(),
         body_kind: "text".into(),
         method: "政府网站".into(),
