@@ -18,6 +18,8 @@
 //! - [`guide`]: the agency's 政府信息公开指南 (第十二条), edited by its officers;
 //! - [`reports`]: the annual report from the records, drill-down, table 二 figures, the text;
 //! - [`review`]: published reports read, checked and paired across years;
+//! - [`reminders`]: each officer's due-soon and overdue requests as a daily digest (e-mail or
+//!   outbox) and as a calendar feed at a secret address;
 //! - [`portal`]: the public's use cases, without login ([`portal::Public`]): the catalogue,
 //!   online applications and their tracking, the 政府信息公开指南;
 //! - [`calendar`], [`audit`], [`installation`]: the holiday calendar, the audit log, backups
@@ -35,6 +37,7 @@ pub mod installation;
 pub mod ledger;
 pub mod portal;
 pub mod remedies;
+pub mod reminders;
 pub mod reports;
 pub mod requests;
 pub mod review;
