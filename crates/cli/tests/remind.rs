@@ -5,46 +5,16 @@
 
 mod common;
 
-use common::{agency_with_ledger, command_in, gongkai_in as gongkai, ok};
-use std::io::Write;
-use std::process::Stdio;
+use common::{add_officer, agency_with_ledger, command_in, gongkai_in as gongkai, ok};
 
 const AGENCY: &str = "提醒县自然资源局";
-
-fn add_officer(data: &std::path::Path) {
-    let mut add = command_in(
-        data,
-        &[
-            "user",
-            "add",
-            "办理人",
-            "--agency",
-            AGENCY,
-            "--role",
-            "officer",
-            "--password-stdin",
-        ],
-    )
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    writeln!(add.stdin.take().unwrap(), "correct-horse-battery").unwrap();
-    let out = add.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 #[test]
 fn the_digest_names_the_overdue_request_and_goes_to_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     agency_with_ledger(data, AGENCY);
-    add_officer(data);
+    add_officer(data, "办理人", AGENCY, "correct-horse-battery");
     // The overdue requests and their due dates as the work list has them.
     let list = ok(gongkai(
         data,

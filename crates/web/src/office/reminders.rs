@@ -55,21 +55,6 @@ pub async fn page<S: WebStore>(
     })
 }
 
-/// The origin the feed's address is given under: the configured public address, else the
-/// host the browser reached.
-fn origin<S: WebStore>(app: &Shared<S>, headers: &HeaderMap) -> String {
-    match &app.options.public_origin {
-        Some(o) => o.clone(),
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost");
-            format!("http://{host}")
-        }
-    }
-}
-
 /// `POST /office/feed`: a new address (the old one, if any, stops working), shown in the
 /// answer this once: in the body of a POST, it stays out of the browser's history.
 pub async fn create<S: WebStore>(
@@ -80,7 +65,8 @@ pub async fn create<S: WebStore>(
     let caller = posted.caller;
     let settings = app.settings();
     let token = caller.ctx(&app, &settings).create_feed().await?;
-    let url = format!("{}/ical/{token}.ics", origin(&app, &headers));
+    let origin = crate::portal::catalogue::origin(&app, &headers);
+    let url = format!("{origin}/ical/{token}.ics");
     let page = render(&FeedPage {
         created: created(&app, &caller).await?,
         layout: Layout::new(&caller, Section::None).with_notice(
