@@ -246,21 +246,13 @@ impl<S: Store> Ctx<'_, S> {
     }
 }
 
-/// A plausible address: one `@` with something on each side, no spaces or control characters,
-/// at most 254 characters (RFC 5321). Whether it receives mail only sending tells.
+/// An address as mail is sent to (`user@domain`, by lettre's rules: the same that sending
+/// will apply, so an address accepted here is never refused by `deliver`).
 fn check_email(email: &str) -> Result<()> {
-    let ok = email.chars().count() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        && matches!(email.split_once('@'), Some((local, domain))
-            if !local.is_empty() && domain.contains('.') && !domain.contains('@')
-                && !domain.starts_with('.') && !domain.ends_with('.'));
-    if ok {
-        Ok(())
-    } else {
-        Err(ServiceError::Invalid(format!(
-            "电子邮箱“{email}”格式不正确"
-        )))
-    }
+    email
+        .parse::<lettre::Address>()
+        .map(|_| ())
+        .map_err(|_| ServiceError::Invalid(format!("电子邮箱“{email}”格式不正确")))
 }
 
 /// The calendar feed of the account whose feed token is `token`, as iCalendar text; `None`
@@ -529,9 +521,7 @@ mod tests {
         for good in ["a@example.cn", "zhang.san@gov.example.cn"] {
             assert!(check_email(good).is_ok(), "{good}");
         }
-        for bad in [
-            "", "a", "a@", "@b.cn", "a b@c.cn", "a@b", "a@b@c.cn", "a@.cn",
-        ] {
+        for bad in ["", "a", "a@", "@b.cn", "a b@c.cn", "a@b@c.cn", "张三"] {
             assert!(check_email(bad).is_err(), "{bad}");
         }
     }
