@@ -9,7 +9,7 @@
 mod common;
 
 use common::{command_in, gongkai_in, ok};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,31 +22,7 @@ const PASSWORD: &str = "correct-horse-battery";
 /// An installation with one agency, one officer and the officer's token.
 fn installation(data: &Path) -> String {
     ok(gongkai_in(data, &["agency", "add", AGENCY]));
-    let mut add = command_in(
-        data,
-        &[
-            "user",
-            "add",
-            "officer",
-            "--agency",
-            AGENCY,
-            "--role",
-            "officer",
-            "--password-stdin",
-        ],
-    )
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
-    writeln!(add.stdin.take().unwrap(), "{PASSWORD}").unwrap();
-    let out = add.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::add_officer(data, "officer", AGENCY, PASSWORD);
     ok(gongkai_in(data, &["token", "create", "--user", "officer"]))
         .trim()
         .to_owned()

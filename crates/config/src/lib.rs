@@ -31,6 +31,13 @@
 //! | `portal.attachments_max` | `GONGKAI_PORTAL__ATTACHMENTS_MAX` | `5` files per application |
 //! | `portal.retention_days` | `GONGKAI_PORTAL__RETENTION_DAYS` | `1825`: applicants' personal data is purged this long after the decision |
 //! | `portal.show_findings` | `GONGKAI_PORTAL__SHOW_FINDINGS` | `false`: the portal shows the checks' findings beside published reports |
+//! | `smtp.host` | `GONGKAI_SMTP__HOST` | none: `gongkai remind --send` writes `.eml` files to `smtp.outbox` |
+//! | `smtp.port` | `GONGKAI_SMTP__PORT` | `587` |
+//! | `smtp.from` | `GONGKAI_SMTP__FROM` | `gongkai@localhost` |
+//! | `smtp.username` | `GONGKAI_SMTP__USERNAME` | none: no login |
+//! | `smtp.password` | `GONGKAI_SMTP_PASSWORD`, `GONGKAI_SMTP_PASSWORD_FILE` | none |
+//! | `smtp.starttls` | `GONGKAI_SMTP__STARTTLS` | `true` |
+//! | `smtp.outbox` | `GONGKAI_SMTP__OUTBOX` | `<data_dir>/outbox` |
 //!
 //! A new section is a field of [`Raw`], a row above, its keys in `KEYS` and a block of
 //! [`Config::to_redacted_toml`]. Nested keys come from the environment with `__`
@@ -212,6 +219,8 @@ pub struct Raw {
     pub catalogue: CatalogueConfig,
     #[serde(default)]
     pub portal: PortalConfig,
+    #[serde(default)]
+    pub smtp: RawSmtp,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -389,6 +398,51 @@ impl Default for PortalConfig {
     }
 }
 
+/// Where the reminders' daily digests go (`gongkai remind --send`), as the file gives it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSmtp {
+    pub host: Option<String>,
+    pub port: u16,
+    pub from: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub starttls: bool,
+    pub outbox: Option<PathBuf>,
+}
+
+impl Default for RawSmtp {
+    fn default() -> Self {
+        RawSmtp {
+            host: None,
+            // The submission port (RFC 6409), where STARTTLS is the rule.
+            port: 587,
+            from: "gongkai@localhost".to_owned(),
+            username: None,
+            password: None,
+            starttls: true,
+            outbox: None,
+        }
+    }
+}
+
+/// Where the reminders' daily digests go: an SMTP server when `host` is set, else `.eml` files
+/// in `outbox`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    pub host: Option<String>,
+    pub port: u16,
+    /// The sender's address (`政务公开办 <gk@example.gov.cn>` or a bare address).
+    pub from: String,
+    pub username: Option<String>,
+    /// From `GONGKAI_SMTP_PASSWORD` or the file `GONGKAI_SMTP_PASSWORD_FILE` names.
+    pub password: Option<Secret<String>>,
+    /// Upgrade the connection with STARTTLS, and refuse to send without it.
+    pub starttls: bool,
+    /// Where the `.eml` files go without a server; default `<data_dir>/outbox`.
+    pub outbox: PathBuf,
+}
+
 /// The configuration in effect.
 #[derive(Clone)]
 pub struct Config {
@@ -399,6 +453,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub catalogue: CatalogueConfig,
     pub portal: PortalConfig,
+    pub smtp: SmtpConfig,
     /// Where each key's value came from, for [`Config::to_redacted_toml`].
     origins: BTreeMap<&'static str, String>,
 }
@@ -412,6 +467,7 @@ impl fmt::Debug for Config {
             .field("deadline", &self.deadline)
             .field("server", &self.server)
             .field("catalogue", &self.catalogue)
+            .field("smtp", &self.smtp)
             .finish()
     }
 }
@@ -447,9 +503,10 @@ fn nested(key: &str, value: Value) -> Dict {
 }
 
 /// The keys whose values are secrets, with their historical and `*_FILE` variables.
-const SECRETS: [(&str, &str); 2] = [
+const SECRETS: [(&str, &str); 3] = [
     ("database.url", "GONGKAI_DATABASE_URL"),
     ("audit.key", "GONGKAI_AUDIT_KEY"),
+    ("smtp.password", "GONGKAI_SMTP_PASSWORD"),
 ];
 
 /// The other variables with a name of their own.
@@ -459,7 +516,7 @@ const NAMED: [(&str, &str); 1] = [("data_dir", "GONGKAI_DATA_DIR")];
 const NOT_CONFIG: [&str; 1] = ["GONGKAI_TEST_POSTGRES_URL"];
 
 /// Every key, in the order `config show` prints them.
-const KEYS: [&str; 24] = [
+const KEYS: [&str; 31] = [
     "data_dir",
     "database.url",
     "audit.key",
@@ -484,6 +541,13 @@ const KEYS: [&str; 24] = [
     "portal.attachments_max",
     "portal.retention_days",
     "portal.show_findings",
+    "smtp.host",
+    "smtp.port",
+    "smtp.from",
+    "smtp.username",
+    "smtp.password",
+    "smtp.starttls",
+    "smtp.outbox",
 ];
 
 impl Config {
@@ -588,7 +652,17 @@ impl Config {
                 }
             }
         };
+        let smtp = SmtpConfig {
+            host: raw.smtp.host.filter(|h| !h.trim().is_empty()),
+            port: raw.smtp.port,
+            from: raw.smtp.from,
+            username: raw.smtp.username.filter(|u| !u.is_empty()),
+            password: raw.smtp.password.filter(|p| !p.is_empty()).map(Secret::new),
+            starttls: raw.smtp.starttls,
+            outbox: raw.smtp.outbox.unwrap_or_else(|| data_dir.join("outbox")),
+        };
         Ok(Config {
+            smtp,
             data_dir,
             database_url,
             audit_key: raw.audit.key.filter(|k| !k.is_empty()).map(Secret::new),
@@ -748,6 +822,32 @@ impl Config {
                 from(&format!("portal.{key}"))
             ));
         }
+        out.push_str(&self.smtp_toml(&from));
+        out
+    }
+
+    /// The `[smtp]` block of [`Config::to_redacted_toml`]: the password as `***`.
+    fn smtp_toml(&self, from: &dyn Fn(&str) -> String) -> String {
+        let smtp = &self.smtp;
+        let quote = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        let line = |key: &str, value: Option<String>| match value {
+            Some(v) => format!("# 来自：{}\n{key} = {v}\n", from(&format!("smtp.{key}"))),
+            None => format!("# 未设置\n# {key} =\n"),
+        };
+        let mut out = String::from("\n[smtp]\n");
+        out.push_str(&line("host", smtp.host.as_deref().map(quote)));
+        out.push_str(&line("port", Some(smtp.port.to_string())));
+        out.push_str(&line("from", Some(quote(&smtp.from))));
+        out.push_str(&line("username", smtp.username.as_deref().map(quote)));
+        out.push_str(&line(
+            "password",
+            smtp.password.as_ref().map(|_| quote("***")),
+        ));
+        out.push_str(&line("starttls", Some(smtp.starttls.to_string())));
+        out.push_str(&line(
+            "outbox",
+            Some(quote(&smtp.outbox.display().to_string())),
+        ));
         out
     }
 
@@ -1090,6 +1190,33 @@ mod tests {
         assert!(shown.contains("文件 GONGKAI_AUDIT_KEY_FILE="), "{shown}");
         // The printed form is TOML.
         assert!(toml::from_str::<toml::Table>(&shown).is_ok(), "{shown}");
+    }
+
+    #[test]
+    fn smtp_reads_its_password_from_the_environment_and_never_shows_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = "data_dir = \"/d\"\n[smtp]\nhost = \"mail.example.cn\"\nport = 2525\nfrom = \"gk@example.cn\"\nusername = \"gk\"\nstarttls = false\n";
+        let c = load(
+            dir.path(),
+            Some(toml),
+            &[("GONGKAI_SMTP_PASSWORD", "smtp-s3cr3t")],
+        )
+        .unwrap();
+        assert_eq!(c.smtp.host.as_deref(), Some("mail.example.cn"));
+        assert_eq!((c.smtp.port, c.smtp.starttls), (2525, false));
+        assert_eq!(c.smtp.password.as_ref().unwrap().expose(), "smtp-s3cr3t");
+        assert_eq!(c.smtp.outbox, Path::new("/d/outbox"));
+        let shown = c.to_redacted_toml();
+        for printed in [format!("{c:?}"), shown.clone()] {
+            assert!(!printed.contains("smtp-s3cr3t"), "{printed}");
+        }
+        assert!(shown.contains("password = \"***\""), "{shown}");
+        assert!(shown.contains("环境变量 GONGKAI_SMTP_PASSWORD"), "{shown}");
+        let table: toml::Table = toml::from_str(&shown).unwrap();
+        assert_eq!(table["smtp"]["host"].as_str(), Some("mail.example.cn"));
+        // Without a host: no server, the outbox.
+        let c = load(dir.path(), Some("data_dir = \"/d\"\n"), &[]).unwrap();
+        assert_eq!((c.smtp.host, c.smtp.password), (None, None));
     }
 
     #[test]

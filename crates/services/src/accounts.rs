@@ -53,7 +53,7 @@ impl Default for SessionPolicy {
 }
 
 /// A new random secret (a session cookie's, a token's): 256 bits as 64 hexadecimal characters.
-fn new_secret() -> Result<String> {
+pub(crate) fn new_secret() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| ServiceError::Invalid(format!("系统随机数不可用：{e}")))?;
@@ -295,7 +295,7 @@ impl<S: Store + Accounts> Ctx<'_, S> {
     }
 
     /// An account by name, which the scope must administer.
-    async fn managed_user(&self, name: &str) -> Result<User> {
+    pub(crate) async fn managed_user(&self, name: &str) -> Result<User> {
         let user = self
             .store
             .user_by_name(name.trim())
@@ -365,7 +365,7 @@ impl<S: Store + Accounts> Ctx<'_, S> {
 
     /// The audit grant of a change to an account itself: on the first agency it holds a role
     /// on, or installation-wide for an account without roles.
-    async fn account_grant(&self, user: &User) -> Result<gongkai_access::Grant> {
+    pub(crate) async fn account_grant(&self, user: &User) -> Result<gongkai_access::Grant> {
         let tree = self.tree().await?;
         match user
             .roles

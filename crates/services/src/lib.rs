@@ -21,6 +21,8 @@
 //! - [`repeated`]: information asked for by several applicants, to publish proactively
 //!   (第四十四条);
 //! - [`review`]: published reports read, checked and paired across years;
+//! - [`reminders`]: each officer's due-soon and overdue requests as a daily digest (e-mail or
+//!   outbox) and as a calendar feed at a secret address;
 //! - [`portal`]: the public's use cases, without login ([`portal::Public`]): the catalogue,
 //!   online applications and their tracking, the 政府信息公开指南;
 //! - [`calendar`], [`audit`], [`installation`]: the holiday calendar, the audit log, backups
@@ -39,6 +41,7 @@ pub mod installation;
 pub mod ledger;
 pub mod portal;
 pub mod remedies;
+pub mod reminders;
 pub mod repeated;
 pub mod reports;
 pub mod requests;

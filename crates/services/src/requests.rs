@@ -109,6 +109,8 @@ pub struct WorkItem {
     /// Working days left as of the list's day, negative when overdue; for a closed request,
     /// the days that were left when it was answered.
     pub days_left: Option<i64>,
+    /// Whether an extension was approved (第三十三条第二款): the deadline is 40 working days.
+    pub extended: bool,
 }
 
 impl WorkItem {
@@ -570,6 +572,7 @@ impl<S: Store> Ctx<'_, S> {
                     confirmation: t.confirmation,
                     received: t.received,
                     due: deadline.as_ref().map(|d| d.due),
+                    extended: deadline.as_ref().is_some_and(|d| d.extended),
                     days_left: deadline.and_then(|d| d.days_left),
                 })
             })
@@ -680,7 +683,7 @@ impl DeskCache {
 }
 
 /// The work list's order (see [`Ctx::work_list`]).
-fn urgency(a: &WorkItem, b: &WorkItem) -> Ordering {
+pub(crate) fn urgency(a: &WorkItem, b: &WorkItem) -> Ordering {
     let rank = |i: &WorkItem| match (i.state.is_closed(), i.days_left) {
         (false, Some(_)) => 0,
         (false, None) => 1,

@@ -358,6 +358,11 @@ macro_rules! impl_store {
                     ) -> KeyClaim;
                     answer_key(user: UserId, key: &str, status: u16, body: &str) -> ();
                     release_key(user: UserId, key: &str) -> ();
+                    set_email(user: UserId, email: Option<&str>, audit: Draft) -> User;
+                    set_feed(user: UserId, secret_hash: &[u8; 32], audit: Draft) -> DateTime<Utc>;
+                    revoke_feed(user: UserId, audit: Draft) -> ();
+                    feed_user(secret_hash: &[u8; 32]) -> Option<User>;
+                    feed_of(user: UserId) -> Option<DateTime<Utc>>;
                 );
 
                 async fn grant_role(&self, user: UserId, agency: AgencyId, role: Role, audit: Draft)

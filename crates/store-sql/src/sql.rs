@@ -5,6 +5,7 @@ mod catalogue;
 mod filings;
 mod guides;
 mod published;
+mod reminders;
 
 use crate::queue::Queued;
 use crate::values::{Tuple, Values};
@@ -1236,6 +1237,7 @@ where
             disabled: false,
             created,
             roles: role.into_iter().collect(),
+            email: None,
         })
     }
 
@@ -1694,6 +1696,7 @@ where
                 disabled: row.try_get("user_disabled")?,
                 created: row.try_get("user_created")?,
                 roles: Vec::new(),
+                email: row.try_get("user_email")?,
             })
         };
         get().map_err(db("读取用户"))
@@ -2972,7 +2975,7 @@ impl<'a> Key<'a> {
 /// The columns of `users` that [`Sql::user_row`] reads, named so that they stay apart from
 /// those of a table joined to it.
 const USER_COLUMNS: &str = "users.id AS user_id, users.name AS user_name, \
-     users.disabled AS user_disabled, users.created AS user_created";
+     users.disabled AS user_disabled, users.created AS user_created, users.email AS user_email";
 
 /// The columns of `api_tokens` that [`Sql::token_row`] reads, named likewise.
 const TOKEN_COLUMNS: &str = "api_tokens.id AS token_id, api_tokens.user_id AS token_user, \

@@ -28,6 +28,9 @@ pub struct User {
     pub created: DateTime<Utc>,
     /// Its roles, each on an agency, ordered by agency then role.
     pub roles: Vec<(AgencyId, Role)>,
+    /// Where its daily digest of due and overdue requests is sent (`gongkai remind`), if
+    /// anywhere.
+    pub email: Option<String>,
 }
 
 /// What a login checks: the account, its password hash and its lockout.
@@ -241,4 +244,34 @@ pub trait Accounts: Send + Sync {
     /// Frees a key whose call wrote nothing (it failed before its transaction committed), so
     /// that a retry runs again.
     fn release_key(&self, user: UserId, key: &str) -> impl Future<Output = Result<()>> + Send;
+
+    /// Sets (or, with `None`, clears) the account's e-mail address.
+    fn set_email(
+        &self,
+        user: UserId,
+        email: Option<&str>,
+        audit: Draft,
+    ) -> impl Future<Output = Result<User>> + Send;
+
+    /// Stores the account's calendar feed under the SHA-256 of its secret token, replacing the
+    /// feed it had (a rotation: the old address stops working). Returns when it was created.
+    fn set_feed(
+        &self,
+        user: UserId,
+        secret_hash: &[u8; 32],
+        audit: Draft,
+    ) -> impl Future<Output = Result<DateTime<Utc>>> + Send;
+
+    /// Deletes the account's calendar feed ([`crate::StoreError::NotFound`] when it has none).
+    fn revoke_feed(&self, user: UserId, audit: Draft) -> impl Future<Output = Result<()>> + Send;
+
+    /// The account whose feed is stored under this hash, if any (disabled or not: the caller
+    /// decides).
+    fn feed_user(
+        &self,
+        secret_hash: &[u8; 32],
+    ) -> impl Future<Output = Result<Option<User>>> + Send;
+
+    /// When the account's calendar feed was created, if it has one.
+    fn feed_of(&self, user: UserId) -> impl Future<Output = Result<Option<DateTime<Utc>>>> + Send;
 }

@@ -79,6 +79,7 @@ macro_rules! conformance_tests {
             rate_hits_count_per_slot,
             published_reports_versions,
             filing_steps_in_order,
+            accounts_email_and_feeds,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -141,6 +142,7 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     rate_hits_count_per_slot(store).await;
     published_reports_versions(store).await;
     filing_steps_in_order(store).await;
+    accounts_email_and_feeds(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -2521,6 +2523,90 @@ pub async fn accounts_tokens<S: Store>(store: &S) {
         .await
         .unwrap();
     assert!(third.id > first.id);
+}
+
+/// An account's e-mail address is set, read with the account and cleared; its calendar feed is
+/// found by its hash alone, replaced when rotated (the old hash no longer finds it), one per
+/// account, and revoked; the hashes never enter the audit log.
+pub async fn accounts_email_and_feeds<S: Store>(store: &S) {
+    let user = store
+        .create_user("账户庚日历", &phc("ZmVlZA"), None, audit())
+        .await
+        .unwrap();
+    let other = store
+        .create_user("账户庚另一个", &phc("b3Ro"), None, audit())
+        .await
+        .unwrap();
+    assert_eq!(user.email, None);
+    let set = store
+        .set_email(user.id, Some("zhang@example.gov.cn"), audit())
+        .await
+        .unwrap();
+    assert_eq!(set.email.as_deref(), Some("zhang@example.gov.cn"));
+    let read = store.user_by_name("账户庚日历").await.unwrap().unwrap();
+    assert_eq!(read, set);
+    assert!(
+        store
+            .users()
+            .await
+            .unwrap()
+            .iter()
+            .any(|u| u.id == user.id && u.email == set.email)
+    );
+    assert_kind(
+        store.set_email(UserId(i64::MAX), None, audit()).await,
+        "an unknown account",
+        "NotFound",
+    );
+
+    let (one, one_hex) = secret(0xf1);
+    let (two, two_hex) = secret(0xf2);
+    assert_eq!(store.feed_of(user.id).await.unwrap(), None);
+    let before = audit_seq(store).await;
+    let created = store.set_feed(user.id, &one, audit()).await.unwrap();
+    assert!((Utc::now() - created).num_seconds().abs() < 60);
+    let summary = last_summary(store, before).await;
+    assert!(summary.contains("账户庚日历"), "{summary}");
+    assert!(!summary.contains(&one_hex), "{summary}");
+    assert_eq!(store.feed_of(user.id).await.unwrap(), Some(created));
+    assert_eq!(store.feed_user(&one).await.unwrap(), Some(set.clone()));
+    assert_kind(
+        store.set_feed(other.id, &one, audit()).await,
+        "a secret in use by another account",
+        "Conflict",
+    );
+    assert_eq!(store.feed_of(other.id).await.unwrap(), None);
+
+    // Rotation: the new token works, the old one no longer does.
+    store.set_feed(user.id, &two, audit()).await.unwrap();
+    assert!(store.feed_user(&one).await.unwrap().is_none());
+    assert_eq!(
+        store.feed_user(&two).await.unwrap().map(|u| u.id),
+        Some(user.id)
+    );
+
+    let seq = audit_seq(store).await;
+    store.revoke_feed(user.id, audit()).await.unwrap();
+    let summary = last_summary(store, seq).await;
+    assert!(!summary.contains(&two_hex), "{summary}");
+    assert!(store.feed_user(&two).await.unwrap().is_none());
+    assert_eq!(store.feed_of(user.id).await.unwrap(), None);
+    assert_kind(
+        store.revoke_feed(user.id, audit()).await,
+        "no feed to revoke",
+        "NotFound",
+    );
+    // A feed left in place, for the copy test to carry over.
+    store
+        .set_feed(other.id, &secret(0xf3).0, audit())
+        .await
+        .unwrap();
+    let cleared = store.set_email(user.id, None, audit()).await.unwrap();
+    assert_eq!(cleared.email, None);
+    store
+        .set_email(other.id, Some("li@example.gov.cn"), audit())
+        .await
+        .unwrap();
 }
 
 /// A copy of an installation (`copy_from`) holds every row of every table of `source` (filled

@@ -188,6 +188,7 @@ pub const SCHEMA: &[TableDef] = &[
             ("created", Time),
             ("failed_logins", Int),
             ("locked_until", OptTime),
+            ("email", OptText),
         ],
         key: &["id"],
     },
@@ -218,6 +219,11 @@ pub const SCHEMA: &[TableDef] = &[
             ("expires", OptTime),
         ],
         key: &["id"],
+    },
+    TableDef {
+        name: "calendar_feeds",
+        columns: &[("user_id", Int), ("secret_hash", Text), ("created", Time)],
+        key: &["user_id"],
     },
     // Copied too, so that a client retrying across the move still gets its first answer.
     TableDef {

@@ -575,11 +575,31 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
         ),
         entry(g.clone(), "/api/v1/deadline", Api, get(api::deadline::<S>)),
         entry(
-            g,
+            g.clone(),
             "/api/v1/catalogue/search",
             Public,
             get(api::search_catalogue::<S>),
         ),
+        // Reminders (issue 13): the calendar feed, its page, and the feed at its secret address.
+        entry(
+            g.clone(),
+            "/office/feed",
+            Office,
+            get(office::reminders::page::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/feed",
+            Office,
+            post(office::reminders::create::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/feed/revoke",
+            Office,
+            post(office::reminders::revoke::<S>),
+        ),
+        entry(g, "/ical/{file}", Public, get(office::reminders::ical::<S>)),
     ]
 }
 

@@ -39,7 +39,11 @@ fn new_id() -> String {
 pub async fn observe(mut req: Request, next: Next) -> Response {
     let id = new_id();
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    // A calendar feed's address is its credential (`/ical/{token}.ics`): never in a log.
+    let path = match req.uri().path() {
+        p if p.starts_with("/ical/") => "/ical/***".to_owned(),
+        p => p.to_owned(),
+    };
     req.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", id = %id, %method, %path);
     let start = Instant::now();

@@ -101,6 +101,8 @@ fn expected(route: &Route, who: Who) -> u16 {
             (Audience::Public, _, "/documents/{id}" | "/documents/{id}/attachments/{sha256}") => {
                 404
             }
+            // A calendar feed's address that no feed has: as if it did not exist.
+            (Audience::Public, _, "/ical/{file}") => 404,
             (Audience::Public, _, _) => 200,
             (Audience::Office, _, _) => 303,
             (Audience::Api, _, _) => 401,
@@ -236,8 +238,8 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("POST", "/api/v1/ledger") => handles_a(who, 200),
         ("POST", "/api/v1/reports/generate") => reads_a(who),
         ("POST", "/api/v1/reports/check") => 200,
-        // The same steps through the API, after those of the pages.
         ("GET", "/api/v1/repeated-requests") => reads_a(who),
+        // The same steps through the API, after those of the pages.
         ("GET", "/api/v1/filings") => 200,
         ("GET", "/api/v1/filings/{agency}/{year}") => reads_a(who),
         ("POST", "/api/v1/filings/{agency}/{year}/submit") => handles_a(who, 200),
@@ -246,6 +248,11 @@ fn expected(route: &Route, who: Who) -> u16 {
             "/api/v1/filings/{agency}/{year}/clear" | "/api/v1/filings/{agency}/{year}/publish",
         ) => supervises_a(who, 200),
         ("POST", "/api/v1/filings/{agency}/{year}/return") => supervises_a(who, 409),
+        // Reminders: everyone keeps their own calendar feed (the new address is shown in the
+        // answer, once); a revocation goes back to the page; an unknown address is not found.
+        ("GET", "/office/feed") | ("POST", "/office/feed") => 200,
+        ("POST", "/office/feed/revoke") => 303,
+        ("GET", "/ical/{file}") => 404,
         _ => panic!("{m} {p} has no entry in the authorization matrix: say what each caller gets"),
     }
 }

@@ -14,6 +14,7 @@ pub mod install;
 pub mod ledger;
 pub mod portal;
 pub mod remedy;
+pub mod remind;
 pub mod report;
 pub mod request;
 pub mod web;

@@ -132,6 +132,12 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// 设置电子邮箱（email）：每日提醒（gongkai remind --send）发往此地址；省略地址则清除
+    Email {
+        name: String,
+        /// 电子邮箱地址（address）
+        address: Option<String>,
+    },
     /// 列出用户（list）及其角色
     List {
         /// 以 JSON 输出
@@ -202,6 +208,15 @@ pub fn user(g: &Global, cmd: UserCommand) -> Result<Status> {
                     ctx.reset_password(&name, &password).await?;
                     writeln!(out, "已重置 {name} 的密码，其登录会话已结束")?;
                 }
+                UserCommand::Email { name, address } => {
+                    let u = ctx
+                        .set_user_email(&name, address.as_deref().unwrap_or(""))
+                        .await?;
+                    match u.email {
+                        Some(e) => writeln!(out, "已设置 {name} 的电子邮箱：{e}")?,
+                        None => writeln!(out, "已清除 {name} 的电子邮箱")?,
+                    }
+                }
                 UserCommand::List { json } => {
                     let users = ctx.list_users().await?;
                     let tree = ctx.agency_tree().await?;
@@ -218,6 +233,7 @@ pub fn user(g: &Global, cmd: UserCommand) -> Result<Status> {
                                     "name": u.name,
                                     "disabled": u.disabled,
                                     "created": u.created.to_rfc3339(),
+                                    "email": u.email,
                                     "roles": u.roles.iter().map(|(a, r)| serde_json::json!({
                                         "agency": name_of(*a), "role": r.as_str(),
                                     })).collect::<Vec<_>>(),

@@ -77,3 +77,32 @@ pub fn agency_with_ledger(data: &std::path::Path, agency: &str) {
         ],
     ));
 }
+
+/// Creates the account `name` with an officer role on `agency`, its password given on
+/// standard input as `user add --password-stdin` wants it.
+#[allow(dead_code)]
+pub fn add_officer(data: &std::path::Path, name: &str, agency: &str, password: &str) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut add = command_in(
+        data,
+        &[
+            "user",
+            "add",
+            name,
+            "--agency",
+            agency,
+            "--role",
+            "officer",
+            "--password-stdin",
+        ],
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    writeln!(add.stdin.take().unwrap(), "{password}").unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}

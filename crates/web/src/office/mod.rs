@@ -8,6 +8,7 @@ pub mod corrections;
 pub mod filing;
 pub mod guide;
 pub mod ledger;
+pub mod reminders;
 pub mod repeated;
 pub mod replies;
 pub mod reports;

@@ -678,7 +678,7 @@ pub async fn attachment<S: WebStore>(
 
 /// The origin links in a feed are made absolute with: the configured public URL, else the
 /// `Host` the request was sent to.
-fn origin<S>(app: &crate::App<S>, headers: &HeaderMap) -> String {
+pub(crate) fn origin<S>(app: &crate::App<S>, headers: &HeaderMap) -> String {
     if let Some(o) = &app.options.public_origin {
         return o.clone();
     }
