@@ -125,6 +125,7 @@ pub mod __private {
     pub use gongkai_catalogue::{
         Attachment, Document, DocumentId, NewDocument, RegisterEntry, Validity,
     };
+    pub use gongkai_store::LetterTemplates;
     pub use gongkai_store::accounts::{
         Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
     };
@@ -401,6 +402,14 @@ macro_rules! impl_store {
                     published_reports(agency: AgencyId) -> Vec<PublishedVersion>;
                     published_versions(agency: AgencyId, year: i32) -> Vec<PublishedVersion>;
                     published_report(agency: AgencyId, year: i32, version: Option<i32>) -> Option<PublishedReport>;
+                );
+            }
+
+            impl LetterTemplates for $store {
+                $crate::impl_store!(@forward
+                    set_letter_template(agency: AgencyId, kind: &str, body: &str, audit: Draft) -> ();
+                    reset_letter_template(agency: AgencyId, kind: &str, audit: Draft) -> bool;
+                    letter_templates(agency: AgencyId) -> Vec<(String, String)>;
                 );
             }
 

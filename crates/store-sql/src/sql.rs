@@ -3,6 +3,7 @@
 mod applications;
 mod catalogue;
 mod guides;
+mod letters;
 mod published;
 
 use crate::queue::Queued;

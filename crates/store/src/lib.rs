@@ -25,6 +25,7 @@ pub mod codec;
 pub mod conformance;
 mod error;
 pub mod guides;
+pub mod letters;
 pub mod published;
 pub mod rules;
 pub mod transfer;
@@ -37,6 +38,7 @@ pub use error::StoreError;
 pub use gongkai_audit::{Draft, Entry};
 pub use gongkai_cases::{CaseFacts, RemedyFacts};
 pub use guides::Guides;
+pub use letters::LetterTemplates;
 pub use published::PublishedReports;
 
 use chrono::NaiveDate;
@@ -520,6 +522,7 @@ pub trait Store:
     + Guides
     + Applications
     + PublishedReports
+    + LetterTemplates
 {
 }
 
@@ -539,6 +542,7 @@ impl<T> Store for T where
         + Guides
         + Applications
         + PublishedReports
+        + LetterTemplates
 {
 }
 
