@@ -334,7 +334,16 @@ pub fn letter(
         doc = doc.add_paragraph(match block {
             Block::Body(text) => body(text),
             Block::Flush(text) => line(text, FONT_BODY).align(AlignmentType::Left),
-            Block::Centred(text) => line(text, FONT_BODY).align(AlignmentType::Center),
+            // The number under the title keeps a blank line from the addressee below it.
+            Block::Centred(text) => line(text, FONT_BODY)
+                .align(AlignmentType::Center)
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Exact)
+                        .line(LINE_BODY)
+                        .before(0)
+                        .after(LINE_BODY as u32),
+                ),
         });
     }
     for p in signature(agency, meta.signed_on) {
