@@ -13,7 +13,6 @@ use gongkai_letters::{
     render_docx, reply_article, validate,
 };
 use gongkai_render::signature_date;
-use std::io::Read;
 
 fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, m, d).unwrap()
@@ -48,25 +47,9 @@ fn request(events: Vec<TimelineEvent>) -> Request {
     }
 }
 
-/// The text of a DOCX's body: every `w:t` run, tags dropped.
+/// The text of a DOCX as the project's reader reads it (paragraphs, one a line).
 fn document_text(docx: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in xml.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
+    gongkai_reader::docx::parse(docx).unwrap().plain_text()
 }
 
 fn remedies() -> Remedies {
