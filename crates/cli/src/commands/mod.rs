@@ -11,6 +11,7 @@ pub mod figures;
 pub mod guide;
 pub mod install;
 pub mod ledger;
+pub mod letter;
 pub mod portal;
 pub mod remedy;
 pub mod report;
