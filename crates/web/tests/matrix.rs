@@ -192,6 +192,10 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("POST", "/api/v1/ledger") => handles_a(who, 200),
         ("POST", "/api/v1/reports/generate") => reads_a(who),
         ("POST", "/api/v1/reports/check") => 200,
+        // The letters of a request: read by those who see A, stored with it by those who
+        // handle it.
+        ("GET", "/office/requests/{id}/letter" | "/api/v1/requests/{id}/letter") => reads_a(who),
+        ("POST", "/office/requests/{id}/letters") => handles_a(who, 303),
         _ => panic!("{m} {p} has no entry in the authorization matrix: say what each caller gets"),
     }
 }

@@ -9,11 +9,13 @@
 mod applications;
 mod catalogue;
 mod idempotency;
+mod letters;
 mod reports;
 mod requests;
 
 pub use applications::{submit_application, track_application};
 pub use catalogue::search_catalogue;
+pub use letters::render_letter;
 pub use reports::{check_report, explain_cell, generate_report};
 pub use requests::{add_request_event, create_request, get_request, import_ledger, list_requests};
 
@@ -297,6 +299,7 @@ impl Modify for Security {
         catalogue::search_catalogue,
         applications::submit_application,
         applications::track_application,
+        letters::render_letter,
     ),
     modifiers(&Security),
     tags(

@@ -7,6 +7,7 @@ pub mod check;
 pub mod corrections;
 pub mod guide;
 pub mod ledger;
+pub mod letters;
 pub mod replies;
 pub mod reports;
 pub mod requests;
