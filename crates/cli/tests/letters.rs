@@ -6,12 +6,47 @@
 mod common;
 
 use common::{gongkai_in as gongkai, ok, stderr};
+use std::path::Path;
+use std::process::Output;
 
 const AGENCY: &str = "文书县交通运输局";
 
-fn docx_text(path: &std::path::Path) -> String {
-    let bytes = std::fs::read(path).unwrap();
+/// `gongkai letter WS-7` (of `kind`, else the fitting one) written to a file, its text as the
+/// project's reader reads it.
+fn letter(data: &Path, kind: Option<&str>) -> String {
+    let out = data.join("letter.docx");
+    let mut args = vec![
+        "letter",
+        "WS-7",
+        "--agency",
+        AGENCY,
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    if let Some(kind) = kind {
+        args.extend(["--kind", kind]);
+    }
+    ok(gongkai(data, &args));
+    let bytes = std::fs::read(&out).unwrap();
     gongkai_reader::docx::parse(&bytes).unwrap().plain_text()
+}
+
+/// `gongkai letter template set reply-withheld` with a template of this text.
+fn set_template(data: &Path, body: &str) -> Output {
+    let file = data.join("template.txt");
+    std::fs::write(&file, body).unwrap();
+    let file = file.to_str().unwrap();
+    let args = [
+        "letter",
+        "template",
+        "set",
+        "reply-withheld",
+        "--agency",
+        AGENCY,
+        "--file",
+        file,
+    ];
+    gongkai(data, &args)
 }
 
 #[test]
@@ -45,19 +80,7 @@ fn a_letter_follows_the_request_and_the_agency_template() {
             "某路段改造工程的立项批复",
         ],
     ));
-    let out = data.join("receipt.docx");
-    ok(gongkai(
-        data,
-        &[
-            "letter",
-            "WS-7",
-            "--agency",
-            AGENCY,
-            "-o",
-            out.to_str().unwrap(),
-        ],
-    ));
-    let text = docx_text(&out);
+    let text = letter(data, None);
     assert!(text.contains("政府信息公开申请登记回执"), "{text}");
     assert!(
         text.contains("钱文书") && text.contains("2024年3月5日"),
@@ -80,19 +103,7 @@ fn a_letter_follows_the_request_and_the_agency_template() {
             "属于国家秘密",
         ],
     ));
-    let reply = data.join("reply.docx");
-    ok(gongkai(
-        data,
-        &[
-            "letter",
-            "WS-7",
-            "--agency",
-            AGENCY,
-            "-o",
-            reply.to_str().unwrap(),
-        ],
-    ));
-    let text = docx_text(&reply);
+    let text = letter(data, None);
     for needle in [
         "钱文书",
         "2024年3月26日",
@@ -103,21 +114,7 @@ fn a_letter_follows_the_request_and_the_agency_template() {
         assert!(text.contains(needle), "{needle:?} not in {text}");
     }
 
-    let broken = data.join("broken.txt");
-    std::fs::write(&broken, "# 告知书\n{% if applicant %}\n{{ applicant }}\n").unwrap();
-    let refused = gongkai(
-        data,
-        &[
-            "letter",
-            "template",
-            "set",
-            "reply-withheld",
-            "--agency",
-            AGENCY,
-            "--file",
-            broken.to_str().unwrap(),
-        ],
-    );
+    let refused = set_template(data, "# 告知书\n{% if applicant %}\n{{ applicant }}\n");
     assert_eq!(refused.status.code(), Some(2));
     assert!(
         stderr(&refused).contains("模板第 3 行有误"),
@@ -125,25 +122,8 @@ fn a_letter_follows_the_request_and_the_agency_template() {
         stderr(&refused)
     );
 
-    let own = data.join("own.txt");
-    std::fs::write(
-        &own,
-        "# 告知书\n> {{ applicant }}：\n本局决定：{{ outcome }}。\n",
-    )
-    .unwrap();
-    ok(gongkai(
-        data,
-        &[
-            "letter",
-            "template",
-            "set",
-            "reply-withheld",
-            "--agency",
-            AGENCY,
-            "--file",
-            own.to_str().unwrap(),
-        ],
-    ));
+    let own = "# 告知书\n> {{ applicant }}：\n本局决定：{{ outcome }}。\n";
+    ok(set_template(data, own));
     let listed = ok(gongkai(
         data,
         &["letter", "template", "list", "--agency", AGENCY],
@@ -165,36 +145,11 @@ fn a_letter_follows_the_request_and_the_agency_template() {
                 AGENCY
             ],
         )),
-        std::fs::read_to_string(&own).unwrap()
+        own
     );
-    ok(gongkai(
-        data,
-        &[
-            "letter",
-            "WS-7",
-            "--agency",
-            AGENCY,
-            "-o",
-            reply.to_str().unwrap(),
-        ],
-    ));
-    assert!(docx_text(&reply).contains("本局决定：属于国家秘密。"));
+    assert!(letter(data, None).contains("本局决定：属于国家秘密。"));
     // A named kind, whatever the state.
-    let receipt = data.join("again.docx");
-    ok(gongkai(
-        data,
-        &[
-            "letter",
-            "WS-7",
-            "--agency",
-            AGENCY,
-            "--kind",
-            "receipt",
-            "-o",
-            receipt.to_str().unwrap(),
-        ],
-    ));
-    assert!(docx_text(&receipt).contains("登记回执"));
+    assert!(letter(data, Some("receipt")).contains("登记回执"));
     let unknown = gongkai(
         data,
         &["letter", "WS-7", "--agency", AGENCY, "--kind", "memo"],

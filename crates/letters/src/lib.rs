@@ -304,7 +304,7 @@ impl From<minijinja::Error> for TemplateError {
         // The message without minijinja's own "(in letter:3)" suffix, which names our
         // internal template name.
         let message = match e.detail() {
-            Some(detail) => format!("{}：{detail}", kind_text(e.kind())),
+            Some(detail) => format!("{}：{}", kind_text(e.kind()), detail_text(detail)),
             None => kind_text(e.kind()).to_owned(),
         };
         match e.line() {
@@ -312,6 +312,28 @@ impl From<minijinja::Error> for TemplateError {
             None => TemplateError::Other(message),
         }
     }
+}
+
+/// The words of minijinja's most frequent syntax errors in Chinese, longest first; what is
+/// not in the list stays as minijinja says it (a name, a token).
+const DETAIL_WORDS: [(&str, &str); 8] = [
+    ("unexpected end of input", "模板在此意外结束"),
+    ("expected end of variable block", "缺少“}}”"),
+    (
+        "expected end of block",
+        "缺少“%}”或结束标签（如 {% endif %}）",
+    ),
+    ("unknown block", "未知的块"),
+    ("unknown filter", "未知的过滤器"),
+    ("unexpected", "意外的"),
+    ("expected", "应为"),
+    ("undefined value", "未定义的值"),
+];
+
+fn detail_text(detail: &str) -> String {
+    DETAIL_WORDS
+        .iter()
+        .fold(detail.to_owned(), |text, (en, zh)| text.replace(en, zh))
 }
 
 /// minijinja's kinds of error in Chinese.

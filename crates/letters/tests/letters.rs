@@ -228,7 +228,10 @@ fn a_broken_template_is_refused_with_its_line() {
     let kind = Kind::Receipt;
     let unclosed = "# 回执\n> {{ applicant }}：\n收到 {{ received \n";
     match validate(kind, unclosed) {
-        Err(TemplateError::Syntax { line, .. }) => assert_eq!(line, 3),
+        Err(TemplateError::Syntax { line, message }) => {
+            assert_eq!(line, 3);
+            assert!(message.contains("缺少“}}”"), "{message}");
+        }
         other => panic!("{other:?}"),
     }
     let misspelt = "# 回执\n\n> {{ applicant }}：\n{% if due %}答复期限 {{ dew }}{% endif %}\n";
