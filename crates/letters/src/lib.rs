@@ -167,18 +167,26 @@ impl Context {
         }
     }
 
-    /// A made-up request of every field, for the trial render of [`validate`] and for
-    /// previews.
+    /// A made-up request of every field, for previews.
     pub fn sample(kind: Kind) -> Context {
+        Context::samples(kind).swap_remove(0)
+    }
+
+    /// The made-up requests a template of `kind` is tried on before it is saved: one for each
+    /// outcome whose reply it is (a template may word outcomes apart with `outcome_key`), each
+    /// with every field filled, and one with the optional fields empty (no note, no due date),
+    /// so that a branch only some requests take is tried too.
+    pub fn samples(kind: Kind) -> Vec<Context> {
         let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap_or_default();
-        let outcome = match kind {
-            k if k.is_reply() => Outcome::ALL
+        let outcomes: Vec<Outcome> = if kind.is_reply() {
+            Outcome::ALL
                 .into_iter()
-                .find(|o| Kind::reply(*o) == k)
-                .unwrap_or(Outcome::OpOther),
-            _ => Outcome::Disclosed,
+                .filter(|o| Kind::reply(*o) == kind)
+                .collect()
+        } else {
+            vec![Outcome::Disclosed]
         };
-        let request = gongkai_cases::Request {
+        let request = |outcome: Outcome| gongkai_cases::Request {
             id: gongkai_cases::RequestId(0),
             data: gongkai_cases::NewRequest {
                 agency: gongkai_cases::AgencyId(0),
@@ -214,11 +222,25 @@ impl Context {
             date: day(3, 24),
             remedies: &remedies,
         };
-        let mut context = Context::new(kind, &request, &facts);
-        if !kind.is_reply() {
-            context.note = "示例说明".into();
+        let mut out: Vec<Context> = outcomes
+            .into_iter()
+            .map(|o| {
+                let mut context = Context::new(kind, &request(o), &facts);
+                // The sample's only event besides the receipt is the decision: the other
+                // letters get a note of their own.
+                context.note = "示例说明".into();
+                context
+            })
+            .collect();
+        if let Some(first) = out.first() {
+            out.push(Context {
+                note: String::new(),
+                due: String::new(),
+                requested_form: String::new(),
+                ..first.clone()
+            });
         }
-        context
+        out
     }
 }
 
@@ -369,14 +391,16 @@ pub fn render_text(template: &str, context: &Context) -> Result<String, Template
     Ok(env.get_template("letter")?.render(context)?)
 }
 
-/// Checks a template before it is saved: it parses, renders the sample request of its kind
-/// with every value it names defined, and gives a letter with a title.
+/// Checks a template before it is saved: it parses, renders every sample request of its kind
+/// ([`Context::samples`]) with every value it names defined, and gives a letter with a title.
 ///
 /// # Errors
 /// The first problem, with the template's line where minijinja knows it.
 pub fn validate(kind: Kind, template: &str) -> Result<(), TemplateError> {
-    let text = render_text(template, &Context::sample(kind))?;
-    Letter::parse(&text).map(|_| ())
+    for context in Context::samples(kind) {
+        Letter::parse(&render_text(template, &context)?)?;
+    }
+    Ok(())
 }
 
 /// A letter's text read into its title and paragraphs.

@@ -245,6 +245,15 @@ fn a_broken_template_is_refused_with_its_line() {
         validate(kind, "{{ applicant }}"),
         Err(TemplateError::NoTitle)
     );
+    // A mistake in a branch only some requests take: the publication's branch of 第三十九条第二款.
+    let branch = "# 告知书\n{% if outcome_key == \"np_publication\" %}\n{{ publication_body }}\n{% endif %}\n";
+    match validate(Kind::ReplyNotHandled, branch) {
+        Err(TemplateError::Syntax { line: 3, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    // …and one taken only when the officer wrote no note.
+    let no_note = "# 告知书\n{% if not note %}{{ nothing }}{% endif %}\n";
+    assert!(validate(Kind::Correction, no_note).is_err());
     let endless =
         "# 回执\n{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}";
     assert!(validate(kind, endless).is_err());
