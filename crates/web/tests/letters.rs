@@ -8,7 +8,10 @@ mod common;
 
 use common::{A, Server, Who};
 
-on_both!(a_request_letter_is_rendered_downloaded_and_stored);
+on_both!(
+    a_request_letter_is_rendered_downloaded_and_stored,
+    a_stored_letter_is_released_to_the_tracking_page,
+);
 
 fn docx_text(bytes: &[u8]) -> String {
     gongkai_reader::docx::parse(bytes).unwrap().plain_text()
@@ -103,5 +106,78 @@ async fn a_request_letter_is_rendered_downloaded_and_stored(server: Server) -> S
     let page = officer.get_text(&format!("/office/requests/{id}")).await;
     assert!(page.contains("申请答复告知书-LT-1.docx"), "{page}");
     assert!(page.contains("未发布"), "{page}");
+    server
+}
+
+/// An online application's 登记回执, stored with the request and released, is what the
+/// applicant finds on tracking: the letters go the way of every reply document.
+async fn a_stored_letter_is_released_to_the_tracking_page(server: Server) -> Server {
+    let agency = server.agency_id(A).await;
+    let applied: serde_json::Value = server
+        .api()
+        .post(server.url("/api/v1/applications"))
+        .json(&serde_json::json!({
+            "agency": agency, "applicant": "周文书", "kind": "natural_person",
+            "id_type": "居民身份证", "id_number": "11010519491231002X", "phone": "13912345678",
+            "description": "某项目的批复", "form": "网上获取",
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = applied["tracking_code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{applied}"));
+    let reference = applied["reference"].as_str().unwrap();
+    let id = server.requests_of_a().await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["reference"] == reference)
+        .and_then(|r| r["id"].as_i64())
+        .unwrap();
+    let officer = server.browser(Who::OfficerA).await;
+    let r = officer
+        .post(
+            &format!("/office/requests/{id}/letters"),
+            &[("kind", "receipt")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let track = || async {
+        let v: serde_json::Value = server
+            .api()
+            .post(server.url("/api/v1/applications/track"))
+            .json(&serde_json::json!({"tracking_code": code, "phone_last4": "5678"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["documents"].as_array().unwrap().clone()
+    };
+    assert!(track().await.is_empty(), "not released yet");
+    let page = officer.get_text(&format!("/office/requests/{id}")).await;
+    let reply: i64 = page
+        .split("/office/replies/")
+        .nth(1)
+        .and_then(|s| s.split(['"', '/']).next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let r = officer
+        .post(&format!("/office/replies/{reply}/release"), &[])
+        .await;
+    assert_eq!(r.status(), 303);
+    let documents = track().await;
+    assert_eq!(documents.len(), 1, "{documents:?}");
+    assert_eq!(
+        documents[0]["name"],
+        format!("申请登记回执-{reference}.docx"),
+        "{documents:?}"
+    );
     server
 }
