@@ -160,14 +160,7 @@ async fn a_stored_letter_is_released_to_the_tracking_page(server: Server) -> Ser
         v["documents"].as_array().unwrap().clone()
     };
     assert!(track().await.is_empty(), "not released yet");
-    let page = officer.get_text(&format!("/office/requests/{id}")).await;
-    let reply: i64 = page
-        .split("/office/replies/")
-        .nth(1)
-        .and_then(|s| s.split(['"', '/']).next())
-        .unwrap()
-        .parse()
-        .unwrap();
+    let reply = common::first_reply(&officer.get_text(&format!("/office/requests/{id}")).await);
     let r = officer
         .post(&format!("/office/replies/{reply}/release"), &[])
         .await;

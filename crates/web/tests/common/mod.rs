@@ -432,3 +432,12 @@ pub fn document(
         attachments: vec![],
     }
 }
+
+/// The id of the first reply document listed on a request's back-office page.
+pub fn first_reply(page: &str) -> i64 {
+    page.split("/office/replies/")
+        .nth(1)
+        .and_then(|s| s.split(['"', '/']).next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no reply document on the page: {page}"))
+}
