@@ -16,7 +16,7 @@ use commands::{
     agency, audit, calendar, catalogue, config, deadline, figures, guide, install, ledger, portal,
     remedy,
 };
-use commands::{remind, report, request, web};
+use commands::{letter, remind, report, request, web};
 use std::process::ExitCode;
 
 /// mimalloc rather than the system allocator: the batch reader makes and frees many small
@@ -60,6 +60,8 @@ enum Command {
     /// 政府信息公开指南（guide）：发布、显示机关的指南（第十二条）
     #[command(subcommand)]
     Guide(guide::GuideCommand),
+    /// 文书（letter）：按申请的状态生成答复告知书、补正通知书等 Word 文书；管理文书模板
+    Letter(letter::LetterArgs),
     /// 门户（portal）：清除办结超过保存期限的申请人个人信息
     #[command(subcommand)]
     Portal(portal::PortalCommand),
@@ -126,6 +128,7 @@ fn main() -> ExitCode {
         Command::Catalogue(c) => catalogue::run(&cli.global, c),
         Command::Figures(c) => figures::run(&cli.global, c),
         Command::Guide(c) => guide::run(&cli.global, c),
+        Command::Letter(a) => letter::run(&cli.global, a),
         Command::Portal(c) => portal::run(&cli.global, c),
         Command::Deadline(a) => deadline::run(&cli.global, a),
         Command::Calendar(c) => calendar::run(&cli.global, c),

@@ -38,6 +38,8 @@
 //! | `smtp.password` | `GONGKAI_SMTP_PASSWORD`, `GONGKAI_SMTP_PASSWORD_FILE` | none |
 //! | `smtp.starttls` | `GONGKAI_SMTP__STARTTLS` | `true` |
 //! | `smtp.outbox` | `GONGKAI_SMTP__OUTBOX` | `<data_dir>/outbox` |
+//! | `letters.reconsideration_body` | `GONGKAI_LETTERS__RECONSIDERATION_BODY` | none: letters name “有管辖权的行政复议机关” |
+//! | `letters.court` | `GONGKAI_LETTERS__COURT` | none: letters name “有管辖权的人民法院” |
 //!
 //! A new section is a field of [`Raw`], a row above, its keys in `KEYS` and a block of
 //! [`Config::to_redacted_toml`]. Nested keys come from the environment with `__`
@@ -221,6 +223,8 @@ pub struct Raw {
     pub portal: PortalConfig,
     #[serde(default)]
     pub smtp: RawSmtp,
+    #[serde(default)]
+    pub letters: LettersConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -398,6 +402,17 @@ impl Default for PortalConfig {
     }
 }
 
+/// What the letters to applicants name (gongkai_letters): the bodies an applicant may turn
+/// to against a reply (行政复议, 60 days; 行政诉讼, 6 months).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LettersConfig {
+    /// The 行政复议机关, e.g. `某某县人民政府`.
+    pub reconsideration_body: String,
+    /// The court of first instance, e.g. `某某县人民法院`.
+    pub court: String,
+}
+
 /// Where the reminders' daily digests go (`gongkai remind --send`), as the file gives it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -454,6 +469,7 @@ pub struct Config {
     pub catalogue: CatalogueConfig,
     pub portal: PortalConfig,
     pub smtp: SmtpConfig,
+    pub letters: LettersConfig,
     /// Where each key's value came from, for [`Config::to_redacted_toml`].
     origins: BTreeMap<&'static str, String>,
 }
@@ -516,7 +532,7 @@ const NAMED: [(&str, &str); 1] = [("data_dir", "GONGKAI_DATA_DIR")];
 const NOT_CONFIG: [&str; 1] = ["GONGKAI_TEST_POSTGRES_URL"];
 
 /// Every key, in the order `config show` prints them.
-const KEYS: [&str; 31] = [
+const KEYS: [&str; 33] = [
     "data_dir",
     "database.url",
     "audit.key",
@@ -548,6 +564,8 @@ const KEYS: [&str; 31] = [
     "smtp.password",
     "smtp.starttls",
     "smtp.outbox",
+    "letters.reconsideration_body",
+    "letters.court",
 ];
 
 impl Config {
@@ -670,6 +688,7 @@ impl Config {
             server: raw.server,
             catalogue: raw.catalogue,
             portal: raw.portal,
+            letters: raw.letters,
             origins,
         })
     }
@@ -823,6 +842,21 @@ impl Config {
             ));
         }
         out.push_str(&self.smtp_toml(&from));
+        out.push_str("\n[letters]\n");
+        for (key, value) in [
+            ("reconsideration_body", &self.letters.reconsideration_body),
+            ("court", &self.letters.court),
+        ] {
+            if value.is_empty() {
+                out.push_str(&format!("# 未设置：文书中写“有管辖权的…”\n# {key} =\n"));
+            } else {
+                out.push_str(&format!(
+                    "# 来自：{}\n{key} = {}\n",
+                    from(&format!("letters.{key}")),
+                    quote(value)
+                ));
+            }
+        }
         out
     }
 
@@ -1080,6 +1114,33 @@ mod tests {
             "{shown}"
         );
         let bad = load(dir.path(), Some("[catalogue]\nsearch = \"elastic\"\n"), &[]);
+        assert!(bad.is_err(), "{bad:?}");
+    }
+
+    #[test]
+    fn the_letters_section_names_the_remedy_bodies() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = load(dir.path(), None, &[]).unwrap();
+        assert_eq!(c.letters, LettersConfig::default());
+        assert!(c.to_redacted_toml().contains("# reconsideration_body ="));
+        let toml = "[letters]\nreconsideration_body = \"某某县人民政府\"\n";
+        let c = load(
+            dir.path(),
+            Some(toml),
+            &[("GONGKAI_LETTERS__COURT", "某某县人民法院")],
+        )
+        .unwrap();
+        assert_eq!(c.letters.reconsideration_body, "某某县人民政府");
+        assert_eq!(c.letters.court, "某某县人民法院");
+        let shown = c.to_redacted_toml();
+        assert!(shown.contains("[letters]\n# 来自：配置文件"), "{shown}");
+        assert!(
+            shown.contains("reconsideration_body = \"某某县人民政府\""),
+            "{shown}"
+        );
+        assert!(shown.contains("环境变量 GONGKAI_LETTERS__COURT"), "{shown}");
+        assert!(shown.contains("court = \"某某县人民法院\""), "{shown}");
+        let bad = load(dir.path(), Some("[letters]\nbody = \"x\"\n"), &[]);
         assert!(bad.is_err(), "{bad:?}");
     }
 

@@ -92,3 +92,23 @@ pub struct Document {
     /// past its depth limit), in Chinese: the reader's warnings start with these.
     pub warnings: Vec<String>,
 }
+
+impl Document {
+    /// The document's text as a reader sees it: each paragraph on a line, each table row on a
+    /// line with its cells separated by tabs.
+    pub fn plain_text(&self) -> String {
+        let mut lines = Vec::with_capacity(self.blocks.len());
+        for block in &self.blocks {
+            match block {
+                Block::Paragraph(p) => lines.push(p.text.clone()),
+                Block::Table(t) => lines.extend(t.rows.iter().map(|row| {
+                    row.iter()
+                        .map(|c| c.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\t")
+                })),
+            }
+        }
+        lines.join("\n")
+    }
+}

@@ -6,6 +6,7 @@
 mod csv;
 mod docx;
 mod flat;
+pub mod gongwen;
 mod html;
 mod markdown;
 mod text;

@@ -739,3 +739,44 @@ fn signature_block_ends_the_document() {
     assert_eq!(texts[n - 3].1["data"]["property"]["keepNext"], true);
     assert_eq!(agency.1["data"]["property"]["keepNext"], true);
 }
+
+/// A letter is laid out on the report's 公文 page (the same section properties: A4, margins,
+/// page number footer): the title in 方正小标宋简体, the number centred, the addressee flush left
+/// without an indent, body paragraphs indented two characters, then the agency right-aligned
+/// over the date, and Chinese as the text's language.
+#[test]
+fn a_letter_shares_the_page_of_the_report() {
+    use gongkai_render::gongwen::{Block, letter};
+    let meta = DocumentMeta {
+        signed_on: NaiveDate::from_ymd_opt(2025, 3, 24),
+        created: None,
+    };
+    let blocks = [
+        Block::Centred("受理编号：2025-001".into()),
+        Block::Flush("张三：".into()),
+        Block::Body("本机关于2025年3月3日收到您的申请。".into()),
+    ];
+    let parts_of_letter = parts(&letter("答复告知书", &blocks, "某某县交通运输局", &meta).unwrap());
+    let report = parts(&render(&seed(), &[], Target::Docx).unwrap());
+    let section = |xml: &str| xml[xml.find("<w:sectPr").unwrap()..].to_owned();
+    let document = &parts_of_letter["word/document.xml"];
+    assert_eq!(section(document), section(&report["word/document.xml"]));
+    let paragraph = |text: &str| {
+        document
+            .split("</w:p>")
+            .find(|p| p.contains(text))
+            .unwrap_or_else(|| panic!("{text} in {document}"))
+            .to_owned()
+    };
+    assert!(paragraph("答复告知书").contains("方正小标宋简体"));
+    assert!(paragraph("受理编号").contains(r#"<w:jc w:val="center""#));
+    let addressee = paragraph("张三：");
+    assert!(addressee.contains(r#"<w:jc w:val="left""#) && !addressee.contains("w:firstLine"));
+    assert!(paragraph("收到您的申请").contains(r#"w:firstLine="640""#));
+    assert!(paragraph("某某县交通运输局").contains(r#"<w:jc w:val="right""#));
+    assert!(document.contains("2025年3月24日"));
+    assert!(parts_of_letter["word/styles.xml"].contains(r#"w:eastAsia="zh-CN""#));
+    assert!(
+        parts_of_letter["docProps/core.xml"].contains("<dc:creator>某某县交通运输局</dc:creator>")
+    );
+}

@@ -25,6 +25,7 @@
 //!   outbox) and as a calendar feed at a secret address;
 //! - [`portal`]: the public's use cases, without login ([`portal::Public`]): the catalogue,
 //!   online applications and their tracking, the 政府信息公开指南;
+//! - [`letters`]: the letters of a request from the agency's templates, and the templates;
 //! - [`calendar`], [`audit`], [`installation`]: the holiday calendar, the audit log, backups
 //!   and moving an installation to PostgreSQL.
 #![forbid(unsafe_code)]
@@ -39,6 +40,7 @@ pub mod filing;
 pub mod guide;
 pub mod installation;
 pub mod ledger;
+pub mod letters;
 pub mod portal;
 pub mod remedies;
 pub mod reminders;
@@ -167,6 +169,8 @@ pub struct Settings {
     pub today: NaiveDate,
     /// What the portal accepts with an online application, and when its receipt is confirmed.
     pub portal: applications::PortalRules,
+    /// The bodies the applicant may turn to, as the letters name them.
+    pub letters: gongkai_letters::Remedies,
 }
 
 impl Settings {
@@ -177,6 +181,7 @@ impl Settings {
             audit_key: None,
             today,
             portal: applications::PortalRules::default(),
+            letters: gongkai_letters::Remedies::default(),
         }
     }
 }

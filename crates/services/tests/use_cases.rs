@@ -171,6 +171,7 @@ on_both!(
     sessions_are_marked_once_a_minute_and_end_when_idle,
     the_catalogue_feeds_table_two_and_is_searchable,
     an_online_application_is_confirmed_decided_and_purged,
+    letters_follow_the_request_and_the_agencys_templates,
 );
 
 fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
@@ -1769,4 +1770,160 @@ async fn an_online_application_is_confirmed_decided_and_purged<S: Store + Blobs>
             );
         }
     }
+}
+
+/// The text of a Word document as the project's reader reads it.
+fn docx_text(bytes: &[u8]) -> String {
+    gongkai_reader::docx::parse(bytes).unwrap().plain_text()
+}
+
+/// The letter that fits a request follows its state (登记回执, then 补正通知书, then the
+/// 答复告知书 of its outcome), filled from the request with the configured remedies; an
+/// agency's template replaces the default once it passes the trial render, a broken one is
+/// refused naming its line, and a letter stored with the request is one of its reply
+/// documents.
+async fn letters_follow_the_request_and_the_agencys_templates<S: Store + Blobs>(
+    store: &S,
+    _raw: &Raw,
+) {
+    use gongkai_services::letters::Kind;
+    let scope = operator();
+    let mut settings = settings();
+    settings.letters.reconsideration_body = "文书县人民政府".into();
+    settings.letters.court = "文书县人民法院".into();
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("文书县交通运输局", None).await.unwrap();
+    let agency = "文书县交通运输局";
+    let mut r = register(agency, "WS-1", d(2026, 3, 2));
+    r.applicant = "赵文书".into();
+    ctx.register_request(r).await.unwrap();
+    let due = ctx
+        .show_request(agency, "WS-1", None)
+        .await
+        .unwrap()
+        .deadline
+        .unwrap()
+        .due;
+
+    let receipt = ctx.render_letter(agency, "WS-1", None).await.unwrap();
+    assert_eq!(receipt.kind, Kind::Receipt);
+    assert_eq!(receipt.file_name, "申请登记回执-WS-1.docx");
+    let text = docx_text(&receipt.bytes);
+    for needle in [
+        "赵文书",
+        "WS-1",
+        "2026年3月2日",
+        &format!(
+            "{}年{}月{}日前作出答复",
+            due.format("%Y"),
+            due.format("%-m"),
+            due.format("%-d")
+        ),
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in {text}");
+    }
+
+    ctx.record_event(
+        agency,
+        "WS-1",
+        Event::CorrectionRequested(d(2026, 3, 4)),
+        None,
+        "请写明文件的年度",
+    )
+    .await
+    .unwrap();
+    let correction = ctx.render_letter(agency, "WS-1", None).await.unwrap();
+    assert_eq!(correction.kind, Kind::Correction);
+    let text = docx_text(&correction.bytes);
+    assert!(text.contains("请写明文件的年度"), "{text}");
+    assert!(
+        text.contains("2026年3月4日"),
+        "the letter bears the notice's date: {text}"
+    );
+
+    // The agency's own template, then back to the default.
+    let broken = "# 补正通知书\n> {{ applicant }}：\n请补正：{{ note | nosuchfilter }}\n";
+    match ctx
+        .set_letter_template(agency, Kind::Correction, broken)
+        .await
+    {
+        Err(ServiceError::Invalid(m)) => assert!(m.contains("第 3 行"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let own = "# 补正通知书\n> {{ applicant }}：\n本局自拟：{{ note }}\n";
+    ctx.set_letter_template(agency, Kind::Correction, own)
+        .await
+        .unwrap();
+    let view = ctx.letter_template(agency, Kind::Correction).await.unwrap();
+    assert!(view.custom);
+    assert_eq!(view.body, own);
+    let text = docx_text(&ctx.render_letter(agency, "WS-1", None).await.unwrap().bytes);
+    assert!(text.contains("本局自拟：请写明文件的年度"), "{text}");
+    assert!(
+        ctx.reset_letter_template(agency, Kind::Correction)
+            .await
+            .unwrap()
+    );
+    let text = docx_text(&ctx.render_letter(agency, "WS-1", None).await.unwrap().bytes);
+    assert!(!text.contains("本局自拟"), "{text}");
+    let listed = ctx.letter_templates(agency).await.unwrap();
+    assert_eq!(listed.len(), Kind::ALL.len());
+    assert!(listed.iter().all(|t| !t.custom));
+
+    ctx.record_event(
+        agency,
+        "WS-1",
+        Event::CorrectedReceived(d(2026, 3, 9)),
+        None,
+        "",
+    )
+    .await
+    .unwrap();
+    ctx.record_event(
+        agency,
+        "WS-1",
+        Event::Decided(d(2026, 3, 20)),
+        Some(Outcome::NdStateSecret),
+        "",
+    )
+    .await
+    .unwrap();
+    let reply = ctx.render_letter(agency, "WS-1", None).await.unwrap();
+    assert_eq!(reply.kind, Kind::ReplyWithheld);
+    let text = docx_text(&reply.bytes);
+    for needle in [
+        "赵文书",
+        "2026年3月20日",
+        "第十四条和第三十六条第（三）项",
+        "60日内向文书县人民政府申请行政复议",
+        "6个月内向文书县人民法院提起行政诉讼",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in {text}");
+    }
+    // A named kind is rendered whatever the state.
+    let named = ctx
+        .render_letter(agency, "WS-1", Some(Kind::Extension))
+        .await
+        .unwrap();
+    assert_eq!(named.kind, Kind::Extension);
+
+    // Stored with the request as a reply document, not yet released.
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = gongkai_blobs::LocalBlobs::open(dir.path()).unwrap();
+    let id = ctx
+        .show_request(agency, "WS-1", None)
+        .await
+        .unwrap()
+        .request
+        .id;
+    let stored = ctx
+        .store_letter(&blobs, id, None, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(stored.file.name, "申请答复告知书-WS-1.docx");
+    assert!(stored.released.is_none());
+    let (_, bytes) = ctx.reply_document_bytes(&blobs, stored.id).await.unwrap();
+    assert_eq!(bytes, reply.bytes);
+    let view = ctx.show_request(agency, "WS-1", None).await.unwrap();
+    assert_eq!(view.replies.len(), 1);
 }

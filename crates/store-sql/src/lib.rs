@@ -125,6 +125,7 @@ pub mod __private {
     pub use gongkai_catalogue::{
         Attachment, Document, DocumentId, NewDocument, RegisterEntry, Validity,
     };
+    pub use gongkai_store::LetterTemplates;
     pub use gongkai_store::accounts::{
         Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
     };
@@ -414,6 +415,14 @@ macro_rules! impl_store {
                     record_step(agency: AgencyId, year: i32, seq: i32, step: NewStep, audit: Draft) -> Option<i32>;
                     steps(agency: AgencyId, year: i32) -> Vec<FilingStep>;
                     steps_of(agencies: &[AgencyId], year: i32) -> Vec<(AgencyId, FilingStep)>;
+                );
+            }
+
+            impl LetterTemplates for $store {
+                $crate::impl_store!(@forward
+                    set_letter_template(agency: AgencyId, kind: &str, body: &str, audit: Draft) -> ();
+                    reset_letter_template(agency: AgencyId, kind: &str, audit: Draft) -> bool;
+                    letter_templates(agency: AgencyId) -> Vec<(String, String)>;
                 );
             }
 

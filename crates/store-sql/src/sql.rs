@@ -4,6 +4,7 @@ mod applications;
 mod catalogue;
 mod filings;
 mod guides;
+mod letters;
 mod published;
 mod reminders;
 

@@ -80,6 +80,7 @@ macro_rules! conformance_tests {
             published_reports_versions,
             filing_steps_in_order,
             accounts_email_and_feeds,
+            letter_templates_replace,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -143,6 +144,7 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     published_reports_versions(store).await;
     filing_steps_in_order(store).await;
     accounts_email_and_feeds(store).await;
+    letter_templates_replace(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -4111,4 +4113,82 @@ pub async fn filing_steps_in_order<S: Store>(store: &S) {
         6,
         "one audit entry per step, none for a refusal"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Letter templates.
+
+/// An agency's letter template of a kind is stored, read back as written and replaced; other
+/// kinds and agencies keep theirs; a reset removes it (once: a second reset changes nothing and
+/// writes no audit entry); an unknown agency writes nothing.
+pub async fn letter_templates_replace<S: Store>(store: &S) {
+    let other = agency(store, "文书局二").await;
+    let agency = agency(store, "文书局").await;
+    assert!(store.letter_templates(agency).await.unwrap().is_empty());
+    let body = "# 答复告知书\n> {{ applicant }}：\n“引号”<b>不转义</b>\n";
+    let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
+    store
+        .set_letter_template(agency, "reply-withheld", body, audit())
+        .await
+        .unwrap();
+    store
+        .set_letter_template(agency, "correction", "# 补正", audit())
+        .await
+        .unwrap();
+    store
+        .set_letter_template(other, "correction", "# 他局补正", audit())
+        .await
+        .unwrap();
+    let kinds = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, b)| ((*k).to_owned(), (*b).to_owned()))
+            .collect()
+    };
+    assert_eq!(
+        store.letter_templates(agency).await.unwrap(),
+        kinds(&[("correction", "# 补正"), ("reply-withheld", body)])
+    );
+    store
+        .set_letter_template(agency, "correction", "# 补正通知书", audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.letter_templates(agency).await.unwrap(),
+        kinds(&[("correction", "# 补正通知书"), ("reply-withheld", body)])
+    );
+    let entries = store.audit_page(before, 100).await.unwrap();
+    assert_eq!(entries.len(), 4, "one entry per write: {entries:#?}");
+    let summary: serde_json::Value = serde_json::from_str(&entries[3].summary).unwrap();
+    assert_eq!(summary["kind"], "correction", "{summary}");
+    assert_eq!(summary["created"], false, "{summary}");
+    assert!(
+        store
+            .reset_letter_template(agency, "correction", audit())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .reset_letter_template(agency, "correction", audit())
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.letter_templates(agency).await.unwrap(),
+        kinds(&[("reply-withheld", body)])
+    );
+    assert_eq!(
+        store.letter_templates(other).await.unwrap(),
+        kinds(&[("correction", "# 他局补正")])
+    );
+    assert_eq!(store.audit_page(before, 100).await.unwrap().len(), 5);
+    assert_kind(
+        store
+            .set_letter_template(AgencyId(999_999), "correction", "# x", audit())
+            .await,
+        "unknown agency",
+        "NotFound",
+    );
+    assert_eq!(store.audit_page(before, 100).await.unwrap().len(), 5);
 }

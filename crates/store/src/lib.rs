@@ -26,6 +26,7 @@ pub mod conformance;
 mod error;
 pub mod filings;
 pub mod guides;
+pub mod letters;
 pub mod published;
 pub mod rules;
 pub mod transfer;
@@ -39,6 +40,7 @@ pub use filings::Filings;
 pub use gongkai_audit::{Draft, Entry};
 pub use gongkai_cases::{CaseFacts, RemedyFacts};
 pub use guides::Guides;
+pub use letters::LetterTemplates;
 pub use published::PublishedReports;
 
 use chrono::NaiveDate;
@@ -523,6 +525,7 @@ pub trait Store:
     + Applications
     + PublishedReports
     + Filings
+    + LetterTemplates
 {
 }
 
@@ -543,6 +546,7 @@ impl<T> Store for T where
         + Applications
         + PublishedReports
         + Filings
+        + LetterTemplates
 {
 }
 

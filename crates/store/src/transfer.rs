@@ -339,6 +339,12 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["agency_id", "year", "seq"],
     },
+    // The letter templates agencies edit (gongkai_letters).
+    TableDef {
+        name: "letter_templates",
+        columns: &[("agency_id", Int), ("kind", Text), ("body", Text)],
+        key: &["agency_id", "kind"],
+    },
     // Online applications (the portal), after the requests and blobs they name.
     TableDef {
         name: "applications",

@@ -158,6 +158,25 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Office,
             post(office::replies::release::<S>),
         ),
+        // The letters of a request (gongkai_letters).
+        entry(
+            g.clone(),
+            "/office/requests/{id}/letter",
+            Office,
+            get(office::letters::letter::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/letters",
+            Office,
+            post(office::letters::store::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/requests/{id}/letter",
+            Api,
+            get(api::render_letter::<S>),
+        ),
         entry(
             g.clone(),
             "/agencies/{id}/guide",

@@ -253,6 +253,10 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("GET", "/office/feed") | ("POST", "/office/feed") => 200,
         ("POST", "/office/feed/revoke") => 303,
         ("GET", "/ical/{file}") => 404,
+        // The letters of a request: read by those who see A, stored with it by those who
+        // handle it.
+        ("GET", "/office/requests/{id}/letter" | "/api/v1/requests/{id}/letter") => reads_a(who),
+        ("POST", "/office/requests/{id}/letters") => handles_a(who, 303),
         _ => panic!("{m} {p} has no entry in the authorization matrix: say what each caller gets"),
     }
 }

@@ -249,14 +249,7 @@ async fn a_citizen_applies_and_follows_the_request_to_its_reply(server: Server) 
     assert_eq!(status["state"], "closed");
     assert_eq!(status["outcome"], "予以公开");
     assert_eq!(status["documents"].as_array().unwrap().len(), 0);
-    let page = officer.get_text(&format!("/office/requests/{id}")).await;
-    let reply: i64 = page
-        .split("/office/replies/")
-        .nth(1)
-        .and_then(|s| s.split(['"', '/']).next())
-        .unwrap()
-        .parse()
-        .unwrap();
+    let reply = common::first_reply(&officer.get_text(&format!("/office/requests/{id}")).await);
     // Only those who handle A release it.
     let r = supervisor
         .post(&format!("/office/replies/{reply}/release"), &[])

@@ -12,6 +12,7 @@ pub mod filing;
 pub mod guide;
 pub mod install;
 pub mod ledger;
+pub mod letter;
 pub mod portal;
 pub mod remedy;
 pub mod remind;

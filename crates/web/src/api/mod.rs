@@ -10,6 +10,7 @@ mod applications;
 mod catalogue;
 mod filing;
 mod idempotency;
+mod letters;
 mod reports;
 mod requests;
 
@@ -18,6 +19,7 @@ pub use catalogue::search_catalogue;
 pub use filing::{
     clear_report, get_filing, list_filings, publish_report, return_report, submit_report,
 };
+pub use letters::render_letter;
 pub use reports::{check_report, explain_cell, generate_report};
 pub use requests::{
     add_request_event, create_request, get_request, import_ledger, list_repeated_requests,
@@ -311,6 +313,7 @@ impl Modify for Security {
         catalogue::search_catalogue,
         applications::submit_application,
         applications::track_application,
+        letters::render_letter,
     ),
     modifiers(&Security),
     tags(

@@ -8,6 +8,7 @@ pub mod corrections;
 pub mod filing;
 pub mod guide;
 pub mod ledger;
+pub mod letters;
 pub mod reminders;
 pub mod repeated;
 pub mod replies;

@@ -20,6 +20,7 @@ use gongkai_cases::vocab::{
 use gongkai_cases::{Outcome, RequestId};
 use gongkai_report::Applicant;
 use gongkai_report::template::applicant_label;
+use gongkai_services::letters::Kind as LetterKind;
 use gongkai_services::requests::{RegisterRequest, RequestView};
 use gongkai_services::{ServiceError, Warning};
 use serde::Deserialize;
@@ -338,6 +339,9 @@ pub struct DetailPage {
     pub remedies: Vec<RemedyLine>,
     pub remedy_kinds: Vec<&'static str>,
     pub remedy_results: Vec<&'static str>,
+    /// The kinds of letter `(key, label)`, and the one that fits the request's state.
+    pub letters: Vec<(&'static str, &'static str)>,
+    pub letter_kind: &'static str,
 }
 
 /// A reconsideration or litigation case on 申请详情.
@@ -473,6 +477,7 @@ pub async fn detail<S: WebStore>(
         ("remedy", "复议诉讼案件已保存"),
         ("confirmed", "已确认收到申请"),
         ("reply_added", "答复文件已上传，尚未发布给申请人"),
+        ("letter_added", "文书已生成并存入答复文件，尚未发布给申请人"),
         (
             "reply_released",
             "答复文件已发布，申请人可在申请查询页面下载",
@@ -517,6 +522,11 @@ pub async fn detail<S: WebStore>(
                 .format("%Y-%m-%d %H:%M")
                 .to_string()
         }),
+        letters: LetterKind::ALL
+            .iter()
+            .map(|k| (k.key(), k.label()))
+            .collect(),
+        letter_kind: LetterKind::for_request(&view.request.events).key(),
         remedies,
         remedy_kinds: gongkai_cases::vocab::REMEDY_KIND_LABELS
             .iter()

@@ -539,3 +539,12 @@ pub async fn publish_as_operator<S: gongkai_store::Store>(
             .1
     }
 }
+
+/// The id of the first reply document listed on a request's back-office page.
+pub fn first_reply(page: &str) -> i64 {
+    page.split("/office/replies/")
+        .nth(1)
+        .and_then(|s| s.split(['"', '/']).next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no reply document on the page: {page}"))
+}
