@@ -569,3 +569,57 @@ fn cell_paragraph(report: &Report, table: TableId, cell: &GridCell) -> Paragraph
     }
     p
 }
+
+/// A [`crate::listing::Listing`] as a document: the 公文 page and title, then the table in
+/// 小五 with its header row repeated on every page.
+pub(crate) fn listing(listing: &crate::listing::Listing) -> Result<Vec<u8>, RenderError> {
+    let margin = PageMargin::new()
+        .top(MARGIN_TOP)
+        .bottom(MARGIN_BOTTOM)
+        .left(MARGIN_LEFT)
+        .right(MARGIN_RIGHT)
+        .footer(FOOTER_DISTANCE);
+    let columns = listing.headers.len().max(1);
+    let width = TEXT_WIDTH / columns;
+    let cell = |text: &str, font: &str| {
+        TableCell::new()
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(run(text, font, SIZE_TABLE_SMALL))
+                    .align(AlignmentType::Center),
+            )
+            .width(width, WidthType::Dxa)
+            .vertical_align(VAlignType::Center)
+    };
+    let mut rows = vec![TableRow::new(
+        listing
+            .headers
+            .iter()
+            .map(|h| cell(h, FONT_HEADING))
+            .collect(),
+    )];
+    for row in &listing.rows {
+        rows.push(TableRow::new(
+            row.iter().map(|v| cell(&v.text(), FONT_BODY)).collect(),
+        ));
+    }
+    let table = Table::new(rows)
+        .layout(TableLayoutType::Fixed)
+        .set_grid(vec![width; columns])
+        .width(TEXT_WIDTH, WidthType::Dxa);
+    let doc = Docx::new()
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(margin)
+        .footer(page_number_footer())
+        .default_fonts(fonts(FONT_BODY))
+        .default_size(SIZE_BODY)
+        .add_paragraph(title_paragraph(&listing.title))
+        .add_table(table);
+    let mut xml = doc.build();
+    xml.document = mark_header_rows(&xml.document, &[1])?;
+    xml.styles = default_language(&xml.styles)?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    xml.pack(&mut out)
+        .map_err(|e| RenderError::Docx(e.to_string()))?;
+    Ok(out.into_inner())
+}

@@ -7,6 +7,7 @@ mod csv;
 mod docx;
 mod flat;
 mod html;
+pub mod listing;
 mod markdown;
 mod text;
 mod xlsx;

@@ -18,6 +18,8 @@
 //! - [`guide`]: the agency's 政府信息公开指南 (第十二条), edited by its officers;
 //! - [`reports`]: the annual report from the records, drill-down, table 二 figures, the text;
 //! - [`filing`]: the annual reports' filing workflow — submitted, returned, cleared, published;
+//! - [`dashboard`], [`assessment`]: the supervising office's dashboard of its subtree and the
+//!   assessment (考核) of its units under a scoring scheme;
 //! - [`review`]: published reports read, checked and paired across years;
 //! - [`portal`]: the public's use cases, without login ([`portal::Public`]): the catalogue,
 //!   online applications and their tracking, the 政府信息公开指南;
@@ -28,9 +30,11 @@
 pub mod accounts;
 pub mod agencies;
 pub mod applications;
+pub mod assessment;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod dashboard;
 pub mod filing;
 pub mod guide;
 pub mod installation;

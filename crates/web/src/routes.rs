@@ -344,6 +344,25 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Office,
             post(office::filing::give_back::<S>),
         ),
+        // The supervising office's dashboard and assessment (考核, 第四十六条).
+        entry(
+            g.clone(),
+            "/office/supervision",
+            Office,
+            get(office::supervision::page::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/assessment",
+            Office,
+            get(office::supervision::assessment_form::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/assessment",
+            Office,
+            post(office::supervision::assess::<S>),
+        ),
         entry(
             g.clone(),
             "/office/catalogue",
@@ -523,6 +542,12 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/api/v1/reports/explain",
             Api,
             get(api::explain_cell::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/supervision",
+            Api,
+            get(api::get_supervision::<S>),
         ),
         entry(
             g.clone(),

@@ -12,6 +12,7 @@ mod filing;
 mod idempotency;
 mod reports;
 mod requests;
+mod supervision;
 
 pub use applications::{submit_application, track_application};
 pub use catalogue::search_catalogue;
@@ -19,6 +20,7 @@ pub use filing::{
     clear_report, get_filing, list_filings, publish_report, return_report, submit_report,
 };
 pub use reports::{check_report, explain_cell, generate_report};
+pub use supervision::get_supervision;
 pub use requests::{add_request_event, create_request, get_request, import_ledger, list_requests};
 
 use crate::auth::ApiCaller;
@@ -303,6 +305,7 @@ impl Modify for Security {
         filing::return_report,
         filing::clear_report,
         filing::publish_report,
+        supervision::get_supervision,
         deadline,
         catalogue::search_catalogue,
         applications::submit_application,

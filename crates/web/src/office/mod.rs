@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod replies;
 pub mod reports;
 pub mod requests;
+pub mod supervision;
 
 use crate::auth::{OfficeCaller, SecureForm, expired_cookie, session_cookie};
 use crate::error::{WebError, WebResult};
