@@ -237,7 +237,8 @@ struct RawBand {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(1, |t| t.matches('\n').count() + 1)
+    text.get(..offset)
+        .map_or(1, |t| t.matches('\n').count() + 1)
 }
 
 impl Scheme {
@@ -315,7 +316,9 @@ impl Scheme {
             });
         }
         Ok(Scheme {
-            title: raw.title.unwrap_or_else(|| "政府信息公开工作考核".to_owned()),
+            title: raw
+                .title
+                .unwrap_or_else(|| "政府信息公开工作考核".to_owned()),
             min_requests: raw.min_requests,
             items,
         })
@@ -492,11 +495,17 @@ mod tests {
             ),
         ];
         let r = s.assess(&units);
-        let got: Vec<(&str, f64, Option<usize>)> =
-            r.iter().map(|a| (a.unit.as_str(), a.total, a.rank)).collect();
+        let got: Vec<(&str, f64, Option<usize>)> = r
+            .iter()
+            .map(|a| (a.unit.as_str(), a.total, a.rank))
+            .collect();
         assert_eq!(
             got,
-            [("乙", 100.0, Some(1)), ("甲", 30.0, Some(2)), ("丙", 100.0, None)]
+            [
+                ("乙", 100.0, Some(1)),
+                ("甲", 30.0, Some(2)),
+                ("丙", 100.0, None)
+            ]
         );
         assert!(!r[2].lines[0].compared && r[2].lines[1].value.is_none());
     }

@@ -591,17 +591,19 @@ pub(crate) fn listing(listing: &crate::listing::Listing) -> Result<Vec<u8>, Rend
             .width(width, WidthType::Dxa)
             .vertical_align(VAlignType::Center)
     };
-    let mut rows = vec![TableRow::new(
-        listing
-            .headers
-            .iter()
-            .map(|h| cell(h, FONT_HEADING))
-            .collect(),
-    )];
-    for row in &listing.rows {
-        rows.push(TableRow::new(
-            row.iter().map(|v| cell(&v.text(), FONT_BODY)).collect(),
-        ));
+    // A row height gives every row its `w:trPr`, where the header row's mark goes.
+    let row = |cells: Vec<TableCell>| {
+        TableRow::new(cells)
+            .row_height(360.0)
+            .height_rule(HeightRule::AtLeast)
+    };
+    let mut rows = vec![row(listing
+        .headers
+        .iter()
+        .map(|h| cell(h, FONT_HEADING))
+        .collect())];
+    for r in &listing.rows {
+        rows.push(row(r.iter().map(|v| cell(&v.text(), FONT_BODY)).collect()));
     }
     let table = Table::new(rows)
         .layout(TableLayoutType::Fixed)

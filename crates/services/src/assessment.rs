@@ -73,8 +73,9 @@ pub fn listing(a: &Assessment) -> Listing {
         .iter()
         .map(|u| {
             let mut row = vec![
-                u.rank
-                    .map_or(Value::Text("不参与排名".into()), |r| Value::Number(r as f64)),
+                u.rank.map_or(Value::Text("不参与排名".into()), |r| {
+                    Value::Number(r as f64)
+                }),
                 Value::Text(u.unit.clone()),
                 Value::Number(u.total),
             ];

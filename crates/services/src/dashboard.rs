@@ -246,9 +246,7 @@ pub fn sort(rows: &mut [UnitRow], column: Column, desc: bool) {
                 .map(|o| o.1)
                 .cmp(&b.oldest_open.as_ref().map(|o| o.1)),
             Column::State => a.filing.state.as_str().cmp(b.filing.state.as_str()),
-            _ => key(a)
-                .partial_cmp(&key(b))
-                .unwrap_or(Ordering::Equal),
+            _ => key(a).partial_cmp(&key(b)).unwrap_or(Ordering::Equal),
         }
     };
     rows.sort_by(|a, b| {
@@ -342,7 +340,11 @@ impl<S: Store> Ctx<'_, S> {
             let own_decided = decided.get(&name).map_or(&[][..], Vec::as_slice);
             let oldest_open = own_open
                 .iter()
-                .min_by(|a, b| a.received.cmp(&b.received).then(a.reference.cmp(&b.reference)))
+                .min_by(|a, b| {
+                    a.received
+                        .cmp(&b.received)
+                        .then(a.reference.cmp(&b.reference))
+                })
                 .map(|i| (i.reference.clone(), i.received));
             let (report, source) = self.report_for(&filing, year).await?;
             // The checks as [`Ctx::findings`] runs them, the cross-year part kept apart.

@@ -20,8 +20,8 @@ pub use filing::{
     clear_report, get_filing, list_filings, publish_report, return_report, submit_report,
 };
 pub use reports::{check_report, explain_cell, generate_report};
-pub use supervision::get_supervision;
 pub use requests::{add_request_event, create_request, get_request, import_ledger, list_requests};
+pub use supervision::get_supervision;
 
 use crate::auth::ApiCaller;
 use crate::error::{ErrorBody, WebError, WebResult};

@@ -110,10 +110,10 @@ fn line(r: &UnitRow, year: i32) -> Line {
             .catalogue
             .as_ref()
             .map_or_else(|| "—".to_owned(), |c| c.late.to_string()),
-        interpretation: r.catalogue.as_ref().map_or_else(
-            || "—".to_owned(),
-            |c| show_rate(c.interpretation),
-        ),
+        interpretation: r
+            .catalogue
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), |c| show_rate(c.interpretation)),
     }
 }
 
@@ -127,9 +127,9 @@ pub async fn page<S: WebStore>(
     let year = year_of(q.year.as_deref(), settings.today.year() - 1)?;
     let sort = match q.sort.as_deref().filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(
-            Column::from_key(s).ok_or_else(|| WebError::invalid(format!("不能按“{s}”排序")))?,
-        ),
+        Some(s) => {
+            Some(Column::from_key(s).ok_or_else(|| WebError::invalid(format!("不能按“{s}”排序")))?)
+        }
     };
     let desc = q.desc.as_deref().is_some_and(|d| d == "1");
     let only = match q.only.as_deref().filter(|s| !s.is_empty()) {
@@ -323,7 +323,8 @@ pub async fn assess<S: WebStore>(
     let scheme = match Scheme::parse(&form.scheme) {
         Ok(s) => s,
         Err(e) => {
-            let mut response = render(&page(e.to_string(), Vec::new(), Vec::new()))?.into_response();
+            let mut response =
+                render(&page(e.to_string(), Vec::new(), Vec::new()))?.into_response();
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(response);
         }
