@@ -16,7 +16,7 @@ use commands::{
     agency, audit, calendar, catalogue, config, deadline, figures, guide, install, ledger, portal,
     remedy,
 };
-use commands::{report, request, web};
+use commands::{assess, report, request, web};
 use std::process::ExitCode;
 
 /// mimalloc rather than the system allocator: the batch reader makes and frees many small
@@ -90,6 +90,8 @@ enum Command {
     /// 访问令牌（token）：为接口调用生成、撤销、列出
     #[command(subcommand)]
     Token(web::TokenCommand),
+    /// 考核（assess）：按考核方案为可见的每个机关打分、排名（第四十六条）
+    Assess(assess::AssessArgs),
 }
 
 /// Exit statuses, as documented in the README.
@@ -134,6 +136,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => web::serve(&cli.global, a),
         Command::User(c) => web::user(&cli.global, c),
         Command::Token(c) => web::token(&cli.global, c),
+        Command::Assess(a) => assess::run(&cli.global, a),
     };
     match status {
         Ok(status) => ExitCode::from(status as u8),
