@@ -3,6 +3,8 @@
 //! refused with its line, and the page measured on a 60-unit subtree.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+#[path = "common/chrome.rs"]
+mod chrome;
 mod common;
 
 use calamine::Reader;
@@ -179,4 +181,41 @@ async fn a_sixty_unit_dashboard_is_measured(server: Server) -> Server {
         times[1], times
     );
     server
+}
+
+/// The dashboard in headless Chromium, saved as `target/screenshots/supervision-*.png` to be
+/// looked at; skipped where Chromium or ChromeDriver is not installed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_in_a_browser() {
+    let Some((chromedriver, chromium)) = chrome::installed() else {
+        eprintln!("skipped: Chromium or ChromeDriver not installed");
+        return;
+    };
+    common::on_sqlite(|server| async move {
+        with_requests(&server, A, 3).await;
+        with_requests(&server, "测试县丙镇", 1).await;
+        let driver = chrome::start_driver(&chromedriver);
+        let c = chrome::browser(&driver, &chromium).await;
+        c.goto(&server.url("/office")).await.unwrap();
+        chrome::fill(&c, "name", Who::Supervisor.user().unwrap()).await;
+        chrome::fill(&c, "password", common::PASSWORD).await;
+        chrome::submit(&c, "form.card button[type=submit]").await;
+        chrome::page_with(&c, "督查考核").await;
+        c.goto(&server.url(&format!(
+            "/office/supervision?year={}&sort=open&desc=1",
+            last_year()
+        )))
+        .await
+        .unwrap();
+        let page = chrome::page_with(&c, "年度政务公开督查").await;
+        assert!(page.contains(A));
+        chrome::shots(&c, "supervision").await;
+        if let Some(axe) = chrome::axe_source() {
+            let violations = chrome::axe_violations(&c, &axe).await;
+            assert!(violations.is_empty(), "{violations:?}");
+        }
+        c.close().await.unwrap();
+        server
+    })
+    .await;
 }
