@@ -1902,6 +1902,47 @@ async fn the_dashboard_counts_each_unit_and_the_sample_scheme_scores_it<S: Store
         ]
     );
     let only = ctx.assess(2025, &scheme, Some("督查县甲局")).await.unwrap();
+    // 乙's 2024 report, published straight into the store, counted 500 new requests; the 3 of
+    // 2025 are a fall beyond fivefold over at least 100 (R9's year-on-year check).
+    let b = ctx.agency("督查县乙局").await.unwrap();
+    let mut before = ctx
+        .generate_report("督查县乙局", 2024, false)
+        .await
+        .unwrap()
+        .report;
+    let new_total = CellKey::T3(T3Row::NewReceived, Applicant::Total);
+    before.set(new_total, Some(Value::Int(500))).unwrap();
+    let grant = scope.installation().unwrap();
+    store
+        .record_step(
+            b.id,
+            2024,
+            1,
+            gongkai_store::filings::NewStep {
+                action: gongkai_filing::Action::Publish,
+                report: Some(gongkai_report::json::to_string(&before, None)),
+                explanations: None,
+                text: None,
+                remarks: None,
+            },
+            gongkai_store::Draft::new(&grant, "test.publish", "2024"),
+        )
+        .await
+        .unwrap();
+    let rows = ctx.supervision(2025).await.unwrap();
+    let b_row = rows.iter().find(|r| r.agency() == "督查县乙局").unwrap();
+    assert_eq!(b_row.implausible.len(), 1, "{:?}", b_row.implausible);
+    assert!(
+        b_row.implausible[0].contains("500"),
+        "{:?}",
+        b_row.implausible
+    );
+    assert!(Only::Failing.keeps(b_row));
+    assert!(
+        rows.iter()
+            .filter(|r| r.agency() != "督查县乙局")
+            .all(|r| r.implausible.is_empty())
+    );
     assert_eq!(only.units.len(), 1);
     let docx = gongkai_render::listing::docx(&gongkai_services::assessment::listing(&result));
     assert!(docx.unwrap().starts_with(b"PK"));
