@@ -16,7 +16,7 @@ use commands::{
     agency, audit, calendar, catalogue, config, deadline, figures, guide, install, ledger, portal,
     remedy,
 };
-use commands::{letter, remind, report, request, web};
+use commands::{assess, letter, remind, report, request, web};
 use std::process::ExitCode;
 
 /// mimalloc rather than the system allocator: the batch reader makes and frees many small
@@ -94,6 +94,8 @@ enum Command {
     Token(web::TokenCommand),
     /// 到期提醒（remind）：每位办理人员的每日提醒（即将到期、已逾期的申请），可发送邮件
     Remind(remind::RemindArgs),
+    /// 考核（assess）：按考核方案为可见的每个机关打分、排名（第四十六条）
+    Assess(assess::AssessArgs),
 }
 
 /// Exit statuses, as documented in the README.
@@ -140,6 +142,7 @@ fn main() -> ExitCode {
         Command::User(c) => web::user(&cli.global, c),
         Command::Token(c) => web::token(&cli.global, c),
         Command::Remind(a) => remind::run(&cli.global, a),
+        Command::Assess(a) => assess::run(&cli.global, a),
     };
     match status {
         Ok(status) => ExitCode::from(status as u8),

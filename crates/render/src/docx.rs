@@ -6,8 +6,8 @@
 
 use crate::flat::is_subheading;
 use crate::gongwen::{
-    FONT_BODY, LINE_BODY, SIZE_TABLE, SIZE_TABLE_SMALL, TEXT_WIDTH, body, fonts, heading, lines,
-    pack, page, run, signature, title_paragraph,
+    FONT_BODY, FONT_HEADING, LINE_BODY, SIZE_TABLE, SIZE_TABLE_SMALL, TEXT_WIDTH, body,
+    default_language, fonts, heading, lines, pack, page, run, signature, title_paragraph,
 };
 use crate::{DocumentMeta, RenderError, cell_text, head_rows, keep_with_next, title};
 use docx_rs::{
@@ -285,4 +285,50 @@ fn cell_paragraph(report: &Report, table: TableId, cell: &GridCell) -> Paragraph
         p = p.add_run(r);
     }
     p
+}
+
+/// A [`crate::listing::Listing`] as a document: the 公文 page and title, then the table in
+/// 小五 with its header row repeated on every page.
+pub(crate) fn listing(listing: &crate::listing::Listing) -> Result<Vec<u8>, RenderError> {
+    let columns = listing.headers.len().max(1);
+    let width = TEXT_WIDTH / columns;
+    let cell = |text: &str, font: &str| {
+        TableCell::new()
+            .add_paragraph(
+                Paragraph::new()
+                    .add_run(run(text, font, SIZE_TABLE_SMALL))
+                    .align(AlignmentType::Center),
+            )
+            .width(width, WidthType::Dxa)
+            .vertical_align(VAlignType::Center)
+    };
+    // A row height gives every row its `w:trPr`, where the header row's mark goes.
+    let row = |cells: Vec<TableCell>| {
+        TableRow::new(cells)
+            .row_height(360.0)
+            .height_rule(HeightRule::AtLeast)
+    };
+    let mut rows = vec![row(listing
+        .headers
+        .iter()
+        .map(|h| cell(h, FONT_HEADING))
+        .collect())];
+    for r in &listing.rows {
+        rows.push(row(r.iter().map(|v| cell(&v.text(), FONT_BODY)).collect()));
+    }
+    let table = Table::new(rows)
+        .layout(TableLayoutType::Fixed)
+        .set_grid(vec![width; columns])
+        .width(TEXT_WIDTH, WidthType::Dxa);
+    // The 公文 page of every document gongkai writes (`gongwen::page`).
+    let doc = page()
+        .add_paragraph(title_paragraph(&listing.title))
+        .add_table(table);
+    let mut xml = doc.build();
+    xml.document = mark_header_rows(&xml.document, &[1])?;
+    xml.styles = default_language(&xml.styles)?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    xml.pack(&mut out)
+        .map_err(|e| RenderError::Docx(e.to_string()))?;
+    Ok(out.into_inner())
 }

@@ -8,6 +8,7 @@ mod docx;
 mod flat;
 pub mod gongwen;
 mod html;
+pub mod listing;
 mod markdown;
 mod text;
 mod xlsx;

@@ -343,19 +343,30 @@ impl<S: Store> Ctx<'_, S> {
         report: &Report,
     ) -> Result<Vec<Finding>> {
         let mut findings = rules::check(report);
+        findings.extend(self.cross_year_findings(agency, year, report).await?);
+        Ok(findings)
+    }
+
+    /// The cross-year checks of a report (R5, R6, R9's year-on-year changes) against the
+    /// agency's published report of the year before; none when there is none.
+    pub async fn cross_year_findings(
+        &self,
+        agency: &Agency,
+        year: i32,
+        report: &Report,
+    ) -> Result<Vec<Finding>> {
         let before = self
             .store
             .published_report(agency.id, year - 1, None)
             .await?;
-        if let Some(prev) = before.and_then(|p| gongkai_report::json::from_str(&p.json).ok()) {
-            findings.extend(
-                rules::check_series(&[&prev, report])
-                    .into_iter()
-                    .filter(|(i, _)| *i == 1)
-                    .map(|(_, f)| f),
-            );
-        }
-        Ok(findings)
+        let Some(prev) = before.and_then(|p| gongkai_report::json::from_str(&p.json).ok()) else {
+            return Ok(Vec::new());
+        };
+        Ok(rules::check_series(&[&prev, report])
+            .into_iter()
+            .filter(|(i, _)| *i == 1)
+            .map(|(_, f)| f)
+            .collect())
     }
 
     /// The report of a year is filed after the year (第四十九条: the report of the year before).

@@ -20,6 +20,8 @@
 //! - [`filing`]: the annual reports' filing workflow — submitted, returned, cleared, published;
 //! - [`repeated`]: information asked for by several applicants, to publish proactively
 //!   (第四十四条);
+//! - [`dashboard`], [`assessment`]: the supervising office's dashboard of its subtree and the
+//!   assessment (考核) of its units under a scoring scheme;
 //! - [`review`]: published reports read, checked and paired across years;
 //! - [`reminders`]: each officer's due-soon and overdue requests as a daily digest (e-mail or
 //!   outbox) and as a calendar feed at a secret address;
@@ -33,9 +35,11 @@
 pub mod accounts;
 pub mod agencies;
 pub mod applications;
+pub mod assessment;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod dashboard;
 pub mod filing;
 pub mod guide;
 pub mod installation;

@@ -455,7 +455,7 @@ impl<S: Store> Ctx<'_, S> {
     }
 
     /// The requests of `agencies` (open ones only when `open_only`), most urgent first.
-    async fn sorted_items(
+    pub(crate) async fn sorted_items(
         &self,
         agencies: &[AgencyId],
         open_only: bool,
@@ -507,19 +507,12 @@ impl<S: Store> Ctx<'_, S> {
         tree: &[Agency],
         year: i32,
     ) -> Result<Vec<WorkItem>> {
-        let ids: Vec<RequestId> = self
-            .store
-            .case_facts(agencies, year)
-            .await?
-            .into_iter()
-            .filter(|f| f.decided.is_some_and(|(d, _)| d.year() == year))
-            .map(|f| f.id)
-            .collect();
+        let facts = self.store.case_facts(agencies, year).await?;
         let mut items: Vec<WorkItem> = self
-            .items(&ids, tree, self.settings.today)
+            .decided_items(&facts, tree, year)
             .await?
             .into_iter()
-            .filter(|i| i.state.is_closed() && i.days_left.is_some_and(|d| d < 0))
+            .filter(|i| i.days_left.is_some_and(|d| d < 0))
             .collect();
         items.sort_by(|a, b| {
             a.days_left
@@ -527,6 +520,27 @@ impl<S: Store> Ctx<'_, S> {
                 .then(a.received.cmp(&b.received))
         });
         Ok(items)
+    }
+
+    /// The work-list lines of the requests among `facts` decided in `year`: for each, the
+    /// working days that were left when it was answered (negative: 逾期办结).
+    pub(crate) async fn decided_items(
+        &self,
+        facts: &[tables::CaseFacts],
+        tree: &[Agency],
+        year: i32,
+    ) -> Result<Vec<WorkItem>> {
+        let ids: Vec<RequestId> = facts
+            .iter()
+            .filter(|f| f.decided.is_some_and(|(d, _)| d.year() == year))
+            .map(|f| f.id)
+            .collect();
+        Ok(self
+            .items(&ids, tree, self.settings.today)
+            .await?
+            .into_iter()
+            .filter(|i| i.state.is_closed())
+            .collect())
     }
 
     /// An agency and the agencies below it that the scope sees.

@@ -172,6 +172,7 @@ on_both!(
     the_catalogue_feeds_table_two_and_is_searchable,
     an_online_application_is_confirmed_decided_and_purged,
     letters_follow_the_request_and_the_agencys_templates,
+    the_dashboard_counts_each_unit_and_the_sample_scheme_scores_it,
 );
 
 fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
@@ -1926,4 +1927,180 @@ async fn letters_follow_the_request_and_the_agencys_templates<S: Store + Blobs>(
     assert_eq!(bytes, reply.bytes);
     let view = ctx.show_request(agency, "WS-1", None).await.unwrap();
     assert_eq!(view.replies.len(), 1);
+}
+
+/// The supervising office's dashboard of a small subtree, and the sample assessment scheme
+/// applied to it, every figure and score computed by hand below.
+async fn the_dashboard_counts_each_unit_and_the_sample_scheme_scores_it<S: Store>(
+    store: &S,
+    _raw: &Raw,
+) {
+    use gongkai_services::dashboard::{self, Column, Only};
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("督查县人民政府", None).await.unwrap();
+    for unit in ["督查县甲局", "督查县乙局", "督查县丙局"] {
+        ctx.add_agency(unit, Some("督查县人民政府")).await.unwrap();
+    }
+    // (unit, reference, received, decided). 甲: A1 and A2 answered within 20 working days
+    // (第三十三条); A3, received 2025-03-03, is due 2025-03-31 and was answered in June (逾期办结);
+    // A4 is still open on 2026-12-03, long past its deadline. 乙: three answered in a week.
+    // 丙: one answered in a week.
+    let cases = [
+        ("督查县甲局", "A1", d(2025, 3, 3), Some(d(2025, 3, 10))),
+        ("督查县甲局", "A2", d(2025, 3, 3), Some(d(2025, 3, 11))),
+        ("督查县甲局", "A3", d(2025, 3, 3), Some(d(2025, 6, 2))),
+        ("督查县甲局", "A4", d(2025, 11, 3), None),
+        ("督查县乙局", "B1", d(2025, 5, 6), Some(d(2025, 5, 12))),
+        ("督查县乙局", "B2", d(2025, 5, 6), Some(d(2025, 5, 12))),
+        ("督查县乙局", "B3", d(2025, 5, 6), Some(d(2025, 5, 12))),
+        ("督查县丙局", "C1", d(2025, 9, 1), Some(d(2025, 9, 5))),
+    ];
+    for (unit, reference, received, decided) in cases {
+        ctx.register_request(register(unit, reference, received))
+            .await
+            .unwrap();
+        if let Some(on) = decided {
+            ctx.record_event(
+                unit,
+                reference,
+                Event::Decided(on),
+                Some(Outcome::Disclosed),
+                "",
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let rows = ctx.supervision(2025).await.unwrap();
+    let got: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.agency(),
+                r.requests,
+                r.open,
+                r.overdue,
+                r.decided,
+                r.decided_on_time,
+                r.closed_late,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("督查县人民政府", 0, 0, 0, 0, 0, 0),
+            ("督查县甲局", 4, 1, 1, 3, 2, 1),
+            ("督查县乙局", 3, 0, 0, 3, 3, 0),
+            ("督查县丙局", 1, 0, 0, 1, 1, 0),
+        ]
+    );
+    let a = &rows[1];
+    assert_eq!(a.oldest_open, Some(("A4".to_owned(), d(2025, 11, 3))));
+    // Nothing filed: the reports generated from the records are checked, and hold together.
+    for r in &rows {
+        assert_eq!(r.report, dashboard::ReportSource::Generated);
+        assert_eq!(r.errors, 0, "{}", r.agency());
+        assert!(r.implausible.is_empty() && r.catalogue.is_none());
+        // Due 31 January (31 March for the government) 2026, not done by 2026-12-03.
+        assert!(r.filing.timeliness.is_late());
+    }
+    let mut sorted = rows.clone();
+    dashboard::sort(&mut sorted, Column::OnTimeRate, false);
+    let order: Vec<&str> = sorted.iter().map(|r| r.agency()).collect();
+    // 甲 2/3 < 乙 = 丙 1 (tree order kept); the government decided none: last.
+    assert_eq!(
+        order,
+        ["督查县甲局", "督查县乙局", "督查县丙局", "督查县人民政府"]
+    );
+    let overdue: Vec<&str> = rows
+        .iter()
+        .filter(|r| Only::Overdue.keeps(r))
+        .map(|r| r.agency())
+        .collect();
+    assert_eq!(overdue, ["督查县甲局"]);
+    // The export reads back: a row per unit, figures as numbers.
+    let bytes = gongkai_render::listing::xlsx(&dashboard::listing(2025, &rows)).unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, "督查").unwrap();
+    let cells: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(cells[1][0], "机关");
+    assert_eq!(cells[3][..5], ["督查县甲局", "4", "1", "1", "1"]);
+    assert_eq!(cells.len(), 2 + 4);
+
+    // The sample scheme (docs/assessment.sample.toml), by hand. No catalogue: the two
+    // catalogue items (20 of the 100) are left out. Every report is overdue (report_on_time 0:
+    // 0 of 20) and without error (report_errors 0: 10 of 10).
+    // 甲: on_time_rate 2/3 < 0.75: 0 of 30; overdue 1 ≤ 2: 50 % of 20 = 10;
+    //     (0 + 10 + 0 + 10) / 80 × 100 = 25.
+    // 乙: rate 1.0: 30; overdue 0: 20; (30 + 20 + 0 + 10) / 80 × 100 = 75.
+    // 丙: as 乙, 75, but 1 request < min_requests 3: 不参与排名.
+    // 政府: no request decided: on_time_rate left out; (20 + 0 + 10) / 50 × 100 = 60,
+    //     0 requests: 不参与排名.
+    let scheme = gongkai_assess::Scheme::parse(gongkai_assess::SAMPLE).unwrap();
+    let result = ctx.assess(2025, &scheme, None).await.unwrap();
+    let scores: Vec<(&str, f64, Option<usize>)> = result
+        .units
+        .iter()
+        .map(|u| (u.unit.as_str(), u.total, u.rank))
+        .collect();
+    assert_eq!(
+        scores,
+        [
+            ("督查县乙局", 75.0, Some(1)),
+            ("督查县甲局", 25.0, Some(2)),
+            ("督查县丙局", 75.0, None),
+            ("督查县人民政府", 60.0, None),
+        ]
+    );
+    let only = ctx.assess(2025, &scheme, Some("督查县甲局")).await.unwrap();
+    // 乙's 2024 report, published straight into the store, counted 500 new requests; the 3 of
+    // 2025 are a fall beyond fivefold over at least 100 (R9's year-on-year check).
+    let b = ctx.agency("督查县乙局").await.unwrap();
+    let mut before = ctx
+        .generate_report("督查县乙局", 2024, false)
+        .await
+        .unwrap()
+        .report;
+    let new_total = CellKey::T3(T3Row::NewReceived, Applicant::Total);
+    before.set(new_total, Some(Value::Int(500))).unwrap();
+    let grant = scope.installation().unwrap();
+    store
+        .record_step(
+            b.id,
+            2024,
+            1,
+            gongkai_store::filings::NewStep {
+                action: gongkai_filing::Action::Publish,
+                report: Some(gongkai_report::json::to_string(&before, None)),
+                explanations: None,
+                text: None,
+                remarks: None,
+            },
+            gongkai_store::Draft::new(&grant, "test.publish", "2024"),
+        )
+        .await
+        .unwrap();
+    let rows = ctx.supervision(2025).await.unwrap();
+    let b_row = rows.iter().find(|r| r.agency() == "督查县乙局").unwrap();
+    assert_eq!(b_row.implausible.len(), 1, "{:?}", b_row.implausible);
+    assert!(
+        b_row.implausible[0].contains("500"),
+        "{:?}",
+        b_row.implausible
+    );
+    assert!(Only::Failing.keeps(b_row));
+    assert!(
+        rows.iter()
+            .filter(|r| r.agency() != "督查县乙局")
+            .all(|r| r.implausible.is_empty())
+    );
+    assert_eq!(only.units.len(), 1);
+    let docx = gongkai_render::listing::docx(&gongkai_services::assessment::listing(&result));
+    assert!(docx.unwrap().starts_with(b"PK"));
 }

@@ -32,6 +32,7 @@ pub enum Section {
     Users,
     Calendar,
     Audit,
+    Supervision,
     None,
 }
 
@@ -66,7 +67,7 @@ impl Layout {
         let all = caller.scope.is_operator();
         let has = |wanted: &[Role]| all || roles.iter().any(|r| wanted.contains(r));
         let handles = has(&[Role::Officer, Role::Approver]);
-        let entries: [(Section, &'static str, &'static str, bool); 13] = [
+        let entries: [(Section, &'static str, &'static str, bool); 14] = [
             (Section::Dashboard, "/office", "工作台", true),
             (
                 Section::Register,
@@ -99,6 +100,12 @@ impl Layout {
                 "/office/audit",
                 "审计日志",
                 has(&[Role::Supervisor, Role::Admin]),
+            ),
+            (
+                Section::Supervision,
+                "/office/supervision",
+                "督查考核",
+                has(&[Role::Supervisor]),
             ),
         ];
         Layout {

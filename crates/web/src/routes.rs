@@ -370,6 +370,25 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Office,
             post(office::filing::give_back::<S>),
         ),
+        // The supervising office's dashboard and assessment (考核, 第四十六条).
+        entry(
+            g.clone(),
+            "/office/supervision",
+            Office,
+            get(office::supervision::page::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/assessment",
+            Office,
+            get(office::supervision::assessment_form::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/assessment",
+            Office,
+            post(office::supervision::assess::<S>),
+        ),
         entry(
             g.clone(),
             "/office/catalogue",
@@ -555,6 +574,12 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/api/v1/repeated-requests",
             Api,
             get(api::list_repeated_requests::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/supervision",
+            Api,
+            get(api::get_supervision::<S>),
         ),
         entry(
             g.clone(),

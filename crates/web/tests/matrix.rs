@@ -194,6 +194,11 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("POST", "/office/filing/submit") => handles_a(who, 303),
         ("POST", "/office/filing/clear" | "/office/filing/publish") => supervises_a(who, 303),
         ("POST", "/office/filing/return") => supervises_a(who, 409),
+        // The dashboard and the assessment: anyone logged in, each seeing the rows of their
+        // own subtree (web.md §1: who sees an agency's requests sees its figures); A's officer
+        // gets A's row alone, the supervising office every unit below the government.
+        ("GET", "/office/supervision" | "/office/assessment") => 200,
+        ("POST", "/office/assessment") => 200,
         // The published reports on the portal: anyone.
         ("GET", "/agencies/{id}/reports" | "/agencies/{id}/reports/{year}") => 200,
         ("POST", "/office/check") => 200,
@@ -257,6 +262,7 @@ fn expected(route: &Route, who: Who) -> u16 {
         // handle it.
         ("GET", "/office/requests/{id}/letter" | "/api/v1/requests/{id}/letter") => reads_a(who),
         ("POST", "/office/requests/{id}/letters") => handles_a(who, 303),
+        ("GET", "/api/v1/supervision") => 200,
         _ => panic!("{m} {p} has no entry in the authorization matrix: say what each caller gets"),
     }
 }
@@ -309,7 +315,9 @@ async fn call(
                     "agency={a}&year={year}&cell=t3.new_received.total"
                 )),
                 "/api/v1/deadline" => query("received=2024-03-05"),
-                "/api/v1/filings" => query(&format!("year={PUBLISHED_YEAR}")),
+                "/api/v1/filings" | "/api/v1/supervision" => {
+                    query(&format!("year={PUBLISHED_YEAR}"))
+                }
                 "/api/v1/repeated-requests" => query(&format!("agency={a}&year=2024")),
                 _ => path.clone(),
             };
@@ -350,7 +358,9 @@ async fn call(
             let url = match p {
                 "/office/reports/download" => query(&format!("agency={a}&year={year}&format=json")),
                 "/office/filing" => query(&format!("agency={a}&year={PUBLISHED_YEAR}")),
-                "/office/filings" => query(&format!("year={PUBLISHED_YEAR}")),
+                "/office/filings" | "/office/supervision" => {
+                    query(&format!("year={PUBLISHED_YEAR}"))
+                }
                 "/office/repeated" => query(&format!("agency={a}&year=2024")),
                 "/office/requests" | "/office/remedies" | "/office/catalogue" => {
                     query(&format!("agency={a}"))
@@ -441,6 +451,9 @@ async fn call(
                     ];
                     f.extend(EXPLAINED);
                     f
+                }
+                "/office/assessment" => {
+                    vec![("year", PUBLISHED_YEAR), ("scheme", gongkai_assess::SAMPLE)]
                 }
                 "/office/filing/clear" | "/office/filing/publish" => {
                     vec![("agency", A), ("year", PUBLISHED_YEAR)]

@@ -2,6 +2,7 @@
 //! result; what an error means for the exit status and which command helps is decided here.
 
 pub mod agency;
+pub mod assess;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;

@@ -13,6 +13,7 @@ mod idempotency;
 mod letters;
 mod reports;
 mod requests;
+mod supervision;
 
 pub use applications::{submit_application, track_application};
 pub use catalogue::search_catalogue;
@@ -25,6 +26,7 @@ pub use requests::{
     add_request_event, create_request, get_request, import_ledger, list_repeated_requests,
     list_requests,
 };
+pub use supervision::get_supervision;
 
 use crate::auth::ApiCaller;
 use crate::error::{ErrorBody, WebError, WebResult};
@@ -309,6 +311,7 @@ impl Modify for Security {
         filing::return_report,
         filing::clear_report,
         filing::publish_report,
+        supervision::get_supervision,
         deadline,
         catalogue::search_catalogue,
         applications::submit_application,

@@ -14,6 +14,7 @@ pub mod repeated;
 pub mod replies;
 pub mod reports;
 pub mod requests;
+pub mod supervision;
 
 use crate::auth::{OfficeCaller, SecureForm, expired_cookie, session_cookie};
 use crate::error::{WebError, WebResult};
