@@ -15,7 +15,7 @@ use crate::accounts::{new_secret, secret_hash};
 use crate::requests::{WorkItem, WorkQuery, urgency};
 use crate::{Actor, Capability, Ctx, Result, Scope, ServiceError, Settings};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use gongkai_cases::Agency;
+use gongkai_filing::{Path as ReportPath, State as ReportState};
 use gongkai_store::Store;
 use gongkai_store::accounts::User;
 use icalendar::{Alarm, Component, EventLike};
@@ -33,14 +33,6 @@ pub fn article(item: &WorkItem) -> &'static str {
     } else {
         "第三十三条第一款"
     }
-}
-
-/// The day an agency's annual report of `report_year` is due (第四十九条): a department (an
-/// agency with a parent) submits it by 31 January of the next year; the government's own
-/// report (an agency without a parent) is published by 31 March.
-pub fn report_due(agency: &Agency, report_year: i32) -> Option<NaiveDate> {
-    // The filing workflow's due dates: one rule for the feed, the overview and the dashboard.
-    gongkai_filing::Path::of(agency.parent.is_some()).due(report_year)
 }
 
 /// One user's daily digest.
@@ -274,17 +266,27 @@ pub async fn calendar_feed<S: Store>(
     let scope = Scope::roles(Actor::new(&user.name)?, user.roles.clone());
     let ctx = Ctx::new(store, &scope, settings);
     let items = ctx.handled(&user.roles, settings.today).await?;
-    let tree = ctx.tree().await?;
-    let seen: Vec<&Agency> = scope
-        .visible(&tree)
-        .into_iter()
-        .filter(|a| a.merged.is_none())
-        .collect();
-    Ok(Some(feed_text(&user.name, &items, &seen, settings.today)))
+    // The annual reports still due, last year's and this year's (第四十九条): a department's
+    // until it is submitted (again, after a return), the government's until it is published.
+    let mut reports = Vec::new();
+    for year in [settings.today.year() - 1, settings.today.year()] {
+        for row in ctx.filings(year).await? {
+            let done = match row.path {
+                ReportPath::Filed => {
+                    !matches!(row.state, ReportState::Draft | ReportState::Returned)
+                }
+                ReportPath::Own => row.state == ReportState::Published,
+            };
+            if !done {
+                reports.push((row.due, year, row.agency.name));
+            }
+        }
+    }
+    Ok(Some(feed_text(&user.name, &items, &reports)))
 }
 
 /// The feed's iCalendar text (see [`calendar_feed`]).
-fn feed_text(user: &str, items: &[WorkItem], agencies: &[&Agency], today: NaiveDate) -> String {
+fn feed_text(user: &str, items: &[WorkItem], due_reports: &[(NaiveDate, i32, String)]) -> String {
     let mut cal = icalendar::Calendar::new();
     cal.name(&format!("政府信息公开办理期限（{user}）"));
     for item in items {
@@ -311,15 +313,11 @@ fn feed_text(user: &str, items: &[WorkItem], agencies: &[&Agency], today: NaiveD
     }
     // One event per due date, naming the agencies whose reports fall due then.
     let mut reports: BTreeMap<(NaiveDate, i32), Vec<&str>> = BTreeMap::new();
-    for year in [today.year() - 1, today.year()] {
-        for agency in agencies {
-            if let Some(due) = report_due(agency, year) {
-                reports
-                    .entry((due, year))
-                    .or_default()
-                    .push(agency.name.as_str());
-            }
-        }
+    for (due, year, name) in due_reports {
+        reports
+            .entry((*due, *year))
+            .or_default()
+            .push(name.as_str());
     }
     for ((due, year), names) in reports {
         let summary = match names.as_slice() {
@@ -499,22 +497,6 @@ fn io_error(path: &Path, e: &std::io::Error) -> ServiceError {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use gongkai_cases::AgencyId;
-
-    #[test]
-    fn reports_fall_due_by_the_agencys_place_in_the_tree() {
-        // 第四十九条: departments by 31 January, the government's own report by 31 March.
-        let government = Agency::new(AgencyId(1), "县人民政府", None);
-        let department = Agency::new(AgencyId(2), "县教育局", Some(AgencyId(1)));
-        assert_eq!(
-            report_due(&department, 2026),
-            NaiveDate::from_ymd_opt(2027, 1, 31)
-        );
-        assert_eq!(
-            report_due(&government, 2026),
-            NaiveDate::from_ymd_opt(2027, 3, 31)
-        );
-    }
 
     #[test]
     fn addresses_are_checked_for_their_shape() {

@@ -173,6 +173,7 @@ on_both!(
     an_online_application_is_confirmed_decided_and_purged,
     letters_follow_the_request_and_the_agencys_templates,
     the_dashboard_counts_each_unit_and_the_sample_scheme_scores_it,
+    a_district_runs_its_reporting_season,
 );
 
 fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
@@ -2103,4 +2104,167 @@ async fn the_dashboard_counts_each_unit_and_the_sample_scheme_scores_it<S: Store
     assert_eq!(only.units.len(), 1);
     let docx = gongkai_render::listing::docx(&gongkai_services::assessment::listing(&result));
     assert!(docx.unwrap().starts_with(b"PK"));
+}
+
+/// The reporting season of a district with the seed's shape (第四十九条): a government, 21
+/// townships and 39 departments, each with generated requests of 2025. Every unit's officer
+/// submits its report with the warnings explained, and finds it locked; the supervising office
+/// returns five with a comment, they are submitted again, and the office clears and publishes
+/// all sixty, then the government's own report; the overview shows every report on time, the
+/// dashboard and the sample assessment cover all sixty-one, and a reply letter is produced.
+async fn a_district_runs_its_reporting_season<S: Store + Blobs>(store: &S, _raw: &Raw) {
+    use std::collections::BTreeMap;
+    let year = 2025;
+    // 20 January: within the season, before the departments' due date.
+    let settings = Settings::new(d(2026, 1, 20));
+    let op = operator();
+    let ctx = Ctx::new(store, &op, &settings);
+    let gov = "季县人民政府";
+    let gov_id = ctx.add_agency(gov, None).await.unwrap().id;
+    let units: Vec<String> = (1..=21)
+        .map(|i| format!("季县第{i}镇人民政府"))
+        .chain((1..=39).map(|i| format!("季县第{i}局")))
+        .collect();
+    let outcomes = [Outcome::Disclosed, Outcome::Partial, Outcome::NaNotHeld];
+    for (k, unit) in units.iter().enumerate() {
+        ctx.add_agency(unit, Some(gov)).await.unwrap();
+        for n in 0..k % 4 {
+            let reference = format!("J{k}-{n}");
+            let month = 3 + n as u32;
+            ctx.register_request(register(unit, &reference, d(year, month, 2)))
+                .await
+                .unwrap();
+            if n % 2 == 0 {
+                ctx.record_event(
+                    unit,
+                    &reference,
+                    Event::Decided(d(year, month, 20)),
+                    Some(outcomes[k % 3]),
+                    "",
+                )
+                .await
+                .unwrap();
+            }
+        }
+    }
+    let office_scope = Scope::roles(
+        Actor::new("季县政务公开办").unwrap(),
+        vec![(gov_id, Role::Supervisor)],
+    );
+    let office = Ctx::new(store, &office_scope, &settings);
+    let submit = |scope: Scope, unit: String| {
+        let settings = settings.clone();
+        async move {
+            let ctx = Ctx::new(store, &scope, &settings);
+            let agency = ctx.agency(&unit).await.unwrap();
+            let report = ctx
+                .generate_report(&unit, year, false)
+                .await
+                .unwrap()
+                .report;
+            let explanations: BTreeMap<_, _> = ctx
+                .findings(&agency, year, &report)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|f| (f.rule, "已核对".to_owned()))
+                .collect();
+            let filing = ctx
+                .submit_report(&unit, year, None, &explanations, None)
+                .await
+                .unwrap();
+            assert_eq!(filing.state.as_str(), "submitted", "{unit}");
+            // Locked while under review; and an officer clears nothing.
+            assert!(matches!(
+                ctx.set_prose(&unit, year, "## 一、总体情况\n\n改。\n")
+                    .await,
+                Err(ServiceError::Refused(_))
+            ));
+            assert!(matches!(
+                ctx.clear_report(&unit, year).await,
+                Err(ServiceError::Access(_))
+            ));
+        }
+    };
+    let officer = |unit: &str, id| {
+        Scope::roles(
+            Actor::new(&format!("{unit}办理人员")).unwrap(),
+            vec![(id, Role::Officer)],
+        )
+    };
+    let mut ids = Vec::new();
+    for unit in &units {
+        let id = ctx.agency(unit).await.unwrap().id;
+        ids.push(id);
+        submit(officer(unit, id), unit.clone()).await;
+    }
+    for (unit, id) in units.iter().zip(&ids).take(5) {
+        office
+            .return_report(unit, year, "请补写存在的主要问题", &BTreeMap::new())
+            .await
+            .unwrap();
+        submit(officer(unit, *id), unit.clone()).await;
+    }
+    for unit in &units {
+        office.clear_report(unit, year).await.unwrap();
+        let (filing, version) = office
+            .publish_report(unit, year, None, &BTreeMap::new(), None)
+            .await
+            .unwrap();
+        assert_eq!(version, 1);
+        assert_eq!(filing.state.as_str(), "published");
+    }
+    let own = ctx.generate_report(gov, year, false).await.unwrap().report;
+    let gov_agency = ctx.agency(gov).await.unwrap();
+    let explained: BTreeMap<_, _> = office
+        .findings(&gov_agency, year, &own)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.rule, "已核对".to_owned()))
+        .collect();
+    office
+        .publish_report(gov, year, None, &explained, None)
+        .await
+        .unwrap();
+
+    // The overview: sixty-one reports, all published, each late exactly when it was done (the
+    // day its step was recorded, by the clock) after its due date.
+    let rows = office.filings(year).await.unwrap();
+    assert_eq!(rows.len(), 61);
+    for r in &rows {
+        assert_eq!(r.state.as_str(), "published", "{}", r.agency.name);
+        let done = r.done.unwrap();
+        assert_eq!(r.timeliness.is_late(), done > r.due, "{}", r.agency.name);
+    }
+    assert_eq!(
+        rows.iter().filter(|r| r.due == d(2026, 3, 31)).count(),
+        1,
+        "only the government's own report is due by 31 March"
+    );
+    let returned = office.filing(&units[0], year).await.unwrap();
+    assert_eq!(
+        returned.steps.len(),
+        5,
+        "submit, return, submit, clear, publish"
+    );
+    assert_eq!(returned.versions().count(), 3);
+    assert_eq!(office.filing(&units[9], year).await.unwrap().steps.len(), 3);
+
+    // The dashboard and the sample assessment cover every unit.
+    assert_eq!(office.supervision(year).await.unwrap().len(), 61);
+    let scheme = gongkai_assess::Scheme::parse(gongkai_assess::SAMPLE).unwrap();
+    let assessed = office.assess(year, &scheme, None).await.unwrap();
+    assert_eq!(assessed.units.len(), 61);
+    assert!(assessed.units.iter().any(|u| u.rank == Some(1)));
+
+    // A reply letter for a decided request of a township.
+    let letter = ctx.render_letter(&units[1], "J1-0", None).await.unwrap();
+    assert!(
+        letter.file_name.ends_with("-J1-0.docx"),
+        "{}",
+        letter.file_name
+    );
+    assert!(letter.file_name.contains("答复"), "{}", letter.file_name);
+    assert_eq!(&letter.bytes[..2], b"PK");
 }
