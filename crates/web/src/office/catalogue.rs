@@ -104,13 +104,7 @@ pub async fn list<S: WebStore>(
         named => named.to_owned(),
     };
     let category = parse_category(&q.category).map_err(WebError::invalid)?;
-    let year = match q.year.trim() {
-        "" => None,
-        y => Some(
-            y.parse::<i32>()
-                .map_err(|_| WebError::invalid(format!("年度“{y}”不是年份")))?,
-        ),
-    };
+    let year = crate::office::query_year(Some(&q.year))?;
     let after = match q.after.split_once('.') {
         None => None,
         Some((d, id)) => Some((

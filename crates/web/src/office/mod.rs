@@ -349,3 +349,15 @@ pub async fn change_password<S: WebStore>(
             .into_response()),
     }
 }
+
+/// A year typed in a page's query: `None` when left empty; anything but a year is a 422 that
+/// names it.
+pub(crate) fn query_year(text: Option<&str>) -> WebResult<Option<i32>> {
+    match text.map(str::trim).filter(|y| !y.is_empty()) {
+        None => Ok(None),
+        Some(y) => y
+            .parse()
+            .map(Some)
+            .map_err(|_| WebError::invalid(format!("年度“{y}”不是年份"))),
+    }
+}

@@ -3,7 +3,7 @@
 //! officer completes and publishes.
 
 use crate::auth::OfficeCaller;
-use crate::error::{WebError, WebResult};
+use crate::error::WebResult;
 use crate::office::{Choice, agency_choices};
 use crate::pages::{Layout, Section, render};
 use crate::{Shared, WebStore};
@@ -45,12 +45,7 @@ pub async fn page<S: WebStore>(
     Query(q): Query<RepeatedQuery>,
 ) -> WebResult<Html<String>> {
     let settings = app.settings();
-    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => settings.today.year(),
-        Some(y) => y
-            .parse()
-            .map_err(|_| WebError::invalid(format!("年度“{y}”不是年份")))?,
-    };
+    let year = crate::office::query_year(q.year.as_deref())?.unwrap_or(settings.today.year());
     let agencies = agency_choices(&app, &caller, &q.agency, None).await?;
     let groups = if q.agency.trim().is_empty() {
         None

@@ -44,18 +44,7 @@ impl ReportQuery {
     }
 
     fn year(&self) -> WebResult<Option<i32>> {
-        match self
-            .year
-            .as_deref()
-            .map(str::trim)
-            .filter(|y| !y.is_empty())
-        {
-            None => Ok(None),
-            Some(y) => y
-                .parse()
-                .map(Some)
-                .map_err(|_| WebError::invalid(format!("年度“{y}”不是年份"))),
-        }
+        crate::office::query_year(self.year.as_deref())
     }
 
     /// The query string of the same report, for links.

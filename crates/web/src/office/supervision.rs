@@ -31,12 +31,7 @@ pub struct SupervisionQuery {
 }
 
 fn year_of(text: Option<&str>, default: i32) -> WebResult<i32> {
-    match text.map(str::trim).filter(|y| !y.is_empty()) {
-        None => Ok(default),
-        Some(y) => y
-            .parse()
-            .map_err(|_| WebError::invalid(format!("年度“{y}”不是年份"))),
-    }
+    Ok(crate::office::query_year(text)?.unwrap_or(default))
 }
 
 /// A column heading: its label and the link that sorts by it (the other way when it is the
