@@ -155,10 +155,7 @@ impl<S: Store> Ctx<'_, S> {
             text: decision.text,
             remarks: None,
         };
-        let audit = self
-            .draft(&grant, "report.submit", format!("年度报告 {year} 年"))
-            .await?;
-        self.record(filing, step, audit).await
+        self.record(filing, &grant, "report.submit", step).await
     }
 
     /// Returns a submitted report to the department with the supervisor's comment, and remarks
@@ -191,10 +188,7 @@ impl<S: Store> Ctx<'_, S> {
             remarks: (!remarks.is_empty())
                 .then(|| serde_json::to_string(remarks).unwrap_or_else(|_| "{}".to_owned())),
         };
-        let audit = self
-            .draft(&grant, "report.return", format!("年度报告 {year} 年"))
-            .await?;
-        self.record(filing, step, audit).await
+        self.record(filing, &grant, "report.return", step).await
     }
 
     /// Clears a submitted report for publication.
@@ -209,10 +203,7 @@ impl<S: Store> Ctx<'_, S> {
             text: None,
             remarks: None,
         };
-        let audit = self
-            .draft(&grant, "report.clear", format!("年度报告 {year} 年"))
-            .await?;
-        self.record(filing, step, audit).await
+        self.record(filing, &grant, "report.clear", step).await
     }
 
     /// Publishes the agency's report of `year` (第四十九条、第五十条) as its next version:
@@ -272,10 +263,7 @@ impl<S: Store> Ctx<'_, S> {
             text: decision.text,
             remarks: None,
         };
-        let audit = self
-            .draft(&grant, "report.publish", format!("年度报告 {year} 年"))
-            .await?;
-        let filing = self.record(filing, step, audit).await?;
+        let filing = self.record(filing, &grant, "report.publish", step).await?;
         let version = filing
             .steps
             .last()
@@ -398,14 +386,19 @@ impl<S: Store> Ctx<'_, S> {
         Ok(report)
     }
 
-    /// Records the step on the history the decision was made on (a step taken meanwhile by
-    /// someone else is a conflict) and returns the filing after it.
+    /// Records the step, allowed by `grant`, with its audit entry (`action`), on the history the
+    /// decision was made on (a step taken meanwhile by someone else is a conflict), and returns
+    /// the filing after it.
     async fn record(
         &self,
         filing: Filing,
+        grant: &gongkai_access::Grant,
+        action: &'static str,
         step: NewStep,
-        audit: gongkai_store::Draft,
     ) -> Result<Filing> {
+        let audit = self
+            .draft(grant, action, format!("年度报告 {} 年", filing.year))
+            .await?;
         let seq = i32::try_from(filing.steps.len() + 1)
             .map_err(|_| ServiceError::Invalid("报送步骤过多".into()))?;
         self.store
