@@ -238,6 +238,14 @@ impl<S: Store> Ctx<'_, S> {
                 }
                 match filing.submitted() {
                     Some(s) => s,
+                    // Cleared, yet what was submitted does not read back: never publish
+                    // something else in its place.
+                    None if filing.state == State::Cleared => {
+                        return Err(gongkai_store::StoreError::Backend(
+                            "报送的年度报告无法读取，未发布".into(),
+                        )
+                        .into());
+                    }
                     // Never submitted: the workflow refuses it below, by its state.
                     None => (
                         Report::blank(gongkai_report::Format::for_year(year), year, ""),

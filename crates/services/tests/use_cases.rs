@@ -174,6 +174,7 @@ on_both!(
     letters_follow_the_request_and_the_agencys_templates,
     the_dashboard_counts_each_unit_and_the_sample_scheme_scores_it,
     a_district_runs_its_reporting_season,
+    an_unreadable_submission_is_not_published,
 );
 
 fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
@@ -2267,4 +2268,38 @@ async fn a_district_runs_its_reporting_season<S: Store + Blobs>(store: &S, _raw:
     );
     assert!(letter.file_name.contains("答复"), "{}", letter.file_name);
     assert_eq!(&letter.bytes[..2], b"PK");
+}
+
+/// A cleared report whose submission no longer reads back (changed behind the program's back)
+/// is not published: nothing else is put in its place, and no version is written.
+async fn an_unreadable_submission_is_not_published<S: Store + Blobs>(store: &S, raw: &Raw) {
+    use std::collections::BTreeMap;
+    let (op, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &op, &settings);
+    ctx.add_agency("损坏县人民政府", None).await.unwrap();
+    let unit = "损坏县教育局";
+    ctx.add_agency(unit, Some("损坏县人民政府")).await.unwrap();
+    let agency = ctx.agency(unit).await.unwrap();
+    let report = ctx.generate_report(unit, 2025, false).await.unwrap().report;
+    let explained: BTreeMap<_, _> = ctx
+        .findings(&agency, 2025, &report)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.rule, "已核对".to_owned()))
+        .collect();
+    ctx.submit_report(unit, 2025, None, &explained, None)
+        .await
+        .unwrap();
+    ctx.clear_report(unit, 2025).await.unwrap();
+    raw.exec("UPDATE filing_steps SET report = '{' WHERE action = 'submitted'")
+        .await;
+    let refused = ctx
+        .publish_report(unit, 2025, None, &BTreeMap::new(), None)
+        .await;
+    assert!(
+        matches!(refused, Err(ServiceError::Store(StoreError::Backend(_)))),
+        "{refused:?}"
+    );
+    assert!(ctx.published_versions(unit, 2025).await.unwrap().is_empty());
 }
