@@ -31,6 +31,8 @@
 //! | `portal.attachments_max` | `GONGKAI_PORTAL__ATTACHMENTS_MAX` | `5` files per application |
 //! | `portal.retention_days` | `GONGKAI_PORTAL__RETENTION_DAYS` | `1825`: applicants' personal data is purged this long after the decision |
 //! | `portal.show_findings` | `GONGKAI_PORTAL__SHOW_FINDINGS` | `false`: the portal shows the checks' findings beside published reports |
+//! | `portal.count_views` | `GONGKAI_PORTAL__COUNT_VIEWS` | `true`: the server counts the portal's page views per agency and day |
+//! | `portal.views_flush_seconds` | `GONGKAI_PORTAL__VIEWS_FLUSH_SECONDS` | `5`: how often the counts are written to the database |
 //! | `smtp.host` | `GONGKAI_SMTP__HOST` | none: `gongkai remind --send` writes `.eml` files to `smtp.outbox` |
 //! | `smtp.port` | `GONGKAI_SMTP__PORT` | `587` |
 //! | `smtp.from` | `GONGKAI_SMTP__FROM` | `gongkai@localhost` |
@@ -387,6 +389,11 @@ pub struct PortalConfig {
     pub retention_days: u32,
     /// Show the findings of the checks beside each published annual report.
     pub show_findings: bool,
+    /// Count the portal's page views per agency and day (section 二 of the report), in memory
+    /// and written to the database every `views_flush_seconds` and when the server stops.
+    pub count_views: bool,
+    /// Seconds between writes of the page-view counts: what a killed server can lose.
+    pub views_flush_seconds: u32,
 }
 
 impl Default for PortalConfig {
@@ -398,6 +405,8 @@ impl Default for PortalConfig {
             attachments_max: 5,
             retention_days: 1825,
             show_findings: false,
+            count_views: true,
+            views_flush_seconds: 5,
         }
     }
 }
@@ -532,7 +541,7 @@ const NAMED: [(&str, &str); 1] = [("data_dir", "GONGKAI_DATA_DIR")];
 const NOT_CONFIG: [&str; 1] = ["GONGKAI_TEST_POSTGRES_URL"];
 
 /// Every key, in the order `config show` prints them.
-const KEYS: [&str; 33] = [
+const KEYS: [&str; 35] = [
     "data_dir",
     "database.url",
     "audit.key",
@@ -557,6 +566,8 @@ const KEYS: [&str; 33] = [
     "portal.attachments_max",
     "portal.retention_days",
     "portal.show_findings",
+    "portal.count_views",
+    "portal.views_flush_seconds",
     "smtp.host",
     "smtp.port",
     "smtp.from",
@@ -835,6 +846,11 @@ impl Config {
             ("attachments_max", portal.attachments_max.to_string()),
             ("retention_days", portal.retention_days.to_string()),
             ("show_findings", portal.show_findings.to_string()),
+            ("count_views", portal.count_views.to_string()),
+            (
+                "views_flush_seconds",
+                portal.views_flush_seconds.to_string(),
+            ),
         ] {
             out.push_str(&format!(
                 "# 来自：{}\n{key} = {value}\n",

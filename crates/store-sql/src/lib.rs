@@ -125,14 +125,13 @@ pub mod __private {
     pub use gongkai_catalogue::{
         Attachment, Document, DocumentId, NewDocument, RegisterEntry, Validity,
     };
-    pub use gongkai_store::LetterTemplates;
     pub use gongkai_store::accounts::{
         Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
     };
     pub use gongkai_store::applications::{
         Application, Applications, NewApplication, Purged, ReplyDocument, ReplyDocumentId,
     };
-    pub use gongkai_store::catalogue::PublicationDates;
+    pub use gongkai_store::catalogue::{PublicationDates, PublishedDocument};
     pub use gongkai_store::filings::{Filings, NewStep, Step as FilingStep};
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
     pub use gongkai_store::transfer::{Row, TableDef};
@@ -142,6 +141,7 @@ pub mod __private {
         Installation, ItemOverview, LedgerImport, Remedies, ReportTexts, Requests, Result,
         Transfer,
     };
+    pub use gongkai_store::{LetterTemplates, PageViews};
     pub use tokio;
 }
 
@@ -389,6 +389,7 @@ macro_rules! impl_store {
                     item_overview(agency: AgencyId, per_item: usize) -> ItemOverview;
                     register_entries(agencies: &[AgencyId]) -> Vec<RegisterEntry>;
                     publication_dates(agencies: &[AgencyId], year: i32) -> Vec<PublicationDates>;
+                    published_documents(agencies: &[AgencyId], year: i32) -> Vec<PublishedDocument>;
                     documents_since(revision: i64, limit: usize) -> Vec<Document>;
                     catalogue_revision() -> i64;
                     upsert_documents(docs: Vec<NewDocument>, audit: Draft) -> ImportCounts;
@@ -415,6 +416,13 @@ macro_rules! impl_store {
                     record_step(agency: AgencyId, year: i32, seq: i32, step: NewStep, audit: Draft) -> Option<i32>;
                     steps(agency: AgencyId, year: i32) -> Vec<FilingStep>;
                     steps_of(agencies: &[AgencyId], year: i32) -> Vec<(AgencyId, FilingStep)>;
+                );
+            }
+
+            impl PageViews for $store {
+                $crate::impl_store!(@forward
+                    add_page_views(counts: &[(AgencyId, NaiveDate, i64)]) -> ();
+                    page_views(agencies: &[AgencyId], year: i32) -> Vec<(AgencyId, i64)>;
                 );
             }
 

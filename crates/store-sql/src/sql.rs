@@ -7,6 +7,7 @@ mod guides;
 mod letters;
 mod published;
 mod reminders;
+mod views;
 
 use crate::queue::Queued;
 use crate::values::{Tuple, Values};

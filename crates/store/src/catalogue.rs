@@ -58,6 +58,18 @@ pub struct ItemOverview {
 /// known) and its 发布日期.
 pub type PublicationDates = (DocumentId, Option<NaiveDate>, NaiveDate);
 
+/// A document as section 二 of the report counts it ([`Catalogue::published_documents`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedDocument {
+    pub id: DocumentId,
+    pub agency: AgencyId,
+    /// 发布日期.
+    pub published: NaiveDate,
+    pub item: Option<Item>,
+    /// The document it interprets, for a 政策解读.
+    pub interprets: Option<DocumentId>,
+}
+
 /// The catalogue's documents.
 pub trait Catalogue: Send + Sync {
     /// Stores a new document with its attachment records and gives it the next revision. The
@@ -141,6 +153,14 @@ pub trait Catalogue: Send + Sync {
         agencies: &[AgencyId],
         year: i32,
     ) -> impl Future<Output = Result<Vec<PublicationDates>>> + Send;
+
+    /// The documents of `agencies` published (发布日期) in `year`, with their item and what
+    /// they interpret: what section 二's figures count. Ordered by id.
+    fn published_documents(
+        &self,
+        agencies: &[AgencyId],
+        year: i32,
+    ) -> impl Future<Output = Result<Vec<PublishedDocument>>> + Send;
 
     /// Up to `limit` documents whose revision is above `revision`, by revision: what a search
     /// index applies to catch up. A document written several times appears once, at its latest

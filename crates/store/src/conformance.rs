@@ -81,6 +81,8 @@ macro_rules! conformance_tests {
             filing_steps_in_order,
             accounts_email_and_feeds,
             letter_templates_replace,
+            page_views_add_up,
+            catalogue_published_documents,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -145,6 +147,8 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     filing_steps_in_order(store).await;
     accounts_email_and_feeds(store).await;
     letter_templates_replace(store).await;
+    page_views_add_up(store).await;
+    catalogue_published_documents(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -4191,4 +4195,92 @@ pub async fn letter_templates_replace<S: Store>(store: &S) {
         "NotFound",
     );
     assert_eq!(store.audit_page(before, 100).await.unwrap().len(), 5);
+}
+
+/// Page views add up per agency and day, a batch is all or nothing (an unknown agency in it
+/// writes none of its counts), and a year's sum covers exactly its days.
+pub async fn page_views_add_up<S: Store>(store: &S) {
+    let a = agency(store, "访问量局").await;
+    let b = agency(store, "访问量局二").await;
+    let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
+    store
+        .add_page_views(&[(a, d(2024, 1, 1), 3), (b, d(2024, 12, 31), 5)])
+        .await
+        .unwrap();
+    store
+        .add_page_views(&[
+            (a, d(2024, 1, 1), 4),
+            (a, d(2023, 12, 31), 100),
+            (a, d(2025, 1, 1), 1000),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.page_views(&[a, b], 2024).await.unwrap(),
+        vec![(a, 7), (b, 5)]
+    );
+    assert_eq!(store.page_views(&[b], 2023).await.unwrap(), vec![]);
+    assert_eq!(store.page_views(&[a], 2023).await.unwrap(), vec![(a, 100)]);
+    assert_kind(
+        store
+            .add_page_views(&[(a, d(2024, 6, 1), 1), (AgencyId(999_999), d(2024, 6, 1), 1)])
+            .await,
+        "unknown agency",
+        "NotFound",
+    );
+    assert_eq!(store.page_views(&[a], 2024).await.unwrap(), vec![(a, 7)]);
+    // Counting visits is no change of records: no audit entry.
+    assert_eq!(
+        store.audit_last().await.unwrap().map_or(0, |e| e.seq),
+        before
+    );
+}
+
+/// The documents of a year with their item and what they interpret, by 发布日期, of the agencies
+/// asked only.
+pub async fn catalogue_published_documents<S: Store>(store: &S) {
+    let a = agency(store, "本年发布局").await;
+    let other = agency(store, "本年发布局二").await;
+    let mut first = new_document(a, "PD-1", "规范性文件", d(2024, 1, 1));
+    first.item = Some(Item::Article20(1));
+    let first = store.create_document(first, audit()).await.unwrap();
+    let mut reading = new_document(a, "PD-2", "解读", d(2024, 12, 31));
+    reading.item = None;
+    reading.interprets = Some(first.id);
+    let reading = store.create_document(reading, audit()).await.unwrap();
+    store
+        .create_document(new_document(a, "PD-3", "去年", d(2023, 12, 31)), audit())
+        .await
+        .unwrap();
+    store
+        .create_document(new_document(other, "PD-4", "他局", d(2024, 6, 1)), audit())
+        .await
+        .unwrap();
+    let got = store.published_documents(&[a], 2024).await.unwrap();
+    assert_eq!(
+        got,
+        vec![
+            crate::catalogue::PublishedDocument {
+                id: first.id,
+                agency: a,
+                published: d(2024, 1, 1),
+                item: Some(Item::Article20(1)),
+                interprets: None,
+            },
+            crate::catalogue::PublishedDocument {
+                id: reading.id,
+                agency: a,
+                published: d(2024, 12, 31),
+                item: None,
+                interprets: Some(first.id),
+            },
+        ]
+    );
+    assert!(
+        store
+            .published_documents(&[], 2024)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -30,6 +30,7 @@ pub mod letters;
 pub mod published;
 pub mod rules;
 pub mod transfer;
+pub mod views;
 
 pub use accounts::Accounts;
 pub use applications::Applications;
@@ -42,6 +43,7 @@ pub use gongkai_cases::{CaseFacts, RemedyFacts};
 pub use guides::Guides;
 pub use letters::LetterTemplates;
 pub use published::PublishedReports;
+pub use views::PageViews;
 
 use chrono::NaiveDate;
 use gongkai_cases::amend::{Amendment, Change};
@@ -526,6 +528,7 @@ pub trait Store:
     + PublishedReports
     + Filings
     + LetterTemplates
+    + PageViews
 {
 }
 
@@ -547,6 +550,7 @@ impl<T> Store for T where
         + PublishedReports
         + Filings
         + LetterTemplates
+        + PageViews
 {
 }
 

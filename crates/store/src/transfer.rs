@@ -345,6 +345,12 @@ pub const SCHEMA: &[TableDef] = &[
         columns: &[("agency_id", Int), ("kind", Text), ("body", Text)],
         key: &["agency_id", "kind"],
     },
+    // The portal's page views per agency and day (section 二 of the report).
+    TableDef {
+        name: "page_views",
+        columns: &[("agency_id", Int), ("day", Date), ("views", Int)],
+        key: &["agency_id", "day"],
+    },
     // Online applications (the portal), after the requests and blobs they name.
     TableDef {
         name: "applications",

@@ -13,11 +13,13 @@
 //!    client (the latency a visitor sees) and once with `--clients`;
 //! 6. the pages of the corpus's agencies (法定主动公开内容 by item: every item counted), each
 //!    rendered afresh, one client;
-//! 7. a static asset served by the same server, as the baseline the others are set against.
+//! 7. a static asset served by the same server, as the baseline the others are set against;
+//! 8. (`views`) the catalogue page from a second server on the same store that does not count
+//!    page views, alternating with the first, for the cost of counting them.
 //!
 //! `cargo run --release -p gongkai-web --example load -- [--db postgres://…] [--open 10000]
 //! [--docs 1000] [--corpus 0] [--seconds 10] [--clients 8]
-//! [--only desk,create,busy,catalogue,document,search,agency,static]`. Without `--db` a fresh SQLite
+//! [--only desk,create,busy,catalogue,views,document,search,agency,static]`. Without `--db` a fresh SQLite
 //! file in a temporary directory.
 //! The server runs in this process on its own runtime (the same router and store as
 //! `gongkai serve`), the clients on another; both share the machine's cores, as they would.
@@ -356,16 +358,13 @@ where
     }
 }
 
-async fn run<S: WebStore + Clone>(store: S, a: &Args) {
-    let token = seed(&store, a.open).await;
-    // The server's catalogue: its index and attachments, filled before it opens them.
-    let catalogue = tempfile::tempdir().unwrap();
-    let catalogue_dir = catalogue.path().to_owned();
-    documents(&store, &catalogue_dir, a.docs).await;
-    let corpus_agencies = corpus(&store, &catalogue_dir, a.corpus).await;
-    // The server on a runtime of its own.
+/// A server on a runtime of its own, counting page views or not; its address.
+fn spawn_server<S: WebStore + Clone>(
+    store: S,
+    catalogue_dir: std::path::PathBuf,
+    count_views: bool,
+) -> String {
     let (tx, rx) = std::sync::mpsc::channel();
-    let server_store = store.clone();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -375,14 +374,15 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
             let listener = gongkai_web::server::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
             let settings = Settings::new(gongkai_web::china_today());
-            let options = Options::new(settings, &gongkai_config::ServerConfig::default());
+            let mut options = Options::new(settings, &gongkai_config::ServerConfig::default());
+            options.count_views = count_views;
             let search = gongkai_search::AnySearch::tantivy(&catalogue_dir).unwrap();
             let attachments =
                 gongkai_web::AttachmentPlace::directory(&catalogue_dir.join("attachments"))
                     .unwrap();
             gongkai_web::server::serve(
                 listener,
-                server_store,
+                store,
                 search,
                 attachments,
                 options,
@@ -392,7 +392,18 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
             .unwrap();
         });
     });
-    let base = format!("http://{}", rx.recv().unwrap());
+    format!("http://{}", rx.recv().unwrap())
+}
+
+async fn run<S: WebStore + Clone>(store: S, a: &Args) {
+    let token = seed(&store, a.open).await;
+    // The server's catalogue: its index and attachments, filled before it opens them.
+    let catalogue = tempfile::tempdir().unwrap();
+    let catalogue_dir = catalogue.path().to_owned();
+    documents(&store, &catalogue_dir, a.docs).await;
+    let corpus_agencies = corpus(&store, &catalogue_dir, a.corpus).await;
+    let base = spawn_server(store.clone(), catalogue_dir.clone(), true);
+
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .pool_max_idle_per_host(64)
@@ -484,6 +495,34 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
         });
         let name = "GET /agencies/{id}/catalogue";
         phases.push(phase(name, a.clients, a.seconds, list).await);
+    }
+    if runs("views") {
+        // The cost of counting page views: the same page from a server that counts them and
+        // from one that does not (same process, same store), alternately, twice each.
+        let off = spawn_server(store.clone(), catalogue.path().to_owned(), false);
+        for round in 0..2 {
+            for (server, name) in [
+                (
+                    base.clone(),
+                    [
+                        "GET catalogue, views counted (1)",
+                        "GET catalogue, views counted (2)",
+                    ],
+                ),
+                (
+                    off.clone(),
+                    [
+                        "GET catalogue, not counted (1)",
+                        "GET catalogue, not counted (2)",
+                    ],
+                ),
+            ] {
+                let list = gets(&client, &server, move |_| {
+                    format!("/agencies/{agency_id}/catalogue")
+                });
+                phases.push(phase(name[round], a.clients, a.seconds, list).await);
+            }
+        }
     }
     if runs("document") && a.docs > 0 {
         let docs = a.docs as u64;

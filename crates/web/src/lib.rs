@@ -24,6 +24,7 @@ pub mod portal;
 pub mod routes;
 pub mod security;
 pub mod server;
+pub mod views;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_services::Settings;
@@ -55,6 +56,10 @@ pub struct Options {
     /// The portal shows the checks' findings beside each published annual report
     /// (`portal.show_findings`).
     pub show_findings: bool,
+    /// Count the portal's page views (`portal.count_views`), writing them every
+    /// `views_flush` (`portal.views_flush_seconds`).
+    pub count_views: bool,
+    pub views_flush: std::time::Duration,
     /// The reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
 }
@@ -83,6 +88,10 @@ impl Options {
             ) << 20,
             rate_limit_per_minute: gongkai_config::PortalConfig::default().rate_limit_per_minute,
             show_findings: gongkai_config::PortalConfig::default().show_findings,
+            count_views: gongkai_config::PortalConfig::default().count_views,
+            views_flush: std::time::Duration::from_secs(u64::from(
+                gongkai_config::PortalConfig::default().views_flush_seconds,
+            )),
             trusted_proxies: server.trusted_proxies.clone(),
         }
     }
@@ -101,6 +110,8 @@ pub struct App<S> {
     pub attachments: AttachmentPlace,
     /// The portal's public pages, kept for a moment ([`cache`]).
     pub pages: cache::PageCache,
+    /// The portal's page views not yet written ([`views`]).
+    pub views: views::ViewCounter,
 }
 
 /// Where the catalogue's attachment bytes are kept, owned by the server (the services'

@@ -666,6 +666,11 @@ pub fn router<S: WebStore>(app: Shared<S>) -> Router {
             app.clone(),
             crate::cache::pages::<S>,
         ))
+        // Outside the cache, so that a page served from it is counted too.
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::views::count::<S>,
+        ))
         .layer(axum::middleware::from_fn(crate::portal::error_pages))
         .layer(axum::middleware::from_fn(crate::security::observe))
         .with_state(app)

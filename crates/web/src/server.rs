@@ -61,16 +61,34 @@ pub async fn serve<S: WebStore>(
         options,
         desks: DeskCache::default(),
         pages: crate::cache::PageCache::default(),
+        views: crate::views::ViewCounter::default(),
         search,
         attachments,
     });
-    let router = routes::router(app);
-    axum::serve(
+    let router = routes::router(app.clone());
+    // The page views are written every few seconds, and once more after the last request.
+    let flusher = app.options.count_views.then(|| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(app.options.views_flush);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                crate::views::flush(&app.store, &app.views).await;
+            }
+        })
+    });
+    let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await?;
+    .await;
+    if let Some(task) = flusher {
+        task.abort();
+    }
+    crate::views::flush(&app.store, &app.views).await;
+    served?;
     Ok(())
 }
 

@@ -25,6 +25,9 @@ pub fn serve(g: &Global, args: ServeArgs) -> Result<Status> {
     let mut options = gongkai_web::Options::new(env.settings.clone(), &server);
     options.rate_limit_per_minute = env.config.portal.rate_limit_per_minute;
     options.show_findings = env.config.portal.show_findings;
+    options.count_views = env.config.portal.count_views;
+    options.views_flush =
+        std::time::Duration::from_secs(u64::from(env.config.portal.views_flush_seconds.max(1)));
     options.catalogue_attachment_max = u64::from(env.config.catalogue.attachment_max_mb) << 20;
     let url = env.url();
     let shown = env.shown_url();

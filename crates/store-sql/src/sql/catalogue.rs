@@ -21,7 +21,8 @@ use gongkai_catalogue::{
 };
 use gongkai_store::blobs::{check_name, sha256_hex, verify};
 use gongkai_store::catalogue::{
-    DocumentFilter, ItemOverview, PublicationDates, check_document, check_validity, index_key,
+    DocumentFilter, ItemOverview, PublicationDates, PublishedDocument, check_document,
+    check_validity, index_key,
 };
 use gongkai_store::{ImportCounts, Result, StoreError, rules};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
@@ -363,6 +364,40 @@ where
             .into_iter()
             .map(|(id, w, p)| (DocumentId(id), w, p))
             .collect())
+    }
+
+    pub async fn published_documents(
+        &self,
+        agencies: &[AgencyId],
+        year: i32,
+    ) -> Result<Vec<PublishedDocument>> {
+        let (start, end) = rules::year_bounds(year)?;
+        if agencies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, agency_id, published, item, interprets FROM documents \
+             WHERE agency_id IN {} AND published >= $1 AND published <= $2 ORDER BY id",
+            id_list(agencies.iter().map(|a| a.0))
+        );
+        type Row = (i64, i64, NaiveDate, Option<String>, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(&sql)
+            .bind(start)
+            .bind(end)
+            .fetch_all(self.0.pool())
+            .await
+            .map_err(db("读取本年发布的信息"))?;
+        rows.into_iter()
+            .map(|(id, agency, published, item, interprets)| {
+                Ok(PublishedDocument {
+                    id: DocumentId(id),
+                    agency: AgencyId(agency),
+                    published,
+                    item: item.as_deref().map(item_from).transpose()?,
+                    interprets: interprets.map(DocumentId),
+                })
+            })
+            .collect()
     }
 
     pub async fn documents_since(&self, revision: i64, limit: usize) -> Result<Vec<Document>> {

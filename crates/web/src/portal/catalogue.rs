@@ -577,13 +577,15 @@ pub struct DocumentPage {
 pub async fn document<S: WebStore>(
     State(app): State<Shared<S>>,
     Path(id): Path<String>,
-) -> WebResult<Html<String>> {
+) -> WebResult<impl axum::response::IntoResponse> {
     let id = document_id(&id)?;
     let settings = app.settings();
     let found = public(&app, &settings)?.document(id).await?;
     let view = &found.view;
     let d = &view.document.data;
-    render(&DocumentPage {
+    // The page is of the document's agency: its page views count there (crate::views).
+    let header = crate::views::agency_header(d.agency);
+    let page = render(&DocumentPage {
         layout: PortalLayout::new(d.title.clone(), PortalSection::None),
         doc: DocLine::of(&view.document),
         agency: view.agency.clone(),
@@ -616,7 +618,8 @@ pub async fn document<S: WebStore>(
             .collect(),
         interprets: view.interprets.as_ref().map(DocLine::of),
         interpretations: view.interpretations.iter().map(DocLine::of).collect(),
-    })
+    })?;
+    Ok(([header], page))
 }
 
 /// `filename*` of RFC 6266 (RFC 8187's encoding): UTF-8, every byte outside `attr-char`

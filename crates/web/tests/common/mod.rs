@@ -221,6 +221,11 @@ impl Server {
     }
 
     pub async fn stop(mut self) {
+        self.halt().await;
+    }
+
+    /// Stops the server gracefully and waits until it has finished (its store stays open).
+    pub async fn halt(&mut self) {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
