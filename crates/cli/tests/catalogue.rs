@@ -420,7 +420,9 @@ fn story(gk: &Gk<'_>) {
         let (row, col) = (path.next().unwrap(), path.next().unwrap());
         assert_eq!(t2[row][col], n, "report {key}: {t2:#}");
     }
-    assert_eq!(report["sections"]["s2_proactive"], "");
+    // Section 二's paragraph is written from the catalogue (the agency wrote none).
+    let s2 = report["sections"]["s2_proactive"].as_str().unwrap();
+    assert!(s2.starts_with("本年度主动公开政府信息"), "{s2}");
 
     // A figure of the catalogue entered by hand needs a reason, which the report then states.
     let set = ["figures", "set", "--agency", GOVERNMENT, "--year", "2024"];
@@ -437,7 +439,9 @@ fn story(gk: &Gk<'_>) {
     let report = gk.json(&report_args);
     assert_eq!(report["tables"]["t2"]["normative_docs"]["issued"], 9);
     assert_eq!(report["tables"]["t2"]["normative_docs"]["in_force"], 3);
-    let note = report["sections"]["s2_proactive"].as_str().unwrap();
+    let s2 = report["sections"]["s2_proactive"].as_str().unwrap();
+    let (paragraph, note) = s2.split_once("\n\n").unwrap();
+    assert!(paragraph.starts_with("本年度主动公开政府信息"), "{s2}");
     assert!(note.starts_with("注"), "{note}");
     assert!(note.contains("9 件"), "{note}");
     assert!(note.contains("公开目录记录 2 件"), "{note}");

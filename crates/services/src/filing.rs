@@ -340,6 +340,13 @@ impl<S: Store> Ctx<'_, S> {
         report: &Report,
     ) -> Result<Vec<Finding>> {
         let mut findings = rules::check(report);
+        // R8 on section 二: the figures written there against the records (the paragraph
+        // gongkai wrote agrees unless the records changed since).
+        let activity = self.activity_of(&[agency.id], year).await?;
+        findings.extend(gongkai_activity::compare(
+            report.section(gongkai_report::Section::S2Proactive),
+            &activity,
+        ));
         findings.extend(self.cross_year_findings(agency, year, report).await?);
         Ok(findings)
     }

@@ -33,6 +33,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod activity;
 pub mod agencies;
 pub mod applications;
 pub mod assessment;

@@ -20,6 +20,11 @@ use std::collections::HashMap;
 pub struct Generated {
     pub report: Report,
     pub warnings: Vec<ReportWarning>,
+    /// Section 二's figures computed from the records ([`crate::activity`]).
+    pub activity: gongkai_activity::Activity,
+    /// The agency wrote section 二 itself: the paragraph written from [`Self::activity`] is not
+    /// in the report, and the checks compare the figures it wrote with the computed ones.
+    pub own_section_two: bool,
 }
 
 /// Something a generated report lacks that the officer should supply.
@@ -97,6 +102,12 @@ impl<S: Store> Ctx<'_, S> {
                 }
             }
         }
+        // Section 二's paragraph from the records, unless the agency wrote its own.
+        let activity = self.activity_of(&agencies, year).await?;
+        let own_section_two = !report.section(Section::S2Proactive).trim().is_empty();
+        if !own_section_two {
+            report.set_section(Section::S2Proactive, gongkai_activity::paragraph(&activity));
+        }
         if !notes.is_empty() {
             let s2 = Section::S2Proactive;
             let text = report.section(s2).trim_end().to_owned();
@@ -116,7 +127,12 @@ impl<S: Store> Ctx<'_, S> {
                 .filter(|s| report.section(**s).trim().is_empty())
                 .map(|&s| ReportWarning::EmptySection(s)),
         );
-        Ok(Generated { report, warnings })
+        Ok(Generated {
+            report,
+            warnings,
+            activity,
+            own_section_two,
+        })
     }
 
     /// Table 二 figures of a scope: the agency's own, or for a consolidated report the

@@ -175,6 +175,7 @@ on_both!(
     the_dashboard_counts_each_unit_and_the_sample_scheme_scores_it,
     a_district_runs_its_reporting_season,
     an_unreadable_submission_is_not_published,
+    section_two_is_computed_from_the_records,
 );
 
 fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
@@ -2302,4 +2303,154 @@ async fn an_unreadable_submission_is_not_published<S: Store + Blobs>(store: &S, 
         "{refused:?}"
     );
     assert!(ctx.published_versions(unit, 2025).await.unwrap().is_empty());
+}
+
+/// Section 二's figures from the records (issue 15): a year of an agency's catalogue and portal
+/// visits, counted by hand; the paragraph the report carries; each figure traced; the agency's
+/// own text checked against them (R8), also when its report is submitted.
+async fn section_two_is_computed_from_the_records<S: Store + Blobs>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let gov = "二部分县人民政府";
+    let bureau = "二部分县教育局";
+    ctx.add_agency(gov, None).await.unwrap();
+    ctx.add_agency(bureau, Some(gov)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let index = TantivySearch::open(dir.path().join("search")).unwrap();
+    let blobs = Attachments::<S>::directory(&dir.path().join("files")).unwrap();
+    let add = |agency: &'static str, n: u32, published: NaiveDate, item: Option<u8>| {
+        let mut doc = document(
+            agency,
+            &format!("EB/{n:05}"),
+            &format!("文件{n}"),
+            published,
+        );
+        doc.item = item.map(Item::Article20);
+        let (ctx, index, blobs) = (&ctx, &index, &blobs);
+        async move { ctx.add_document(index, blobs, 1 << 20, doc).await.unwrap() }
+    };
+    // The government in 2024: three under (一), one under (十一), one under no item, one
+    // interpretation of the first; one of 2023 and one of 2025 that do not count.
+    add(gov, 1, d(2024, 1, 2), Some(1)).await;
+    add(gov, 2, d(2024, 5, 6), Some(1)).await;
+    add(gov, 3, d(2024, 12, 31), Some(1)).await;
+    add(gov, 4, d(2024, 7, 1), Some(11)).await;
+    add(gov, 5, d(2024, 8, 1), None).await;
+    let mut reading = document(gov, "EB/00006", "文件1的解读", d(2024, 1, 3));
+    reading.interprets = Some("EB/00001".into());
+    ctx.add_document(&index, &blobs, 1 << 20, reading)
+        .await
+        .unwrap();
+    add(gov, 7, d(2023, 12, 31), Some(1)).await;
+    add(gov, 8, d(2025, 1, 1), Some(1)).await;
+    // The bureau: two in 2024 under (十一).
+    add(bureau, 9, d(2024, 3, 1), Some(11)).await;
+    add(bureau, 10, d(2024, 3, 2), Some(11)).await;
+    let g = store.agency_by_name(gov).await.unwrap().unwrap().id;
+    let b = store.agency_by_name(bureau).await.unwrap().unwrap().id;
+    store
+        .add_page_views(&[
+            (g, d(2024, 1, 1), 1_000),
+            (g, d(2024, 12, 31), 234),
+            (g, d(2025, 1, 1), 9),
+            (b, d(2024, 6, 1), 66),
+        ])
+        .await
+        .unwrap();
+
+    let generated = ctx.generate_report(gov, 2024, false).await.unwrap();
+    assert!(!generated.own_section_two);
+    assert_eq!(
+        generated.report.section(Section::S2Proactive),
+        "本年度主动公开政府信息6条，按《条例》第二十条分：第（一）项3条、第（十一）项1条；发布政策解读1篇。\
+         政府信息公开平台全年页面访问量1234次。"
+    );
+    assert!(
+        generated
+            .findings()
+            .iter()
+            .all(|f| f.rule != gongkai_report::Rule::R8)
+    );
+    // The consolidated report counts the bureau too.
+    let all = ctx.generate_report(gov, 2024, true).await.unwrap();
+    assert!(
+        all.report.section(Section::S2Proactive).starts_with(
+            "本年度主动公开政府信息8条，按《条例》第二十条分：第（一）项3条、第（十一）项3条"
+        ),
+        "{}",
+        all.report.section(Section::S2Proactive)
+    );
+    assert!(
+        all.report
+            .section(Section::S2Proactive)
+            .contains("访问量1300次")
+    );
+
+    // Each figure traced to its records.
+    let items = ctx
+        .explain_figure(gov, 2024, "s2.published.item_1", false)
+        .await
+        .unwrap();
+    assert_eq!(items.value, 3);
+    let refs: Vec<&str> = items.records.iter().map(|c| c.reference.as_str()).collect();
+    assert_eq!(refs, ["EB/00001", "EB/00002", "EB/00003"]);
+    let readings = ctx
+        .explain_figure(gov, 2024, "s2.interpretations", false)
+        .await
+        .unwrap();
+    assert_eq!(readings.records[0].outcome, "文件1的解读");
+    let views = ctx
+        .explain_figure(gov, 2024, "s2.page_views", true)
+        .await
+        .unwrap();
+    assert_eq!(views.value, 1_300);
+    assert_eq!(views.records.len(), 2);
+    assert!(matches!(
+        ctx.explain_figure(gov, 2024, "s2.nonsense", false).await,
+        Err(ServiceError::Invalid(_))
+    ));
+
+    // The agency writes its own section 二: its figures are checked against the records.
+    let prose = "## 二、主动公开政府信息情况\n全年主动公开政府信息7条，发布政策解读1篇，网站访问量约1200次。\n";
+    ctx.set_prose(gov, 2024, prose).await.unwrap();
+    let own = ctx.generate_report(gov, 2024, false).await.unwrap();
+    assert!(own.own_section_two);
+    assert!(
+        own.report
+            .section(Section::S2Proactive)
+            .starts_with("全年主动公开政府信息7条")
+    );
+    let r8: Vec<String> = own
+        .findings()
+        .into_iter()
+        .filter(|f| f.rule == gongkai_report::Rule::R8)
+        .map(|f| f.message)
+        .collect();
+    // 7 is not 6; "约1200" is 1234 at its precision (within a hundred).
+    assert_eq!(r8.len(), 1, "{r8:?}");
+    assert!(
+        r8[0].contains("主动公开政府信息7条") && r8[0].contains("s2.published"),
+        "{r8:?}"
+    );
+    // A department submitting its report is asked to explain that warning, as any other.
+    let prose = "## 二、主动公开政府信息情况\n本年度主动公开政府信息2条，页面访问量70次。\n";
+    ctx.set_prose(bureau, 2024, prose).await.unwrap();
+    let refused = ctx
+        .submit_report(bureau, 2024, None, &Default::default(), None)
+        .await
+        .unwrap_err();
+    let ServiceError::Refused(gongkai_filing::Refusal::Unexplained { findings, .. }) = refused
+    else {
+        panic!("{refused:?}")
+    };
+    let r8: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.rule == gongkai_report::Rule::R8)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(r8.len(), 1, "{r8:?}");
+    assert!(
+        r8[0].contains("页面访问量70次") && r8[0].contains("为 66"),
+        "{r8:?}"
+    );
 }

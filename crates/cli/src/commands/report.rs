@@ -142,7 +142,7 @@ pub struct ExplainArgs {
     /// 报告年度
     #[arg(long, value_parser = values::year)]
     year: i32,
-    /// 单元格（cell），如 t3.nd_third_party.total、t4.rev_total
+    /// 单元格或第二部分的数字，如 t3.nd_third_party.total、t4.rev_total、s2.replies_public
     #[arg(long, value_name = "KEY")]
     cell: String,
     /// 汇总本机关及全部下级机关
@@ -743,13 +743,13 @@ fn generate(g: &Global, args: GenerateArgs) -> Result<Status> {
                 .await?
         ))
     })?;
-    let report = generated.report;
-    let findings = gongkai_report::rules::check(&report);
+    let findings = generated.findings();
+    let report = &generated.report;
     let signed = args
         .signed
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let meta = document_meta(Some(signed));
-    let bytes = gongkai_render::render_with(&report, &findings, target, &meta)?;
+    let bytes = gongkai_render::render_with(report, &findings, target, &meta)?;
     files::emit(args.output.as_deref(), &bytes, target.is_binary())?;
     let mut err = std::io::stderr().lock();
     let (agency, year) = (&args.agency, args.year);
@@ -769,14 +769,14 @@ fn generate(g: &Global, args: GenerateArgs) -> Result<Status> {
 }
 
 fn explain(g: &Global, args: ExplainArgs) -> Result<Status> {
-    let cell: CellKey = args.cell.parse()?;
     let env = Env::load(g)?;
-    let counted = runtime()?.block_on(async {
+    let explained = runtime()?.block_on(async {
         with_ctx!(env, Access::Read, |ctx| Ok::<_, anyhow::Error>(
-            ctx.explain(&args.agency, args.year, cell, args.consolidated)
+            ctx.explain_figure(&args.agency, args.year, &args.cell, args.consolidated)
                 .await?
         ))
     })?;
+    let counted = &explained.records;
     let mut out = std::io::stdout().lock();
     if args.json {
         let items: Vec<serde_json::Value> = counted
@@ -789,36 +789,49 @@ fn explain(g: &Global, args: ExplainArgs) -> Result<Status> {
         writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(
-                &json!({ "cell": cell, "count": counted.len(), "records": items })
-            )?
+            serde_json::to_string_pretty(&json!({
+                "cell": explained.key,
+                "count": counted.len(),
+                "value": explained.value,
+                "records": items
+            }))?
         )?;
     } else {
-        let name = template::cell_name(Format::for_year(args.year), cell);
         writeln!(
             out,
-            "{} {} 年 {name}（{cell}）：{} 件",
-            args.agency,
-            args.year,
-            counted.len()
+            "{} {} 年 {}（{}）：{}",
+            args.agency, args.year, explained.name, explained.key, explained.value
         )?;
-        for c in counted.iter().filter(|c| c.kind == "document") {
-            let ended = c
-                .closed
-                .map_or_else(String::new, |d| format!("  废止/失效 {d}"));
-            writeln!(
-                out,
-                "  {}  {}  成文 {}{ended}  {}  {}",
-                c.agency, c.reference, c.received, c.outcome, c.applicant
-            )?;
-        }
-        for c in counted.iter().filter(|c| c.kind != "document") {
-            let closed = c.closed.map_or_else(|| "—".to_owned(), |d| d.to_string());
-            writeln!(
-                out,
-                "  {}  {}  收到 {}  办结 {}  {}  {}",
-                c.agency, c.reference, c.received, closed, c.outcome, c.applicant
-            )?;
+        for c in counted {
+            let line = match c.kind {
+                "document" => {
+                    let ended = c
+                        .closed
+                        .map_or_else(String::new, |d| format!("  废止/失效 {d}"));
+                    format!(
+                        "  {}  {}  {} {}{ended}  {}  {}",
+                        c.agency,
+                        c.reference,
+                        if explained.key.starts_with("s2.") {
+                            "发布"
+                        } else {
+                            "成文"
+                        },
+                        c.received,
+                        c.outcome,
+                        c.applicant
+                    )
+                }
+                "request" | "remedy" | "message" => {
+                    let closed = c.closed.map_or_else(|| "—".to_owned(), |d| d.to_string());
+                    format!(
+                        "  {}  {}  收到 {}  办结 {}  {}  {}",
+                        c.agency, c.reference, c.received, closed, c.outcome, c.applicant
+                    )
+                }
+                _ => format!("  {}  {}  {}", c.agency, c.reference, c.outcome),
+            };
+            writeln!(out, "{}", line.trim_end())?;
         }
     }
     Ok(Status::Ok)

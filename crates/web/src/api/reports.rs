@@ -7,7 +7,7 @@ use crate::error::{ErrorBody, WebError, WebResult};
 use crate::{Shared, WebStore};
 use axum::Json;
 use axum::extract::State;
-use gongkai_report::CellKey;
+
 use gongkai_report::rules;
 use gongkai_services::reports::ReportWarning;
 use serde::{Deserialize, Serialize};
@@ -160,6 +160,9 @@ pub struct CountedOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExplainOut {
     pub cell: String,
+    /// The figure: the number of records, or for `s2.channel_posts` and `s2.page_views` the sum
+    /// of the counts.
+    pub value: i64,
     pub items: Vec<CountedOut>,
 }
 
@@ -169,7 +172,7 @@ pub struct ExplainOut {
     path = "/api/v1/reports/explain",
     operation_id = "explainCell",
     tag = "reports",
-    summary = "追溯单元格：列出计入表三或表四某个数字的申请或案件",
+    summary = "追溯数字：列出计入表二至表四某个单元格或第二部分某个数字（s2.…）的记录",
     params(ExplainQuery),
     security(("bearer" = [])),
     responses(
@@ -186,19 +189,17 @@ pub async fn explain_cell<S: WebStore>(
     ApiCaller(caller): ApiCaller,
     ApiQuery(q): ApiQuery<ExplainQuery>,
 ) -> WebResult<Json<ExplainOut>> {
-    let cell: CellKey = q
-        .cell
-        .parse()
-        .map_err(|_| WebError::invalid(format!("不认识的单元格“{}”", q.cell)).api())?;
     let settings = app.settings();
-    let counted = caller
+    let explained = caller
         .ctx(&app, &settings)
-        .explain(&q.agency, q.year, cell, q.consolidated.unwrap_or(false))
+        .explain_figure(&q.agency, q.year, &q.cell, q.consolidated.unwrap_or(false))
         .await
         .map_err(api_err)?;
     Ok(Json(ExplainOut {
-        cell: cell.to_string(),
-        items: counted
+        cell: explained.key,
+        value: explained.value,
+        items: explained
+            .records
             .into_iter()
             .map(|c| CountedOut {
                 kind: c.kind.to_owned(),

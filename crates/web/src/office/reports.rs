@@ -16,7 +16,7 @@ use chrono::Datelike;
 use gongkai_access::Capability;
 use gongkai_render::{Decoration, DocumentMeta, Target};
 use gongkai_report::layout::TableId;
-use gongkai_report::rules::{self, Finding, Severity};
+use gongkai_report::rules::{Finding, Severity};
 use gongkai_report::template::{self, CellKind};
 use gongkai_report::{CellKey, Format, Report, Value};
 use gongkai_services::reports::{Counted, ReportWarning};
@@ -110,6 +110,10 @@ pub struct Shown {
     pub filing_link: String,
     /// The portal's page of the published report.
     pub portal_link: String,
+    /// Section 二's figures from the records: (label, key, value, link to the records).
+    pub activity: Vec<(String, String, i64, String)>,
+    /// The agency wrote section 二 itself (its figures are checked against these).
+    pub own_section_two: bool,
 }
 
 /// The downloads offered, with their labels.
@@ -215,9 +219,22 @@ async fn reports_page<S: WebStore>(
         let generated = ctx
             .generate_report(&query.agency, year, query.consolidated())
             .await?;
-        let report = generated.report;
-        let findings = rules::check(&report);
+        let findings = generated.findings();
         let link = query.link(year);
+        let activity = gongkai_activity::ActivityKey::all()
+            .into_iter()
+            .filter(|k| generated.activity.kept(*k))
+            .map(|k| {
+                (
+                    k.label(),
+                    k.to_string(),
+                    generated.activity.value(k),
+                    format!("/office/reports/explain?{link}&cell={k}"),
+                )
+            })
+            .collect();
+        let own_section_two = generated.own_section_two;
+        let report = generated.report;
         let explain = |key: CellKey| format!("/office/reports/explain?{link}&cell={key}");
         let agency = ctx.agency(&query.agency).await?;
         let tree = ctx.agency_tree().await?;
@@ -285,6 +302,8 @@ async fn reports_page<S: WebStore>(
             figures,
             prose,
             can_handle,
+            activity,
+            own_section_two,
         })
     };
     Ok(ReportsPage {
@@ -315,7 +334,7 @@ pub async fn download_report<S: WebStore>(
         .ctx(app, &settings)
         .generate_report(&query.agency, year, query.consolidated())
         .await?;
-    let findings = rules::check(&generated.report);
+    let findings = generated.findings();
     let meta = DocumentMeta {
         signed_on: Some(settings.today),
         created: Some(crate::now().fixed_offset()),
@@ -386,6 +405,8 @@ pub struct ExplainPage {
     pub cell: String,
     pub cell_name: String,
     pub back: String,
+    /// The figure: the number of records, or the sum of the counts (posts, page views).
+    pub value: i64,
     pub counted: Vec<Counted>,
 }
 
@@ -399,22 +420,21 @@ pub async fn explain<S: WebStore>(
     let year = query
         .year()?
         .ok_or_else(|| WebError::invalid("请给出年度"))?;
-    let cell: CellKey = query
-        .cell
-        .as_deref()
-        .unwrap_or_default()
-        .parse()
-        .map_err(|_| WebError::invalid("请给出表三或表四的单元格"))?;
-    let counted = caller
+    let cell = query.cell.as_deref().unwrap_or_default();
+    if cell.trim().is_empty() {
+        return Err(WebError::invalid("请给出单元格或第二部分的数字"));
+    }
+    let explained = caller
         .ctx(&app, &settings)
-        .explain(&query.agency, year, cell, query.consolidated())
+        .explain_figure(&query.agency, year, cell, query.consolidated())
         .await?;
     render(&ExplainPage {
         layout: Layout::new(&caller, Section::Reports),
-        cell: cell.to_string(),
-        cell_name: template::cell_name(Format::for_year(year), cell),
+        cell: explained.key,
+        cell_name: explained.name,
         back: format!("/office/reports?{}", query.link(year)),
-        counted,
+        value: explained.value,
+        counted: explained.records,
     })
 }
 
