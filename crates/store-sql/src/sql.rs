@@ -2,6 +2,8 @@
 
 mod applications;
 mod catalogue;
+mod channels;
+mod directory;
 mod filings;
 mod guides;
 mod letters;

@@ -20,9 +20,11 @@ pub mod accounts;
 pub mod applications;
 pub mod blobs;
 pub mod catalogue;
+pub mod channels;
 pub mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod directory;
 mod error;
 pub mod filings;
 pub mod guides;
@@ -35,6 +37,8 @@ pub use accounts::Accounts;
 pub use applications::Applications;
 pub use blobs::Blobs;
 pub use catalogue::{Catalogue, DocumentFilter, ItemOverview};
+pub use channels::Channels;
+pub use directory::Directory;
 pub use error::StoreError;
 pub use filings::Filings;
 pub use gongkai_audit::{Draft, Entry};
@@ -526,6 +530,8 @@ pub trait Store:
     + PublishedReports
     + Filings
     + LetterTemplates
+    + Directory
+    + Channels
 {
 }
 
@@ -547,6 +553,8 @@ impl<T> Store for T where
         + PublishedReports
         + Filings
         + LetterTemplates
+    + Directory
+    + Channels
 {
 }
 
