@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{command_in, stderr, stdout};
+use common::{PgDatabase, command_in, stderr, stdout};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -551,54 +551,6 @@ fn a_county_catalogue_on_sqlite() {
     });
 }
 
-/// A fresh PostgreSQL database, dropped at the end.
-struct PgDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    fn create(admin: &str) -> Option<Self> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!("gk_cli_catalogue_{}_{nanos}", std::process::id());
-        let created = std::process::Command::new("psql")
-            .args([admin, "-v", "ON_ERROR_STOP=1", "-c"])
-            .arg(format!("CREATE DATABASE {name}"))
-            .output();
-        match created {
-            Ok(o) if o.status.success() => {}
-            Ok(o) => panic!("CREATE DATABASE failed: {}", stderr(&o)),
-            Err(e) => {
-                eprintln!("skipped: psql is not available ({e})");
-                return None;
-            }
-        }
-        // The same server and credentials, the new database.
-        let base = admin.split('?').next().unwrap();
-        let (server, _) = base.rsplit_once('/').unwrap();
-        Some(PgDatabase {
-            admin: admin.to_owned(),
-            url: format!("{server}/{name}"),
-            name,
-        })
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("psql")
-            .args([self.admin.as_str(), "-c"])
-            .arg(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .output();
-    }
-}
-
 #[test]
 fn a_county_catalogue_on_postgres() {
     let Some(admin) = std::env::var("GONGKAI_TEST_POSTGRES_URL")
@@ -608,7 +560,7 @@ fn a_county_catalogue_on_postgres() {
         eprintln!("skipped: GONGKAI_TEST_POSTGRES_URL not set");
         return;
     };
-    let Some(db) = PgDatabase::create(&admin) else {
+    let Some(db) = PgDatabase::create(&admin, "catalogue") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

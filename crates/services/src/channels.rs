@@ -9,10 +9,10 @@
 use crate::{Ctx, Result, ServiceError};
 use chrono::{Datelike, NaiveDate};
 use gongkai_access::Capability;
-use gongkai_cases::limits::{check_date, check_text};
+use gongkai_cases::limits::{check_date, check_text, check_year};
 use gongkai_cases::{Agency, tables};
 use gongkai_catalogue_import::TableKind;
-use gongkai_store::channels::{Channel, NewChannel, Platform, PostCount};
+use gongkai_store::channels::{Channel, ChannelId, NewChannel, Platform, PostCount};
 use gongkai_store::{ImportCounts, Store};
 use std::collections::HashMap;
 
@@ -29,11 +29,16 @@ pub struct ChannelInput {
     pub filed: bool,
 }
 
-/// The register as listed: each channel with its agency's name.
+/// The register as listed: each channel with its agency's name and, for a year, what was
+/// published on it.
 #[derive(Debug, Clone)]
 pub struct ChannelRow {
     pub agency: String,
     pub channel: Channel,
+    /// With a year: catalogue documents published on the channel in it.
+    pub documents: Option<usize>,
+    /// With a year: imported posts not in the catalogue, over its months.
+    pub posts: Option<i64>,
 }
 
 /// The longest channel name and operator, in characters.
@@ -97,8 +102,14 @@ impl<S: Store> Ctx<'_, S> {
     }
 
     /// The register of the agency, or with `subtree` of every unit below it the caller sees,
-    /// by unit (in the tree's order) then name.
-    pub async fn channel_register(&self, agency: &str, subtree: bool) -> Result<Vec<ChannelRow>> {
+    /// by unit (in the tree's order) then name; with `year`, each channel's catalogue documents
+    /// and imported posts of the year.
+    pub async fn channel_register(
+        &self,
+        agency: &str,
+        subtree: bool,
+        year: Option<i32>,
+    ) -> Result<Vec<ChannelRow>> {
         let (agency, tree) = self.locate(agency).await?;
         self.grant_in(&tree, &agency, Capability::Read)?;
         let units: Vec<&Agency> = if subtree {
@@ -115,6 +126,17 @@ impl<S: Store> Ctx<'_, S> {
         for c in self.store.channels(&ids).await? {
             by_agency.entry(c.agency).or_default().push(c);
         }
+        let mut documents: HashMap<ChannelId, usize> = HashMap::new();
+        let mut posts: HashMap<ChannelId, i64> = HashMap::new();
+        if let Some(year) = year {
+            self.limit(check_year(year, self.settings.today))?;
+            for (_, c) in self.store.document_channels(&ids, year).await? {
+                *documents.entry(c).or_default() += 1;
+            }
+            for (c, _, n) in self.store.channel_post_counts(&ids, year).await? {
+                *posts.entry(c).or_default() += n;
+            }
+        }
         Ok(units
             .iter()
             .flat_map(|a| {
@@ -124,6 +146,8 @@ impl<S: Store> Ctx<'_, S> {
                     .into_iter()
                     .map(|channel| ChannelRow {
                         agency: a.name.clone(),
+                        documents: year.map(|_| documents.get(&channel.id).copied().unwrap_or(0)),
+                        posts: year.map(|_| posts.get(&channel.id).copied().unwrap_or(0)),
                         channel,
                     })
             })

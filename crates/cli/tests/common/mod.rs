@@ -106,3 +106,53 @@ pub fn add_officer(data: &std::path::Path, name: &str, agency: &str, password: &
     let out = add.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// A fresh PostgreSQL database, dropped at the end.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// A database named after the test binary (`what`), on the server of `admin`; `None` when
+    /// `psql` is not installed.
+    pub fn create(admin: &str, what: &str) -> Option<Self> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let name = format!("gk_cli_{what}_{}_{nanos}", std::process::id());
+        let created = std::process::Command::new("psql")
+            .args([admin, "-v", "ON_ERROR_STOP=1", "-c"])
+            .arg(format!("CREATE DATABASE {name}"))
+            .output();
+        match created {
+            Ok(o) if o.status.success() => {}
+            Ok(o) => panic!("CREATE DATABASE failed: {}", stderr(&o)),
+            Err(e) => {
+                eprintln!("skipped: psql is not available ({e})");
+                return None;
+            }
+        }
+        // The same server and credentials, the new database.
+        let base = admin.split('?').next().unwrap();
+        let (server, _) = base.rsplit_once('/').unwrap();
+        Some(PgDatabase {
+            admin: admin.to_owned(),
+            url: format!("{server}/{name}"),
+            name,
+        })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("psql")
+            .args([self.admin.as_str(), "-c"])
+            .arg(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .output();
+    }
+}
