@@ -140,7 +140,10 @@ pub fn write_table(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, TemplateError> {
             let width = match Column::ALL[i] {
                 Column::Title | Column::Body => 48.0,
                 Column::IndexNumber | Column::Agency | Column::Item => 26.0,
-                Column::DocNumber | Column::Interprets | Column::StandardItem | Column::Channels => 20.0,
+                Column::DocNumber
+                | Column::Interprets
+                | Column::StandardItem
+                | Column::Channels => 20.0,
                 _ => 13.0,
             };
             ws.set_column_width(c, width)?;

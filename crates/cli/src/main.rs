@@ -13,8 +13,8 @@ mod zh;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use commands::{
-    agency, audit, calendar, catalogue, channel, directory, config, deadline, figures, guide, install, ledger, portal,
-    remedy,
+    agency, audit, calendar, catalogue, channel, config, deadline, directory, figures, guide,
+    install, ledger, portal, remedy,
 };
 use commands::{assess, letter, remind, report, request, web};
 use std::process::ExitCode;

@@ -70,7 +70,13 @@ impl Gk<'_> {
     /// The standard error of a run that fails with status 2.
     fn fails(&self, args: &[&str]) -> String {
         let o = self.run(args);
-        assert_eq!(o.status.code(), Some(2), "gongkai {}: {}", args.join(" "), stdout(&o));
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "gongkai {}: {}",
+            args.join(" "),
+            stdout(&o)
+        );
         stderr(&o)
     }
 
@@ -93,7 +99,10 @@ fn story(gk: &Gk<'_>) {
         "--agency",
         FINANCE,
     ]);
-    assert!(err.contains("第3行“事项编号”：事项编号“CZ-01”与第2行重复"), "{err}");
+    assert!(
+        err.contains("第3行“事项编号”：事项编号“CZ-01”与第2行重复"),
+        "{err}"
+    );
     assert!(err.contains("第4行“领域”：必须填写领域"), "{err}");
     assert!(err.contains("第5行“事项编号”"), "{err}");
     let listed = gk.ok(&["directory", "list", "--agency", FINANCE]);
@@ -106,7 +115,10 @@ fn story(gk: &Gk<'_>) {
         "--agency",
         FINANCE,
     ]);
-    assert!(out.contains("6 个事项（新增 6，修改 0，未变 0，删除 0）"), "{out}");
+    assert!(
+        out.contains("6 个事项（新增 6，修改 0，未变 0，删除 0）"),
+        "{out}"
+    );
     let again = gk.ok(&[
         "directory",
         "import",
@@ -127,7 +139,8 @@ fn story(gk: &Gk<'_>) {
     assert_eq!(items[2]["time_limit"], "信息形成或变更之日起20个工作日内");
 
     // The channels the catalogue names.
-    for (platform, name) in [("门户网站", "某某县财政局网站"), ("微信公众号", "某某财政")] {
+    for (platform, name) in [("门户网站", "某某县财政局网站"), ("微信公众号", "某某财政")]
+    {
         gk.ok(&[
             "channel",
             "add",
@@ -145,8 +158,16 @@ fn story(gk: &Gk<'_>) {
         ]);
     }
     let err = gk.fails(&[
-        "channel", "add", "--agency", FINANCE, "--platform", "微博", "--name", "某某财政",
-        "--opened", "2021-01-01",
+        "channel",
+        "add",
+        "--agency",
+        FINANCE,
+        "--platform",
+        "微博",
+        "--name",
+        "某某财政",
+        "--opened",
+        "2021-01-01",
     ]);
     assert!(err.contains("已登记名为“某某财政”的渠道"), "{err}");
 
@@ -158,8 +179,17 @@ fn story(gk: &Gk<'_>) {
         "索引号,信息名称,发布日期,标准目录事项\nX-1,某文件,2025-01-02,CZ-99\n",
     )
     .unwrap();
-    let err = gk.fails(&["catalogue", "import", wrong.to_str().unwrap(), "--agency", FINANCE]);
-    assert!(err.contains("标准目录事项“CZ-99”不在本机关的政务公开事项标准目录中"), "{err}");
+    let err = gk.fails(&[
+        "catalogue",
+        "import",
+        wrong.to_str().unwrap(),
+        "--agency",
+        FINANCE,
+    ]);
+    assert!(
+        err.contains("标准目录事项“CZ-99”不在本机关的政务公开事项标准目录中"),
+        "{err}"
+    );
 
     gk.ok(&[
         "catalogue",
@@ -179,32 +209,80 @@ fn story(gk: &Gk<'_>) {
     // The bureau's coverage: gaps flagged and explained; exit status 1 (a finding).
     let cov = gk.json(
         1,
-        &["directory", "coverage", "--agency", FINANCE, "--year", "2025", "--json"],
+        &[
+            "directory",
+            "coverage",
+            "--agency",
+            FINANCE,
+            "--year",
+            "2025",
+            "--json",
+        ],
     );
     let cov = cov.as_array().unwrap();
     let items: Vec<&str> = cov.iter().map(|i| i["item"].as_str().unwrap()).collect();
-    assert_eq!(items, ["CZ-01", "CZ-02", "CZ-03", "CZ-04", "CZ-05", "CZ-06"]);
+    assert_eq!(
+        items,
+        ["CZ-01", "CZ-02", "CZ-03", "CZ-04", "CZ-05", "CZ-06"]
+    );
     let gaps: Vec<bool> = cov.iter().map(|i| i["gap"].as_bool().unwrap()).collect();
     assert_eq!(gaps, [false, true, false, false, false, true]);
-    let pubs: Vec<u64> = cov.iter().map(|i| i["publications"].as_u64().unwrap()).collect();
+    let pubs: Vec<u64> = cov
+        .iter()
+        .map(|i| i["publications"].as_u64().unwrap())
+        .collect();
     assert_eq!(pubs, [1, 1, 1, 1, 1, 0]);
     assert_eq!(cov[2]["late"], 1);
     let reason = cov[1]["reason"].as_str().unwrap();
-    assert!(reason.contains("2025-09-30 前没有公开") && reason.contains("2025-10-15"), "{reason}");
-    assert!(cov[5]["reason"].as_str().unwrap().contains("2025年内没有公开记录"));
+    assert!(
+        reason.contains("2025-09-30 前没有公开") && reason.contains("2025-10-15"),
+        "{reason}"
+    );
+    assert!(
+        cov[5]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("2025年内没有公开记录")
+    );
     assert_eq!(cov[0]["rule"]["kind"], "yearly");
 
     // The supervising office: every unit, the township without a directory.
     let text = gk.exits(
         1,
-        &["directory", "coverage", "--agency", GOVERNMENT, "--year", "2025", "--subtree"],
+        &[
+            "directory",
+            "coverage",
+            "--agency",
+            GOVERNMENT,
+            "--year",
+            "2025",
+            "--subtree",
+        ],
     );
-    assert!(text.contains("某某县人民政府 2025年标准目录覆盖情况：2 个事项，已公开 1，缺口 1"), "{text}");
-    assert!(text.contains("某某县财政局 2025年标准目录覆盖情况：6 个事项，已公开 4，缺口 2"), "{text}");
-    assert!(text.contains("某某县城关镇人民政府：尚未导入标准目录"), "{text}");
+    assert!(
+        text.contains("某某县人民政府 2025年标准目录覆盖情况：2 个事项，已公开 1，缺口 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("某某县财政局 2025年标准目录覆盖情况：6 个事项，已公开 4，缺口 2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("某某县城关镇人民政府：尚未导入标准目录"),
+        "{text}"
+    );
     let all = gk.json(
         1,
-        &["directory", "coverage", "--agency", GOVERNMENT, "--year", "2025", "--subtree", "--json"],
+        &[
+            "directory",
+            "coverage",
+            "--agency",
+            GOVERNMENT,
+            "--year",
+            "2025",
+            "--subtree",
+            "--json",
+        ],
     );
     let all = all.as_array().unwrap();
     assert_eq!(all.len(), 8);
@@ -212,7 +290,15 @@ fn story(gk: &Gk<'_>) {
     // 2024: the bureau published CZ-04 only.
     let old = gk.json(
         1,
-        &["directory", "coverage", "--agency", FINANCE, "--year", "2024", "--json"],
+        &[
+            "directory",
+            "coverage",
+            "--agency",
+            FINANCE,
+            "--year",
+            "2024",
+            "--json",
+        ],
     );
     let covered: Vec<&str> = old
         .as_array()
@@ -244,7 +330,16 @@ fn story(gk: &Gk<'_>) {
     assert!(out.contains("新增 3 个月"), "{out}");
     let list = gk.json(
         0,
-        &["channel", "list", "--agency", GOVERNMENT, "--subtree", "--year", "2025", "--json"],
+        &[
+            "channel",
+            "list",
+            "--agency",
+            GOVERNMENT,
+            "--subtree",
+            "--year",
+            "2025",
+            "--json",
+        ],
     );
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2);
@@ -252,15 +347,41 @@ fn story(gk: &Gk<'_>) {
     assert_eq!(wechat["platform"], "微信公众号");
     assert_eq!(wechat["documents"], 2);
     assert_eq!(wechat["posts"], 21);
-    let site = list.iter().find(|c| c["name"] == "某某县财政局网站").unwrap();
+    let site = list
+        .iter()
+        .find(|c| c["name"] == "某某县财政局网站")
+        .unwrap();
     assert_eq!(site["documents"], 3);
     assert_eq!(site["posts"], 30);
-    gk.ok(&["channel", "close", "某某财政", "--agency", FINANCE, "--date", "2025-06-30"]);
-    let err = gk.fails(&["channel", "close", "某某财政", "--agency", FINANCE, "--date", "2025-07-01"]);
+    gk.ok(&[
+        "channel",
+        "close",
+        "某某财政",
+        "--agency",
+        FINANCE,
+        "--date",
+        "2025-06-30",
+    ]);
+    let err = gk.fails(&[
+        "channel",
+        "close",
+        "某某财政",
+        "--agency",
+        FINANCE,
+        "--date",
+        "2025-07-01",
+    ]);
     assert!(err.contains("已于 2025-06-30 关停"), "{err}");
     let late = dir.join("late.csv");
     std::fs::write(&late, "渠道名称,月份,发布条数\n某某财政,2025-08,3\n").unwrap();
-    let err = gk.fails(&["channel", "counts", "import", late.to_str().unwrap(), "--agency", FINANCE]);
+    let err = gk.fails(&[
+        "channel",
+        "counts",
+        "import",
+        late.to_str().unwrap(),
+        "--agency",
+        FINANCE,
+    ]);
     assert!(err.contains("第2行“月份”"), "{err}");
     let text = gk.ok(&["channel", "list", "--agency", FINANCE]);
     assert!(text.contains("2025-06-30 关停"), "{text}");
@@ -304,6 +425,12 @@ fn the_template_reads_back() {
     let out = dir.path().join("t.xlsx");
     gk.ok(&["directory", "template", "-o", out.to_str().unwrap()]);
     gk.ok(&["agency", "add", FINANCE]);
-    let err = gk.fails(&["directory", "import", out.to_str().unwrap(), "--agency", FINANCE]);
+    let err = gk.fails(&[
+        "directory",
+        "import",
+        out.to_str().unwrap(),
+        "--agency",
+        FINANCE,
+    ]);
     assert!(err.contains("文件中没有事项"), "{err}");
 }

@@ -84,15 +84,14 @@ pub fn coverage(
     let items: Vec<ItemCoverage> = items
         .iter()
         .map(|item| {
-            let pubs = by_item.get(item.code.as_str()).map_or(&[][..], Vec::as_slice);
+            let pubs = by_item
+                .get(item.code.as_str())
+                .map_or(&[][..], Vec::as_slice);
             one(item, pubs, year, today, cal)
         })
         .collect();
     let gaps = items.iter().filter(|i| i.gap).count();
-    let covered = items
-        .iter()
-        .filter(|i| i.status == Status::Covered)
-        .count();
+    let covered = items.iter().filter(|i| i.status == Status::Covered).count();
     UnitCoverage {
         items,
         covered,
@@ -112,17 +111,17 @@ fn one(
     let last = pubs.iter().map(|p| p.published).max();
     let late = pubs
         .iter()
-        .filter(|p| {
-            p.written
-                .and_then(|w| rule.deadline_from(cal, w))
-                .is_some_and(|due| p.published > due)
-        })
+        .filter(|p| p.written.is_some_and(|w| rule.is_late(cal, w, p.published)))
         .count();
     let running = year >= today.year();
     let (status, mut reason) = match (rule.due_in(year), first) {
         (Some(due), Some(first)) if first <= due => (
             Status::Covered,
-            format!("{}，{year}年公开 {} 条，首次于 {first}", rule.describe(), pubs.len()),
+            format!(
+                "{}，{year}年公开 {} 条，首次于 {first}",
+                rule.describe(),
+                pubs.len()
+            ),
         ),
         (Some(due), Some(first)) => (
             Status::Gap,
@@ -137,7 +136,10 @@ fn one(
         ),
         (Some(due), None) => (
             Status::Gap,
-            format!("{}：{due} 前没有公开，{year}年内也没有公开记录", rule.describe()),
+            format!(
+                "{}：{due} 前没有公开，{year}年内也没有公开记录",
+                rule.describe()
+            ),
         ),
         (None, Some(_)) => (
             Status::Covered,
@@ -145,10 +147,7 @@ fn one(
         ),
         (None, None) if running => (
             Status::Gap,
-            format!(
-                "{year}年截至 {today} 没有公开记录（{}）",
-                rule.describe()
-            ),
+            format!("{year}年截至 {today} 没有公开记录（{}）", rule.describe()),
         ),
         (None, None) => (
             Status::Gap,
@@ -208,23 +207,57 @@ mod tests {
             item("E", "每年12月31日前"),
         ];
         let pubs = [
-            Publication { item: "A", written: None, published: d("2025-03-31") },
-            Publication { item: "B", written: None, published: d("2025-04-01") },
+            Publication {
+                item: "A",
+                written: None,
+                published: d("2025-03-31"),
+            },
+            Publication {
+                item: "B",
+                written: None,
+                published: d("2025-04-01"),
+            },
             // Written 2025-01-02, due 20 working days later (2025-02-06 with 春节): late.
-            Publication { item: "C", written: Some(d("2025-01-02")), published: d("2025-03-01") },
-            Publication { item: "C", written: Some(d("2025-05-06")), published: d("2025-05-07") },
+            Publication {
+                item: "C",
+                written: Some(d("2025-01-02")),
+                published: d("2025-03-01"),
+            },
+            Publication {
+                item: "C",
+                written: Some(d("2025-05-06")),
+                published: d("2025-05-07"),
+            },
             // Another year and an unknown code: ignored.
-            Publication { item: "D", written: None, published: d("2024-12-31") },
-            Publication { item: "Z", written: None, published: d("2025-06-01") },
+            Publication {
+                item: "D",
+                written: None,
+                published: d("2024-12-31"),
+            },
+            Publication {
+                item: "Z",
+                written: None,
+                published: d("2025-06-01"),
+            },
         ];
         let c = coverage(&items, &pubs, 2025, d("2026-02-01"), &cal);
         let status: Vec<Status> = c.items.iter().map(|i| i.status).collect();
         assert_eq!(
             status,
-            [Status::Covered, Status::Gap, Status::Covered, Status::Gap, Status::Gap]
+            [
+                Status::Covered,
+                Status::Gap,
+                Status::Covered,
+                Status::Gap,
+                Status::Gap
+            ]
         );
         assert_eq!((c.covered, c.gaps), (2, 3));
-        assert!(c.items[1].reason.contains("2025-03-31 前没有公开"), "{}", c.items[1].reason);
+        assert!(
+            c.items[1].reason.contains("2025-03-31 前没有公开"),
+            "{}",
+            c.items[1].reason
+        );
         assert_eq!(c.items[2].publications, 2);
         assert_eq!(c.items[2].late, 1);
         assert!(c.items[2].reason.contains("1 条晚于时限"));

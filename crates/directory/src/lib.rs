@@ -22,8 +22,8 @@ pub mod limit;
 mod table;
 
 pub use coverage::{ItemCoverage, Publication, Status, UnitCoverage, coverage};
-pub use limit::TimeLimit;
 pub use gongkai_catalogue_import::split_list;
+pub use limit::TimeLimit;
 pub use table::{COUNT_HEADERS, HEADERS, PostCountRow, read_directory, read_post_counts, template};
 
 use serde::Serialize;

@@ -31,7 +31,14 @@ pub enum TimeLimit {
 
 /// Words of an ongoing publication.
 const ONGOING: [&str; 8] = [
-    "常态化", "实时", "长期", "动态", "及时", "持续", "随时", "即时",
+    "常态化",
+    "实时",
+    "长期",
+    "动态",
+    "及时",
+    "持续",
+    "随时",
+    "即时",
 ];
 
 impl TimeLimit {
@@ -107,6 +114,28 @@ impl TimeLimit {
             _ => None,
         }
     }
+
+    /// Whether information formed on `written` and published on `published` was published after
+    /// a limit counted from the day it was formed: after the last day [`deadline_from`] gives
+    /// (a day off after the last working day is late too). Counted with the calendar's prefix
+    /// sums rather than day by day: a directory's year has thousands of publications. `false`
+    /// for other limits.
+    ///
+    /// [`deadline_from`]: TimeLimit::deadline_from
+    pub fn is_late(&self, cal: &Calendar, written: NaiveDate, published: NaiveDate) -> bool {
+        match *self {
+            TimeLimit::WorkingDays { days } => {
+                // The `days`-th working day after `written` is the last day on time: published
+                // later when more working days have passed, or exactly that many and
+                // `published` is a day off after it.
+                let passed = cal.working_days_between(written, published);
+                let days = i64::from(days);
+                passed > days || (passed == days && days > 0 && !cal.is_working_day(published))
+            }
+            TimeLimit::Days { days } => (published - written).num_days() > i64::from(days),
+            _ => false,
+        }
+    }
 }
 
 /// The last day of `month` of `year`.
@@ -151,7 +180,9 @@ fn number_before(text: &str, marker: &str) -> Option<u32> {
     number(&digits).filter(|n| *n > 0)
 }
 
-const CHINESE: [char; 11] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+const CHINESE: [char; 11] = [
+    '零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十',
+];
 
 /// A number in digits or in Chinese numerals up to 99 (`二十`, `十五`, `三十一`); the whole text.
 fn number(text: &str) -> Option<u32> {
@@ -186,7 +217,10 @@ mod tests {
                 "信息形成或变更之日起20个工作日内",
                 TimeLimit::WorkingDays { days: 20 },
             ),
-            ("自形成之日起二十个工作日内", TimeLimit::WorkingDays { days: 20 }),
+            (
+                "自形成之日起二十个工作日内",
+                TimeLimit::WorkingDays { days: 20 },
+            ),
             ("１５个工作日", TimeLimit::WorkingDays { days: 15 }),
             ("常态化公开", TimeLimit::Ongoing),
             ("实时", TimeLimit::Ongoing),
@@ -196,7 +230,10 @@ mod tests {
                 TimeLimit::WorkingDays { days: 20 },
             ),
             ("每年3月31日前", TimeLimit::Yearly { month: 3, day: 31 }),
-            ("每年十二月三十一日前", TimeLimit::Yearly { month: 12, day: 31 }),
+            (
+                "每年十二月三十一日前",
+                TimeLimit::Yearly { month: 12, day: 31 },
+            ),
             ("每年6月底前公开", TimeLimit::Yearly { month: 6, day: 0 }),
             ("批准后7日内", TimeLimit::Days { days: 7 }),
             ("批准后7天内", TimeLimit::Days { days: 7 }),
@@ -267,6 +304,18 @@ mod tests {
             ] {
                 prop_assert_eq!(TimeLimit::parse(&limit.describe()), limit);
             }
+        }
+
+        /// Lateness counted with prefix sums agrees with the deadline counted day by day.
+        #[test]
+        fn lateness_agrees_with_the_deadline(offset in 0i64..2500, around in -6i64..7, days in 1u32..45, working in proptest::bool::ANY) {
+            let cal = Calendar::official().unwrap();
+            let written = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap() + chrono::Duration::days(offset);
+            let limit = if working { TimeLimit::WorkingDays { days } } else { TimeLimit::Days { days } };
+            let due = limit.deadline_from(&cal, written).unwrap();
+            // Around the last day, where a weekend or a holiday right after it decides.
+            let published = due + chrono::Duration::days(around);
+            prop_assert_eq!(limit.is_late(&cal, written, published), published > due);
         }
 
         /// A working-day deadline is `days` working days after the day information is formed.

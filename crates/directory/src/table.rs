@@ -60,6 +60,9 @@ fn file_error(message: impl Into<String>) -> ImportErrors {
     })
 }
 
+/// A file's rows, where its header row is, and the column of each expected header.
+type Table = (Vec<Row>, usize, Vec<Option<usize>>);
+
 /// The rows of the file: the sheet named `sheet` of a workbook (else the first sheet whose
 /// first rows hold `headers[0]`), or a CSV file; and where each of `headers` is in the header
 /// row, which must hold the first `required` of them.
@@ -69,7 +72,7 @@ fn table(
     sheet: &str,
     headers: &[&str],
     required: usize,
-) -> Result<(Vec<Row>, usize, Vec<Option<usize>>), ImportErrors> {
+) -> Result<Table, ImportErrors> {
     let header_at = |rows: &[Row]| {
         rows.iter()
             .enumerate()
@@ -120,10 +123,7 @@ fn table(
         .map(|(h, _)| *h)
         .collect();
     if !missing.is_empty() {
-        return Err(file_error(format!(
-            "缺少必需的列：{}",
-            missing.join("、")
-        )));
+        return Err(file_error(format!("缺少必需的列：{}", missing.join("、"))));
     }
     Ok((rows, at, cols))
 }
@@ -158,7 +158,11 @@ pub fn read_directory(bytes: &[u8], kind: TableKind) -> Result<Vec<StandardItem>
                 }
                 cell => cell.text().trim().to_string(),
             };
-            let max = if i == 0 { MAX_CODE_CHARS } else { MAX_TEXT_CHARS };
+            let max = if i == 0 {
+                MAX_CODE_CHARS
+            } else {
+                MAX_TEXT_CHARS
+            };
             if let Err(m) = check_text(HEADERS[i], &text, max, i > 2) {
                 err(i, m);
             }
@@ -222,7 +226,9 @@ fn month_of(cell: &Cell) -> Result<(i32, u32), String> {
     let m: Option<u32> = m.parse().ok().filter(|m| (1..=12).contains(m));
     match (y, m) {
         (Some(y), Some(m)) => Ok((y, m)),
-        _ => Err(format!("无法识别的月份“{text}”，应写作如 2025-03 或 2025年3月")),
+        _ => Err(format!(
+            "无法识别的月份“{text}”，应写作如 2025-03 或 2025年3月"
+        )),
     }
 }
 
@@ -310,11 +316,23 @@ pub fn template() -> Result<Vec<u8>, XlsxError> {
     ws.set_freeze_panes(1, 0)?;
     let help = wb.add_worksheet().set_name(INSTRUCTIONS)?;
     let notes: [(&str, &str, &str); 8] = [
-        ("事项编号", "必填；本机关目录内唯一，目录信息的“标准目录事项”列填写它", "CZ-001"),
-        ("领域", "必填；如 财政预决算、义务教育、社会救助", "财政预决算"),
+        (
+            "事项编号",
+            "必填；本机关目录内唯一，目录信息的“标准目录事项”列填写它",
+            "CZ-001",
+        ),
+        (
+            "领域",
+            "必填；如 财政预决算、义务教育、社会救助",
+            "财政预决算",
+        ),
         ("事项名称", "必填", "部门预算"),
         ("公开内容", "公开内容（要素）", "部门预算报表及说明"),
-        ("公开依据", "法律、法规、规章或文件", "《中华人民共和国预算法》第十四条"),
+        (
+            "公开依据",
+            "法律、法规、规章或文件",
+            "《中华人民共和国预算法》第十四条",
+        ),
         (
             "公开时限",
             "如“信息形成或变更之日起20个工作日内”（第二十六条）、“每年3月31日前”、“常态化公开”；\
@@ -322,7 +340,11 @@ pub fn template() -> Result<Vec<u8>, XlsxError> {
             "批复后20日内",
         ),
         ("公开主体", "负责公开的机关或内设机构", "区财政局"),
-        ("公开渠道", "如 政府网站、政务新媒体、公开查阅点", "政府网站"),
+        (
+            "公开渠道",
+            "如 政府网站、政务新媒体、公开查阅点",
+            "政府网站",
+        ),
     ];
     for (i, h) in ["列名", "填写说明", "示例"].iter().enumerate() {
         let c = u16::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
@@ -359,7 +381,10 @@ mod tests {
         let e = read_directory(bad.as_bytes(), TableKind::Csv).unwrap_err();
         let text = e.to_string();
         assert_eq!(e.total, 3, "{text}");
-        assert!(text.contains("第3行“事项编号”：事项编号“CZ-1”与第2行重复"), "{text}");
+        assert!(
+            text.contains("第3行“事项编号”：事项编号“CZ-1”与第2行重复"),
+            "{text}"
+        );
         assert!(text.contains("第3行“领域”：必须填写领域"), "{text}");
         assert!(text.contains("第4行“事项编号”"), "{text}");
         let e = read_directory("领域,事项名称\n".as_bytes(), TableKind::Csv).unwrap_err();
@@ -381,10 +406,10 @@ mod tests {
         assert_eq!(rows.len(), 3);
         assert_eq!((rows[1].year, rows[1].month, rows[1].posts), (2025, 4, 0));
         assert_eq!((rows[2].year, rows[2].month), (2025, 1));
-        let bad = "渠道名称,月份,发布条数\n,2025-13,-1\n区政府微信,2025-03,1\n区政府微信,2025/3,2\n";
+        let bad =
+            "渠道名称,月份,发布条数\n,2025-13,-1\n区政府微信,2025-03,1\n区政府微信,2025/3,2\n";
         let e = read_post_counts(bad.as_bytes(), TableKind::Csv).unwrap_err();
         assert_eq!(e.total, 4, "{e}");
         assert!(e.to_string().contains("第4行“月份”"), "{e}");
     }
-
 }

@@ -9,8 +9,8 @@
 use crate::{Ctx, Result, ServiceError};
 use chrono::{Datelike, NaiveDate};
 use gongkai_access::Capability;
+use gongkai_cases::Agency;
 use gongkai_cases::limits::{check_date, check_text, check_year};
-use gongkai_cases::{Agency, tables};
 use gongkai_catalogue_import::TableKind;
 use gongkai_store::channels::{Channel, ChannelId, NewChannel, Platform, PostCount};
 use gongkai_store::{ImportCounts, Store};
@@ -51,14 +51,23 @@ impl<S: Store> Ctx<'_, S> {
         let grant = self.grant_in(&tree, &agency, Capability::Handle)?;
         let name = input.name.trim();
         if name.is_empty() {
-            return Err(ServiceError::Invalid("请填写渠道名称（网站或账号名称）".into()));
+            return Err(ServiceError::Invalid(
+                "请填写渠道名称（网站或账号名称）".into(),
+            ));
         }
         if input.platform.trim().is_empty() {
-            return Err(ServiceError::Invalid("请填写平台（如 微信公众号、微博）".into()));
+            return Err(ServiceError::Invalid(
+                "请填写平台（如 微信公众号、微博）".into(),
+            ));
         }
         self.limit(check_text("渠道名称", name, MAX_NAME_CHARS, false))?;
         self.limit(check_text("平台", &input.platform, MAX_NAME_CHARS, false))?;
-        self.limit(check_text("运营主体", &input.operator, MAX_NAME_CHARS, false))?;
+        self.limit(check_text(
+            "运营主体",
+            &input.operator,
+            MAX_NAME_CHARS,
+            false,
+        ))?;
         self.limit(check_date("开设日期", input.opened, self.settings.today))?;
         let platform = Platform::parse(&input.platform);
         let mut audit = self
@@ -112,15 +121,7 @@ impl<S: Store> Ctx<'_, S> {
     ) -> Result<Vec<ChannelRow>> {
         let (agency, tree) = self.locate(agency).await?;
         self.grant_in(&tree, &agency, Capability::Read)?;
-        let units: Vec<&Agency> = if subtree {
-            tables::subtree(&tree, agency.id)
-                .into_iter()
-                .filter(|id| self.scope.reaches(*id, &tree))
-                .filter_map(|id| tree.iter().find(|a| a.id == id))
-                .collect()
-        } else {
-            vec![&agency]
-        };
+        let units = self.units(&tree, &agency, subtree);
         let ids: Vec<_> = units.iter().map(|a| a.id).collect();
         let mut by_agency: HashMap<_, Vec<Channel>> = HashMap::new();
         for c in self.store.channels(&ids).await? {
@@ -199,7 +200,8 @@ impl<S: Store> Ctx<'_, S> {
                     r.month,
                     c.name,
                     c.opened,
-                    c.closed.map_or("今".to_string(), |d| format!("关停（{d}）"))
+                    c.closed
+                        .map_or("今".to_string(), |d| format!("关停（{d}）"))
                 ));
                 continue;
             }

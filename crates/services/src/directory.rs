@@ -9,8 +9,8 @@
 use crate::{Ctx, Result, ServiceError};
 use chrono::Datelike;
 use gongkai_access::Capability;
+use gongkai_cases::Agency;
 use gongkai_cases::limits::check_year;
-use gongkai_cases::{Agency, tables};
 use gongkai_catalogue_import::TableKind;
 use gongkai_directory::{Publication, StandardItem, UnitCoverage};
 use gongkai_store::Store;
@@ -113,16 +113,11 @@ impl<S: Store> Ctx<'_, S> {
         self.limit(check_year(year, self.settings.today))?;
         let (agency, tree) = self.locate(agency).await?;
         self.grant_in(&tree, &agency, Capability::Read)?;
-        let units: Vec<&Agency> = if subtree {
-            tables::subtree(&tree, agency.id)
-                .into_iter()
-                .filter(|id| self.scope.reaches(*id, &tree))
-                .filter_map(|id| tree.iter().find(|a| a.id == id))
-                .filter(|a| a.merged.is_none_or(|m| m.on.year() > year))
-                .collect()
-        } else {
-            vec![&agency]
-        };
+        let units: Vec<&Agency> = self
+            .units(&tree, &agency, subtree)
+            .into_iter()
+            .filter(|a| a.id == agency.id || a.merged.is_none_or(|m| m.on.year() > year))
+            .collect();
         let ids: Vec<_> = units.iter().map(|a| a.id).collect();
         let mut items: HashMap<_, Vec<StandardItem>> = HashMap::new();
         for (a, item) in self.store.directory(&ids).await? {

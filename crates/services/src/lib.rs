@@ -322,6 +322,24 @@ impl<'a, S: Store> Ctx<'a, S> {
         }
     }
 
+    /// `root`, and with `subtree` every agency below it the scope reaches, in the tree's order
+    /// (a supervising office's units).
+    pub(crate) fn units<'t>(
+        &self,
+        tree: &'t [Agency],
+        root: &'t Agency,
+        subtree: bool,
+    ) -> Vec<&'t Agency> {
+        if !subtree {
+            return vec![root];
+        }
+        tables::subtree(tree, root.id)
+            .into_iter()
+            .filter(|id| self.scope.reaches(*id, tree))
+            .filter_map(|id| tree.iter().find(|a| a.id == id))
+            .collect()
+    }
+
     /// Checks an input against a limit of [`gongkai_cases::limits`].
     pub(crate) fn limit(&self, check: std::result::Result<(), String>) -> Result<()> {
         check.map_err(ServiceError::Invalid)

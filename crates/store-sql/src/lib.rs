@@ -126,8 +126,6 @@ pub mod __private {
         Attachment, Document, DocumentId, NewDocument, RegisterEntry, Validity,
     };
     pub use gongkai_directory::StandardItem;
-    pub use gongkai_store::channels::{Channel, ChannelId, Channels, NewChannel, PostCount};
-    pub use gongkai_store::directory::{Directory, DirectoryCounts, ItemPublication};
     pub use gongkai_store::LetterTemplates;
     pub use gongkai_store::accounts::{
         Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
@@ -136,6 +134,8 @@ pub mod __private {
         Application, Applications, NewApplication, Purged, ReplyDocument, ReplyDocumentId,
     };
     pub use gongkai_store::catalogue::PublicationDates;
+    pub use gongkai_store::channels::{Channel, ChannelId, Channels, NewChannel, PostCount};
+    pub use gongkai_store::directory::{Directory, DirectoryCounts, ItemPublication};
     pub use gongkai_store::filings::{Filings, NewStep, Step as FilingStep};
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
     pub use gongkai_store::transfer::{Row, TableDef};

@@ -2,7 +2,6 @@
 
 mod applications;
 mod catalogue;
-mod channels;
 mod directory;
 mod filings;
 mod guides;

@@ -140,10 +140,7 @@ pub trait Channels: Send + Sync {
     ) -> impl Future<Output = Result<Channel>> + Send;
 
     /// The channels of `agencies`, by agency then name.
-    fn channels(
-        &self,
-        agencies: &[AgencyId],
-    ) -> impl Future<Output = Result<Vec<Channel>>> + Send;
+    fn channels(&self, agencies: &[AgencyId]) -> impl Future<Output = Result<Vec<Channel>>> + Send;
 
     /// Stores monthly counts, replacing those of the same channel and month, in one
     /// transaction with one audit entry (`created`: new months, `changed`: other counts,

@@ -4237,14 +4237,23 @@ pub async fn directory_and_channels<S: Store>(store: &S) {
         .unwrap();
     assert_eq!((counts.created, counts.removed), (3, 0));
     let twice = vec![items[0].clone(), items[0].clone()];
-    assert_kind(store.replace_directory(a, twice, audit()).await, "twice", "Conflict");
     assert_kind(
-        store.replace_directory(AgencyId(999_999), items.clone(), audit()).await,
+        store.replace_directory(a, twice, audit()).await,
+        "twice",
+        "Conflict",
+    );
+    assert_kind(
+        store
+            .replace_directory(AgencyId(999_999), items.clone(), audit())
+            .await,
         "unknown agency",
         "NotFound",
     );
     let listed: Vec<_> = store.directory(&[a, b]).await.unwrap();
-    assert_eq!(listed, items.iter().map(|i| (a, i.clone())).collect::<Vec<_>>());
+    assert_eq!(
+        listed,
+        items.iter().map(|i| (a, i.clone())).collect::<Vec<_>>()
+    );
 
     let channel = |agency, platform, name: &str| NewChannel {
         agency,
@@ -4263,7 +4272,10 @@ pub async fn directory_and_channels<S: Store>(store: &S) {
         .await
         .unwrap();
     let other = store
-        .add_channel(channel(b, Platform::Other("快手".into()), "乙局发布"), audit())
+        .add_channel(
+            channel(b, Platform::Other("快手".into()), "乙局发布"),
+            audit(),
+        )
         .await
         .unwrap();
     assert_eq!(other.platform, Platform::Other("快手".into()));
@@ -4291,10 +4303,18 @@ pub async fn directory_and_channels<S: Store>(store: &S) {
     assert_eq!(back, one);
     let mut bad = new_document(a, "BZML/2024-00009", "未知事项", d(2024, 3, 1));
     bad.items = vec!["CZ-9".into()];
-    assert_kind(store.create_document(bad.clone(), audit()).await, "unknown item", "Invalid");
+    assert_kind(
+        store.create_document(bad.clone(), audit()).await,
+        "unknown item",
+        "Invalid",
+    );
     bad.items = Vec::new();
     bad.channels = vec!["乙局发布".into()];
-    assert_kind(store.create_document(bad, audit()).await, "another agency's channel", "Invalid");
+    assert_kind(
+        store.create_document(bad, audit()).await,
+        "another agency's channel",
+        "Invalid",
+    );
 
     let mut two = new_document(a, "BZML/2024-00002", "部门决算", d(2024, 5, 1));
     two.items = vec!["CZ-1".into()];
@@ -4327,7 +4347,13 @@ pub async fn directory_and_channels<S: Store>(store: &S) {
     assert_eq!(pubs[0].published, d(2024, 3, 1));
     assert_eq!(pubs[0].written, Some(d(2024, 2, 25)));
     assert_eq!(store.item_publications(&[a], 2023).await.unwrap().len(), 1);
-    assert!(store.item_publications(&[b], 2024).await.unwrap().is_empty());
+    assert!(
+        store
+            .item_publications(&[b], 2024)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // A new directory: CZ-1 changed, CZ-2 kept, CZ-3 dropped, CZ-4 added.
     let mut next = vec![
@@ -4340,11 +4366,19 @@ pub async fn directory_and_channels<S: Store>(store: &S) {
         .await
         .unwrap();
     assert_eq!(
-        (counts.created, counts.changed, counts.unchanged, counts.removed),
+        (
+            counts.created,
+            counts.changed,
+            counts.unchanged,
+            counts.removed
+        ),
         (1, 1, 1, 1)
     );
     next.swap(0, 2);
-    store.replace_directory(a, next.clone(), audit()).await.unwrap();
+    store
+        .replace_directory(a, next.clone(), audit())
+        .await
+        .unwrap();
     let order: Vec<String> = store
         .directory(&[a])
         .await
@@ -4355,7 +4389,9 @@ pub async fn directory_and_channels<S: Store>(store: &S) {
     assert_eq!(order, ["CZ-4", "CZ-2", "CZ-1"], "the file's order");
 
     assert_kind(
-        store.close_channel(wechat.id, d(2019, 12, 31), audit()).await,
+        store
+            .close_channel(wechat.id, d(2019, 12, 31), audit())
+            .await,
         "closed before opened",
         "Invalid",
     );
@@ -4378,7 +4414,10 @@ pub async fn directory_and_channels<S: Store>(store: &S) {
         posts,
     };
     let c = store
-        .import_post_counts(vec![count(wechat.id, 1, 10), count(wechat.id, 2, 5)], audit())
+        .import_post_counts(
+            vec![count(wechat.id, 1, 10), count(wechat.id, 2, 5)],
+            audit(),
+        )
         .await
         .unwrap();
     assert_eq!(c.created, 2);
@@ -4416,10 +4455,28 @@ pub async fn directory_and_channels<S: Store>(store: &S) {
     let mut want = vec![(wechat.id, 1, 10), (wechat.id, 2, 6), (portal.id, 3, 1)];
     want.sort();
     assert_eq!(got, want);
-    assert!(store.channel_post_counts(&[a], 2023).await.unwrap().is_empty());
-    assert!(store.channel_post_counts(&[b], 2024).await.unwrap().is_empty());
+    assert!(
+        store
+            .channel_post_counts(&[a], 2023)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .channel_post_counts(&[b], 2024)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let mut on = vec![(one.id, portal.id), (one.id, wechat.id)];
     on.sort();
     assert_eq!(store.document_channels(&[a], 2024).await.unwrap(), on);
-    assert!(store.document_channels(&[a], 2023).await.unwrap().is_empty());
+    assert!(
+        store
+            .document_channels(&[a], 2023)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

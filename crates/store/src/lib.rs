@@ -553,8 +553,8 @@ impl<T> Store for T where
         + PublishedReports
         + Filings
         + LetterTemplates
-    + Directory
-    + Channels
+        + Directory
+        + Channels
 {
 }
 

@@ -365,11 +365,7 @@ pub const SCHEMA: &[TableDef] = &[
     },
     TableDef {
         name: "document_items",
-        columns: &[
-            ("document_id", Int),
-            ("position", Int),
-            ("item_code", Text),
-        ],
+        columns: &[("document_id", Int), ("position", Int), ("item_code", Text)],
         key: &["document_id", "position"],
     },
     TableDef {
@@ -388,11 +384,7 @@ pub const SCHEMA: &[TableDef] = &[
     },
     TableDef {
         name: "document_channels",
-        columns: &[
-            ("document_id", Int),
-            ("position", Int),
-            ("channel_id", Int),
-        ],
+        columns: &[("document_id", Int), ("position", Int), ("channel_id", Int)],
         key: &["document_id", "position"],
     },
     TableDef {

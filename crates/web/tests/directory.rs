@@ -49,8 +49,8 @@ async fn seed<S: Store>(store: &S) {
     })
     .await
     .unwrap();
-    let doc = |agency, index: &str, published: &str, items: &[&str], channels: &[&str]| {
-        NewDocument {
+    let doc =
+        |agency, index: &str, published: &str, items: &[&str], channels: &[&str]| NewDocument {
             agency,
             index_number: IndexNumber::parse(index),
             title: format!("{index} 文件"),
@@ -70,8 +70,7 @@ async fn seed<S: Store>(store: &S) {
             attachments: Vec::new(),
             items: items.iter().map(|s| (*s).to_owned()).collect(),
             channels: channels.iter().map(|s| (*s).to_owned()).collect(),
-        }
-    };
+        };
     let a = ctx.agency(A).await.unwrap().id;
     let b = ctx.agency(B).await.unwrap().id;
     let grant = scope.installation().unwrap();
@@ -128,7 +127,13 @@ async fn the_supervising_office_sees_the_gaps_of_every_unit(server: Server) -> S
     assert_eq!(a_items[0]["first"], "2024-03-01");
     let b2 = &all["units"][2]["items"][1];
     assert_eq!(b2["status"], "gap");
-    assert!(b2["reason"].as_str().unwrap().contains("2024-06-30 前没有公开"), "{b2}");
+    assert!(
+        b2["reason"]
+            .as_str()
+            .unwrap()
+            .contains("2024-06-30 前没有公开"),
+        "{b2}"
+    );
 
     // The officer of A: A's own; not the government's subtree, which he does not see.
     let own = server.get_json(&api(A, false), Who::OfficerA).await;
@@ -159,15 +164,23 @@ async fn the_supervising_office_sees_the_gaps_of_every_unit(server: Server) -> S
             enc(GOV)
         ))
         .await;
-    assert!(page.contains("2024 年各单位标准目录覆盖情况（缺口共 3 项）"), "{page}");
+    assert!(
+        page.contains("2024 年各单位标准目录覆盖情况（缺口共 3 项）"),
+        "{page}"
+    );
     assert!(page.contains("尚未导入标准目录"), "{page}");
     for code in ["<td>A-2</td>", "<td>B-1</td>", "<td>B-2</td>"] {
         assert!(page.contains(code), "{code}: {page}");
     }
-    assert!(!page.contains("<td>A-1</td>"), "a covered item among the gaps: {page}");
+    assert!(
+        !page.contains("<td>A-1</td>"),
+        "a covered item among the gaps: {page}"
+    );
     let supervision = supervisor.get_text("/office/supervision?year=2024").await;
-    assert!(supervision.contains("/office/directory?year=2024&#38;subtree=1&#38;gaps=1")
-        || supervision.contains("/office/directory?year=2024&amp;subtree=1&amp;gaps=1"));
+    assert!(
+        supervision.contains("/office/directory?year=2024&#38;subtree=1&#38;gaps=1")
+            || supervision.contains("/office/directory?year=2024&amp;subtree=1&amp;gaps=1")
+    );
 
     // The channel register with the year's catalogue documents.
     let officer = server.browser(Who::OfficerA).await;
@@ -176,6 +189,9 @@ async fn the_supervising_office_sees_the_gaps_of_every_unit(server: Server) -> S
         .await;
     assert!(channels.contains("测试资源发布"), "{channels}");
     assert!(channels.contains("<td>微信公众号</td>"), "{channels}");
-    assert!(channels.contains("<td>已备案</td><td>1</td><td>0</td>"), "{channels}");
+    assert!(
+        channels.contains("<td>已备案</td><td>1</td><td>0</td>"),
+        "{channels}"
+    );
     server
 }

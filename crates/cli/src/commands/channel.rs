@@ -118,7 +118,11 @@ async fn run_in<S: Store>(ctx: Ctx<'_, S>, cmd: ChannelCommand) -> Result<Status
                 c.name,
                 c.platform.label(),
                 c.opened,
-                if c.filed { "，已备案" } else { "，未备案" }
+                if c.filed {
+                    "，已备案"
+                } else {
+                    "，未备案"
+                }
             )?;
         }
         ChannelCommand::Close { name, agency, date } => {

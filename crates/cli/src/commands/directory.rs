@@ -123,7 +123,11 @@ async fn run_in<S: Store>(ctx: Ctx<'_, S>, cmd: DirectoryCommand) -> Result<Stat
         } => {
             let coverage = ctx.directory_coverage(&agency, year, subtree).await?;
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&coverage_json(&coverage))?)?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&coverage_json(&coverage))?
+                )?;
             } else {
                 write!(out, "{}", coverage_text(&coverage))?;
             }

@@ -750,7 +750,11 @@ where
             .await
             .map_err(db("保存目录信息"))
             .map_err(conflict(taken(new)))?;
-        for table in ["document_attachments", "document_items", "document_channels"] {
+        for table in [
+            "document_attachments",
+            "document_items",
+            "document_channels",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE document_id = $1"))
                 .bind(id)
                 .execute(&mut *conn)
@@ -773,12 +777,7 @@ where
         if linking.is_empty() {
             return Ok(channels);
         }
-        let agencies = id_list(
-            linking
-                .iter()
-                .map(|d| d.agency.0)
-                .collect::<HashSet<i64>>(),
-        );
+        let agencies = id_list(linking.iter().map(|d| d.agency.0).collect::<HashSet<i64>>());
         let items: HashSet<(i64, String)> = sqlx::query_as(&format!(
             "SELECT agency_id, code FROM directory_items WHERE agency_id IN {agencies}"
         ))
@@ -796,7 +795,11 @@ where
         channels.extend(rows.into_iter().map(|(a, n, id)| ((a, n), id)));
         for doc in linking {
             let a = doc.agency.0;
-            if let Some(code) = doc.items.iter().find(|c| !items.contains(&(a, (*c).clone()))) {
+            if let Some(code) = doc
+                .items
+                .iter()
+                .find(|c| !items.contains(&(a, (*c).clone())))
+            {
                 return Err(StoreError::Invalid(format!(
                     "索引号“{}”：标准目录事项“{code}”不在本机关的政务公开事项标准目录中",
                     doc.index_number.raw
@@ -837,7 +840,10 @@ where
         }
         Self::run_values(
             conn,
-            ("INSERT INTO document_items (document_id, position, item_code) ", ""),
+            (
+                "INSERT INTO document_items (document_id, position, item_code) ",
+                "",
+            ),
             &items,
             ROW_CHUNK,
             "保存标准目录事项",
@@ -848,7 +854,10 @@ where
         .await?;
         Self::run_values(
             conn,
-            ("INSERT INTO document_channels (document_id, position, channel_id) ", ""),
+            (
+                "INSERT INTO document_channels (document_id, position, channel_id) ",
+                "",
+            ),
             &on,
             ROW_CHUNK,
             "保存发布渠道",

@@ -49,13 +49,8 @@ pub async fn page<S: WebStore>(
     Query(q): Query<DirectoryQuery>,
 ) -> WebResult<Html<String>> {
     let settings = app.settings();
-    let year = crate::office::query_year(q.year.as_deref())?.unwrap_or(settings.today.year());
-    let mut agencies = agency_choices(&app, &caller, &q.agency, None).await?;
-    let first = selected_or_first(&mut agencies);
-    // An agency asked for by name is looked up even when it is none of the caller's (the use
-    // case answers that it is unknown), never silently replaced by another.
-    let agency = named_or(&q.agency, first);
-    let subtree = q.subtree == "1";
+    let (agencies, agency, year, subtree) =
+        chosen(&app, &caller, &q.agency, q.year.as_deref(), &q.subtree).await?;
     let gaps_only = q.gaps == "1";
     let coverage = if agency.is_empty() {
         None
@@ -82,12 +77,25 @@ pub async fn page<S: WebStore>(
     })
 }
 
-/// The agency the query names, else the first of the caller's.
-fn named_or(named: &str, first: String) -> String {
-    match named.trim() {
+/// What both pages' queries choose: the agency choices, the agency (the one the query names,
+/// looked up even when it is none of the caller's so that the use case answers that it is
+/// unknown, never silently replaced by another; else the first of the caller's), the year
+/// (this year by default) and whether the units below it are included.
+async fn chosen<S: WebStore>(
+    app: &Shared<S>,
+    caller: &crate::auth::Caller,
+    agency: &str,
+    year: Option<&str>,
+    subtree: &str,
+) -> WebResult<(Vec<Choice>, String, i32, bool)> {
+    let year = crate::office::query_year(year)?.unwrap_or(app.settings().today.year());
+    let mut agencies = agency_choices(app, caller, agency, None).await?;
+    let first = selected_or_first(&mut agencies);
+    let agency = match agency.trim() {
         "" => first,
         named => named.to_owned(),
-    }
+    };
+    Ok((agencies, agency, year, subtree == "1"))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -117,13 +125,8 @@ pub async fn channels<S: WebStore>(
     Query(q): Query<ChannelsQuery>,
 ) -> WebResult<Html<String>> {
     let settings = app.settings();
-    let year = crate::office::query_year(q.year.as_deref())?.unwrap_or(settings.today.year());
-    let mut agencies = agency_choices(&app, &caller, &q.agency, None).await?;
-    let first = selected_or_first(&mut agencies);
-    // An agency asked for by name is looked up even when it is none of the caller's (the use
-    // case answers that it is unknown), never silently replaced by another.
-    let agency = named_or(&q.agency, first);
-    let subtree = q.subtree == "1";
+    let (agencies, agency, year, subtree) =
+        chosen(&app, &caller, &q.agency, q.year.as_deref(), &q.subtree).await?;
     let rows = if agency.is_empty() {
         Vec::new()
     } else {
