@@ -11,11 +11,10 @@
 
 mod common;
 
-use common::{PgDatabase, command_in, stderr, stdout};
+use common::{Gk, PgDatabase, stderr};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::time::{Duration, Instant};
 
 const GOVERNMENT: &str = "某某县人民政府";
@@ -39,42 +38,8 @@ fn saved_pages() -> tempfile::TempDir {
 }
 
 /// The binary on a data directory, on its default SQLite database or on `db`.
-struct Gk<'a> {
-    data: &'a Path,
-    db: Option<&'a str>,
-}
-
+/// What this file's cases ask of the binary besides [`Gk`]'s own.
 impl Gk<'_> {
-    fn command(&self, args: &[&str]) -> std::process::Command {
-        let mut c = command_in(self.data, args);
-        if let Some(db) = self.db {
-            c.args(["--db", db]);
-        }
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-
-    /// The standard output of a run that must succeed.
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "gongkai {}: {}",
-            args.join(" "),
-            stderr(&o)
-        );
-        stdout(&o)
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.ok(args);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
-    }
-
     /// `catalogue search QUERY --json` with more arguments.
     fn search(&self, query: &str, more: &[&str]) -> Value {
         let mut args = vec!["catalogue", "search", query, "--json"];

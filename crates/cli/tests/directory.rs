@@ -19,10 +19,8 @@
 
 mod common;
 
-use common::{PgDatabase, command_in, stderr, stdout};
-use serde_json::Value;
+use common::{Gk, PgDatabase};
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 const GOVERNMENT: &str = "某某县人民政府";
 const FINANCE: &str = "某某县财政局";
@@ -33,57 +31,6 @@ fn fixture(name: &str) -> String {
         .join("../directory/tests/fixtures")
         .join(name);
     p.to_str().unwrap().to_owned()
-}
-
-struct Gk<'a> {
-    data: &'a Path,
-    db: Option<&'a str>,
-}
-
-impl Gk<'_> {
-    fn run(&self, args: &[&str]) -> Output {
-        let mut c = command_in(self.data, args);
-        if let Some(db) = self.db {
-            c.args(["--db", db]);
-        }
-        c.output().unwrap()
-    }
-
-    /// The standard output of a run that ends with `code`.
-    fn exits(&self, code: i32, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert_eq!(
-            o.status.code(),
-            Some(code),
-            "gongkai {}: {}{}",
-            args.join(" "),
-            stdout(&o),
-            stderr(&o)
-        );
-        stdout(&o)
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        self.exits(0, args)
-    }
-
-    /// The standard error of a run that fails with status 2.
-    fn fails(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert_eq!(
-            o.status.code(),
-            Some(2),
-            "gongkai {}: {}",
-            args.join(" "),
-            stdout(&o)
-        );
-        stderr(&o)
-    }
-
-    fn json(&self, code: i32, args: &[&str]) -> Value {
-        let out = self.exits(code, args);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
-    }
 }
 
 fn story(gk: &Gk<'_>) {
@@ -134,7 +81,7 @@ fn story(gk: &Gk<'_>) {
         "--agency",
         GOVERNMENT,
     ]);
-    let items = gk.json(0, &["directory", "list", "--agency", FINANCE, "--json"]);
+    let items = gk.json(&["directory", "list", "--agency", FINANCE, "--json"]);
     assert_eq!(items.as_array().unwrap().len(), 6);
     assert_eq!(items[2]["time_limit"], "信息形成或变更之日起20个工作日内");
 
@@ -207,7 +154,7 @@ fn story(gk: &Gk<'_>) {
     ]);
 
     // The bureau's coverage: gaps flagged and explained; exit status 1 (a finding).
-    let cov = gk.json(
+    let cov = gk.json_exiting(
         1,
         &[
             "directory",
@@ -271,7 +218,7 @@ fn story(gk: &Gk<'_>) {
         text.contains("某某县城关镇人民政府：尚未导入标准目录"),
         "{text}"
     );
-    let all = gk.json(
+    let all = gk.json_exiting(
         1,
         &[
             "directory",
@@ -288,7 +235,7 @@ fn story(gk: &Gk<'_>) {
     assert_eq!(all.len(), 8);
     assert_eq!(all.iter().filter(|i| i["gap"] == true).count(), 3);
     // 2024: the bureau published CZ-04 only.
-    let old = gk.json(
+    let old = gk.json_exiting(
         1,
         &[
             "directory",
@@ -328,19 +275,16 @@ fn story(gk: &Gk<'_>) {
         FINANCE,
     ]);
     assert!(out.contains("新增 3 个月"), "{out}");
-    let list = gk.json(
-        0,
-        &[
-            "channel",
-            "list",
-            "--agency",
-            GOVERNMENT,
-            "--subtree",
-            "--year",
-            "2025",
-            "--json",
-        ],
-    );
+    let list = gk.json(&[
+        "channel",
+        "list",
+        "--agency",
+        GOVERNMENT,
+        "--subtree",
+        "--year",
+        "2025",
+        "--json",
+    ]);
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2);
     let wechat = list.iter().find(|c| c["name"] == "某某财政").unwrap();

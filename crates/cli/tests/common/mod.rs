@@ -156,3 +156,67 @@ impl Drop for PgDatabase {
             .output();
     }
 }
+
+/// The binary on a data directory, on its default SQLite database or on `db` (a PostgreSQL
+/// URL).
+pub struct Gk<'a> {
+    pub data: &'a std::path::Path,
+    pub db: Option<&'a str>,
+}
+
+impl Gk<'_> {
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = command_in(self.data, args);
+        if let Some(db) = self.db {
+            c.args(["--db", db]);
+        }
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// The standard output of a run that ends with exit status `code`.
+    pub fn exits(&self, code: i32, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "gongkai {}: {}{}",
+            args.join(" "),
+            stdout(&o),
+            stderr(&o)
+        );
+        stdout(&o)
+    }
+
+    /// The standard output of a run that must succeed.
+    pub fn ok(&self, args: &[&str]) -> String {
+        self.exits(0, args)
+    }
+
+    /// The standard error of a run that fails with status 2.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "gongkai {}: {}",
+            args.join(" "),
+            stdout(&o)
+        );
+        stderr(&o)
+    }
+
+    /// The JSON a run that must succeed prints.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        self.json_exiting(0, args)
+    }
+
+    /// The JSON a run that ends with exit status `code` prints.
+    pub fn json_exiting(&self, code: i32, args: &[&str]) -> serde_json::Value {
+        let out = self.exits(code, args);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    }
+}
