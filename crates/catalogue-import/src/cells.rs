@@ -11,28 +11,28 @@ use gongkai_report::spreadsheet::unguard;
 
 use crate::values::date_from_text;
 
-pub(crate) use gongkai_sheet::{Cell, MAX_COLUMNS};
+pub use gongkai_sheet::{Cell, MAX_COLUMNS};
 
 /// A row as read: its number as Excel shows it, and its cells by column (0 is `A`).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Row {
-    pub(crate) number: u32,
-    pub(crate) cells: Vec<Cell>,
+pub struct Row {
+    pub number: u32,
+    pub cells: Vec<Cell>,
 }
 
 impl Row {
-    pub(crate) fn get(&self, col: usize) -> &Cell {
+    pub fn get(&self, col: usize) -> &Cell {
         self.cells.get(col).unwrap_or(&Cell::Empty)
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.cells.iter().all(Cell::is_empty)
     }
 }
 
 /// The rows of a CSV file: comma- or tab-separated, whichever the first line has more of. Rows
 /// are numbered by record from 1, as Excel numbers a CSV's rows.
-pub(crate) fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
+pub fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
     // UTF-8 with or without BOM, UTF-16 with BOM, otherwise GB18030: see `gongkai_sheet::decode`.
     let Some((text, _)) = gongkai_sheet::decode(bytes) else {
         return Err("无法识别文件的编码：请另存为 UTF-8 或 GBK 编码的 CSV 文件".to_string());
@@ -79,7 +79,7 @@ pub(crate) fn csv_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
 }
 
 /// The sheets of an XLSX workbook, by name, each as rows.
-pub(crate) fn xlsx_sheets(bytes: &[u8]) -> Result<Vec<(String, Vec<Row>)>, String> {
+pub fn xlsx_sheets(bytes: &[u8]) -> Result<Vec<(String, Vec<Row>)>, String> {
     // calamine parses untrusted zip and XML; a panic inside it must not escape.
     catch_unwind(AssertUnwindSafe(|| read_xlsx(bytes))).unwrap_or_else(|_| {
         Err("无法读取 XLSX 文件（文件内容损坏），请用 Excel 打开后重新保存".to_string())

@@ -22,11 +22,12 @@ pub enum Column {
     Scope,
     Interprets,
     StandardItem,
+    Channels,
 }
 
-/// The template's headers, in template order: the thirteen columns of the issue, then the four
+/// The template's headers, in template order: the thirteen columns of the issue, then the five
 /// optional ones.
-pub const HEADERS: [&str; 17] = [
+pub const HEADERS: [&str; 18] = [
     "索引号",
     "信息名称",
     "发布机构",
@@ -44,11 +45,12 @@ pub const HEADERS: [&str; 17] = [
     "公开范围",
     "解读对象",
     "标准目录事项",
+    "发布渠道",
 ];
 
 impl Column {
     /// Every column, in template order (the order of [`HEADERS`]).
-    pub const ALL: [Column; 17] = [
+    pub const ALL: [Column; 18] = [
         Column::IndexNumber,
         Column::Title,
         Column::Agency,
@@ -66,6 +68,7 @@ impl Column {
         Column::Scope,
         Column::Interprets,
         Column::StandardItem,
+        Column::Channels,
     ];
 
     /// The template's header of the column.
@@ -95,7 +98,7 @@ impl Column {
 
 /// The comparison key of a header: [`key`] (half-width, no spaces or quotes) without the `*`
 /// some templates use to mark required columns and without a trailing colon.
-pub(crate) fn header_key(s: &str) -> String {
+pub fn header_key(s: &str) -> String {
     key(s)
         .trim_matches(|c| c == '*' || c == ':' || c == '：')
         .to_string()
@@ -148,6 +151,9 @@ const SYNONYMS: &[(&str, Column)] = &[
     ("被解读文件索引号", Column::Interprets),
     ("标准化目录事项", Column::StandardItem),
     ("目录事项", Column::StandardItem),
+    ("事项编号", Column::StandardItem),
+    ("发布平台", Column::Channels),
+    ("发布账号", Column::Channels),
 ];
 
 /// How a file's headers map onto the template's columns: the template's own headers, the

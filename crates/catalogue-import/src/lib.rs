@@ -30,8 +30,10 @@
 //! - 解读对象 is the 索引号 of the document a 政策解读 explains, kept as text
 //!   ([`ImportedDocument::interprets_index`]): the use case finds its id among stored documents
 //!   or in the same file.
-//! - 标准目录事项 (the item of the 基层政务公开标准目录) has no place in the catalogue model yet; it
-//!   is read into [`ImportedDocument::standard_item`].
+//! - 标准目录事项 names the items of the agency's 政务公开事项标准目录 the document publishes (their
+//!   事项编号) and 发布渠道 the registered channels it was published on (their names), several
+//!   separated by `、` or `;` ([`split_list`]): [`NewDocument::items`] and
+//!   [`NewDocument::channels`]. The store checks that they exist.
 //! - In a CSV file a text cell starting with `'` before `=` `+` `-` `@` tab, CR or `'` loses the
 //!   `'`: [`write_table_csv`] writes it so that a spreadsheet does not take the cell for a
 //!   formula (CSV injection, [`gongkai_report::spreadsheet::guard`]).
@@ -39,7 +41,7 @@
 //! Pure: no file-system or network I/O; bytes in, values out.
 #![forbid(unsafe_code)]
 
-mod cells;
+pub mod cells;
 mod columns;
 mod page;
 mod table;
@@ -50,7 +52,7 @@ use std::fmt;
 
 use gongkai_catalogue::NewDocument;
 
-pub use columns::{Column, HEADERS, HeaderMapping, MappingError};
+pub use columns::{Column, HEADERS, HeaderMapping, MappingError, header_key};
 pub use page::{PageField, PageReport, read_page, read_pages};
 pub use table::{ReadOptions, TableKind, read_table};
 pub use template::{
@@ -68,8 +70,19 @@ pub struct ImportedDocument {
     /// 解读对象: the 索引号 of the document this 政策解读 explains (`document.interprets` is
     /// `None` until the use case resolves it).
     pub interprets_index: Option<String>,
-    /// 标准目录事项 (the item of the agency's 基层政务公开标准目录), when given.
-    pub standard_item: Option<String>,
+}
+
+/// The entries of a list cell (标准目录事项, 发布渠道): separated by `、` `;` `；` `,` `，` or line
+/// breaks, trimmed, empty ones dropped, each once, in order.
+pub fn split_list(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in text.split(['、', ';', '；', ',', '，', '\n', '\r']) {
+        let part = part.trim();
+        if !part.is_empty() && !out.iter().any(|p| p == part) {
+            out.push(part.to_string());
+        }
+    }
+    out
 }
 
 /// One problem in a file.

@@ -673,9 +673,10 @@ pub fn read_page(
             body_html,
             body_text,
             attachments: Vec::new(),
+            items: Vec::new(),
+            channels: Vec::new(),
         },
         interprets_index: None,
-        standard_item: None,
     });
     report
 }

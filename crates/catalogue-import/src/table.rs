@@ -50,6 +50,8 @@ const MAX_INDEX_CHARS: usize = 100;
 const MAX_TITLE_CHARS: usize = 500;
 const MAX_SHORT_CHARS: usize = 200;
 const MAX_BODY_CHARS: usize = 2_000_000;
+/// 标准目录事项 and 发布渠道: lists of short names.
+const MAX_LIST_CHARS: usize = 2000;
 
 /// How far down a sheet the header row is looked for (a title row may sit above it), in
 /// non-empty rows.
@@ -386,7 +388,8 @@ impl RowReader<'_> {
                 "解读对象不能是本文件自己的索引号".to_string(),
             );
         }
-        let standard_item = checked(Column::StandardItem, MAX_SHORT_CHARS, &mut err);
+        let items = crate::split_list(&checked(Column::StandardItem, MAX_LIST_CHARS, &mut err));
+        let channels = crate::split_list(&checked(Column::Channels, MAX_LIST_CHARS, &mut err));
         let body_text = h.get(row, Column::Body).raw_text();
         if let Err(m) = check_text(Column::Body.header(), &body_text, MAX_BODY_CHARS, true) {
             err(Column::Body, m);
@@ -418,9 +421,10 @@ impl RowReader<'_> {
                 body_html: body.html,
                 body_text: body.text,
                 attachments: Vec::new(),
+                items,
+                channels,
             },
             interprets_index: (!interprets.is_empty()).then_some(interprets),
-            standard_item: (!standard_item.is_empty()).then_some(standard_item),
         })
     }
 

@@ -47,8 +47,6 @@ pub struct ExportRow<'a> {
     pub document: &'a NewDocument,
     /// 解读对象: the 索引号 of the document `document.interprets` points at.
     pub interprets_index: Option<&'a str>,
-    /// 标准目录事项.
-    pub standard_item: Option<&'a str>,
 }
 
 /// Labels of the drop-downs.
@@ -76,7 +74,7 @@ enum Value<'a> {
     Date(Option<NaiveDate>),
 }
 
-fn values<'a>(r: &ExportRow<'a>) -> [Value<'a>; 17] {
+fn values<'a>(r: &ExportRow<'a>) -> [Value<'a>; 18] {
     let d = r.document;
     let t = |s: &'a str| Value::Text(s.into());
     [
@@ -96,7 +94,8 @@ fn values<'a>(r: &ExportRow<'a>) -> [Value<'a>; 17] {
         t(&d.method),
         t(&d.scope),
         t(r.interprets_index.unwrap_or("")),
-        t(r.standard_item.unwrap_or("")),
+        Value::Text(d.items.join("、").into()),
+        Value::Text(d.channels.join("、").into()),
     ]
 }
 
@@ -141,7 +140,10 @@ pub fn write_table(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, TemplateError> {
             let width = match Column::ALL[i] {
                 Column::Title | Column::Body => 48.0,
                 Column::IndexNumber | Column::Agency | Column::Item => 26.0,
-                Column::DocNumber | Column::Interprets | Column::StandardItem => 20.0,
+                Column::DocNumber
+                | Column::Interprets
+                | Column::StandardItem
+                | Column::Channels => 20.0,
                 _ => 13.0,
             };
             ws.set_column_width(c, width)?;
@@ -252,7 +254,7 @@ pub fn write_table_csv(rows: &[ExportRow<'_>]) -> Result<Vec<u8>, TemplateError>
 }
 
 /// What each column means, in template order: (required, explanation, example).
-const EXPLAINED: [(bool, &str, &str); 17] = [
+const EXPLAINED: [(bool, &str, &str); 18] = [
     (
         true,
         "本机关公开目录中的唯一编号，再次导入时按索引号识别同一文件；常见格式为“机关代码/年份-顺序号”。",
@@ -313,7 +315,16 @@ const EXPLAINED: [(bool, &str, &str); 17] = [
         "仅政策解读填写：被解读文件的索引号（可以是本次导入或已导入的文件）。",
         "",
     ),
-    (false, "本文件对应的基层政务公开标准目录事项。", "政策文件"),
+    (
+        false,
+        "本文件公开的政务公开事项标准目录事项的事项编号（须在本机关的标准目录中），多个用“、”分隔。",
+        "CZ-001",
+    ),
+    (
+        false,
+        "本文件发布的渠道名称（须是已登记的门户网站或政务新媒体账号），多个用“、”分隔。",
+        "盐湖区人民政府网站、盐湖发布",
+    ),
 ];
 
 fn instructions(ws: &mut Worksheet, header: &Format, wrap: &Format) -> Result<(), XlsxError> {

@@ -63,6 +63,8 @@ fn doc(index: &str, title: &str) -> NewDocument {
         body_html: body.html,
         body_text: body.text,
         attachments: Vec::new(),
+        items: Vec::new(),
+        channels: Vec::new(),
     }
 }
 
@@ -74,13 +76,12 @@ fn stored(body: &Body) -> Body {
     s
 }
 
-fn rows_of(docs: &[(NewDocument, Option<String>, Option<String>)]) -> Vec<ExportRow<'_>> {
+fn rows_of(docs: &[(NewDocument, Option<String>)]) -> Vec<ExportRow<'_>> {
     docs.iter()
-        .map(|(doc, interprets, standard)| ExportRow {
+        .map(|(doc, interprets)| ExportRow {
             agency: agency_name(doc.agency),
             document: doc,
             interprets_index: interprets.as_deref(),
-            standard_item: standard.as_deref(),
         })
         .collect()
 }
@@ -185,22 +186,17 @@ fn a_filled_table_reads_back_the_same_documents_from_xlsx_and_csv() {
     html.genre = "解读".into();
     html.category = None;
     html.item = None;
+    let mut linked = doc(
+        "11140802MB1962461X/2020-00123",
+        "关于印发《盐湖区全面推进基层政务公开标准化规范化工作方案》的通知",
+    );
+    linked.items = vec!["政策文件".to_string(), "ZC-02".to_string()];
+    linked.channels = vec!["盐湖区人民政府网站".to_string(), "盐湖发布".to_string()];
     let docs = vec![
-        (
-            doc(
-                "11140802MB1962461X/2020-00123",
-                "关于印发《盐湖区全面推进基层政务公开标准化规范化工作方案》的通知",
-            ),
-            None,
-            Some("政策文件".to_string()),
-        ),
-        (repealed, None, None),
-        (expired, None, None),
-        (
-            html,
-            Some("11140802MB1962461X/2020-00123".to_string()),
-            None,
-        ),
+        (linked, None),
+        (repealed, None),
+        (expired, None),
+        (html, Some("11140802MB1962461X/2020-00123".to_string())),
     ];
     let rows = rows_of(&docs);
     for (kind, bytes) in [
@@ -209,11 +205,10 @@ fn a_filled_table_reads_back_the_same_documents_from_xlsx_and_csv() {
     ] {
         let back = read(&bytes, kind).unwrap();
         assert_eq!(back.len(), docs.len(), "{kind:?}");
-        for (i, (got, (want, interprets, standard))) in back.iter().zip(&docs).enumerate() {
+        for (i, (got, (want, interprets))) in back.iter().zip(&docs).enumerate() {
             assert_eq!(got.row, i + 2, "{kind:?}");
             assert_eq!(&got.document, want, "{kind:?}");
             assert_eq!(&got.interprets_index, interprets, "{kind:?}");
-            assert_eq!(&got.standard_item, standard, "{kind:?}");
         }
     }
     // The formula-like title is guarded in the CSV.
@@ -298,6 +293,8 @@ prop_compose! {
             body_html: body.html,
             body_text: body.text,
             attachments: Vec::new(),
+            items: Vec::new(),
+            channels: Vec::new(),
         }
     }
 }
@@ -310,8 +307,8 @@ proptest! {
         let mut docs = docs;
         let mut seen = std::collections::HashSet::new();
         docs.retain(|d| seen.insert(d.index_number.key()));
-        let docs: Vec<(NewDocument, Option<String>, Option<String>)> =
-            docs.into_iter().map(|d| (d, None, None)).collect();
+        let docs: Vec<(NewDocument, Option<String>)> =
+            docs.into_iter().map(|d| (d, None)).collect();
         let rows = rows_of(&docs);
         for (kind, bytes) in [
             (TableKind::Xlsx, write_table(&rows).unwrap()),

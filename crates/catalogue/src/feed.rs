@@ -142,6 +142,8 @@ mod tests {
                 body_html: body.html,
                 body_text: body.text,
                 attachments: vec![],
+                items: Vec::new(),
+                channels: Vec::new(),
             },
         }
     }

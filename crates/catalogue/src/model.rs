@@ -154,6 +154,14 @@ pub struct NewDocument {
     /// The body as plain text (what search and snippets read).
     pub body_text: String,
     pub attachments: Vec<Attachment>,
+    /// 标准目录事项: the 事项编号 of the items of the agency's standard directory this document
+    /// publishes, in order, each once.
+    #[serde(default)]
+    pub items: Vec<String>,
+    /// 发布渠道: the names of the agency's registered channels it was published on (its portal,
+    /// its 政务新媒体 accounts), in order, each once.
+    #[serde(default)]
+    pub channels: Vec<String>,
 }
 
 /// A stored catalogue document.

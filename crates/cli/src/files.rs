@@ -204,6 +204,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The kind of a table file by its extension (`.xlsx` or `.csv`); `or` names what else the
+/// command takes (`，或保存网页的目录`), for the message.
+pub fn table_kind(path: &Path, or: &str) -> Result<gongkai_catalogue_import::TableKind> {
+    use gongkai_catalogue_import::TableKind;
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("xlsx") => Ok(TableKind::Xlsx),
+        Some("csv") => Ok(TableKind::Csv),
+        _ => bail!("{} 应为 .xlsx 或 .csv 文件{or}", path.display()),
+    }
+}
+
+/// The bytes of an input file.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| anyhow::anyhow!("无法读取 {}：{}", path.display(), io_text(&e)))
+}
+
 /// Whether an output path means standard output.
 pub fn is_stdout(path: &Path) -> bool {
     path.as_os_str() == "-"

@@ -13,8 +13,8 @@ mod zh;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use commands::{
-    agency, audit, calendar, catalogue, config, deadline, figures, guide, install, ledger, portal,
-    remedy,
+    agency, audit, calendar, catalogue, channel, config, deadline, directory, figures, guide,
+    install, ledger, portal, remedy,
 };
 use commands::{assess, letter, remind, report, request, web};
 use std::process::ExitCode;
@@ -57,6 +57,12 @@ enum Command {
     /// 公开目录（catalogue）：登记、导入、检索主动公开的政府信息，规范性文件台账，订阅源
     #[command(subcommand)]
     Catalogue(catalogue::CatalogueCommand),
+    /// 标准目录（directory）：政务公开事项标准目录的导入、模板和本年度覆盖情况（各单位未公开的事项）
+    #[command(subcommand)]
+    Directory(directory::DirectoryCommand),
+    /// 渠道（channel）：门户网站和政务新媒体账号的登记、关停，每月发布条数
+    #[command(subcommand)]
+    Channel(channel::ChannelCommand),
     /// 政府信息公开指南（guide）：发布、显示机关的指南（第十二条）
     #[command(subcommand)]
     Guide(guide::GuideCommand),
@@ -128,6 +134,8 @@ fn main() -> ExitCode {
         Command::Import(c) => ledger::import(&cli.global, c),
         Command::Export(c) => ledger::export(&cli.global, c),
         Command::Catalogue(c) => catalogue::run(&cli.global, c),
+        Command::Directory(c) => directory::run(&cli.global, c),
+        Command::Channel(c) => channel::run(&cli.global, c),
         Command::Figures(c) => figures::run(&cli.global, c),
         Command::Guide(c) => guide::run(&cli.global, c),
         Command::Letter(a) => letter::run(&cli.global, a),

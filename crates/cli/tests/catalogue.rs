@@ -11,11 +11,10 @@
 
 mod common;
 
-use common::{command_in, stderr, stdout};
+use common::{Gk, PgDatabase, stderr};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::time::{Duration, Instant};
 
 const GOVERNMENT: &str = "某某县人民政府";
@@ -39,42 +38,8 @@ fn saved_pages() -> tempfile::TempDir {
 }
 
 /// The binary on a data directory, on its default SQLite database or on `db`.
-struct Gk<'a> {
-    data: &'a Path,
-    db: Option<&'a str>,
-}
-
+/// What this file's cases ask of the binary besides [`Gk`]'s own.
 impl Gk<'_> {
-    fn command(&self, args: &[&str]) -> std::process::Command {
-        let mut c = command_in(self.data, args);
-        if let Some(db) = self.db {
-            c.args(["--db", db]);
-        }
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-
-    /// The standard output of a run that must succeed.
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "gongkai {}: {}",
-            args.join(" "),
-            stderr(&o)
-        );
-        stdout(&o)
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let out = self.ok(args);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
-    }
-
     /// `catalogue search QUERY --json` with more arguments.
     fn search(&self, query: &str, more: &[&str]) -> Value {
         let mut args = vec!["catalogue", "search", query, "--json"];
@@ -555,54 +520,6 @@ fn a_county_catalogue_on_sqlite() {
     });
 }
 
-/// A fresh PostgreSQL database, dropped at the end.
-struct PgDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    fn create(admin: &str) -> Option<Self> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!("gk_cli_catalogue_{}_{nanos}", std::process::id());
-        let created = std::process::Command::new("psql")
-            .args([admin, "-v", "ON_ERROR_STOP=1", "-c"])
-            .arg(format!("CREATE DATABASE {name}"))
-            .output();
-        match created {
-            Ok(o) if o.status.success() => {}
-            Ok(o) => panic!("CREATE DATABASE failed: {}", stderr(&o)),
-            Err(e) => {
-                eprintln!("skipped: psql is not available ({e})");
-                return None;
-            }
-        }
-        // The same server and credentials, the new database.
-        let base = admin.split('?').next().unwrap();
-        let (server, _) = base.rsplit_once('/').unwrap();
-        Some(PgDatabase {
-            admin: admin.to_owned(),
-            url: format!("{server}/{name}"),
-            name,
-        })
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("psql")
-            .args([self.admin.as_str(), "-c"])
-            .arg(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .output();
-    }
-}
-
 #[test]
 fn a_county_catalogue_on_postgres() {
     let Some(admin) = std::env::var("GONGKAI_TEST_POSTGRES_URL")
@@ -612,7 +529,7 @@ fn a_county_catalogue_on_postgres() {
         eprintln!("skipped: GONGKAI_TEST_POSTGRES_URL not set");
         return;
     };
-    let Some(db) = PgDatabase::create(&admin) else {
+    let Some(db) = PgDatabase::create(&admin, "catalogue") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -338,6 +338,8 @@ impl Corpus {
                 body_html,
                 body_text: body,
                 attachments: Vec::new(),
+                items: Vec::new(),
+                channels: Vec::new(),
             },
         }
     }

@@ -715,6 +715,8 @@ impl<S: Store> Ctx<'_, S> {
             body_html: body.html,
             body_text: body.text,
             attachments,
+            items: Vec::new(),
+            channels: Vec::new(),
         })
     }
 

@@ -15,6 +15,8 @@
 //! - [`ledger`]: the 台账 import (with the differences of a re-import) and export;
 //! - [`catalogue`]: the proactive-disclosure catalogue, its search index, attachments and the
 //!   register behind table 二;
+//! - [`directory`], [`channels`]: the 政务公开事项标准目录 with the year's coverage of its items
+//!   per unit, and the register of the portal and 政务新媒体 accounts with their monthly counts;
 //! - [`guide`]: the agency's 政府信息公开指南 (第十二条), edited by its officers;
 //! - [`reports`]: the annual report from the records, drill-down, table 二 figures, the text;
 //! - [`filing`]: the annual reports' filing workflow — submitted, returned, cleared, published;
@@ -40,7 +42,9 @@ pub mod assessment;
 pub mod audit;
 pub mod calendar;
 pub mod catalogue;
+pub mod channels;
 pub mod dashboard;
+pub mod directory;
 pub mod filing;
 pub mod guide;
 pub mod installation;
@@ -317,6 +321,24 @@ impl<'a, S: Store> Ctx<'a, S> {
             }),
             _ => Ok(()),
         }
+    }
+
+    /// `root`, and with `subtree` every agency below it the scope reaches, in the tree's order
+    /// (a supervising office's units).
+    pub(crate) fn units<'t>(
+        &self,
+        tree: &'t [Agency],
+        root: &'t Agency,
+        subtree: bool,
+    ) -> Vec<&'t Agency> {
+        if !subtree {
+            return vec![root];
+        }
+        tables::subtree(tree, root.id)
+            .into_iter()
+            .filter(|id| self.scope.reaches(*id, tree))
+            .filter_map(|id| tree.iter().find(|a| a.id == id))
+            .collect()
     }
 
     /// Checks an input against a limit of [`gongkai_cases::limits`].

@@ -222,6 +222,8 @@ async fn racing_catalogue_writers_are_seen_in_revision_order() {
             body_html: String::new(),
             body_text: String::new(),
             attachments: vec![],
+            items: Vec::new(),
+            channels: Vec::new(),
         };
         const WRITERS: usize = 4;
         const EACH: usize = 15;

@@ -125,6 +125,7 @@ pub mod __private {
     pub use gongkai_catalogue::{
         Attachment, Document, DocumentId, NewDocument, RegisterEntry, Validity,
     };
+    pub use gongkai_directory::StandardItem;
     pub use gongkai_store::accounts::{
         Accounts, ApiToken, Credentials, KeyClaim, Session, TokenId, User, UserId,
     };
@@ -132,6 +133,8 @@ pub mod __private {
         Application, Applications, NewApplication, Purged, ReplyDocument, ReplyDocumentId,
     };
     pub use gongkai_store::catalogue::{PublicationDates, PublishedDocument};
+    pub use gongkai_store::channels::{Channel, ChannelId, Channels, NewChannel, PostCount};
+    pub use gongkai_store::directory::{Directory, DirectoryCounts, ItemPublication};
     pub use gongkai_store::filings::{Filings, NewStep, Step as FilingStep};
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
     pub use gongkai_store::transfer::{Row, TableDef};
@@ -431,6 +434,25 @@ macro_rules! impl_store {
                     set_letter_template(agency: AgencyId, kind: &str, body: &str, audit: Draft) -> ();
                     reset_letter_template(agency: AgencyId, kind: &str, audit: Draft) -> bool;
                     letter_templates(agency: AgencyId) -> Vec<(String, String)>;
+                );
+            }
+
+            impl Directory for $store {
+                $crate::impl_store!(@forward
+                    replace_directory(agency: AgencyId, items: Vec<StandardItem>, audit: Draft) -> DirectoryCounts;
+                    directory(agencies: &[AgencyId]) -> Vec<(AgencyId, StandardItem)>;
+                    item_publications(agencies: &[AgencyId], year: i32) -> Vec<ItemPublication>;
+                );
+            }
+
+            impl Channels for $store {
+                $crate::impl_store!(@forward
+                    add_channel(new: NewChannel, audit: Draft) -> Channel;
+                    close_channel(id: ChannelId, on: NaiveDate, audit: Draft) -> Channel;
+                    channels(agencies: &[AgencyId]) -> Vec<Channel>;
+                    import_post_counts(counts: Vec<PostCount>, audit: Draft) -> ImportCounts;
+                    channel_post_counts(agencies: &[AgencyId], year: i32) -> Vec<(ChannelId, u32, i64)>;
+                    document_channels(agencies: &[AgencyId], year: i32) -> Vec<(DocumentId, ChannelId)>;
                 );
             }
 

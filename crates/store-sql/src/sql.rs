@@ -2,6 +2,7 @@
 
 mod applications;
 mod catalogue;
+mod directory;
 mod filings;
 mod guides;
 mod letters;

@@ -44,6 +44,8 @@ async fn catalogue_load() {
         body_html: format!("<p>{body}</p>"),
         body_text: body.clone(),
         attachments: vec![],
+        items: Vec::new(),
+        channels: Vec::new(),
     };
     let start = Instant::now();
     for chunk in (0..n).collect::<Vec<_>>().chunks(1000) {

@@ -83,6 +83,7 @@ macro_rules! conformance_tests {
             letter_templates_replace,
             page_views_add_up,
             catalogue_published_documents,
+            directory_and_channels,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -149,6 +150,7 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     letter_templates_replace(store).await;
     page_views_add_up(store).await;
     catalogue_published_documents(store).await;
+    directory_and_channels(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -2621,7 +2623,16 @@ pub async fn accounts_email_and_feeds<S: Store>(store: &S) {
 pub async fn copy_keeps_every_row<S: Store, T: Store>(source: &S, target: &T) {
     let counts = target.copy_from(source, |_, _| {}).await.unwrap();
     assert_eq!(counts, source.table_counts().await.unwrap());
-    for table in ["documents", "document_attachments", "blobs"] {
+    for table in [
+        "documents",
+        "document_attachments",
+        "blobs",
+        "directory_items",
+        "document_items",
+        "channels",
+        "document_channels",
+        "channel_post_counts",
+    ] {
         let n = counts.iter().find(|(t, _)| t == table).map_or(0, |c| c.1);
         assert!(n > 0, "the copy holds the catalogue's {table}");
     }
@@ -2728,6 +2739,8 @@ fn new_document(agency: AgencyId, index: &str, title: &str, published: NaiveDate
             media_type: "application/pdf".into(),
             size: 1234,
         }],
+        items: Vec::new(),
+        channels: Vec::new(),
     }
 }
 
@@ -4279,6 +4292,281 @@ pub async fn catalogue_published_documents<S: Store>(store: &S) {
     assert!(
         store
             .published_documents(&[], 2024)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn standard_item(code: &str, name: &str, limit: &str) -> gongkai_directory::StandardItem {
+    gongkai_directory::StandardItem {
+        code: code.into(),
+        domain: "财政预决算".into(),
+        name: name.into(),
+        content: format!("{name}的内容"),
+        basis: "《中华人民共和国预算法》".into(),
+        time_limit: limit.into(),
+        body: "区财政局".into(),
+        channels: "政府网站".into(),
+    }
+}
+
+/// The standard directory replaced whole, the catalogue's links to its items and to the
+/// registered channels checked, stored, read back and read for a year; the channel register and
+/// its monthly counts.
+pub async fn directory_and_channels<S: Store>(store: &S) {
+    use crate::channels::{NewChannel, Platform, PostCount};
+    let a = agency(store, "标准目录局").await;
+    let b = agency(store, "标准目录局二").await;
+    let items = vec![
+        standard_item("CZ-1", "部门预算", "每年3月31日前"),
+        standard_item("CZ-2", "部门决算", "信息形成或变更之日起20个工作日内"),
+        standard_item("CZ-3", "三公经费", "常态化公开"),
+    ];
+    let counts = store
+        .replace_directory(a, items.clone(), audit())
+        .await
+        .unwrap();
+    assert_eq!((counts.created, counts.removed), (3, 0));
+    let twice = vec![items[0].clone(), items[0].clone()];
+    assert_kind(
+        store.replace_directory(a, twice, audit()).await,
+        "twice",
+        "Conflict",
+    );
+    assert_kind(
+        store
+            .replace_directory(AgencyId(999_999), items.clone(), audit())
+            .await,
+        "unknown agency",
+        "NotFound",
+    );
+    let listed: Vec<_> = store.directory(&[a, b]).await.unwrap();
+    assert_eq!(
+        listed,
+        items.iter().map(|i| (a, i.clone())).collect::<Vec<_>>()
+    );
+
+    let channel = |agency, platform, name: &str| NewChannel {
+        agency,
+        platform,
+        name: name.into(),
+        operator: "办公室".into(),
+        opened: d(2020, 1, 1),
+        filed: true,
+    };
+    let portal = store
+        .add_channel(channel(a, Platform::Portal, "标准目录局网站"), audit())
+        .await
+        .unwrap();
+    let wechat = store
+        .add_channel(channel(a, Platform::WeChat, "标准目录局发布"), audit())
+        .await
+        .unwrap();
+    let other = store
+        .add_channel(
+            channel(b, Platform::Other("快手".into()), "乙局发布"),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(other.platform, Platform::Other("快手".into()));
+    assert_kind(
+        store
+            .add_channel(channel(a, Platform::Weibo, "标准目录局发布"), audit())
+            .await,
+        "a name twice",
+        "Conflict",
+    );
+    store
+        .add_channel(channel(b, Platform::Weibo, "标准目录局发布"), audit())
+        .await
+        .unwrap();
+    let listed = store.channels(&[a]).await.unwrap();
+    assert_eq!(listed, vec![wechat.clone(), portal.clone()], "by name");
+
+    let mut one = new_document(a, "BZML/2024-00001", "2024年部门预算", d(2024, 3, 1));
+    one.items = vec!["CZ-1".into(), "CZ-2".into()];
+    one.channels = vec!["标准目录局网站".into(), "标准目录局发布".into()];
+    let one = store.create_document(one, audit()).await.unwrap();
+    let back = store.document(one.id).await.unwrap().unwrap();
+    assert_eq!(back.data.items, ["CZ-1", "CZ-2"]);
+    assert_eq!(back.data.channels, ["标准目录局网站", "标准目录局发布"]);
+    assert_eq!(back, one);
+    let mut bad = new_document(a, "BZML/2024-00009", "未知事项", d(2024, 3, 1));
+    bad.items = vec!["CZ-9".into()];
+    assert_kind(
+        store.create_document(bad.clone(), audit()).await,
+        "unknown item",
+        "Invalid",
+    );
+    bad.items = Vec::new();
+    bad.channels = vec!["乙局发布".into()];
+    assert_kind(
+        store.create_document(bad, audit()).await,
+        "another agency's channel",
+        "Invalid",
+    );
+
+    let mut two = new_document(a, "BZML/2024-00002", "部门决算", d(2024, 5, 1));
+    two.items = vec!["CZ-1".into()];
+    let mut old = new_document(a, "BZML/2023-00001", "2023年预算", d(2023, 3, 1));
+    old.items = vec!["CZ-1".into()];
+    let imported = store
+        .upsert_documents(vec![two.clone(), old.clone()], audit())
+        .await
+        .unwrap();
+    assert_eq!(imported.created, 2);
+    let again = store
+        .upsert_documents(vec![two.clone(), old.clone()], audit())
+        .await
+        .unwrap();
+    assert_eq!(again.unchanged, 2, "the links read back the same");
+    two.items = vec!["CZ-3".into()];
+    let changed = store.upsert_documents(vec![two], audit()).await.unwrap();
+    assert_eq!(changed.changed, 1);
+    let two = store
+        .document_by_index(a, "BZML/2024-00002")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(two.data.items, ["CZ-3"]);
+
+    let pubs = store.item_publications(&[a], 2024).await.unwrap();
+    let seen: Vec<(&str, gongkai_catalogue::DocumentId)> =
+        pubs.iter().map(|p| (p.item.as_str(), p.document)).collect();
+    assert_eq!(seen, [("CZ-1", one.id), ("CZ-2", one.id), ("CZ-3", two.id)]);
+    assert_eq!(pubs[0].published, d(2024, 3, 1));
+    assert_eq!(pubs[0].written, Some(d(2024, 2, 25)));
+    assert_eq!(store.item_publications(&[a], 2023).await.unwrap().len(), 1);
+    assert!(
+        store
+            .item_publications(&[b], 2024)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A new directory: CZ-1 changed, CZ-2 kept, CZ-3 dropped, CZ-4 added.
+    let mut next = vec![
+        standard_item("CZ-1", "部门预算（含说明）", "每年3月31日前"),
+        items[1].clone(),
+        standard_item("CZ-4", "政府采购", "实时"),
+    ];
+    let counts = store
+        .replace_directory(a, next.clone(), audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            counts.created,
+            counts.changed,
+            counts.unchanged,
+            counts.removed
+        ),
+        (1, 1, 1, 1)
+    );
+    next.swap(0, 2);
+    store
+        .replace_directory(a, next.clone(), audit())
+        .await
+        .unwrap();
+    let order: Vec<String> = store
+        .directory(&[a])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, i)| i.code)
+        .collect();
+    assert_eq!(order, ["CZ-4", "CZ-2", "CZ-1"], "the file's order");
+
+    assert_kind(
+        store
+            .close_channel(wechat.id, d(2019, 12, 31), audit())
+            .await,
+        "closed before opened",
+        "Invalid",
+    );
+    let closed = store
+        .close_channel(wechat.id, d(2024, 6, 30), audit())
+        .await
+        .unwrap();
+    assert_eq!(closed.closed, Some(d(2024, 6, 30)));
+    assert_kind(
+        store.close_channel(wechat.id, d(2024, 7, 1), audit()).await,
+        "closed twice",
+        "Invalid",
+    );
+    assert_eq!(store.channels(&[a]).await.unwrap()[0], closed);
+
+    let count = |channel, month, posts| PostCount {
+        channel,
+        year: 2024,
+        month,
+        posts,
+    };
+    let c = store
+        .import_post_counts(
+            vec![count(wechat.id, 1, 10), count(wechat.id, 2, 5)],
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(c.created, 2);
+    let c = store
+        .import_post_counts(
+            vec![
+                count(wechat.id, 1, 10),
+                count(wechat.id, 2, 6),
+                count(portal.id, 3, 1),
+            ],
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((c.created, c.changed, c.unchanged), (1, 1, 1));
+    assert_kind(
+        store
+            .import_post_counts(vec![count(wechat.id, 13, 1)], audit())
+            .await,
+        "month 13",
+        "Invalid",
+    );
+    assert_kind(
+        store
+            .import_post_counts(
+                vec![count(crate::channels::ChannelId(999_999), 1, 1)],
+                audit(),
+            )
+            .await,
+        "unknown channel",
+        "NotFound",
+    );
+    let mut got = store.channel_post_counts(&[a], 2024).await.unwrap();
+    got.sort();
+    let mut want = vec![(wechat.id, 1, 10), (wechat.id, 2, 6), (portal.id, 3, 1)];
+    want.sort();
+    assert_eq!(got, want);
+    assert!(
+        store
+            .channel_post_counts(&[a], 2023)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .channel_post_counts(&[b], 2024)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mut on = vec![(one.id, portal.id), (one.id, wechat.id)];
+    on.sort();
+    assert_eq!(store.document_channels(&[a], 2024).await.unwrap(), on);
+    assert!(
+        store
+            .document_channels(&[a], 2023)
             .await
             .unwrap()
             .is_empty()

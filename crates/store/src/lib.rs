@@ -20,9 +20,11 @@ pub mod accounts;
 pub mod applications;
 pub mod blobs;
 pub mod catalogue;
+pub mod channels;
 pub mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod directory;
 mod error;
 pub mod filings;
 pub mod guides;
@@ -36,6 +38,8 @@ pub use accounts::Accounts;
 pub use applications::Applications;
 pub use blobs::Blobs;
 pub use catalogue::{Catalogue, DocumentFilter, ItemOverview};
+pub use channels::Channels;
+pub use directory::Directory;
 pub use error::StoreError;
 pub use filings::Filings;
 pub use gongkai_audit::{Draft, Entry};
@@ -529,6 +533,8 @@ pub trait Store:
     + Filings
     + LetterTemplates
     + PageViews
+    + Directory
+    + Channels
 {
 }
 
@@ -551,6 +557,8 @@ impl<T> Store for T where
         + Filings
         + LetterTemplates
         + PageViews
+        + Directory
+        + Channels
 {
 }
 

@@ -351,6 +351,58 @@ pub const SCHEMA: &[TableDef] = &[
         columns: &[("agency_id", Int), ("day", Date), ("views", Int)],
         key: &["agency_id", "day"],
     },
+    // The standard item directories and the channel register (issue 15), after the documents
+    // that link to them.
+    TableDef {
+        name: "directory_items",
+        columns: &[
+            ("agency_id", Int),
+            ("code", Text),
+            ("position", Int),
+            ("domain", Text),
+            ("name", Text),
+            ("content", Text),
+            ("basis", Text),
+            ("time_limit", Text),
+            ("body", Text),
+            ("channels", Text),
+        ],
+        key: &["agency_id", "code"],
+    },
+    TableDef {
+        name: "document_items",
+        columns: &[("document_id", Int), ("position", Int), ("item_code", Text)],
+        key: &["document_id", "position"],
+    },
+    TableDef {
+        name: "channels",
+        columns: &[
+            ("id", Int),
+            ("agency_id", Int),
+            ("platform", Text),
+            ("name", Text),
+            ("operator", Text),
+            ("opened", Date),
+            ("closed", OptDate),
+            ("filed", Bool),
+        ],
+        key: &["id"],
+    },
+    TableDef {
+        name: "document_channels",
+        columns: &[("document_id", Int), ("position", Int), ("channel_id", Int)],
+        key: &["document_id", "position"],
+    },
+    TableDef {
+        name: "channel_post_counts",
+        columns: &[
+            ("channel_id", Int),
+            ("year", Int32),
+            ("month", Int32),
+            ("posts", Int),
+        ],
+        key: &["channel_id", "year", "month"],
+    },
     // Online applications (the portal), after the requests and blobs they name.
     TableDef {
         name: "applications",
@@ -433,6 +485,7 @@ pub const GENERATED_IDS: &[&str] = &[
     "api_tokens",
     "reply_documents",
     "documents",
+    "channels",
 ];
 
 /// Rows of `table` a copy reads and writes at a time: [`COPY_PAGE`], or a few for a table of

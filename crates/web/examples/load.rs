@@ -171,7 +171,6 @@ async fn corpus<S: WebStore>(store: &S, dir: &std::path::Path, n: usize) -> Vec<
                 agency: AGENCIES[(d.data.agency.0 - 1) as usize].0,
                 document: &d.data,
                 interprets_index: None,
-                standard_item: None,
             })
             .collect();
         let bytes = gongkai_catalogue_import::write_table_csv(&rows).unwrap();

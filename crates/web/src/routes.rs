@@ -332,6 +332,19 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Office,
             get(office::repeated::page::<S>),
         ),
+        // The standard item directory's coverage and the channel register (read only).
+        entry(
+            g.clone(),
+            "/office/directory",
+            Office,
+            get(office::directory::page::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/channels",
+            Office,
+            get(office::directory::channels::<S>),
+        ),
         // The annual reports' filing workflow (第四十九条).
         entry(
             g.clone(),
@@ -580,6 +593,12 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/api/v1/supervision",
             Api,
             get(api::get_supervision::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/directory/coverage",
+            Api,
+            get(api::get_directory_coverage::<S>),
         ),
         entry(
             g.clone(),

@@ -189,6 +189,7 @@ fn expected(route: &Route, who: Who) -> u16 {
         // overview: anyone logged in, each seeing their own subtree.
         // Information asked for by several applicants (第四十四条): those who see A.
         ("GET", "/office/repeated") => reads_a(who),
+        ("GET", "/office/directory" | "/office/channels") => reads_a(who),
         ("GET", "/office/filings") => 200,
         ("GET", "/office/filing") => reads_a(who),
         ("POST", "/office/filing/submit") => handles_a(who, 303),
@@ -244,6 +245,7 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("POST", "/api/v1/reports/generate") => reads_a(who),
         ("POST", "/api/v1/reports/check") => 200,
         ("GET", "/api/v1/repeated-requests") => reads_a(who),
+        ("GET", "/api/v1/directory/coverage") => reads_a(who),
         // The same steps through the API, after those of the pages.
         ("GET", "/api/v1/filings") => 200,
         ("GET", "/api/v1/filings/{agency}/{year}") => reads_a(who),
@@ -319,6 +321,9 @@ async fn call(
                     query(&format!("year={PUBLISHED_YEAR}"))
                 }
                 "/api/v1/repeated-requests" => query(&format!("agency={a}&year=2024")),
+                "/api/v1/directory/coverage" => {
+                    query(&format!("agency={a}&year=2024&subtree=true"))
+                }
                 _ => path.clone(),
             };
             let mut req = client.request(route.method.clone(), server.url(&url));
@@ -362,6 +367,9 @@ async fn call(
                     query(&format!("year={PUBLISHED_YEAR}"))
                 }
                 "/office/repeated" => query(&format!("agency={a}&year=2024")),
+                "/office/directory" | "/office/channels" => {
+                    query(&format!("agency={a}&year=2024&subtree=1"))
+                }
                 "/office/requests" | "/office/remedies" | "/office/catalogue" => {
                     query(&format!("agency={a}"))
                 }

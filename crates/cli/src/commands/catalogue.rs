@@ -250,7 +250,7 @@ fn validity_kind(s: &str) -> Result<gongkai_search::ValidityKind, String> {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| anyhow!("无法读取 {}：{}", path.display(), io_text(&e)))
+    files::read(path)
 }
 
 /// The files of a directory of saved pages (`.html`, `.htm`, `.shtml`), by name.
@@ -422,22 +422,9 @@ async fn run_in<S: Store + Blobs>(
             let source = if path.is_dir() {
                 CatalogueSource::Pages(saved_pages(&path)?)
             } else {
-                let kind = match path
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(str::to_ascii_lowercase)
-                    .as_deref()
-                {
-                    Some("xlsx") => gongkai_catalogue_import::TableKind::Xlsx,
-                    Some("csv") => gongkai_catalogue_import::TableKind::Csv,
-                    _ => bail!(
-                        "{} 应为 .xlsx 或 .csv 文件，或保存网页的目录",
-                        path.display()
-                    ),
-                };
                 CatalogueSource::Table {
+                    kind: files::table_kind(&path, "，或保存网页的目录")?,
                     bytes: read(&path)?,
-                    kind,
                     mapping: map,
                 }
             };

@@ -134,6 +134,10 @@ impl<S: Store> Ctx<'_, S> {
         let mut new = self
             .new_document(&agency, &tree, blobs, max_attachment_bytes, input)
             .await?;
+        // The form has no fields for the links to the standard directory and the channels
+        // (they come with an import): they are kept as they are.
+        new.items = stored.data.items.clone();
+        new.channels = stored.data.channels.clone();
         if !replace_attachments {
             let mut kept = stored.data.attachments.clone();
             kept.retain(|a| !new.attachments.iter().any(|n| n.sha256 == a.sha256));

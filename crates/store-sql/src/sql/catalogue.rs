@@ -10,7 +10,7 @@
 //! revision 7 can never later find a 6 it skipped. The unique index on `revision` is the
 //! backstop should a write ever run outside that lock.
 
-use super::{ID_CHUNK, REQUEST_CHUNK, Sql, conflict, id_list};
+use super::{ID_CHUNK, REQUEST_CHUNK, ROW_CHUNK, Sql, conflict, id_list};
 use crate::{Backend, db};
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_audit::Draft;
@@ -38,6 +38,9 @@ const DOCUMENT_COLUMNS: &str = "id, agency_id, index_number, index_parts, title,
 /// The columns a [`RegisterEntry`] is read from.
 const REGISTER_COLUMNS: &str =
     "id, agency_id, category, written, published, validity, validity_on, repealed_by, interprets";
+
+/// The ids of the channels a write's documents name, by (agency, name).
+type ChannelIds = HashMap<(i64, String), i64>;
 
 /// A value bound to a numbered parameter of a statement built at run time.
 enum Param {
@@ -71,9 +74,11 @@ where
         let mut tx = self.write_tx().await?;
         Self::agencies_exist(&mut tx, &HashSet::from([new.agency.0])).await?;
         Self::interpreted_exist(&mut tx, new.interprets.iter().map(|d| d.0)).await?;
+        let links = Self::check_links(&mut tx, &[&new]).await?;
         let revision = Self::next_revision(&mut tx).await?;
         let id = Self::insert_document(&mut tx, &new, revision).await?;
         Self::insert_attachments(&mut tx, &[(id, &new.attachments)]).await?;
+        Self::insert_document_links(&mut tx, &[(id, &new)], &links).await?;
         describe(&mut audit, id, &new, revision);
         Self::finish(tx, &audit).await?;
         Ok(Document {
@@ -100,8 +105,9 @@ where
         let stored = Self::locked_document(&mut tx, id).await?;
         Self::agencies_exist(&mut tx, &HashSet::from([new.agency.0])).await?;
         Self::interpreted_exist(&mut tx, new.interprets.iter().map(|d| d.0)).await?;
+        let links = Self::check_links(&mut tx, &[&new]).await?;
         let revision = Self::next_revision(&mut tx).await?;
-        Self::replace_document(&mut tx, id.0, &new, revision).await?;
+        Self::replace_document(&mut tx, id.0, &new, revision, &links).await?;
         describe(&mut audit, id.0, &new, revision);
         audit.set("previous_revision", stored.revision);
         Self::finish(tx, &audit).await?;
@@ -455,6 +461,8 @@ where
             .zip(&keys)
             .map(|(d, k)| (d.agency.0, k.as_str()))
             .collect();
+        let refs: Vec<&NewDocument> = docs.iter().collect();
+        let links = Self::check_links(&mut tx, &refs).await?;
         let existing = Self::existing_documents(&mut tx, &pairs).await?;
         let mut stored: HashMap<i64, Document> = HashMap::with_capacity(existing.len());
         let ids: Vec<i64> = existing.values().copied().collect();
@@ -475,11 +483,13 @@ where
         let mut revision = Self::next_revision(&mut tx).await?;
         let first_revision = revision;
         let mut attachments: Vec<(i64, &[Attachment])> = Vec::new();
+        let mut created: Vec<(i64, &NewDocument)> = Vec::new();
         for (doc, key) in docs.iter().zip(&keys) {
             match existing.get(&(doc.agency.0, key.clone())) {
                 None => {
                     let id = Self::insert_document(&mut tx, doc, revision).await?;
                     attachments.push((id, &doc.attachments));
+                    created.push((id, doc));
                     counts.created += 1;
                 }
                 Some(&id) => {
@@ -499,13 +509,14 @@ where
                             doc.index_number.raw
                         )));
                     }
-                    Self::replace_document(&mut tx, id, doc, revision).await?;
+                    Self::replace_document(&mut tx, id, doc, revision, &links).await?;
                     counts.changed += 1;
                 }
             }
             revision += 1;
         }
         Self::insert_attachments(&mut tx, &attachments).await?;
+        Self::insert_document_links(&mut tx, &created, &links).await?;
         audit
             .set("created", counts.created)
             .set("changed", counts.changed)
@@ -658,6 +669,32 @@ where
                     });
                 }
             }
+            let list = id_list(chunk.iter().copied());
+            let items: Vec<(i64, String)> = sqlx::query_as(&format!(
+                "SELECT document_id, item_code FROM document_items WHERE document_id IN {list} \
+                 ORDER BY document_id, position"
+            ))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db("读取标准目录事项"))?;
+            for (id, code) in items {
+                if let Some(&i) = index.get(&id) {
+                    docs[i].data.items.push(code);
+                }
+            }
+            let channels: Vec<(i64, String)> = sqlx::query_as(&format!(
+                "SELECT l.document_id, c.name FROM document_channels l \
+                 JOIN channels c ON c.id = l.channel_id WHERE l.document_id IN {list} \
+                 ORDER BY l.document_id, l.position"
+            ))
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db("读取发布渠道"))?;
+            for (id, name) in channels {
+                if let Some(&i) = index.get(&id) {
+                    docs[i].data.channels.push(name);
+                }
+            }
         }
         Ok(docs)
     }
@@ -727,6 +764,7 @@ where
         id: i64,
         new: &NewDocument,
         revision: i64,
+        links: &ChannelIds,
     ) -> Result<()> {
         static SQL: LazyLock<String> = LazyLock::new(|| {
             let set: Vec<String> = WRITTEN_COLUMNS
@@ -747,12 +785,123 @@ where
             .await
             .map_err(db("保存目录信息"))
             .map_err(conflict(taken(new)))?;
-        sqlx::query("DELETE FROM document_attachments WHERE document_id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map_err(db("保存附件信息"))?;
-        Self::insert_attachments(conn, &[(id, &new.attachments)]).await
+        for table in [
+            "document_attachments",
+            "document_items",
+            "document_channels",
+        ] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE document_id = $1"))
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map_err(db("保存附件信息"))?;
+        }
+        Self::insert_attachments(conn, &[(id, &new.attachments)]).await?;
+        Self::insert_document_links(conn, &[(id, new)], links).await
+    }
+
+    /// Checks the links of documents about to be written: every 标准目录事项 is an item of the
+    /// document's agency's directory, every 发布渠道 a channel the agency registered. Returns
+    /// the channels' ids by (agency, name).
+    async fn check_links(conn: &mut DB::Connection, docs: &[&NewDocument]) -> Result<ChannelIds> {
+        let mut channels = ChannelIds::new();
+        let linking: Vec<&&NewDocument> = docs
+            .iter()
+            .filter(|d| !d.items.is_empty() || !d.channels.is_empty())
+            .collect();
+        if linking.is_empty() {
+            return Ok(channels);
+        }
+        let agencies = id_list(linking.iter().map(|d| d.agency.0).collect::<HashSet<i64>>());
+        let items: HashSet<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT agency_id, code FROM directory_items WHERE agency_id IN {agencies}"
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db("读取标准目录"))?
+        .into_iter()
+        .collect();
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(&format!(
+            "SELECT agency_id, name, id FROM channels WHERE agency_id IN {agencies}"
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db("读取发布渠道"))?;
+        channels.extend(rows.into_iter().map(|(a, n, id)| ((a, n), id)));
+        for doc in linking {
+            let a = doc.agency.0;
+            if let Some(code) = doc
+                .items
+                .iter()
+                .find(|c| !items.contains(&(a, (*c).clone())))
+            {
+                return Err(StoreError::Invalid(format!(
+                    "索引号“{}”：标准目录事项“{code}”不在本机关的政务公开事项标准目录中",
+                    doc.index_number.raw
+                )));
+            }
+            if let Some(name) = doc
+                .channels
+                .iter()
+                .find(|n| !channels.contains_key(&(a, (*n).clone())))
+            {
+                return Err(StoreError::Invalid(format!(
+                    "索引号“{}”：发布渠道“{name}”不是本机关已登记的渠道",
+                    doc.index_number.raw
+                )));
+            }
+        }
+        Ok(channels)
+    }
+
+    /// Inserts the item and channel links of documents just written (their old links removed).
+    async fn insert_document_links(
+        conn: &mut DB::Connection,
+        docs: &[(i64, &NewDocument)],
+        channels: &ChannelIds,
+    ) -> Result<()> {
+        let mut items: Vec<(i64, i64, &str)> = Vec::new();
+        let mut on: Vec<(i64, i64, i64)> = Vec::new();
+        for (id, doc) in docs {
+            for (i, code) in doc.items.iter().enumerate() {
+                items.push((*id, i as i64, code.as_str()));
+            }
+            for (i, name) in doc.channels.iter().enumerate() {
+                let channel = channels
+                    .get(&(doc.agency.0, name.clone()))
+                    .ok_or_else(|| StoreError::Backend(format!("发布渠道“{name}”未找到")))?;
+                on.push((*id, i as i64, *channel));
+            }
+        }
+        Self::run_values(
+            conn,
+            (
+                "INSERT INTO document_items (document_id, position, item_code) ",
+                "",
+            ),
+            &items,
+            ROW_CHUNK,
+            "保存标准目录事项",
+            |b, (id, pos, code)| {
+                b.bind(*id).bind(*pos).bind(*code);
+            },
+        )
+        .await?;
+        Self::run_values(
+            conn,
+            (
+                "INSERT INTO document_channels (document_id, position, channel_id) ",
+                "",
+            ),
+            &on,
+            ROW_CHUNK,
+            "保存发布渠道",
+            |b, (id, pos, channel)| {
+                b.bind(*id).bind(*pos).bind(*channel);
+            },
+        )
+        .await?;
+        Ok(())
     }
 
     async fn insert_attachments(
@@ -1028,6 +1177,8 @@ where
             body_html: text("body_html")?,
             body_text: text("body_text")?,
             attachments: Vec::new(),
+            items: Vec::new(),
+            channels: Vec::new(),
         },
     })
 }

@@ -8,6 +8,7 @@
 
 mod applications;
 mod catalogue;
+mod directory;
 mod filing;
 mod idempotency;
 mod letters;
@@ -17,6 +18,7 @@ mod supervision;
 
 pub use applications::{submit_application, track_application};
 pub use catalogue::search_catalogue;
+pub use directory::get_directory_coverage;
 pub use filing::{
     clear_report, get_filing, list_filings, publish_report, return_report, submit_report,
 };
@@ -312,6 +314,7 @@ impl Modify for Security {
         filing::clear_report,
         filing::publish_report,
         supervision::get_supervision,
+        directory::get_directory_coverage,
         deadline,
         catalogue::search_catalogue,
         applications::submit_application,
@@ -324,6 +327,7 @@ impl Modify for Security {
         (name = "requests", description = "依申请公开"),
         (name = "reports", description = "年度报告"),
         (name = "catalogue", description = "政府信息公开目录（公开）"),
+        (name = "catalogue-office", description = "政务公开事项标准目录和发布渠道（工作人员）"),
         (name = "portal", description = "在线申请和申请查询（公开，无须令牌）"),
     )
 )]

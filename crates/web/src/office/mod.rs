@@ -5,6 +5,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod check;
 pub mod corrections;
+pub mod directory;
 pub mod filing;
 pub mod guide;
 pub mod ledger;
