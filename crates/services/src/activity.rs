@@ -5,13 +5,16 @@
 
 use crate::reports::{Counted, Generated};
 use crate::{Ctx, Result, ServiceError};
-use gongkai_activity::{Activity, ActivityKey, DocumentFact, Facts, Source};
+use gongkai_activity::{
+    Activity, ActivityKey, ChannelFact, DocumentFact, Facts, PostCount, Source,
+};
 use gongkai_cases::AgencyId;
 use gongkai_cases::limits::check_year;
 use gongkai_catalogue::{DocumentId, Item};
 use gongkai_report::rules::{self, Finding};
 use gongkai_report::{CellKey, Format, Section, template};
 use gongkai_store::Store;
+use gongkai_store::channels::{Channel, Platform};
 use std::collections::HashMap;
 
 /// The records behind one figure of a generated report, table cell or section 二 figure.
@@ -66,11 +69,44 @@ impl<S: Store> Ctx<'_, S> {
             .into_iter()
             .map(|(a, v)| (a.0, v))
             .collect();
+        let channels = self
+            .store
+            .channels(agencies)
+            .await?
+            .into_iter()
+            .map(|c| ChannelFact {
+                id: c.id.0,
+                portal: c.platform == Platform::Portal,
+                opened: c.opened,
+                closed: c.closed,
+            })
+            .collect();
+        let document_channels = self
+            .store
+            .document_channels(agencies, year)
+            .await?
+            .into_iter()
+            .map(|(d, c)| (d.0, c.0))
+            .collect();
+        let post_counts = self
+            .store
+            .channel_post_counts(agencies, year)
+            .await?
+            .into_iter()
+            .map(|(channel, month, posts)| PostCount {
+                channel: channel.0,
+                month,
+                posts,
+            })
+            .collect();
         Ok(gongkai_activity::compute(&Facts {
             year,
             documents,
+            messages: Vec::new(),
+            channels,
+            document_channels,
+            post_counts,
             page_views,
-            ..Facts::default()
         }))
     }
 
@@ -124,6 +160,20 @@ impl<S: Store> Ctx<'_, S> {
             .into_iter()
             .map(|d| (d.id, d))
             .collect();
+        let channels: HashMap<i64, Channel> = if figure
+            .sources
+            .iter()
+            .any(|s| matches!(s, Source::Channel(_) | Source::Posts { .. }))
+        {
+            self.store
+                .channels(&agencies)
+                .await?
+                .into_iter()
+                .map(|c| (c.id.0, c))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         let mut records = Vec::with_capacity(figure.sources.len());
         for source in &figure.sources {
             match *source {
@@ -156,7 +206,39 @@ impl<S: Store> Ctx<'_, S> {
                     outcome: format!("{views} 次"),
                     applicant: String::new(),
                 }),
-                Source::Message(_) | Source::Channel(_) | Source::Posts { .. } => {}
+                Source::Channel(id) => {
+                    if let Some(c) = channels.get(&id) {
+                        records.push(Counted {
+                            kind: "channel",
+                            id,
+                            agency: name_of(c.agency.0),
+                            reference: c.platform.label().to_owned(),
+                            received: c.opened,
+                            closed: c.closed,
+                            outcome: c.name.clone(),
+                            applicant: String::new(),
+                        });
+                    }
+                }
+                Source::Posts {
+                    channel,
+                    month,
+                    posts,
+                } => {
+                    if let Some(c) = channels.get(&channel) {
+                        records.push(Counted {
+                            kind: "posts",
+                            id: channel,
+                            agency: name_of(c.agency.0),
+                            reference: format!("{} {}", c.platform.label(), c.name),
+                            received: month_start(year, month)?,
+                            closed: None,
+                            outcome: format!("{month} 月目录外发布 {posts} 条"),
+                            applicant: String::new(),
+                        });
+                    }
+                }
+                Source::Message(_) => {}
             }
         }
         Ok(Explained {
@@ -166,6 +248,11 @@ impl<S: Store> Ctx<'_, S> {
             records,
         })
     }
+}
+
+fn month_start(year: i32, month: u32) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::from_ymd_opt(year, month, 1)
+        .ok_or_else(|| ServiceError::Invalid(format!("{year} 年 {month} 月无效")))
 }
 
 fn year_start(year: i32) -> Result<chrono::NaiveDate> {

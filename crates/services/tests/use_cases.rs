@@ -2358,13 +2358,63 @@ async fn section_two_is_computed_from_the_records<S: Store + Blobs>(store: &S, _
         .await
         .unwrap();
 
+    // Its accounts: the portal (no 新媒体 account), a WeChat account open all year, a Weibo
+    // account closed in June; posts outside the catalogue imported by month.
+    for (platform, name, opened) in [
+        ("门户网站", "二部分县政府网", d(2015, 1, 1)),
+        ("微信公众号", "二部分发布", d(2019, 1, 1)),
+        ("微博", "二部分微博", d(2020, 1, 1)),
+    ] {
+        ctx.add_channel(gongkai_services::channels::ChannelInput {
+            agency: gov.into(),
+            platform: platform.into(),
+            name: name.into(),
+            operator: "县政府办".into(),
+            opened,
+            filed: true,
+        })
+        .await
+        .unwrap();
+    }
+    let counts = "渠道名称,月份,发布条数\n二部分发布,2024-01,30\n二部分发布,2024-02,12\n二部分微博,2024-03,5\n二部分发布,2023-12,99\n";
+    ctx.import_post_counts(
+        gov,
+        counts.as_bytes(),
+        gongkai_catalogue_import::TableKind::Csv,
+    )
+    .await
+    .unwrap();
+    ctx.close_channel(gov, "二部分微博", d(2024, 6, 30))
+        .await
+        .unwrap();
+
     let generated = ctx.generate_report(gov, 2024, false).await.unwrap();
     assert!(!generated.own_section_two);
     assert_eq!(
         generated.report.section(Section::S2Proactive),
         "本年度主动公开政府信息6条，按《条例》第二十条分：第（一）项3条、第（十一）项1条；发布政策解读1篇。\
+         开设政务新媒体1个，全年通过政务新媒体发布信息47条。\
          政府信息公开平台全年页面访问量1234次。"
     );
+    // The posts of 2024: 30 + 12 on the WeChat account and 5 on the Weibo account before it
+    // closed (the account itself is not open at the year's end); December 2023 is another year.
+    let posts = ctx
+        .explain_figure(gov, 2024, "s2.channel_posts", false)
+        .await
+        .unwrap();
+    assert_eq!(posts.value, 47);
+    assert_eq!(posts.records.len(), 3);
+    assert!(
+        posts.records[0].outcome.contains("1 月目录外发布 30 条"),
+        "{:?}",
+        posts.records
+    );
+    let accounts = ctx
+        .explain_figure(gov, 2024, "s2.channels", false)
+        .await
+        .unwrap();
+    assert_eq!(accounts.records.len(), 1);
+    assert_eq!(accounts.records[0].outcome, "二部分发布");
     assert!(
         generated
             .findings()
