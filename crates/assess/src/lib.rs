@@ -56,10 +56,13 @@ pub enum Figure {
     InterpretationRate,
     /// Documents published later than 第二十六条 allows; none without a catalogue.
     LatePublications,
+    /// Items of the unit's 政务公开事项标准目录 without a publication in the year; none
+    /// without a directory.
+    DirectoryGaps,
 }
 
 impl Figure {
-    pub const ALL: [Figure; 11] = [
+    pub const ALL: [Figure; 12] = [
         Figure::OnTimeRate,
         Figure::Requests,
         Figure::Overdue,
@@ -71,6 +74,7 @@ impl Figure {
         Figure::ImplausibleChanges,
         Figure::InterpretationRate,
         Figure::LatePublications,
+        Figure::DirectoryGaps,
     ];
 
     /// The name a scheme uses.
@@ -87,6 +91,7 @@ impl Figure {
             Figure::ImplausibleChanges => "implausible_changes",
             Figure::InterpretationRate => "interpretation_rate",
             Figure::LatePublications => "late_publications",
+            Figure::DirectoryGaps => "directory_gaps",
         }
     }
 
@@ -104,6 +109,7 @@ impl Figure {
             Figure::ImplausibleChanges => "跨年度异常变动",
             Figure::InterpretationRate => "政策解读率",
             Figure::LatePublications => "逾期公开文件数",
+            Figure::DirectoryGaps => "标准目录未公开事项数",
         }
     }
 

@@ -65,6 +65,9 @@ pub struct UnitRow {
     pub implausible: Vec<String>,
     /// `None` when the unit keeps no catalogue here.
     pub catalogue: Option<CatalogueFigures>,
+    /// Items of the unit's 政务公开事项标准目录 without a publication in the year (a gap);
+    /// `None` when it has imported no directory.
+    pub directory_gaps: Option<usize>,
 }
 
 impl UnitRow {
@@ -107,6 +110,9 @@ impl UnitRow {
                 f.insert(Figure::InterpretationRate, r);
             }
         }
+        if let Some(g) = self.directory_gaps {
+            f.insert(Figure::DirectoryGaps, count(g));
+        }
         f
     }
 }
@@ -127,10 +133,11 @@ pub enum Column {
     Implausible,
     LatePublications,
     InterpretationRate,
+    DirectoryGaps,
 }
 
 impl Column {
-    pub const ALL: [Column; 13] = [
+    pub const ALL: [Column; 14] = [
         Column::Agency,
         Column::Requests,
         Column::Open,
@@ -144,6 +151,7 @@ impl Column {
         Column::Implausible,
         Column::LatePublications,
         Column::InterpretationRate,
+        Column::DirectoryGaps,
     ];
 
     pub fn key(self) -> &'static str {
@@ -161,6 +169,7 @@ impl Column {
             Column::Implausible => "implausible",
             Column::LatePublications => "late_publications",
             Column::InterpretationRate => "interpretation_rate",
+            Column::DirectoryGaps => "directory_gaps",
         }
     }
 
@@ -179,6 +188,7 @@ impl Column {
             Column::Implausible => "跨年度异常",
             Column::LatePublications => "逾期公开",
             Column::InterpretationRate => "政策解读率",
+            Column::DirectoryGaps => "标准目录缺项",
         }
     }
 
@@ -234,6 +244,7 @@ pub fn sort(rows: &mut [UnitRow], column: Column, desc: bool) {
             Column::Implausible => n(r.implausible.len()),
             Column::LatePublications => r.catalogue.as_ref().map(|c| c.late as f64),
             Column::InterpretationRate => r.catalogue.as_ref().and_then(|c| c.interpretation),
+            Column::DirectoryGaps => r.directory_gaps.map(|g| g as f64),
             Column::Agency | Column::Oldest | Column::State => None,
         }
     };
@@ -297,6 +308,7 @@ pub fn listing(year: i32, rows: &[UnitRow]) -> Listing {
                         .as_ref()
                         .and_then(|c| c.interpretation)
                         .map_or(Value::Empty, Value::Percent),
+                    r.directory_gaps.map_or(Value::Empty, n),
                 ]
             })
             .collect(),
@@ -354,7 +366,16 @@ impl<S: Store> Ctx<'_, S> {
             let mut findings = gongkai_report::rules::check(&report);
             findings.extend(cross.iter().cloned());
             let catalogue = self.register_of(&[filing.agency.id], year).await?;
+            let coverage = self
+                .directory_coverage(&filing.agency.name, year, false)
+                .await?;
+            let directory_gaps = coverage
+                .units
+                .first()
+                .filter(|u| u.has_directory)
+                .map(|u| u.coverage.gaps);
             rows.push(UnitRow {
+                directory_gaps,
                 requests: requests.get(&filing.agency.id).copied().unwrap_or(0),
                 open: own_open.len(),
                 overdue: own_open

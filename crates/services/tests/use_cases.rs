@@ -2460,6 +2460,28 @@ async fn section_two_is_computed_from_the_records<S: Store + Blobs>(store: &S, _
         Err(ServiceError::Invalid(_))
     ));
 
+    // The bureau's standard directory: two items, neither published under in 2024; the
+    // supervising office's dashboard counts the gaps (the government has no directory).
+    let directory = "事项编号,领域,事项名称,公开内容,公开依据,公开时限,公开主体,公开渠道\n\
+        JY-01,教育,招生政策,招生入学政策,《义务教育法》,每年6月30日前,二部分县教育局,政府网站\n\
+        JY-02,教育,学校名录,学校名录及联系方式,《条例》第二十条,信息形成之日起20个工作日内,二部分县教育局,政府网站\n";
+    ctx.import_directory(
+        bureau,
+        directory.as_bytes(),
+        gongkai_catalogue_import::TableKind::Csv,
+    )
+    .await
+    .unwrap();
+    let rows = ctx.supervision(2024).await.unwrap();
+    let gaps = |name: &str| {
+        rows.iter()
+            .find(|r| r.agency() == name)
+            .unwrap()
+            .directory_gaps
+    };
+    assert_eq!(gaps(bureau), Some(2));
+    assert_eq!(gaps(gov), None);
+
     // The agency writes its own section 二: its figures are checked against the records.
     let prose = "## 二、主动公开政府信息情况\n全年主动公开政府信息7条，发布政策解读1篇，网站访问量约1200次。\n";
     ctx.set_prose(gov, 2024, prose).await.unwrap();

@@ -45,6 +45,9 @@ pub struct UnitOut {
     /// `null` when the unit keeps no catalogue here.
     pub late_publications: Option<usize>,
     pub interpretation_rate: Option<f64>,
+    /// Items of the unit's standard directory without a publication in the year; `null`
+    /// without a directory.
+    pub directory_gaps: Option<usize>,
 }
 
 /// The dashboard.
@@ -80,6 +83,7 @@ fn unit_out(r: &UnitRow) -> UnitOut {
         implausible_changes: r.implausible.clone(),
         late_publications: r.catalogue.as_ref().map(|c| c.late),
         interpretation_rate: r.catalogue.as_ref().and_then(|c| c.interpretation),
+        directory_gaps: r.directory_gaps,
     }
 }
 

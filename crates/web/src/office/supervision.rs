@@ -63,6 +63,9 @@ pub struct Line {
     pub implausible: Vec<String>,
     pub late_publications: String,
     pub interpretation: String,
+    pub directory_gaps: String,
+    /// The unit's coverage page.
+    pub directory: String,
 }
 
 #[derive(Debug, Template)]
@@ -109,6 +112,13 @@ fn line(r: &UnitRow, year: i32) -> Line {
             .catalogue
             .as_ref()
             .map_or_else(|| "—".to_owned(), |c| show_rate(c.interpretation)),
+        directory_gaps: r
+            .directory_gaps
+            .map_or_else(|| "—".to_owned(), |g| g.to_string()),
+        directory: format!(
+            "/office/directory?agency={}&year={year}",
+            crate::auth::form_urlencoded_component(r.agency())
+        ),
     }
 }
 
