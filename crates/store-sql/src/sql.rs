@@ -5,6 +5,7 @@ mod catalogue;
 mod filings;
 mod guides;
 mod letters;
+mod messages;
 mod published;
 mod reminders;
 

@@ -27,6 +27,7 @@ mod error;
 pub mod filings;
 pub mod guides;
 pub mod letters;
+pub mod messages;
 pub mod published;
 pub mod rules;
 pub mod transfer;
@@ -41,6 +42,7 @@ pub use gongkai_audit::{Draft, Entry};
 pub use gongkai_cases::{CaseFacts, RemedyFacts};
 pub use guides::Guides;
 pub use letters::LetterTemplates;
+pub use messages::Messages;
 pub use published::PublishedReports;
 
 use chrono::NaiveDate;
@@ -526,6 +528,7 @@ pub trait Store:
     + PublishedReports
     + Filings
     + LetterTemplates
+    + Messages
 {
 }
 
@@ -547,6 +550,7 @@ impl<T> Store for T where
         + PublishedReports
         + Filings
         + LetterTemplates
+        + Messages
 {
 }
 
