@@ -422,7 +422,7 @@ impl<S: Store> Public<'_, S> {
     }
 
     /// The installation's key (the configured `audit.key`, else the database's own).
-    async fn key(&self) -> Result<Vec<u8>> {
+    pub(in crate::portal) async fn key(&self) -> Result<Vec<u8>> {
         Ok(match &self.settings().audit_key {
             Some(k) => k.clone(),
             None => self.store().installation_key().await?,
