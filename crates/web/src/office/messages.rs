@@ -59,7 +59,13 @@ pub async fn list<S: WebStore>(
     let settings = app.settings();
     let ctx = caller.ctx(&app, &settings);
     let mut agencies = agency_choices(&app, &caller, q.agency.trim(), None).await?;
-    let agency = super::selected_or_first(&mut agencies);
+    let first = super::selected_or_first(&mut agencies);
+    // An agency asked for by name is the one listed: one the caller does not see is not found
+    // (rather than silently replaced by the caller's first).
+    let agency = match q.agency.trim() {
+        "" => first,
+        asked => asked.to_owned(),
+    };
     let subtree = q.subtree == "1";
     let filter = MessageFilter::parse(&q.state);
     let items = if agency.is_empty() {
