@@ -10,8 +10,8 @@
 
 use super::Public;
 use crate::applications::{
-    canonical_code, derived_tracking_code, new_tracking_code, phone_digits, problem, same_secret,
-    tracking_hash,
+    canonical_code, derived_tracking_code, fields_hash, new_tracking_code, phone_digits,
+    phone_ends_with, problem, tracking_hash,
 };
 use crate::messages::reply_due;
 use crate::requests::mask;
@@ -280,9 +280,7 @@ impl<S: Store> Public<'_, S> {
         else {
             return Ok(None);
         };
-        let digits: String = m.phone.chars().filter(char::is_ascii_digit).collect();
-        let last4 = digits.get(digits.len().saturating_sub(4)..).unwrap_or("");
-        if last4.len() != 4 || !same_secret(last4, phone_last4.trim()) {
+        if !phone_ends_with(&m.phone, phone_last4) {
             return Ok(None);
         }
         let cal = self.ctx().calendar().await?;
@@ -373,17 +371,13 @@ impl<S: Store> Public<'_, S> {
 /// The SHA-256 of what a message carries, to tell a retry from another message sent under the
 /// same one-time token.
 fn content_hash(input: &MessageInput) -> String {
-    let mut text = String::new();
-    for field in [
-        &input.agency.0.to_string(),
+    let agency = input.agency.0.to_string();
+    fields_hash([
+        agency.as_str(),
         &input.kind,
         &input.title,
         &input.body,
         &input.name,
         &input.phone,
-    ] {
-        text.push_str(field.trim());
-        text.push('\0');
-    }
-    gongkai_store::blobs::sha256_hex(text.as_bytes())
+    ])
 }

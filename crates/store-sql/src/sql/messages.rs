@@ -303,16 +303,13 @@ where
         after: Option<MessageId>,
         limit: usize,
     ) -> Result<Vec<Message>> {
-        if agencies.is_empty() || limit == 0 {
-            return Ok(Vec::new());
-        }
-        let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE agency_id IN {} AND id > $1 \
-             ORDER BY id LIMIT $2",
-            id_list(agencies.iter().map(|a| a.0))
-        );
-        self.message_rows(&sql, after.map_or(0, |a| a.0), limit)
-            .await
+        self.messages_page(
+            agencies,
+            "id > $1 ORDER BY id",
+            after.map_or(0, |a| a.0),
+            limit,
+        )
+        .await
     }
 
     pub async fn public_replies(
@@ -321,27 +318,29 @@ where
         before: Option<MessageId>,
         limit: usize,
     ) -> Result<Vec<Message>> {
+        let clause = "id < $1 AND public = TRUE AND replied_on IS NOT NULL \
+                      AND abusive IS NULL AND merged_into IS NULL ORDER BY id DESC";
+        self.messages_page(agencies, clause, before.map_or(i64::MAX, |b| b.0), limit)
+            .await
+    }
+
+    /// Up to `limit` messages of `agencies` by `clause` (a condition on `$1` = `key` and an
+    /// order).
+    async fn messages_page(
+        &self,
+        agencies: &[AgencyId],
+        clause: &str,
+        key: i64,
+        limit: usize,
+    ) -> Result<Vec<Message>> {
         if agencies.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE agency_id IN {} AND id < $1 \
-             AND public = $3 AND replied_on IS NOT NULL AND abusive IS NULL \
-             AND merged_into IS NULL ORDER BY id DESC LIMIT $2",
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE agency_id IN {} AND {clause} LIMIT $2",
             id_list(agencies.iter().map(|a| a.0))
         );
         let rows = sqlx::query(&sql)
-            .bind(before.map_or(i64::MAX, |b| b.0))
-            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-            .bind(true)
-            .fetch_all(&mut *self.conn().await?)
-            .await
-            .map_err(db("读取公开答复"))?;
-        rows.iter().map(Self::message_row).collect()
-    }
-
-    async fn message_rows(&self, sql: &str, key: i64, limit: usize) -> Result<Vec<Message>> {
-        let rows = sqlx::query(sql)
             .bind(key)
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .fetch_all(&mut *self.conn().await?)

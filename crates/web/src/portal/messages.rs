@@ -5,6 +5,7 @@
 //! address like applications ([`super::abuse`]).
 
 use super::abuse::{self, HONEYPOT};
+use super::apply::{agency_options, no_store, tracking_form};
 use super::catalogue::agency_id;
 use super::{PortalLayout, PortalSection, public};
 use crate::error::{WebError, WebResult};
@@ -13,7 +14,7 @@ use crate::pages::render;
 use crate::{Shared, WebStore, now};
 use askama::Template;
 use axum::extract::{FromRequest, Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_cases::AgencyId;
 use gongkai_services::ServiceError;
@@ -93,6 +94,13 @@ pub struct TrackPage {
     pub not_found: bool,
 }
 
+impl TrackPage {
+    /// Where the tracking form posts (`templates/portal/tracking_form.html`).
+    pub fn action(&self) -> &'static str {
+        "/messages/track"
+    }
+}
+
 #[derive(Debug, Template)]
 #[template(path = "portal/message_tracked.html")]
 pub struct TrackedPage {
@@ -121,17 +129,7 @@ async fn message_page<S: WebStore>(
     let settings = app.settings();
     let portal = public(app, &settings)?;
     let selected = values.agency_id();
-    let agencies = portal
-        .agencies()
-        .await?
-        .into_iter()
-        .filter(|r| r.merged_into.is_none())
-        .map(|r| Choice {
-            selected: Some(r.agency.id) == selected,
-            label: format!("{}{}", "\u{3000}".repeat(r.depth), r.agency.name),
-            value: r.agency.id.0.to_string(),
-        })
-        .collect();
+    let agencies = agency_options(&portal, selected).await?;
     let kinds = MessageKind::ALL
         .into_iter()
         .map(|k| Choice {
@@ -168,15 +166,6 @@ pub async fn form<S: WebStore>(
         ..MessageForm::default()
     };
     render(&message_page(&app, values, Vec::new()).await?)
-}
-
-fn no_store(html: Html<String>) -> Response {
-    let mut response = html.into_response();
-    // The receipt and the tracking page are the sender's alone.
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 /// `POST /messages`: stores the message and answers the receipt with its tracking code (201),
@@ -230,25 +219,10 @@ pub async fn track_form<S: WebStore>(State(_app): State<Shared<S>>) -> WebResult
     })
 }
 
-/// What the tracking form holds.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct TrackForm {
-    pub code: String,
-    pub last4: String,
-}
-
 /// `POST /messages/track`: the message behind the code and the phone's last four digits, with
 /// its reply; a wrong pair is answered exactly like an unknown code (404).
 pub async fn track<S: WebStore>(State(app): State<Shared<S>>, req: Request) -> WebResult<Response> {
-    let (parts, body) = req.into_parts();
-    abuse::same_origin(&app, &parts.headers)?;
-    let client = abuse::client(&app, &parts);
-    let req = Request::from_parts(parts, body);
-    let axum::Form(form) = axum::Form::<TrackForm>::from_request(req, &app)
-        .await
-        .map_err(|e| WebError::bad_request(format!("表单内容有误：{}", e.body_text())))?;
-    abuse::limit(&app, "track", &client).await?;
+    let form = tracking_form(&app, req).await?;
     let settings = app.settings();
     match public(&app, &settings)?
         .track_message(&form.code, &form.last4)
