@@ -635,6 +635,44 @@ mod tests {
     }
 
     #[test]
+    fn a_request_made_of_a_message_is_received_by_the_online_rule() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let message = Message {
+            id: MessageId(1),
+            agency: AgencyId(1),
+            addressed: AgencyId(1),
+            kind: MessageKind::Consultation,
+            title: "t".into(),
+            body: "b".into(),
+            name: "n".into(),
+            phone: "13800000000".into(),
+            received: d("2024-03-05"),
+            submitted_at: Utc::now(),
+            content_hash: None,
+            reply: None,
+            abusive: None,
+            merged_into: None,
+            request: None,
+            from_request: false,
+        };
+        // Online receipt confirmed automatically: the day the message came in.
+        assert_eq!(
+            request_received(&message, true, d("2024-03-12")),
+            d("2024-03-05")
+        );
+        // Otherwise the day both sides confirm: the day the officer turns it into a request.
+        assert_eq!(
+            request_received(&message, false, d("2024-03-12")),
+            d("2024-03-12")
+        );
+        // Never before the message itself.
+        assert_eq!(
+            request_received(&message, false, d("2024-03-01")),
+            d("2024-03-05")
+        );
+    }
+
+    #[test]
     fn the_spring_festival_does_not_count() {
         let cal = cal();
         // 2024: 2月10日–17日 off, 2月4日 and 2月18日 (Sundays) make-up working days.
