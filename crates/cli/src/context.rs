@@ -53,6 +53,7 @@ impl Env {
         settings.deadline.due_soon_days = config.deadline.due_soon_days;
         settings.audit_key = config.audit_key().map(|k| k.expose().as_bytes().to_vec());
         settings.portal = portal_rules(&config.portal);
+        settings.messages.reply_days = config.messages.reply_days.max(1);
         settings.letters = gongkai_letters::Remedies {
             reconsideration_body: config.letters.reconsideration_body.clone(),
             court: config.letters.court.clone(),

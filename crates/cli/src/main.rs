@@ -16,7 +16,7 @@ use commands::{
     agency, audit, calendar, catalogue, channel, config, deadline, directory, figures, guide,
     install, ledger, portal, remedy,
 };
-use commands::{assess, letter, remind, report, request, web};
+use commands::{assess, letter, message, remind, report, request, web};
 use std::process::ExitCode;
 
 /// mimalloc rather than the system allocator: the batch reader makes and frees many small
@@ -68,6 +68,9 @@ enum Command {
     Guide(guide::GuideCommand),
     /// 文书（letter）：按申请的状态生成答复告知书、补正通知书等 Word 文书；管理文书模板
     Letter(letter::LetterArgs),
+    /// 互动交流（message）：列出机关的留言及答复期限，答复留言
+    #[command(subcommand)]
+    Message(message::MessageCommand),
     /// 门户（portal）：清除办结超过保存期限的申请人个人信息
     #[command(subcommand)]
     Portal(portal::PortalCommand),
@@ -138,6 +141,7 @@ fn main() -> ExitCode {
         Command::Channel(c) => channel::run(&cli.global, c),
         Command::Figures(c) => figures::run(&cli.global, c),
         Command::Guide(c) => guide::run(&cli.global, c),
+        Command::Message(c) => message::run(&cli.global, c),
         Command::Letter(a) => letter::run(&cli.global, a),
         Command::Portal(c) => portal::run(&cli.global, c),
         Command::Deadline(a) => deadline::run(&cli.global, a),

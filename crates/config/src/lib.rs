@@ -42,6 +42,7 @@
 //! | `smtp.outbox` | `GONGKAI_SMTP__OUTBOX` | `<data_dir>/outbox` |
 //! | `letters.reconsideration_body` | `GONGKAI_LETTERS__RECONSIDERATION_BODY` | none: letters name “有管辖权的行政复议机关” |
 //! | `letters.court` | `GONGKAI_LETTERS__COURT` | none: letters name “有管辖权的人民法院” |
+//! | `messages.reply_days` | `GONGKAI_MESSAGES__REPLY_DAYS` | `10` working days (official calendar) to reply to a public message (互动交流) |
 //!
 //! A new section is a field of [`Raw`], a row above, its keys in `KEYS` and a block of
 //! [`Config::to_redacted_toml`]. Nested keys come from the environment with `__`
@@ -227,6 +228,8 @@ pub struct Raw {
     pub smtp: RawSmtp,
     #[serde(default)]
     pub letters: LettersConfig,
+    #[serde(default)]
+    pub messages: MessagesConfig,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -411,6 +414,21 @@ impl Default for PortalConfig {
     }
 }
 
+/// Public messages (互动交流) left on the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MessagesConfig {
+    /// Working days on the official calendar from a message's receipt to its reply's due day
+    /// (at least 1).
+    pub reply_days: u32,
+}
+
+impl Default for MessagesConfig {
+    fn default() -> Self {
+        MessagesConfig { reply_days: 10 }
+    }
+}
+
 /// What the letters to applicants name (gongkai_letters): the bodies an applicant may turn
 /// to against a reply (行政复议, 60 days; 行政诉讼, 6 months).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -479,6 +497,7 @@ pub struct Config {
     pub portal: PortalConfig,
     pub smtp: SmtpConfig,
     pub letters: LettersConfig,
+    pub messages: MessagesConfig,
     /// Where each key's value came from, for [`Config::to_redacted_toml`].
     origins: BTreeMap<&'static str, String>,
 }
@@ -541,7 +560,7 @@ const NAMED: [(&str, &str); 1] = [("data_dir", "GONGKAI_DATA_DIR")];
 const NOT_CONFIG: [&str; 1] = ["GONGKAI_TEST_POSTGRES_URL"];
 
 /// Every key, in the order `config show` prints them.
-const KEYS: [&str; 35] = [
+const KEYS: [&str; 36] = [
     "data_dir",
     "database.url",
     "audit.key",
@@ -577,6 +596,7 @@ const KEYS: [&str; 35] = [
     "smtp.outbox",
     "letters.reconsideration_body",
     "letters.court",
+    "messages.reply_days",
 ];
 
 impl Config {
@@ -700,6 +720,7 @@ impl Config {
             catalogue: raw.catalogue,
             portal: raw.portal,
             letters: raw.letters,
+            messages: raw.messages,
             origins,
         })
     }
@@ -873,6 +894,11 @@ impl Config {
                 ));
             }
         }
+        out.push_str(&format!(
+            "\n[messages]\n# 来自：{}\nreply_days = {}\n",
+            from("messages.reply_days"),
+            self.messages.reply_days
+        ));
         out
     }
 
@@ -1131,6 +1157,21 @@ mod tests {
         );
         let bad = load(dir.path(), Some("[catalogue]\nsearch = \"elastic\"\n"), &[]);
         assert!(bad.is_err(), "{bad:?}");
+    }
+
+    #[test]
+    fn the_messages_section_sets_the_reply_time_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = load(dir.path(), None, &[]).unwrap();
+        assert_eq!(c.messages.reply_days, 10);
+        let c = load(dir.path(), Some("[messages]\nreply_days = 15\n"), &[]).unwrap();
+        assert_eq!(c.messages.reply_days, 15);
+        let shown = c.to_redacted_toml();
+        assert!(shown.contains("[messages]\n# 来自：配置文件"), "{shown}");
+        assert!(shown.contains("reply_days = 15"), "{shown}");
+        let c = load(dir.path(), None, &[("GONGKAI_MESSAGES__REPLY_DAYS", "7")]).unwrap();
+        assert_eq!(c.messages.reply_days, 7);
+        assert!(load(dir.path(), Some("[messages]\ndays = 3\n"), &[]).is_err());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use crate::reports::{Counted, Generated};
 use crate::{Ctx, Result, ServiceError};
 use gongkai_activity::{
-    Activity, ActivityKey, ChannelFact, DocumentFact, Facts, PostCount, Source,
+    Activity, ActivityKey, ChannelFact, DocumentFact, Facts, MessageFact, PostCount, Source,
 };
 use gongkai_cases::AgencyId;
 use gongkai_cases::limits::check_year;
@@ -99,10 +99,26 @@ impl<S: Store> Ctx<'_, S> {
                 posts,
             })
             .collect();
+        // What is not a message of the public for section 二: one marked abusive, one merged
+        // into another (that one counts), one turned into or made from a request (table 三
+        // counts the request).
+        let messages = self
+            .store
+            .message_facts(agencies, year)
+            .await?
+            .into_iter()
+            .filter(|m| !m.abusive && m.merged_into.is_none() && m.request.is_none())
+            .map(|m| MessageFact {
+                id: m.id.0,
+                received: m.received,
+                replied: m.replied,
+                public: m.public,
+            })
+            .collect();
         Ok(gongkai_activity::compute(&Facts {
             year,
             documents,
-            messages: Vec::new(),
+            messages,
             channels,
             document_channels,
             post_counts,
@@ -174,6 +190,20 @@ impl<S: Store> Ctx<'_, S> {
         } else {
             HashMap::new()
         };
+        let messages: HashMap<i64, gongkai_store::messages::MessageFacts> = if figure
+            .sources
+            .iter()
+            .any(|s| matches!(s, Source::Message(_)))
+        {
+            self.store
+                .message_facts(&agencies, year)
+                .await?
+                .into_iter()
+                .map(|m| (m.id.0, m))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         let mut records = Vec::with_capacity(figure.sources.len());
         for source in &figure.sources {
             match *source {
@@ -238,7 +268,25 @@ impl<S: Store> Ctx<'_, S> {
                         });
                     }
                 }
-                Source::Message(_) => {}
+                Source::Message(id) => {
+                    if let Some(m) = messages.get(&id) {
+                        records.push(Counted {
+                            kind: "message",
+                            id,
+                            agency: name_of(m.agency.0),
+                            reference: m.tracking_code.clone(),
+                            received: m.received,
+                            closed: m.replied,
+                            outcome: format!(
+                                "{}：{}{}",
+                                m.kind.label(),
+                                m.title,
+                                if m.public { "（公开答复）" } else { "" }
+                            ),
+                            applicant: String::new(),
+                        });
+                    }
+                }
             }
         }
         Ok(Explained {

@@ -162,6 +162,25 @@ pub fn canonical_code(code: &str) -> Option<String> {
     (c.len() == CODE_LEN && c.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(c)
 }
 
+/// Whether `last4` are the last four digits of `phone`, the second factor of a tracking code
+/// (compared in constant time); never for a phone with fewer than four digits (a purged one).
+pub(crate) fn phone_ends_with(phone: &str, last4: &str) -> bool {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let end = digits.get(digits.len().saturating_sub(4)..).unwrap_or("");
+    end.len() == 4 && same_secret(end, last4.trim())
+}
+
+/// The SHA-256 of a submission's fields (each trimmed, NUL-separated), to tell a retry under a
+/// one-time token from another submission sent under it.
+pub(crate) fn fields_hash<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
+    let mut text = String::new();
+    for field in fields {
+        text.push_str(field.trim());
+        text.push('\0');
+    }
+    gongkai_store::blobs::sha256_hex(text.as_bytes())
+}
+
 /// What is stored of a tracking code: the SHA-256 of its canonical form.
 pub fn tracking_hash(canonical: &str) -> String {
     gongkai_store::blobs::sha256_hex(canonical.as_bytes())

@@ -30,6 +30,9 @@
 //! - [`portal`]: the public's use cases, without login ([`portal::Public`]): the catalogue,
 //!   online applications and their tracking, the 政府信息公开指南;
 //! - [`letters`]: the letters of a request from the agency's templates, and the templates;
+//! - [`messages`]: public messages (互动交流) in the back office — their reply time limit and
+//!   the overdue ones, assignment, duplicates, abuse, replies published or private, and the
+//!   conversions message ⇄ request;
 //! - [`calendar`], [`audit`], [`installation`]: the holiday calendar, the audit log, backups
 //!   and moving an installation to PostgreSQL.
 #![forbid(unsafe_code)]
@@ -50,6 +53,7 @@ pub mod guide;
 pub mod installation;
 pub mod ledger;
 pub mod letters;
+pub mod messages;
 pub mod portal;
 pub mod remedies;
 pub mod reminders;
@@ -180,6 +184,8 @@ pub struct Settings {
     pub portal: applications::PortalRules,
     /// The bodies the applicant may turn to, as the letters name them.
     pub letters: gongkai_letters::Remedies,
+    /// The reply time limit of public messages.
+    pub messages: messages::MessageRules,
 }
 
 impl Settings {
@@ -191,6 +197,7 @@ impl Settings {
             today,
             portal: applications::PortalRules::default(),
             letters: gongkai_letters::Remedies::default(),
+            messages: messages::MessageRules::default(),
         }
     }
 }

@@ -596,7 +596,7 @@ impl<S: Store> Ctx<'_, S> {
 
 /// `s` with all but its first `keep_start` and last `keep_end` characters starred; a text too
 /// short to keep anything is starred whole.
-fn mask(s: &str, keep_start: usize, keep_end: usize) -> String {
+pub(crate) fn mask(s: &str, keep_start: usize, keep_end: usize) -> String {
     let chars: Vec<char> = s.chars().collect();
     if chars.len() <= keep_start + keep_end {
         return "*".repeat(chars.len());

@@ -2347,6 +2347,7 @@ async fn section_two_is_computed_from_the_records<S: Store + Blobs>(store: &S, _
     add(bureau, 9, d(2024, 3, 1), Some(11)).await;
     add(bureau, 10, d(2024, 3, 2), Some(11)).await;
     let g = store.agency_by_name(gov).await.unwrap().unwrap().id;
+    let g0 = g;
     let b = store.agency_by_name(bureau).await.unwrap().unwrap().id;
     store
         .add_page_views(&[
@@ -2388,11 +2389,76 @@ async fn section_two_is_computed_from_the_records<S: Store + Blobs>(store: &S, _
         .await
         .unwrap();
 
+    // Public messages to the government in 2024: one answered publicly, one privately, one
+    // not yet answered at the year's end (answered in 2025), one marked abusive; and one
+    // received in 2023 but answered publicly in 2024.
+    let message_ids = {
+        use gongkai_services::portal::Public;
+        use gongkai_services::portal::messages::MessageInput;
+        let mut ids = Vec::new();
+        for (n, received) in [
+            d(2024, 5, 6),
+            d(2024, 6, 3),
+            d(2024, 12, 30),
+            d(2024, 7, 1),
+            d(2023, 12, 28),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let on = Settings::new(received);
+            Public::new(store, &on)
+                .unwrap()
+                .submit_message(
+                    MessageInput {
+                        agency: g0,
+                        kind: "咨询".into(),
+                        title: format!("留言{n}"),
+                        body: "请问如何办理？".into(),
+                        name: "李四".into(),
+                        phone: "13900001234".into(),
+                        nonce: None,
+                    },
+                    chrono::Utc::now(),
+                )
+                .await
+                .unwrap();
+            let id = store
+                .message_facts(&[g0], chrono::Datelike::year(&received))
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|m| m.title == format!("留言{n}"))
+                .unwrap()
+                .id;
+            ids.push(id);
+        }
+        ids
+    };
+    let reply = |id, on: NaiveDate, public: bool| {
+        let scope = &scope;
+        async move {
+            let at = Settings::new(on);
+            Ctx::new(store, scope, &at)
+                .reply_message(id, "答复如下。", public, chrono::Utc::now())
+                .await
+                .unwrap();
+        }
+    };
+    reply(message_ids[0], d(2024, 5, 8), true).await;
+    reply(message_ids[1], d(2024, 6, 5), false).await;
+    reply(message_ids[2], d(2025, 1, 3), true).await;
+    reply(message_ids[4], d(2024, 1, 2), true).await;
+    ctx.mark_abusive(message_ids[3], Some("广告"))
+        .await
+        .unwrap();
+
     let generated = ctx.generate_report(gov, 2024, false).await.unwrap();
     assert!(!generated.own_section_two);
     assert_eq!(
         generated.report.section(Section::S2Proactive),
         "本年度主动公开政府信息6条，按《条例》第二十条分：第（一）项3条、第（十一）项1条；发布政策解读1篇。\
+         收到公众留言3件，答复留言3件，其中公开答复2件。\
          开设政务新媒体1个，全年通过政务新媒体发布信息47条。\
          政府信息公开平台全年页面访问量1234次。"
     );
@@ -2408,6 +2474,15 @@ async fn section_two_is_computed_from_the_records<S: Store + Blobs>(store: &S, _
         posts.records[0].outcome.contains("1 月目录外发布 30 条"),
         "{:?}",
         posts.records
+    );
+    let public = ctx
+        .explain_figure(gov, 2024, "s2.replies_public", false)
+        .await
+        .unwrap();
+    let titles: Vec<&str> = public.records.iter().map(|c| c.outcome.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["咨询：留言0（公开答复）", "咨询：留言4（公开答复）"]
     );
     let accounts = ctx
         .explain_figure(gov, 2024, "s2.channels", false)

@@ -136,6 +136,9 @@ pub mod __private {
     pub use gongkai_store::channels::{Channel, ChannelId, Channels, NewChannel, PostCount};
     pub use gongkai_store::directory::{Directory, DirectoryCounts, ItemPublication};
     pub use gongkai_store::filings::{Filings, NewStep, Step as FilingStep};
+    pub use gongkai_store::messages::{
+        Message, MessageChange, MessageFacts, MessageId, Messages, NewMessage,
+    };
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
@@ -453,6 +456,22 @@ macro_rules! impl_store {
                     import_post_counts(counts: Vec<PostCount>, audit: Draft) -> ImportCounts;
                     channel_post_counts(agencies: &[AgencyId], year: i32) -> Vec<(ChannelId, u32, i64)>;
                     document_channels(agencies: &[AgencyId], year: i32) -> Vec<(DocumentId, ChannelId)>;
+                );
+            }
+
+            impl Messages for $store {
+                $crate::impl_store!(@forward
+                    submit_message(new: NewMessage, audit: Draft) -> Message;
+                    change_message(id: MessageId, change: MessageChange, audit: Draft) -> Message;
+                    message(id: MessageId) -> Option<Message>;
+                    message_by_tracking(tracking_hash: &str) -> Option<Message>;
+                    message_by_nonce(nonce: &str) -> Option<Message>;
+                    message_of_request(request: RequestId) -> Option<Message>;
+                    messages_of(agencies: &[AgencyId], after: Option<MessageId>, limit: usize)
+                        -> Vec<Message>;
+                    public_replies(agencies: &[AgencyId], before: Option<MessageId>, limit: usize)
+                        -> Vec<Message>;
+                    message_facts(agencies: &[AgencyId], year: i32) -> Vec<MessageFacts>;
                 );
             }
 

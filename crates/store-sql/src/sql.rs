@@ -6,6 +6,7 @@ mod directory;
 mod filings;
 mod guides;
 mod letters;
+mod messages;
 mod published;
 mod reminders;
 mod views;

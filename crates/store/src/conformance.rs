@@ -84,6 +84,7 @@ macro_rules! conformance_tests {
             page_views_add_up,
             catalogue_published_documents,
             directory_and_channels,
+            messages_life_and_facts,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -151,6 +152,7 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     page_views_add_up(store).await;
     catalogue_published_documents(store).await;
     directory_and_channels(store).await;
+    messages_life_and_facts(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -240,6 +242,7 @@ fn assert_kind<T: std::fmt::Debug>(result: Result<T, StoreError>, what: &str, ki
             | (Err(StoreError::Invalid(_)), "Invalid")
             | (Err(StoreError::Refused(_)), "Refused")
             | (Err(StoreError::Correction(_)), "Correction")
+            | (Err(StoreError::MessageState(_)), "MessageState")
     );
     assert!(ok, "{what}: expected {kind}, got {result:?}");
 }
@@ -4567,6 +4570,251 @@ pub async fn directory_and_channels<S: Store>(store: &S) {
     assert!(
         store
             .document_channels(&[a], 2023)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn new_message(agency: AgencyId, hash: &str, received: NaiveDate) -> crate::messages::NewMessage {
+    crate::messages::NewMessage {
+        agency,
+        kind: crate::messages::MessageKind::Complaint,
+        title: "路灯不亮<script>".into(),
+        body: "某路段路灯长期不亮。".into(),
+        name: "张三".into(),
+        phone: "13800138000".into(),
+        received,
+        submitted_at: at(1_700_000_000, 0),
+        tracking_hash: hash.into(),
+        nonce: Some(format!("nonce-{hash}")),
+        content_hash: Some("c".into()),
+        from_request: None,
+    }
+}
+
+/// Public messages: stored and read back by id, tracking hash, nonce and request; changed only
+/// as [`crate::messages::Message::apply`] allows, a refusal writing nothing; paged by id; the
+/// published replies newest first; the annual report's facts by the year of receipt or reply.
+pub async fn messages_life_and_facts<S: Store>(store: &S) {
+    use crate::messages::{MessageChange, MessageId, MessageKind, Reply};
+    let a = agency(store, "留言局").await;
+    let child = store
+        .create_agency("留言局下属所", Some(a), audit())
+        .await
+        .unwrap()
+        .id;
+    let first = store
+        .submit_message(new_message(a, "h-1", d(2024, 12, 30)), audit())
+        .await
+        .unwrap();
+    let second = store
+        .submit_message(new_message(a, "h-2", d(2025, 1, 2)), audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.message(first.id).await.unwrap().as_ref(),
+        Some(&first)
+    );
+    assert_eq!(
+        store
+            .message_by_tracking("h-2")
+            .await
+            .unwrap()
+            .map(|m| m.id),
+        Some(second.id)
+    );
+    assert_eq!(
+        store
+            .message_by_nonce("nonce-h-1")
+            .await
+            .unwrap()
+            .map(|m| m.id),
+        Some(first.id)
+    );
+    assert_eq!(first.title, "路灯不亮<script>");
+    assert_eq!(first.kind, MessageKind::Complaint);
+    assert!(store.message_by_tracking("h-3").await.unwrap().is_none());
+    assert_kind(
+        store
+            .submit_message(new_message(a, "h-1", d(2025, 1, 2)), audit())
+            .await,
+        "a tracking hash used before",
+        "Conflict",
+    );
+    assert_kind(
+        store
+            .submit_message(
+                new_message(AgencyId(999_999), "h-9", d(2025, 1, 2)),
+                audit(),
+            )
+            .await,
+        "an unknown agency",
+        "NotFound",
+    );
+    let before = audit_seq(store).await;
+    // A reply to be published must exist; a refusal writes nothing, not even its entry.
+    assert_kind(
+        store
+            .change_message(first.id, MessageChange::Publish(true), audit())
+            .await,
+        "publishing no reply",
+        "MessageState",
+    );
+    assert_eq!(audit_seq(store).await, before);
+    let assigned = store
+        .change_message(first.id, MessageChange::Assign(child), audit())
+        .await
+        .unwrap();
+    assert_eq!((assigned.agency, assigned.addressed), (child, a));
+    let reply = Reply {
+        body: "已安排维修。".into(),
+        on: d(2025, 1, 6),
+        at: at(1_700_100_000, 0),
+        by: "officer".into(),
+        public: false,
+    };
+    let replied = store
+        .change_message(first.id, MessageChange::Reply(reply.clone()), audit())
+        .await
+        .unwrap();
+    assert_eq!(replied.reply.as_ref().map(|r| r.on), Some(d(2025, 1, 6)));
+    let published = store
+        .change_message(first.id, MessageChange::Publish(true), audit())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.message(first.id).await.unwrap(),
+        Some(published.clone())
+    );
+    // The second is a duplicate of the first.
+    let merged = store
+        .change_message(second.id, MessageChange::Merge(first.id), audit())
+        .await
+        .unwrap();
+    assert_eq!(merged.merged_into, Some(first.id));
+    assert_kind(
+        store
+            .change_message(second.id, MessageChange::Reply(reply), audit())
+            .await,
+        "replying to a merged message",
+        "MessageState",
+    );
+    let entries = store.audit_page(before, 100).await.unwrap();
+    assert_eq!(entries.len(), 4, "one entry per write: {entries:#?}");
+    assert!(!entries.iter().any(|e| e.summary.contains("13800138000")));
+    // A third, turned into a request; a request of its own turned into a fourth.
+    let third = store
+        .submit_message(new_message(a, "h-3", d(2025, 3, 3)), audit())
+        .await
+        .unwrap();
+    let request = store
+        .create_request(
+            new_request(a, "LY-R-1", d(2025, 3, 4)),
+            ev(Event::Received(d(2025, 3, 4))),
+            audit(),
+        )
+        .await
+        .unwrap();
+    let turned = store
+        .change_message(
+            third.id,
+            MessageChange::TurnedIntoRequest(request.id),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(turned.state_key(), "to_request");
+    assert_eq!(
+        store
+            .message_of_request(request.id)
+            .await
+            .unwrap()
+            .map(|m| m.id),
+        Some(third.id)
+    );
+    let other = store
+        .create_request(
+            new_request(a, "LY-R-2", d(2025, 3, 4)),
+            ev(Event::Received(d(2025, 3, 4))),
+            audit(),
+        )
+        .await
+        .unwrap();
+    let mut from = new_message(a, "h-4", d(2025, 3, 10));
+    from.nonce = None;
+    from.from_request = Some(other.id);
+    let fourth = store.submit_message(from, audit()).await.unwrap();
+    assert!(fourth.from_request && !fourth.is_closed());
+    let mut again = new_message(a, "h-5", d(2025, 3, 10));
+    again.nonce = None;
+    again.from_request = Some(other.id);
+    assert_kind(
+        store.submit_message(again, audit()).await,
+        "a second message of one request",
+        "Conflict",
+    );
+    // Paging by id, of the agencies asked.
+    let page = store.messages_of(&[a, child], None, 2).await.unwrap();
+    let ids: Vec<MessageId> = page.iter().map(|m| m.id).collect();
+    assert_eq!(ids, vec![first.id, second.id]);
+    let rest = store
+        .messages_of(&[a, child], Some(second.id), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        rest.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![third.id, fourth.id]
+    );
+    assert_eq!(
+        store.messages_of(&[child], None, 10).await.unwrap().len(),
+        1
+    );
+    let public = store.public_replies(&[child], None, 10).await.unwrap();
+    assert_eq!(
+        public.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![first.id]
+    );
+    assert!(
+        store
+            .public_replies(&[child], Some(first.id), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Taking the publication back takes it off the public list.
+    store
+        .change_message(first.id, MessageChange::Publish(false), audit())
+        .await
+        .unwrap();
+    assert!(
+        store
+            .public_replies(&[child], None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Facts: received in the year, or replied in it.
+    let facts = store.message_facts(&[a, child], 2024).await.unwrap();
+    assert_eq!(
+        facts.iter().map(|f| f.id).collect::<Vec<_>>(),
+        vec![first.id]
+    );
+    let facts = store.message_facts(&[a, child], 2025).await.unwrap();
+    assert_eq!(
+        facts.iter().map(|f| f.id).collect::<Vec<_>>(),
+        vec![first.id, second.id, third.id, fourth.id]
+    );
+    assert_eq!(facts[0].agency, child);
+    assert_eq!(facts[0].replied, Some(d(2025, 1, 6)));
+    assert!(!facts[0].public);
+    assert_eq!(facts[1].merged_into, Some(first.id));
+    assert_eq!(facts[2].request, Some(request.id));
+    assert_eq!(facts[3].request, Some(other.id));
+    assert_eq!(facts[0].kind.label(), "投诉");
+    assert!(
+        store
+            .message_facts(&[child], 2023)
             .await
             .unwrap()
             .is_empty()

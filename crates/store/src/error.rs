@@ -31,6 +31,10 @@ pub enum StoreError {
     /// (第三十一条第（三）项). Nothing was written.
     #[error("{0}")]
     Confirmation(gongkai_cases::online::ConfirmationError),
+    /// A public message's state refuses the change (a merged message replied to, a reply
+    /// published before it exists): see `messages::Message::apply`. Nothing was written.
+    #[error("{0}")]
+    MessageState(String),
     /// The database failed (connection, I/O, a constraint the store did not expect, corrupt
     /// data). The message names the operation.
     #[error("存储错误：{0}")]

@@ -29,6 +29,7 @@ mod error;
 pub mod filings;
 pub mod guides;
 pub mod letters;
+pub mod messages;
 pub mod published;
 pub mod rules;
 pub mod transfer;
@@ -46,6 +47,7 @@ pub use gongkai_audit::{Draft, Entry};
 pub use gongkai_cases::{CaseFacts, RemedyFacts};
 pub use guides::Guides;
 pub use letters::LetterTemplates;
+pub use messages::Messages;
 pub use published::PublishedReports;
 pub use views::PageViews;
 
@@ -535,6 +537,7 @@ pub trait Store:
     + PageViews
     + Directory
     + Channels
+    + Messages
 {
 }
 
@@ -559,6 +562,7 @@ impl<T> Store for T where
         + PageViews
         + Directory
         + Channels
+        + Messages
 {
 }
 

@@ -445,6 +445,36 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["id"],
     },
+    // Public messages (互动交流), after the agencies and requests they name; a message merged
+    // into a later one names it before it is copied (the reference is checked at commit).
+    TableDef {
+        name: "messages",
+        columns: &[
+            ("id", Int),
+            ("agency_id", Int),
+            ("addressed_id", Int),
+            ("kind", Text),
+            ("title", Text),
+            ("body", Text),
+            ("name", Text),
+            ("phone", Text),
+            ("received", Date),
+            ("submitted_at", Time),
+            ("tracking_hash", Text),
+            ("nonce", OptText),
+            ("content_hash", OptText),
+            ("reply_body", OptText),
+            ("replied_on", OptDate),
+            ("replied_at", OptTime),
+            ("replied_by", OptText),
+            ("public", Bool),
+            ("abusive", OptText),
+            ("merged_into", OptInt),
+            ("request_id", OptInt),
+            ("from_request", Bool),
+        ],
+        key: &["id"],
+    },
     // Rate-limit counters: copied like sessions, so that a move does not reset a limit.
     TableDef {
         name: "rate_hits",
@@ -486,6 +516,7 @@ pub const GENERATED_IDS: &[&str] = &[
     "reply_documents",
     "documents",
     "channels",
+    "messages",
 ];
 
 /// Rows of `table` a copy reads and writes at a time: [`COPY_PAGE`], or a few for a table of

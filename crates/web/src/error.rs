@@ -246,9 +246,10 @@ impl From<StoreError> for WebError {
             StoreError::NotFound(m) => WebError::not_found(m),
             StoreError::Conflict(m) => WebError::conflict(m),
             // A refused transition cites its article: the state machine said no.
-            StoreError::Refused(_) | StoreError::Correction(_) | StoreError::Confirmation(_) => {
-                WebError::conflict(e.to_string())
-            }
+            StoreError::Refused(_)
+            | StoreError::Correction(_)
+            | StoreError::Confirmation(_)
+            | StoreError::MessageState(_) => WebError::conflict(e.to_string()),
             StoreError::Invalid(m) => WebError::invalid(m),
             other => WebError::internal(&other),
         }

@@ -33,6 +33,7 @@ pub enum Section {
     Calendar,
     Audit,
     Supervision,
+    Messages,
     None,
 }
 
@@ -67,7 +68,7 @@ impl Layout {
         let all = caller.scope.is_operator();
         let has = |wanted: &[Role]| all || roles.iter().any(|r| wanted.contains(r));
         let handles = has(&[Role::Officer, Role::Approver]);
-        let entries: [(Section, &'static str, &'static str, bool); 14] = [
+        let entries: [(Section, &'static str, &'static str, bool); 15] = [
             (Section::Dashboard, "/office", "工作台", true),
             (
                 Section::Register,
@@ -76,6 +77,7 @@ impl Layout {
                 handles,
             ),
             (Section::Ledger, "/office/ledger", "台账导入", handles),
+            (Section::Messages, "/office/messages", "互动交流", true),
             (Section::Remedies, "/office/remedies", "复议诉讼", true),
             (Section::Reports, "/office/reports", "年度报告", true),
             (Section::Filings, "/office/filings", "年报报送", true),

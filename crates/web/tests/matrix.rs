@@ -29,6 +29,12 @@ struct Fixture {
     asset: String,
     /// Agency A's id, for the portal's pages of an agency.
     agency_a: i64,
+    /// Public messages to A: for the pages' routes, the one merged, the one turned into a
+    /// request, and the API's.
+    message: i64,
+    merged_message: i64,
+    converted_message: i64,
+    api_message: i64,
 }
 
 const SEED: &str = include_str!("../../../fixtures/reports/yanhu-2020.json");
@@ -83,6 +89,21 @@ fn portal_forms(m: &str, p: &str) -> Option<u16> {
     })
 }
 
+/// What the portal's message routes answer anyone, logged in or not: the forms and the
+/// published replies; an empty message form did not come from the form page (403); tracking
+/// with no code finds nothing (404); the API wants JSON (415).
+fn portal_messages(m: &str, p: &str) -> Option<u16> {
+    Some(match (m, p) {
+        ("GET", "/messages" | "/messages/track" | "/agencies/{id}/replies" | "/api/v1/replies") => {
+            200
+        }
+        ("POST", "/messages") => 403,
+        ("POST", "/messages/track") => 404,
+        ("POST", "/api/v1/messages") => 415,
+        _ => return None,
+    })
+}
+
 /// The status a caller must get.
 fn expected(route: &Route, who: Who) -> u16 {
     use Who::*;
@@ -92,7 +113,7 @@ fn expected(route: &Route, who: Who) -> u16 {
     // never read a session). Empty forms: the preview and the submission refuse a form that did
     // not come from the form page (403), or is no multipart form (400); tracking with no code
     // finds nothing (404); the API wants JSON (415).
-    if let Some(status) = portal_forms(m, p) {
+    if let Some(status) = portal_forms(m, p).or_else(|| portal_messages(m, p)) {
         return status;
     }
     if who == Anonymous {
@@ -265,6 +286,22 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("GET", "/office/requests/{id}/letter" | "/api/v1/requests/{id}/letter") => reads_a(who),
         ("POST", "/office/requests/{id}/letters") => handles_a(who, 303),
         ("GET", "/api/v1/supervision") => 200,
+        // 互动交流: read by those who see A; triaged, replied and published by those who handle
+        // it. The routes run in order on the fixture's message: assigned to A itself, its
+        // (absent) abuse mark taken back, replied, published; another merged into it; a third
+        // turned into a request. The fixture's request was not answered as 信访举报投诉: 409.
+        ("GET", "/office/messages" | "/office/messages/{id}" | "/api/v1/messages") => reads_a(who),
+        (
+            "POST",
+            "/office/messages/{id}/assign"
+            | "/office/messages/{id}/abusive"
+            | "/office/messages/{id}/reply"
+            | "/office/messages/{id}/publish"
+            | "/office/messages/{id}/merge"
+            | "/office/messages/{id}/request",
+        ) => handles_a(who, 303),
+        ("POST", "/office/requests/{id}/message") => handles_a(who, 409),
+        ("POST", "/api/v1/messages/{id}/reply") => handles_a(who, 200),
         _ => panic!("{m} {p} has no entry in the authorization matrix: say what each caller gets"),
     }
 }
@@ -284,7 +321,15 @@ async fn call(
         .replace(
             "{id}",
             &match route.audience {
+                Audience::Api if route.path.starts_with("/api/v1/messages/") => {
+                    fx.api_message.to_string()
+                }
                 Audience::Api => fx.api_request.to_string(),
+                _ if route.path.ends_with("/messages/{id}/merge") => fx.merged_message.to_string(),
+                _ if route.path.ends_with("/messages/{id}/request") => {
+                    fx.converted_message.to_string()
+                }
+                _ if route.path.starts_with("/office/messages/") => fx.message.to_string(),
                 _ if route.path.starts_with("/agencies/") => fx.agency_a.to_string(),
                 _ if route.path.starts_with("/office/catalogue/") => fx.document.to_string(),
                 // An unknown document (the fixture's document is id 1, like the request).
@@ -324,6 +369,7 @@ async fn call(
                 "/api/v1/directory/coverage" => {
                     query(&format!("agency={a}&year=2024&subtree=true"))
                 }
+                "/api/v1/messages" if m == "GET" => query(&format!("agency={a}")),
                 _ => path.clone(),
             };
             let mut req = client.request(route.method.clone(), server.url(&url));
@@ -355,6 +401,9 @@ async fn call(
                 ("POST", "/api/v1/filings/{agency}/{year}/return") => {
                     req.json(&serde_json::json!({"comment": "矩阵测试退回"}))
                 }
+                ("POST", "/api/v1/messages/{id}/reply") => {
+                    req.json(&serde_json::json!({"body": "矩阵测试答复", "public": true}))
+                }
                 _ => req,
             };
             req.send().await.unwrap()
@@ -370,9 +419,9 @@ async fn call(
                 "/office/directory" | "/office/channels" => {
                     query(&format!("agency={a}&year=2024&subtree=1"))
                 }
-                "/office/requests" | "/office/remedies" | "/office/catalogue" => {
-                    query(&format!("agency={a}"))
-                }
+                "/office/requests" | "/office/remedies" | "/office/catalogue"
+                | "/office/messages" => query(&format!("agency={a}")),
+                "/api/v1/replies" => query(&format!("agency={}", fx.agency_a)),
                 "/office/reports/explain" => query(&format!(
                     "agency={a}&year={year}&cell=t3.new_received.total"
                 )),
@@ -406,6 +455,7 @@ async fn call(
         }
         (_, "POST", p) => {
             let reference = format!("PAGE-{unique}");
+            let message = fx.message.to_string();
             let fields: Vec<(&str, &str)> = match p {
                 "/office/login" => vec![("name", "nobody"), ("password", "wrong-password-1")],
                 "/office/password" => vec![("current", "wrong"), ("new", "x"), ("repeat", "x")],
@@ -498,6 +548,12 @@ async fn call(
                 "/office/calendar" => {
                     vec![("toml", "[2098]\noff = [\"2098-01-01\"]\nworkday = []\n")]
                 }
+                "/office/messages/{id}/assign" => vec![("agency", A)],
+                "/office/messages/{id}/abusive" => vec![("abusive", "0")],
+                "/office/messages/{id}/reply" => vec![("body", "矩阵测试答复"), ("public", "1")],
+                "/office/messages/{id}/publish" => vec![("public", "1")],
+                "/office/messages/{id}/merge" => vec![("into", message.as_str())],
+                "/office/requests/{id}/message" => vec![("kind", "投诉")],
                 _ => vec![],
             };
             browser.post(&path, &fields).await
@@ -617,7 +673,38 @@ async fn fixture(server: &Server) -> Fixture {
         .unwrap()
         .to_owned();
     let agency_a = server.agency_id(A).await;
+    let mut messages = Vec::new();
+    for title in ["页面留言", "重复留言", "实为申请", "接口留言"] {
+        let r = client
+            .post(server.url("/api/v1/messages"))
+            .json(&serde_json::json!({
+                "agency": agency_a, "kind": "咨询", "title": title, "body": "矩阵测试留言",
+                "name": "王五", "phone": "13800138000",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let list = server
+            .get_json(
+                &format!(
+                    "/api/v1/messages?agency={}",
+                    gongkai_web::auth::form_urlencoded_component(A)
+                ),
+                Who::OfficerA,
+            )
+            .await;
+        messages.push(
+            list["items"].as_array().unwrap().last().unwrap()["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
     Fixture {
+        message: messages[0],
+        merged_message: messages[1],
+        converted_message: messages[2],
+        api_message: messages[3],
         agency_a,
         page_request: ids[0],
         reply,

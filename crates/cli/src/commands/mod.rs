@@ -16,6 +16,7 @@ pub mod guide;
 pub mod install;
 pub mod ledger;
 pub mod letter;
+pub mod message;
 pub mod portal;
 pub mod remedy;
 pub mod remind;

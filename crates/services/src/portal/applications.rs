@@ -8,8 +8,8 @@
 
 use super::Public;
 use crate::applications::{
-    ID_TYPES, canonical_code, check_id_number, derived_tracking_code, new_tracking_code,
-    phone_digits, problem, same_secret, tracking_hash,
+    ID_TYPES, canonical_code, check_id_number, derived_tracking_code, fields_hash,
+    new_tracking_code, phone_digits, phone_ends_with, problem, tracking_hash,
 };
 use crate::requests::{RECEIPT_UNCONFIRMED, masked};
 use crate::{FieldProblem, Result, ServiceError};
@@ -422,7 +422,7 @@ impl<S: Store> Public<'_, S> {
     }
 
     /// The installation's key (the configured `audit.key`, else the database's own).
-    async fn key(&self) -> Result<Vec<u8>> {
+    pub(in crate::portal) async fn key(&self) -> Result<Vec<u8>> {
         Ok(match &self.settings().audit_key {
             Some(k) => k.clone(),
             None => self.store().installation_key().await?,
@@ -599,17 +599,8 @@ impl<S: Store> Public<'_, S> {
         else {
             return Ok(None);
         };
-        let digits: String = request
-            .data
-            .contact
-            .phone
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
-        let last4 = digits.get(digits.len().saturating_sub(4)..).unwrap_or("");
         // A purged application has no phone left: nothing matches, as for an unknown code.
-        let given = phone_last4.trim();
-        if last4.len() != 4 || !same_secret(last4, given) {
+        if !phone_ends_with(&request.data.contact.phone, phone_last4) {
             return Ok(None);
         }
         Ok(Some(request))
@@ -652,9 +643,14 @@ impl<'a> Once<'a> {
 /// The SHA-256 of what an application carries (every field, each file's name and content), to
 /// tell a retry from another application sent under the same one-time token.
 fn content_hash(input: &ApplicationInput) -> String {
-    let mut text = String::new();
-    for field in [
-        &input.agency.0.to_string(),
+    let agency = input.agency.0.to_string();
+    let files: Vec<(&str, String)> = input
+        .files
+        .iter()
+        .map(|f| (f.name.as_str(), gongkai_store::blobs::sha256_hex(&f.bytes)))
+        .collect();
+    let fields = [
+        agency.as_str(),
         &input.applicant,
         &input.kind,
         &input.id_type,
@@ -664,15 +660,10 @@ fn content_hash(input: &ApplicationInput) -> String {
         &input.address,
         &input.description,
         &input.form,
-    ] {
-        text.push_str(field.trim());
-        text.push('\0');
-    }
-    for f in &input.files {
-        text.push_str(f.name.trim());
-        text.push('\0');
-        text.push_str(&gongkai_store::blobs::sha256_hex(&f.bytes));
-        text.push('\0');
-    }
-    gongkai_store::blobs::sha256_hex(text.as_bytes())
+    ];
+    fields_hash(
+        fields
+            .into_iter()
+            .chain(files.iter().flat_map(|(name, sha)| [*name, sha.as_str()])),
+    )
 }

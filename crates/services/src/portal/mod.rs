@@ -12,11 +12,13 @@
 //! - [`applications`]: applying online (第二十七–二十九条) and following the application;
 //! - [`catalogue`]: the agencies, the catalogue pages, search, attachments and the Atom feed;
 //! - [`guide`]: each agency's 政府信息公开指南 and the forms of provision it offers;
+//! - [`messages`]: leaving a message (互动交流), following it, and the published replies;
 //! - [`reports`]: the published annual reports, their versions and the checks' findings.
 
 pub mod applications;
 pub mod catalogue;
 pub mod guide;
+pub mod messages;
 pub mod reports;
 
 use crate::{Actor, Ctx, Result, Scope, Settings};

@@ -12,6 +12,7 @@ mod directory;
 mod filing;
 mod idempotency;
 mod letters;
+mod messages;
 mod reports;
 mod requests;
 mod supervision;
@@ -23,6 +24,7 @@ pub use filing::{
     clear_report, get_filing, list_filings, publish_report, return_report, submit_report,
 };
 pub use letters::render_letter;
+pub use messages::{list_messages, list_public_replies, reply_message, submit_message};
 pub use reports::{check_report, explain_cell, generate_report};
 pub use requests::{
     add_request_event, create_request, get_request, import_ledger, list_repeated_requests,
@@ -320,6 +322,10 @@ impl Modify for Security {
         applications::submit_application,
         applications::track_application,
         letters::render_letter,
+        messages::submit_message,
+        messages::list_messages,
+        messages::reply_message,
+        messages::list_public_replies,
     ),
     modifiers(&Security),
     tags(
@@ -328,7 +334,8 @@ impl Modify for Security {
         (name = "reports", description = "年度报告"),
         (name = "catalogue", description = "政府信息公开目录（公开）"),
         (name = "catalogue-office", description = "政务公开事项标准目录和发布渠道（工作人员）"),
-        (name = "portal", description = "在线申请和申请查询（公开，无须令牌）"),
+        (name = "portal", description = "在线申请和申请查询、留言和公开答复（公开，无须令牌）"),
+        (name = "messages", description = "互动交流：留言的办理和答复"),
     )
 )]
 #[derive(Debug)]

@@ -10,6 +10,7 @@ pub mod filing;
 pub mod guide;
 pub mod ledger;
 pub mod letters;
+pub mod messages;
 pub mod reminders;
 pub mod repeated;
 pub mod replies;

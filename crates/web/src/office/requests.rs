@@ -342,6 +342,10 @@ pub struct DetailPage {
     /// The kinds of letter `(key, label)`, and the one that fits the request's state.
     pub letters: Vec<(&'static str, &'static str)>,
     pub letter_kind: &'static str,
+    /// The public message linked to the request (id, number), if any.
+    pub message: Option<(i64, String)>,
+    /// Answered as a 信访举报投诉 (第三十九条): it may be turned into a message.
+    pub petition: bool,
 }
 
 /// A reconsideration or litigation case on 申请详情.
@@ -490,6 +494,15 @@ pub async fn detail<S: WebStore>(
         ctx.list_remedies(&view.agency.name, None).await?,
         &view.request.data.reference,
     );
+    let message = ctx
+        .message_of_request(view.request.id)
+        .await?
+        .map(|(id, number)| (id.0, number));
+    let petition = view
+        .request
+        .events
+        .iter()
+        .any(|e| e.outcome == Some(gongkai_cases::Outcome::NpPetition));
     render(&DetailPage {
         layout: Layout::new(&caller, Section::Dashboard).with_notice(notice),
         applicant: first.map_or_else(String::new, |a| a.name.clone()),
@@ -528,6 +541,8 @@ pub async fn detail<S: WebStore>(
             .collect(),
         letter_kind: LetterKind::for_request(&view.request.events).key(),
         remedies,
+        message,
+        petition,
         remedy_kinds: gongkai_cases::vocab::REMEDY_KIND_LABELS
             .iter()
             .map(|(l, _)| *l)

@@ -171,13 +171,39 @@ pub struct TrackedPage {
     pub last4: String,
 }
 
-fn no_store(html: Html<String>) -> Response {
+impl TrackPage {
+    /// Where the tracking form posts (`templates/portal/tracking_form.html`).
+    pub fn action(&self) -> &'static str {
+        "/track"
+    }
+}
+
+pub(crate) fn no_store(html: Html<String>) -> Response {
     let mut response = html.into_response();
     // The receipt and the tracking page are the applicant's alone.
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// The agencies a public form offers (not those merged into another), indented by depth, by
+/// id, `selected` marked.
+pub(crate) async fn agency_options<S: WebStore>(
+    portal: &gongkai_services::portal::Public<'_, S>,
+    selected: Option<AgencyId>,
+) -> WebResult<Vec<Choice>> {
+    Ok(portal
+        .agencies()
+        .await?
+        .into_iter()
+        .filter(|r| r.merged_into.is_none())
+        .map(|r| Choice {
+            selected: Some(r.agency.id) == selected,
+            label: format!("{}{}", "\u{3000}".repeat(r.depth), r.agency.name),
+            value: r.agency.id.0.to_string(),
+        })
+        .collect())
 }
 
 /// The form page of `values` with `errors`.
@@ -189,17 +215,7 @@ async fn apply_page<S: WebStore>(
     let settings = app.settings();
     let portal = public(app, &settings)?;
     let selected = values.agency_id();
-    let agencies = portal
-        .agencies()
-        .await?
-        .into_iter()
-        .filter(|r| r.merged_into.is_none())
-        .map(|r| Choice {
-            selected: Some(r.agency.id) == selected,
-            label: format!("{}{}", "\u{3000}".repeat(r.depth), r.agency.name),
-            value: r.agency.id.0.to_string(),
-        })
-        .collect();
+    let agencies = agency_options(&portal, selected).await?;
     let forms = match selected {
         Some(a) => portal.provision_forms(a).await?,
         None => gongkai_cases::guide::ProvisionForm::ALL.to_vec(),
@@ -422,7 +438,10 @@ pub struct TrackForm {
 }
 
 /// A posted tracking form, from our own pages, within the client's rate limit.
-async fn tracking_form<S: WebStore>(app: &Shared<S>, req: Request) -> WebResult<TrackForm> {
+pub(crate) async fn tracking_form<S: WebStore>(
+    app: &Shared<S>,
+    req: Request,
+) -> WebResult<TrackForm> {
     let (parts, body) = req.into_parts();
     abuse::same_origin(app, &parts.headers)?;
     let client = abuse::client(app, &parts);

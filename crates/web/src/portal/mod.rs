@@ -6,6 +6,8 @@
 //! - [`catalogue`]: the home page's agency tree, each agency's page, the catalogue with its
 //!   search, document pages, attachments, the Atom feed and the `searchCatalogue` operation;
 //! - [`apply`]: the online application, its preview and receipt, and the tracking page;
+//! - [`messages`]: 互动交流 — the message form, its receipt and tracking, and each agency's
+//!   published replies with their search;
 //! - [`abuse`]: rate limits, form tokens and the honeypot of the public forms;
 //! - [`reports`]: the published annual reports, their downloads and versions;
 //! - [`guide`]: each agency's 政府信息公开指南, printable;
@@ -15,6 +17,7 @@ pub mod abuse;
 pub mod apply;
 pub mod catalogue;
 pub mod guide;
+pub mod messages;
 pub mod reports;
 
 use crate::error::{FieldError, ShownError, WebResult};
@@ -33,6 +36,8 @@ pub enum PortalSection {
     Home,
     Apply,
     Track,
+    /// 互动交流: the message form, its tracking, the published replies.
+    Messages,
     /// A page of no section (an agency's pages, a document).
     None,
 }
@@ -70,6 +75,7 @@ impl PortalLayout {
             (PortalSection::Home, "/", "首页"),
             (PortalSection::Apply, "/apply", "依申请公开"),
             (PortalSection::Track, "/track", "申请查询"),
+            (PortalSection::Messages, "/messages", "互动交流"),
         ];
         PortalLayout {
             css: crate::assets::css(),
