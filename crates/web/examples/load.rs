@@ -357,6 +357,20 @@ where
     }
 }
 
+/// Copies the files under `from` into `to`.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if !entry.file_name().to_string_lossy().ends_with(".lock") {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// A server on a runtime of its own, counting page views or not; its address.
 fn spawn_server<S: WebStore + Clone>(
     store: S,
@@ -401,6 +415,10 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
     let catalogue_dir = catalogue.path().to_owned();
     documents(&store, &catalogue_dir, a.docs).await;
     let corpus_agencies = corpus(&store, &catalogue_dir, a.corpus).await;
+    // A copy of the catalogue's index and attachments for the server of the `views` phase
+    // that does not count page views (an index is opened by one server at a time).
+    let uncounted = tempfile::tempdir().unwrap();
+    copy_dir(&catalogue_dir, uncounted.path());
     let base = spawn_server(store.clone(), catalogue_dir.clone(), true);
 
     let client = reqwest::Client::builder()
@@ -498,7 +516,7 @@ async fn run<S: WebStore + Clone>(store: S, a: &Args) {
     if runs("views") {
         // The cost of counting page views: the same page from a server that counts them and
         // from one that does not (same process, same store), alternately, twice each.
-        let off = spawn_server(store.clone(), catalogue.path().to_owned(), false);
+        let off = spawn_server(store.clone(), uncounted.path().to_owned(), false);
         for round in 0..2 {
             for (server, name) in [
                 (
