@@ -258,8 +258,10 @@ async fn apply_page<S: WebStore>(
     })
 }
 
+/// The query of a portal form addressed to an agency (`?agency=` preselects it): the
+/// application form and the message form.
 #[derive(Debug, Deserialize)]
-pub struct ApplyQuery {
+pub struct AgencyQuery {
     #[serde(default)]
     pub agency: String,
 }
@@ -267,7 +269,7 @@ pub struct ApplyQuery {
 /// `GET /apply`: the application form (`?agency=` preselects the agency and its forms).
 pub async fn form<S: WebStore>(
     State(app): State<Shared<S>>,
-    Query(q): Query<ApplyQuery>,
+    Query(q): Query<AgencyQuery>,
 ) -> WebResult<Html<String>> {
     let values = ApplyForm {
         agency: q.agency,

@@ -149,16 +149,10 @@ async fn message_page<S: WebStore>(
     })
 }
 
-#[derive(Debug, Deserialize)]
-pub struct FormQuery {
-    #[serde(default)]
-    pub agency: String,
-}
-
 /// `GET /messages`: the message form (`?agency=` preselects the agency).
 pub async fn form<S: WebStore>(
     State(app): State<Shared<S>>,
-    Query(q): Query<FormQuery>,
+    Query(q): Query<crate::portal::apply::AgencyQuery>,
 ) -> WebResult<Html<String>> {
     let values = MessageForm {
         agency: q.agency,
