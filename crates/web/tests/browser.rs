@@ -102,6 +102,13 @@ async fn an_officer_does_the_whole_job_in_a_browser() {
             .unwrap();
         page_with(&c, "王五（更正）").await;
 
+        // The portal's page views of the year, as the server writes them: section 二's figure.
+        if let Some(common::TestStore::Sqlite(store)) = &server.store {
+            use gongkai_store::{Agencies, PageViews};
+            let a = store.agency_by_name(A).await.unwrap().unwrap().id;
+            let day = gongkai_web::china_today();
+            store.add_page_views(&[(a, day, 1234)]).await.unwrap();
+        }
         // The annual report from the records: the request is counted and links back.
         c.goto(&server.url("/office/reports")).await.unwrap();
         select(&c, "agency", A).await;
@@ -121,6 +128,12 @@ async fn an_officer_does_the_whole_job_in_a_browser() {
         )
         .await;
         let report = page_with(&c, "本局认真贯彻落实").await;
+        // Section 二's paragraph and its figure, linked to the records behind it.
+        assert!(
+            report.contains("政府信息公开平台全年页面访问量1234次"),
+            "paragraph"
+        );
+        assert!(report.contains("cell=s2.page_views"), "figure linked");
         assert!(
             !report.contains("“一、总体情况”没有正文"),
             "the warning is gone"

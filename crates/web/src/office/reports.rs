@@ -114,6 +114,8 @@ pub struct Shown {
     pub activity: Vec<(String, String, i64, String)>,
     /// The agency wrote section 二 itself (its figures are checked against these).
     pub own_section_two: bool,
+    /// Section 二's text as the report prints it.
+    pub section_two: String,
 }
 
 /// The downloads offered, with their labels.
@@ -235,6 +237,9 @@ async fn reports_page<S: WebStore>(
             .collect();
         let own_section_two = generated.own_section_two;
         let report = generated.report;
+        let section_two = report
+            .section(gongkai_report::Section::S2Proactive)
+            .to_owned();
         let explain = |key: CellKey| format!("/office/reports/explain?{link}&cell={key}");
         let agency = ctx.agency(&query.agency).await?;
         let tree = ctx.agency_tree().await?;
@@ -304,6 +309,7 @@ async fn reports_page<S: WebStore>(
             can_handle,
             activity,
             own_section_two,
+            section_two,
         })
     };
     Ok(ReportsPage {
