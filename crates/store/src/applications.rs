@@ -69,6 +69,8 @@ pub struct Purged {
     pub requests: u64,
     /// Applicants' attachments removed.
     pub files: u64,
+    /// Public messages whose senders' names and phone numbers were removed.
+    pub messages: u64,
     /// The SHA-256 of the removed files that nothing else names any more: their bytes, gone
     /// from the database's blobs, are to be removed from any other blob store too.
     pub orphaned: Vec<String>,
@@ -155,7 +157,10 @@ pub trait Applications: Send + Sync {
     /// applicants' names (kept as [`PURGED_NAME`], their kinds kept for table 三), identity
     /// documents and contact details, and the applicants' attachments. The figures, the
     /// timelines and the audit log are untouched (the log holds pseudonyms only, so its chain
-    /// still verifies). One transaction with its audit entry.
+    /// still verifies). The same for the public messages whose handling ended before the day
+    /// (replied, or set aside as abusive or merged and received before it): the sender's name
+    /// (kept as [`PURGED_NAME`]) and phone go, the message and its reply stay. One transaction
+    /// with its audit entry.
     fn purge_personal_data(
         &self,
         decided_before: NaiveDate,

@@ -85,6 +85,7 @@ macro_rules! conformance_tests {
             catalogue_published_documents,
             directory_and_channels,
             messages_life_and_facts,
+            messages_purged_with_applicants,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -153,6 +154,7 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     catalogue_published_documents(store).await;
     directory_and_channels(store).await;
     messages_life_and_facts(store).await;
+    messages_purged_with_applicants(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -4819,4 +4821,70 @@ pub async fn messages_life_and_facts<S: Store>(store: &S) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// The purge of personal data reaches the public messages whose handling ended before its day:
+/// replied, or set aside (abusive, merged) and received before it; the sender's name and phone
+/// go, the message and its reply stay; one still open, or replied on or after the day, keeps
+/// them.
+pub async fn messages_purged_with_applicants<S: Store>(store: &S) {
+    use crate::messages::{MessageChange, Reply};
+    let a = agency(store, "留言清除局").await;
+    let submit = |hash: &'static str, received: NaiveDate| async move {
+        store
+            .submit_message(new_message(a, hash, received), audit())
+            .await
+            .unwrap()
+    };
+    let reply = |on: NaiveDate| Reply {
+        body: "已答复。".into(),
+        on,
+        at: at(1_700_100_000, 0),
+        by: "officer".into(),
+        public: true,
+    };
+    let old = submit("purge-1", d(2020, 1, 2)).await;
+    store
+        .change_message(old.id, MessageChange::Reply(reply(d(2020, 1, 6))), audit())
+        .await
+        .unwrap();
+    let abusive = submit("purge-2", d(2020, 2, 3)).await;
+    store
+        .change_message(
+            abusive.id,
+            MessageChange::Abusive(Some("广告".into())),
+            audit(),
+        )
+        .await
+        .unwrap();
+    let open = submit("purge-3", d(2020, 3, 2)).await;
+    let late = submit("purge-4", d(2020, 12, 28)).await;
+    store
+        .change_message(late.id, MessageChange::Reply(reply(d(2021, 1, 4))), audit())
+        .await
+        .unwrap();
+    let purged = store
+        .purge_personal_data(d(2021, 1, 4), audit())
+        .await
+        .unwrap();
+    // (Other tests' messages replied before that day, in a shared store, are purged too.)
+    assert!(purged.messages >= 2, "{purged:?}");
+    for (m, gone) in [
+        (old.id, true),
+        (abusive.id, true),
+        (open.id, false),
+        (late.id, false),
+    ] {
+        let m = store.message(m).await.unwrap().unwrap();
+        assert_eq!(m.name == crate::applications::PURGED_NAME, gone, "{m:?}");
+        assert_eq!(m.phone.is_empty(), gone, "{m:?}");
+    }
+    let kept = store.message(old.id).await.unwrap().unwrap();
+    assert_eq!(kept.reply.map(|r| r.body), Some("已答复。".to_owned()));
+    // Again: nothing left to purge among these.
+    let again = store
+        .purge_personal_data(d(2021, 1, 4), audit())
+        .await
+        .unwrap();
+    assert_eq!(again.messages, 0, "{again:?}");
 }

@@ -42,13 +42,14 @@ pub fn run(g: &Global, cmd: PortalCommand) -> Result<Status> {
                     "decided_before": before.to_string(),
                     "requests": purged.requests,
                     "files": purged.files,
+                    "messages": purged.messages,
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             } else {
                 writeln!(
                     out,
-                    "已清除 {} 件 {before} 前办结的申请的个人信息（申请人附件 {} 个）",
-                    purged.requests, purged.files
+                    "已清除 {} 件 {before} 前办结的申请的个人信息（申请人附件 {} 个），{} 条留言的留言人姓名和电话",
+                    purged.requests, purged.files, purged.messages
                 )?;
             }
             Ok(Status::Ok)

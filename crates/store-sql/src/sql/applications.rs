@@ -463,9 +463,23 @@ where
             }
         }
         purged.requests = ids.len() as u64;
+        // Public messages whose handling ended before the day: their senders' names and phones.
+        let messages: Vec<i64> = sqlx::query_scalar(
+            "UPDATE messages SET name = $1, phone = '' \
+             WHERE (replied_on < $2 \
+                    OR ((abusive IS NOT NULL OR merged_into IS NOT NULL) AND received < $2)) \
+             AND (name <> $1 OR phone <> '') RETURNING id",
+        )
+        .bind(PURGED_NAME)
+        .bind(decided_before)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db("清除留言人信息"))?;
+        purged.messages = messages.len() as u64;
         audit
             .set("decided_before", decided_before.to_string())
             .set("requests", purged.requests)
+            .set("messages", purged.messages)
             .set("files", purged.files)
             .set("orphaned", purged.orphaned.len());
         Self::finish(tx, &audit).await?;
