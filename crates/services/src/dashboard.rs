@@ -345,6 +345,15 @@ impl<S: Store> Ctx<'_, S> {
         for f in &facts {
             *requests.entry(f.agency).or_default() += 1;
         }
+        // Every unit's standard directory coverage in one pass (the units are the caller's).
+        let units: Vec<&gongkai_cases::Agency> = filings.iter().map(|f| &f.agency).collect();
+        let coverage = self.coverage_of(&units, year).await?;
+        let gaps: HashMap<_, usize> = coverage
+            .units
+            .iter()
+            .filter(|u| u.has_directory)
+            .map(|u| (u.agency.id, u.coverage.gaps))
+            .collect();
         let mut rows = Vec::with_capacity(filings.len());
         for filing in filings {
             let name = filing.agency.name.clone();
@@ -366,16 +375,8 @@ impl<S: Store> Ctx<'_, S> {
             let mut findings = gongkai_report::rules::check(&report);
             findings.extend(cross.iter().cloned());
             let catalogue = self.register_of(&[filing.agency.id], year).await?;
-            let coverage = self
-                .directory_coverage(&filing.agency.name, year, false)
-                .await?;
-            let directory_gaps = coverage
-                .units
-                .first()
-                .filter(|u| u.has_directory)
-                .map(|u| u.coverage.gaps);
             rows.push(UnitRow {
-                directory_gaps,
+                directory_gaps: gaps.get(&filing.agency.id).copied(),
                 requests: requests.get(&filing.agency.id).copied().unwrap_or(0),
                 open: own_open.len(),
                 overdue: own_open

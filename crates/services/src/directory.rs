@@ -118,6 +118,12 @@ impl<S: Store> Ctx<'_, S> {
             .into_iter()
             .filter(|a| a.id == agency.id || a.merged.is_none_or(|m| m.on.year() > year))
             .collect();
+        self.coverage_of(&units, year).await
+    }
+
+    /// The coverage of `year` of each of `units` (whose access the caller has checked): their
+    /// directories and the year's publications read once for all of them.
+    pub(crate) async fn coverage_of(&self, units: &[&Agency], year: i32) -> Result<Coverage> {
         let ids: Vec<_> = units.iter().map(|a| a.id).collect();
         let mut items: HashMap<_, Vec<StandardItem>> = HashMap::new();
         for (a, item) in self.store.directory(&ids).await? {
@@ -134,12 +140,12 @@ impl<S: Store> Ctx<'_, S> {
         }
         let cal = self.calendar().await?;
         let units = units
-            .into_iter()
+            .iter()
             .map(|a| {
                 let own = items.get(&a.id).map_or(&[][..], Vec::as_slice);
                 let published = pubs.get(&a.id).map_or(&[][..], Vec::as_slice);
                 CoverageUnit {
-                    agency: a.clone(),
+                    agency: (*a).clone(),
                     has_directory: !own.is_empty(),
                     coverage: gongkai_directory::coverage(
                         own,
