@@ -140,6 +140,7 @@ pub mod __private {
         Message, MessageChange, MessageFacts, MessageId, Messages, NewMessage,
     };
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
+    pub use gongkai_store::redactions::{NewBox, RedactionBox, Redactions};
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
         Agencies, AuditLog, Blobs, CalendarOverrides, Catalogue, ChunkReport, DocumentFilter,
@@ -472,6 +473,16 @@ macro_rules! impl_store {
                     public_replies(agencies: &[AgencyId], before: Option<MessageId>, limit: usize)
                         -> Vec<Message>;
                     message_facts(agencies: &[AgencyId], year: i32) -> Vec<MessageFacts>;
+                );
+            }
+
+            impl Redactions for $store {
+                $crate::impl_store!(@forward
+                    set_redaction_boxes(document: ReplyDocumentId, boxes: Vec<NewBox>, at: DateTime<Utc>, audit: Draft)
+                        -> Vec<RedactionBox>;
+                    redaction_boxes(document: ReplyDocumentId) -> Vec<RedactionBox>;
+                    release_redacted(document: ReplyDocumentId, copy: Attachment, at: DateTime<Utc>, audit: Draft)
+                        -> ReplyDocument;
                 );
             }
 

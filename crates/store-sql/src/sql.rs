@@ -8,6 +8,7 @@ mod guides;
 mod letters;
 mod messages;
 mod published;
+mod redactions;
 mod reminders;
 mod views;
 

@@ -60,6 +60,17 @@ pub struct ReplyDocument {
     pub added_by: String,
     /// When and by whom it was released to the applicant.
     pub released: Option<(DateTime<Utc>, String)>,
+    /// The released copy rebuilt from the original with its boxes painted over (区分处理,
+    /// 第三十七条; [`crate::redactions`]), when an approver released it so.
+    pub copy: Option<Attachment>,
+}
+
+impl ReplyDocument {
+    /// What the applicant gets: the released copy where there is one, else the document as
+    /// added (a letter the office generated).
+    pub fn provided(&self) -> &Attachment {
+        self.copy.as_ref().unwrap_or(&self.file)
+    }
 }
 
 /// What a purge of personal data removed.

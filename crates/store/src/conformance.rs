@@ -86,6 +86,7 @@ macro_rules! conformance_tests {
             directory_and_channels,
             messages_life_and_facts,
             messages_purged_with_applicants,
+            redaction_boxes_and_released_copy,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -155,6 +156,7 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     directory_and_channels(store).await;
     messages_life_and_facts(store).await;
     messages_purged_with_applicants(store).await;
+    redaction_boxes_and_released_copy(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -4887,4 +4889,165 @@ pub async fn messages_purged_with_applicants<S: Store>(store: &S) {
         .await
         .unwrap();
     assert_eq!(again.messages, 0, "{again:?}");
+}
+
+/// Redaction (区分处理, 第三十七条): a document's boxes are replaced as a whole, in order, with
+/// who marked each and when (a kept box keeps its marker); boxes off the page are refused and
+/// change nothing; the release records the copy and releases the document in one write, once;
+/// after it the boxes are final.
+pub async fn redaction_boxes_and_released_copy<S: Store>(store: &S) {
+    use crate::applications::ReplyDocumentId;
+    use crate::redactions::{NewBox, SCALE};
+    let agency = agency(store, "区分处理测试局").await;
+    let request = store
+        .create_request(
+            new_request(agency, "QF-1", d(2026, 3, 2)),
+            ev(Event::Received(d(2026, 3, 2))),
+            audit(),
+        )
+        .await
+        .unwrap();
+    let original = Attachment {
+        sha256: crate::blobs::sha256_hex(b"original"),
+        name: "答复材料.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: 8,
+    };
+    let doc = store
+        .add_reply_document(request.id, original.clone(), at(1_790_000_000, 0), audit())
+        .await
+        .unwrap();
+    assert_eq!(doc.copy, None);
+    assert!(store.redaction_boxes(doc.id).await.unwrap().is_empty());
+    let drawn = NewBox {
+        page: 2,
+        x: 100_000,
+        y: 250_000,
+        w: 300_000,
+        h: 20_000,
+        reason: "第十六条第二款".into(),
+        pattern: false,
+        added: None,
+    };
+    let found = NewBox {
+        page: 1,
+        x: 0,
+        y: SCALE - 30_000,
+        w: SCALE,
+        h: 30_000,
+        reason: "第十五条".into(),
+        pattern: true,
+        added: None,
+    };
+    let first = store
+        .set_redaction_boxes(
+            doc.id,
+            vec![drawn.clone(), found.clone()],
+            at(1_790_000_000, 60),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 2);
+    assert_eq!(
+        (first[0].page, first[0].x, first[0].w),
+        (2, 100_000, 300_000)
+    );
+    assert_eq!(first[0].reason, "第十六条第二款");
+    assert!(!first[0].pattern && first[1].pattern);
+    assert_eq!(first[1].y + first[1].h, SCALE, "a box may reach the edge");
+    assert_eq!(first[0].added_at, at(1_790_000_000, 60).trunc_subsecs(6));
+    assert_eq!(first[0].added_by, "conformance");
+    assert_eq!(store.redaction_boxes(doc.id).await.unwrap(), first);
+
+    // Replaced: the pattern box kept (its time stays), its reason changed; the drawn one gone.
+    let mut kept = first[1].kept();
+    kept.reason = "第十四条".into();
+    let second = store
+        .set_redaction_boxes(doc.id, vec![kept], at(1_790_000_000, 120), audit())
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!(second[0].reason, "第十四条");
+    assert_eq!(second[0].added_at, first[1].added_at);
+
+    // Off the page: refused, nothing written.
+    let seq = audit_seq(store).await;
+    let mut off = drawn.clone();
+    off.x = SCALE - 10;
+    assert_kind(
+        store
+            .set_redaction_boxes(
+                doc.id,
+                vec![drawn.clone(), off],
+                at(1_790_000_000, 130),
+                audit(),
+            )
+            .await,
+        "a box past the right edge",
+        "Invalid",
+    );
+    assert_eq!(store.redaction_boxes(doc.id).await.unwrap(), second);
+    assert_eq!(audit_seq(store).await, seq);
+    assert_kind(
+        store
+            .set_redaction_boxes(
+                ReplyDocumentId(999_999),
+                vec![],
+                at(1_790_000_000, 130),
+                audit(),
+            )
+            .await,
+        "an unknown document",
+        "NotFound",
+    );
+
+    // Released with its copy, in one write.
+    let copy = Attachment {
+        sha256: crate::blobs::sha256_hex(b"released copy"),
+        name: "答复材料（区分处理）.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: 13,
+    };
+    let released = store
+        .release_redacted(doc.id, copy.clone(), at(1_790_000_000, 180), audit())
+        .await
+        .unwrap();
+    assert_eq!(audit_seq(store).await, seq + 1);
+    assert_eq!(released.file, original, "the original stays");
+    assert_eq!(released.copy.as_ref(), Some(&copy));
+    assert_eq!(released.provided(), &copy);
+    assert_eq!(
+        released.released,
+        Some((
+            at(1_790_000_000, 180).trunc_subsecs(6),
+            "conformance".to_owned()
+        ))
+    );
+    assert_eq!(
+        store.reply_document(doc.id).await.unwrap(),
+        Some(released.clone())
+    );
+    assert_eq!(
+        store.reply_documents(request.id).await.unwrap(),
+        vec![released]
+    );
+
+    // Final: no second release, no new boxes.
+    assert_kind(
+        store
+            .release_redacted(doc.id, copy, at(1_790_000_000, 240), audit())
+            .await,
+        "a second release",
+        "Conflict",
+    );
+    assert_kind(
+        store
+            .set_redaction_boxes(doc.id, vec![], at(1_790_000_000, 240), audit())
+            .await,
+        "boxes after the release",
+        "Conflict",
+    );
+    assert_eq!(store.redaction_boxes(doc.id).await.unwrap(), second);
+    assert_eq!(audit_seq(store).await, seq + 1);
 }

@@ -31,6 +31,7 @@ pub mod guides;
 pub mod letters;
 pub mod messages;
 pub mod published;
+pub mod redactions;
 pub mod rules;
 pub mod transfer;
 pub mod views;
@@ -49,6 +50,7 @@ pub use guides::Guides;
 pub use letters::LetterTemplates;
 pub use messages::Messages;
 pub use published::PublishedReports;
+pub use redactions::Redactions;
 pub use views::PageViews;
 
 use chrono::NaiveDate;
@@ -538,6 +540,7 @@ pub trait Store:
     + Directory
     + Channels
     + Messages
+    + Redactions
 {
 }
 
@@ -563,6 +566,7 @@ impl<T> Store for T where
         + Directory
         + Channels
         + Messages
+        + Redactions
 {
 }
 

@@ -445,6 +445,38 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["id"],
     },
+    // Redaction (区分处理, 第三十七条): the boxes of reply documents and their released copies,
+    // after the documents.
+    TableDef {
+        name: "redaction_boxes",
+        columns: &[
+            ("document_id", Int),
+            ("position", Int),
+            ("page", Int),
+            ("x", Int),
+            ("y", Int),
+            ("w", Int),
+            ("h", Int),
+            ("reason", Text),
+            ("pattern", Bool),
+            ("added_at", Time),
+            ("added_by", Text),
+        ],
+        key: &["document_id", "position"],
+    },
+    TableDef {
+        name: "released_copies",
+        columns: &[
+            ("document_id", Int),
+            ("sha256", Text),
+            ("name", Text),
+            ("media_type", Text),
+            ("size", Int),
+            ("built_at", Time),
+            ("built_by", Text),
+        ],
+        key: &["document_id"],
+    },
     // Public messages (互动交流), after the agencies and requests they name; a message merged
     // into a later one names it before it is copied (the reference is checked at commit).
     TableDef {

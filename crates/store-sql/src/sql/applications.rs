@@ -315,6 +315,7 @@ where
             added_at: at,
             added_by,
             released: None,
+            copy: None,
         })
     }
 
@@ -361,7 +362,7 @@ where
         Self::reply_in(&mut *self.conn().await?, "request_id = $1", request.0).await
     }
 
-    async fn reply_in(
+    pub(super) async fn reply_in(
         conn: &mut DB::Connection,
         filter: &str,
         value: i64,
@@ -372,7 +373,8 @@ where
             .fetch_all(&mut *conn)
             .await
             .map_err(db("读取答复文件"))?;
-        rows.iter()
+        let mut documents = rows
+            .iter()
             .map(|row| {
                 let read = || -> std::result::Result<_, sqlx::Error> {
                     let at: Option<DateTime<Utc>> = row.try_get("released_at")?;
@@ -394,9 +396,29 @@ where
                     added_at,
                     added_by,
                     released,
+                    copy: None,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        // Their released copies (区分处理, 第三十七条), from their own table.
+        let sql = format!(
+            "SELECT document_id, sha256, name, media_type, size FROM released_copies \
+             WHERE document_id IN (SELECT id FROM reply_documents WHERE {filter})"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(value)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db("读取区分处理后的文件"))?;
+        for row in &rows {
+            let id: i64 = row
+                .try_get("document_id")
+                .map_err(db("读取区分处理后的文件"))?;
+            if let Some(d) = documents.iter_mut().find(|d| d.id.0 == id) {
+                d.copy = Some(attachment_row::<DB>(row)?);
+            }
+        }
+        Ok(documents)
     }
 
     pub async fn purge_personal_data(
@@ -446,7 +468,8 @@ where
                 let named: i64 = sqlx::query_scalar(
                     "SELECT (SELECT COUNT(*) FROM document_attachments WHERE sha256 = $1) \
                      + (SELECT COUNT(*) FROM application_files WHERE sha256 = $1) \
-                     + (SELECT COUNT(*) FROM reply_documents WHERE sha256 = $1)",
+                     + (SELECT COUNT(*) FROM reply_documents WHERE sha256 = $1) \
+                     + (SELECT COUNT(*) FROM released_copies WHERE sha256 = $1)",
                 )
                 .bind(sha.as_str())
                 .fetch_one(&mut *tx)
