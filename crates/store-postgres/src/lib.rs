@@ -88,6 +88,10 @@ impl Backend for PgStore {
         format!("FOR UPDATE OF {table}")
     }
 
+    /// Concurrent claims of the notification queue (several `gongkai serve` processes) pass
+    /// over the rows another claim is taking rather than wait for it.
+    const SKIP_LOCKED: &'static str = "FOR UPDATE SKIP LOCKED";
+
     /// None: a PostgreSQL installation is backed up by copying it into a new SQLite file
     /// (`copy_from`), or with the database's own tools.
     const SNAPSHOT: Option<&'static str> = None;

@@ -47,6 +47,11 @@ pub trait Backend: Send + Sync {
     /// change, locking them until it ends (possibly empty: see the backend).
     fn lock_rows(table: &str) -> String;
 
+    /// The clause ending the `SELECT` of rows a claim of the notification queue takes, so that
+    /// concurrent claims pass over each other's rows instead of waiting (possibly empty: a
+    /// backend whose writers take turns anyway).
+    const SKIP_LOCKED: &'static str = "";
+
     /// The statement that writes a consistent copy of the whole database into a new file named
     /// by `$1` while it is in use, if the backend has one.
     const SNAPSHOT: Option<&'static str>;
@@ -138,6 +143,9 @@ pub mod __private {
     pub use gongkai_store::filings::{Filings, NewStep, Step as FilingStep};
     pub use gongkai_store::messages::{
         Message, MessageChange, MessageFacts, MessageId, Messages, NewMessage,
+    };
+    pub use gongkai_store::notifications::{
+        Attempt, NewNotification, Notification, NotificationId, NotificationState, Notifications,
     };
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
     pub use gongkai_store::redactions::{NewBox, RedactionBox, Redactions};
@@ -423,6 +431,21 @@ macro_rules! impl_store {
                     record_step(agency: AgencyId, year: i32, seq: i32, step: NewStep, audit: Draft) -> Option<i32>;
                     steps(agency: AgencyId, year: i32) -> Vec<FilingStep>;
                     steps_of(agencies: &[AgencyId], year: i32) -> Vec<(AgencyId, FilingStep)>;
+                );
+            }
+
+            impl Notifications for $store {
+                $crate::impl_store!(@forward
+                    queue_notifications(list: &[NewNotification], now: DateTime<Utc>) -> u64;
+                    claim_notifications(now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: u32)
+                        -> Vec<Notification>;
+                    finish_notification(id: NotificationId, attempts: u32, outcome: Attempt) -> bool;
+                    request_notifications(request: RequestId) -> Vec<Notification>;
+                    notifications(
+                        state: Option<NotificationState>,
+                        before: Option<NotificationId>,
+                        limit: u32
+                    ) -> Vec<Notification>;
                 );
             }
 

@@ -7,6 +7,7 @@ mod filings;
 mod guides;
 mod letters;
 mod messages;
+mod notifications;
 mod published;
 mod redactions;
 mod reminders;

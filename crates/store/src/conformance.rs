@@ -87,6 +87,8 @@ macro_rules! conformance_tests {
             messages_life_and_facts,
             messages_purged_with_applicants,
             redaction_boxes_and_released_copy,
+            notifications_queue_claim_finish,
+            notifications_claimed_once,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -157,6 +159,8 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     messages_life_and_facts(store).await;
     messages_purged_with_applicants(store).await;
     redaction_boxes_and_released_copy(store).await;
+    notifications_queue_claim_finish(store).await;
+    notifications_claimed_once(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -5050,4 +5054,255 @@ pub async fn redaction_boxes_and_released_copy<S: Store>(store: &S) {
     );
     assert_eq!(store.redaction_boxes(doc.id).await.unwrap(), second);
     assert_eq!(audit_seq(store).await, seq + 1);
+}
+
+/// A message of the notification suite, due at `due`.
+fn notice(
+    request: Option<gongkai_cases::RequestId>,
+    user: Option<UserId>,
+    dedup: &str,
+    due: DateTime<Utc>,
+) -> crate::notifications::NewNotification {
+    crate::notifications::NewNotification {
+        request,
+        user,
+        milestone: "received".into(),
+        channel: if user.is_some() { "email" } else { "sms" }.into(),
+        address: if user.is_some() {
+            "officer@example.cn"
+        } else {
+            "13800000000"
+        }
+        .into(),
+        subject: String::new(),
+        text: format!("消息 {dedup}"),
+        dedup: dedup.into(),
+        due,
+    }
+}
+
+fn hour(y: i32, m: u32, day: u32, h: u32) -> DateTime<Utc> {
+    d(y, m, day).and_hms_opt(h, 0, 0).unwrap().and_utc()
+}
+
+/// The notification queue: a message is queued once per key (an unknown request adds none of
+/// its batch); a claim takes the due messages, each with one more attempt, and not again while
+/// its lease holds; an attempt is finished only by the claim holding it (after its lease ended
+/// and another claim took it, the first finishes nothing); a retry waits for its time; sent and
+/// failed messages are never claimed again; a request's messages and the queue list them.
+pub async fn notifications_queue_claim_finish<S: Store>(store: &S) {
+    use crate::notifications::{Attempt, NotificationState as St};
+    let agency = agency(store, "消息测试局").await;
+    let request = store
+        .create_request(
+            new_request(agency, "消息-001", d(2030, 1, 2)),
+            ev(Event::Received(d(2030, 1, 2))),
+            audit(),
+        )
+        .await
+        .unwrap();
+    let user = store
+        .create_user("消息办理人", &phc("bXNn"), None, audit())
+        .await
+        .unwrap();
+    let before = audit_seq(store).await;
+    let t0 = hour(2030, 1, 2, 1);
+    let batch = vec![
+        notice(Some(request.id), None, "q-sms", t0),
+        notice(Some(request.id), None, "q-later", hour(2030, 1, 3, 0)),
+        notice(None, Some(user.id), "q-staff", t0),
+    ];
+    assert_eq!(store.queue_notifications(&batch, t0).await.unwrap(), 3);
+    // The same keys again add nothing; queuing writes no audit entry.
+    assert_eq!(store.queue_notifications(&batch, t0).await.unwrap(), 0);
+    assert_eq!(audit_seq(store).await, before);
+    assert_kind(
+        store
+            .queue_notifications(
+                &[
+                    notice(None, None, "q-orphan-ok", t0),
+                    notice(
+                        Some(gongkai_cases::RequestId(999_999)),
+                        None,
+                        "q-orphan",
+                        t0,
+                    ),
+                ],
+                t0,
+            )
+            .await,
+        "unknown request",
+        "NotFound",
+    );
+    let lease = hour(2030, 1, 2, 2);
+    let claimed = store.claim_notifications(t0, lease, 10).await.unwrap();
+    let keys: Vec<&str> = claimed.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["消息 q-sms", "消息 q-staff"],
+        "the due ones, no orphan"
+    );
+    assert!(
+        claimed
+            .iter()
+            .all(|n| n.state == St::Sending && n.attempts == 1)
+    );
+    assert_eq!(claimed[0].request, Some(request.id));
+    assert_eq!(claimed[1].user, Some(user.id));
+    assert_eq!(claimed[0].next_attempt, t0);
+    // Leased: not claimed again before the lease ends.
+    let t1 = hour(2030, 1, 2, 1) + chrono::Duration::minutes(30);
+    assert!(
+        store
+            .claim_notifications(t1, lease, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (sms, staff) = (&claimed[0], &claimed[1]);
+    assert!(
+        store
+            .finish_notification(sms.id, 1, Attempt::Sent(t1))
+            .await
+            .unwrap()
+    );
+    // Finished already: the claim holds it no more.
+    assert!(
+        !store
+            .finish_notification(sms.id, 1, Attempt::Failed("late".into()))
+            .await
+            .unwrap()
+    );
+    let retry_at = hour(2030, 1, 2, 5);
+    assert!(
+        store
+            .finish_notification(
+                staff.id,
+                1,
+                Attempt::Retry {
+                    at: retry_at,
+                    error: "HTTP 500".into()
+                }
+            )
+            .await
+            .unwrap()
+    );
+    // Not before its time; then claimed with its second attempt, its lease runs out and
+    // another claim takes it over: the first claim finishes nothing.
+    assert!(
+        store
+            .claim_notifications(hour(2030, 1, 2, 4), hour(2030, 1, 2, 6), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let second = store
+        .claim_notifications(retry_at, hour(2030, 1, 2, 6), 10)
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 1);
+    assert_eq!((second[0].id, second[0].attempts), (staff.id, 2));
+    assert_eq!(second[0].last_error.as_deref(), Some("HTTP 500"));
+    let third = store
+        .claim_notifications(hour(2030, 1, 2, 7), hour(2030, 1, 2, 8), 10)
+        .await
+        .unwrap();
+    assert_eq!((third[0].id, third[0].attempts), (staff.id, 3));
+    assert!(
+        !store
+            .finish_notification(staff.id, 2, Attempt::Sent(hour(2030, 1, 2, 7)))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .finish_notification(staff.id, 3, Attempt::Failed("HTTP 503".into()))
+            .await
+            .unwrap()
+    );
+    // The later one, due the next day, is the last; sent, nothing is left to claim.
+    let last = store
+        .claim_notifications(hour(2030, 1, 3, 0), hour(2030, 1, 3, 1), 10)
+        .await
+        .unwrap();
+    assert_eq!(last.len(), 1);
+    assert!(
+        store
+            .finish_notification(last[0].id, 1, Attempt::Sent(hour(2030, 1, 3, 0)))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .claim_notifications(hour(2031, 1, 1, 0), hour(2031, 1, 1, 1), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let of_request = store.request_notifications(request.id).await.unwrap();
+    let states: Vec<(St, u32, Option<DateTime<Utc>>)> = of_request
+        .iter()
+        .map(|n| (n.state, n.attempts, n.sent_at))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (St::Sent, 1, Some(t1)),
+            (St::Sent, 1, Some(hour(2030, 1, 3, 0)))
+        ]
+    );
+    let failed = store
+        .notifications(Some(St::Failed), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].last_error.as_deref(), Some("HTTP 503"));
+    let newest = store.notifications(None, None, 2).await.unwrap();
+    assert_eq!(newest.len(), 2);
+    assert!(newest[0].id > newest[1].id);
+    let older = store
+        .notifications(None, Some(newest[1].id), 100)
+        .await
+        .unwrap();
+    assert!(older.iter().all(|n| n.id < newest[1].id));
+    assert_eq!(older.len() + 2, 3, "the orphan's batch added nothing");
+}
+
+/// Two workers claiming from one queue at once, a few messages at a time, send every message
+/// exactly once between them.
+pub async fn notifications_claimed_once<S: Store>(store: &S) {
+    use crate::notifications::Attempt;
+    let t0 = hour(2032, 6, 1, 0);
+    let batch: Vec<_> = (0..60)
+        .map(|i| notice(None, None, &format!("race-{i}"), t0))
+        .collect();
+    assert_eq!(store.queue_notifications(&batch, t0).await.unwrap(), 60);
+    let worker = || async {
+        let mut sent = Vec::new();
+        loop {
+            let claimed = store
+                .claim_notifications(t0, hour(2032, 6, 1, 1), 4)
+                .await
+                .unwrap();
+            if claimed.is_empty() {
+                return sent;
+            }
+            for n in claimed {
+                assert!(
+                    store
+                        .finish_notification(n.id, n.attempts, Attempt::Sent(t0))
+                        .await
+                        .unwrap()
+                );
+                sent.push(n.id);
+            }
+        }
+    };
+    let (a, b) = futures_util::future::join(worker(), worker()).await;
+    let mut all: Vec<_> = a.iter().chain(&b).copied().collect();
+    all.sort();
+    let before = all.len();
+    all.dedup();
+    assert_eq!(before, all.len(), "a message claimed twice");
+    assert_eq!(all.len(), 60, "every message sent");
 }

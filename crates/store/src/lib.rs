@@ -30,6 +30,7 @@ pub mod filings;
 pub mod guides;
 pub mod letters;
 pub mod messages;
+pub mod notifications;
 pub mod published;
 pub mod redactions;
 pub mod rules;
@@ -49,6 +50,7 @@ pub use gongkai_cases::{CaseFacts, RemedyFacts};
 pub use guides::Guides;
 pub use letters::LetterTemplates;
 pub use messages::Messages;
+pub use notifications::Notifications;
 pub use published::PublishedReports;
 pub use redactions::Redactions;
 pub use views::PageViews;
@@ -541,6 +543,7 @@ pub trait Store:
     + Channels
     + Messages
     + Redactions
+    + Notifications
 {
 }
 
@@ -567,6 +570,7 @@ impl<T> Store for T where
         + Channels
         + Messages
         + Redactions
+        + Notifications
 {
 }
 

@@ -507,6 +507,30 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["id"],
     },
+    // The queue of messages to applicants and staff (issue 16 §3), after the requests and
+    // accounts they name: a move keeps what was sent, and sends what was not yet.
+    TableDef {
+        name: "notifications",
+        columns: &[
+            ("id", Int),
+            ("request_id", OptInt),
+            ("user_id", OptInt),
+            ("milestone", Text),
+            ("channel", Text),
+            ("address", Text),
+            ("subject", Text),
+            ("body", Text),
+            ("dedup", Text),
+            ("state", Text),
+            ("attempts", Int),
+            ("next_attempt", Time),
+            ("lease_until", OptTime),
+            ("last_error", OptText),
+            ("created", Time),
+            ("sent_at", OptTime),
+        ],
+        key: &["id"],
+    },
     // Rate-limit counters: copied like sessions, so that a move does not reset a limit.
     TableDef {
         name: "rate_hits",
@@ -549,6 +573,7 @@ pub const GENERATED_IDS: &[&str] = &[
     "documents",
     "channels",
     "messages",
+    "notifications",
 ];
 
 /// Rows of `table` a copy reads and writes at a time: [`COPY_PAGE`], or a few for a table of

@@ -454,6 +454,14 @@ where
             .execute(&mut *tx)
             .await
             .map_err(db("清除个人信息"))?;
+            // The messages sent to the applicant hold their phone, address and name too.
+            sqlx::query(&format!(
+                "UPDATE notifications SET address = '', subject = '', body = '' \
+                 WHERE request_id IN {list} AND user_id IS NULL"
+            ))
+            .execute(&mut *tx)
+            .await
+            .map_err(db("清除个人信息"))?;
             let files: Vec<String> = sqlx::query_scalar(&format!(
                 "DELETE FROM application_files WHERE request_id IN {list} RETURNING sha256"
             ))
