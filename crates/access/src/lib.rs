@@ -93,7 +93,7 @@ impl Role {
         match capability {
             Read | CheckReport => true,
             Handle => matches!(self, Officer | Approver),
-            ApproveExtension => self == Approver,
+            ApproveExtension | Release => self == Approver,
             Consolidate | Supervise => self == Supervisor,
             ReadAudit => matches!(self, Supervisor | Admin),
             Administer => self == Admin,
@@ -134,6 +134,9 @@ pub enum Capability {
     Administer,
     /// Apply for information (第二十七条): the public's one write, through the portal.
     Apply,
+    /// Release a document redacted for partial disclosure (区分处理, 第三十七条) to the
+    /// applicant: the head of the office answers for what leaves it (web.md §1).
+    Release,
 }
 
 impl Capability {
@@ -149,6 +152,7 @@ impl Capability {
             Capability::ReadAudit => "查看审计日志",
             Capability::Administer => "管理机关和用户",
             Capability::Apply => "提出政府信息公开申请",
+            Capability::Release => "发布区分处理后的答复文件",
         }
     }
 
@@ -157,7 +161,7 @@ impl Capability {
         match self {
             Capability::Read | Capability::CheckReport => "任一角色",
             Capability::Handle => "办理人员或负责人",
-            Capability::ApproveExtension => "负责人",
+            Capability::ApproveExtension | Capability::Release => "负责人",
             Capability::Consolidate => "政务公开办",
             Capability::Supervise => "上级政务公开办",
             Capability::ReadAudit => "政务公开办或管理员",
@@ -506,6 +510,7 @@ mod tests {
             (Read, [true, true, true, true]),
             (Handle, [true, true, false, false]),
             (ApproveExtension, [false, true, false, false]),
+            (Release, [false, true, false, false]),
             (Consolidate, [false, false, true, false]),
             (CheckReport, [true, true, true, true]),
             (ReadAudit, [false, false, true, true]),

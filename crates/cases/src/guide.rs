@@ -178,6 +178,11 @@ pub struct Guide {
     /// 监督和救济 (第五十一条).
     #[serde(default)]
     pub remedies: String,
+    /// The online application asks for a photo of the applicant's identity document
+    /// (第二十九条第二款第（一）项: 申请人的身份证明), stored encrypted and purged with the rest of
+    /// the applicant's personal data.
+    #[serde(default)]
+    pub id_photo: bool,
 }
 
 /// A field of a guide that is wrong and why (the field's name is that of [`Guide`]).

@@ -6,6 +6,8 @@
 //! - [`amend`]: corrections of recorded requests and remedy cases, and the differences of a
 //!   re-imported ledger row;
 //! - [`lifecycle`]: the state machine of a request over its timeline, and its deadline;
+//! - [`routing`]: dispatch, signature, return and sub-tasks inside a government, which never
+//!   move the statutory clock;
 //! - [`limits`]: the longest texts and the range of dates the records accept;
 //! - [`tables`]: tables 三/四 of a year from the records, drill-down, report generation and
 //!   consolidation over an agency's subtree;
@@ -19,6 +21,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod model;
 pub mod online;
+pub mod routing;
 pub mod tables;
 pub mod vocab;
 

@@ -54,6 +54,19 @@ impl Env {
         settings.audit_key = config.audit_key().map(|k| k.expose().as_bytes().to_vec());
         settings.portal = portal_rules(&config.portal);
         settings.messages.reply_days = config.messages.reply_days.max(1);
+        if let Some(phrases) = &config.triage.phrases {
+            settings.triage = gongkai_services::portal::triage::TriageRules {
+                phrases: phrases.clone(),
+            };
+        }
+        settings.id_photo_key = config
+            .id_photo_key()
+            .map(|k| gongkai_services::id_photo::PhotoKey::new(*k.expose()));
+        settings.redact = gongkai_services::redaction::tools(
+            config.redact.tools_dir.clone(),
+            config.redact.timeout_seconds,
+        );
+        settings.notify = crate::commands::notify::rules(&config.notify)?;
         settings.letters = gongkai_letters::Remedies {
             reconsideration_body: config.letters.reconsideration_body.clone(),
             court: config.letters.court.clone(),

@@ -16,7 +16,7 @@ use commands::{
     agency, audit, calendar, catalogue, channel, config, deadline, directory, figures, guide,
     install, ledger, portal, remedy,
 };
-use commands::{assess, letter, message, remind, report, request, web};
+use commands::{assess, letter, message, notify, remind, report, request, web};
 use std::process::ExitCode;
 
 /// mimalloc rather than the system allocator: the batch reader makes and frees many small
@@ -103,6 +103,9 @@ enum Command {
     Token(web::TokenCommand),
     /// 到期提醒（remind）：每位办理人员的每日提醒（即将到期、已逾期的申请），可发送邮件
     Remind(remind::RemindArgs),
+    /// 消息通知（notify）：向申请人和工作人员发送短信、邮件的队列：发送（run）、列出（list）
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
     /// 考核（assess）：按考核方案为可见的每个机关打分、排名（第四十六条）
     Assess(assess::AssessArgs),
 }
@@ -154,6 +157,7 @@ fn main() -> ExitCode {
         Command::User(c) => web::user(&cli.global, c),
         Command::Token(c) => web::token(&cli.global, c),
         Command::Remind(a) => remind::run(&cli.global, a),
+        Command::Notify(c) => notify::run(&cli.global, c),
         Command::Assess(a) => assess::run(&cli.global, a),
     };
     match status {

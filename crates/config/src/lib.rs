@@ -43,6 +43,20 @@
 //! | `letters.reconsideration_body` | `GONGKAI_LETTERS__RECONSIDERATION_BODY` | none: letters name “有管辖权的行政复议机关” |
 //! | `letters.court` | `GONGKAI_LETTERS__COURT` | none: letters name “有管辖权的人民法院” |
 //! | `messages.reply_days` | `GONGKAI_MESSAGES__REPLY_DAYS` | `10` working days (official calendar) to reply to a public message (互动交流) |
+//! | `triage.phrases` | `GONGKAI_TRIAGE__PHRASES` | none: the built-in 信访, 投诉, 举报, 咨询, each with its notice; `[["phrase", "notice"], …]` shown while an applicant writes (第三十九条) |
+//! | `id_photo.key` | `GONGKAI_ID_PHOTO_KEY`, `GONGKAI_ID_PHOTO_KEY_FILE` | none: no agency may ask for an identity-document photo; 64 hexadecimal digits (a 256-bit key) encrypt the photos at rest |
+//! | `redact.tools_dir` | `GONGKAI_REDACT__TOOLS_DIR` | none: poppler's `pdftoppm`, `pdftotext`, `pdfinfo` and LibreOffice's `soffice` are found on `PATH` |
+//! | `redact.timeout_seconds` | `GONGKAI_REDACT__TIMEOUT_SECONDS` | `120`: the longest one of those programs may run on a document |
+//! | `notify.quiet_hours` | `GONGKAI_NOTIFY__QUIET_HOURS` | `22:00-08:00` (China time; empty: none): staff messages and applicants' SMS wait until they end |
+//! | `notify.sms_max_segments` | `GONGKAI_NOTIFY__SMS_MAX_SEGMENTS` | `3` SMS segments of 70 characters a template may take |
+//! | `notify.max_attempts` | `GONGKAI_NOTIFY__MAX_ATTEMPTS` | `8` attempts before a message is failed |
+//! | `notify.poll_seconds` | `GONGKAI_NOTIFY__POLL_SECONDS` | `10`: how often `gongkai serve` looks for messages due |
+//! | `notify.worker` | `GONGKAI_NOTIFY__WORKER` | `true`: `gongkai serve` sends the queued messages |
+//! | `notify.outbox` | `GONGKAI_NOTIFY__OUTBOX` | `<data_dir>/notify-outbox`: messages of a channel not configured, one file each |
+//! | `notify.sms.url` | `GONGKAI_NOTIFY__SMS__URL` | none: SMS go to `notify.outbox` |
+//! | `notify.sms.sign_header` | `GONGKAI_NOTIFY__SMS__SIGN_HEADER` | none: the request is not signed |
+//! | `notify.sms.sign_key` | `GONGKAI_NOTIFY_SMS_SIGN_KEY`, `GONGKAI_NOTIFY_SMS_SIGN_KEY_FILE` | none |
+//! | `notify.sms.timeout_seconds` | `GONGKAI_NOTIFY__SMS__TIMEOUT_SECONDS` | `10` |
 //!
 //! A new section is a field of [`Raw`], a row above, its keys in `KEYS` and a block of
 //! [`Config::to_redacted_toml`]. Nested keys come from the environment with `__`
@@ -230,6 +244,31 @@ pub struct Raw {
     pub letters: LettersConfig,
     #[serde(default)]
     pub messages: MessagesConfig,
+    #[serde(default)]
+    pub triage: TriageConfig,
+    #[serde(default)]
+    pub id_photo: RawIdPhoto,
+    #[serde(default)]
+    pub redact: RedactConfig,
+    #[serde(default)]
+    pub notify: RawNotify,
+}
+
+/// The phrases that bring a notice while an applicant writes an application on the portal:
+/// wording of a petition, a complaint or a consultation (第三十九条第一款), each with the notice
+/// naming its channel. `None`: the built-in list (信访, 投诉, 举报, 咨询, kept with the rules
+/// that use it, `gongkai_services::portal::triage`); a list replaces it as a whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TriageConfig {
+    pub phrases: Option<Vec<(String, String)>>,
+}
+
+/// The key that encrypts applicants' identity-document photos, as the file gives it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIdPhoto {
+    pub key: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -429,6 +468,25 @@ impl Default for MessagesConfig {
     }
 }
 
+/// The programs that read and rebuild documents for redaction (区分处理, 第三十七条).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedactConfig {
+    /// A directory searched for `pdftoppm`, `pdftotext`, `pdfinfo` and `soffice` before `PATH`.
+    pub tools_dir: Option<PathBuf>,
+    /// The longest one program may run on a document (at least 1).
+    pub timeout_seconds: u64,
+}
+
+impl Default for RedactConfig {
+    fn default() -> Self {
+        RedactConfig {
+            tools_dir: None,
+            timeout_seconds: 120,
+        }
+    }
+}
+
 /// What the letters to applicants name (gongkai_letters): the bodies an applicant may turn
 /// to against a reply (行政复议, 60 days; 行政诉讼, 6 months).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -485,6 +543,81 @@ pub struct SmtpConfig {
     pub outbox: PathBuf,
 }
 
+/// The messages to applicants and staff (issue 16 §3), as the file gives them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawNotify {
+    pub quiet_hours: String,
+    pub sms_max_segments: u32,
+    pub max_attempts: u32,
+    pub poll_seconds: u32,
+    pub worker: bool,
+    pub outbox: Option<PathBuf>,
+    pub sms: RawSms,
+}
+
+impl Default for RawNotify {
+    fn default() -> Self {
+        RawNotify {
+            // Nobody is woken by a message at night: a message due then waits for the morning.
+            quiet_hours: "22:00-08:00".to_owned(),
+            sms_max_segments: 3,
+            max_attempts: 8,
+            poll_seconds: 10,
+            worker: true,
+            outbox: None,
+            sms: RawSms::default(),
+        }
+    }
+}
+
+/// The SMS gateway, as the file gives it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSms {
+    pub url: Option<String>,
+    pub sign_header: Option<String>,
+    pub sign_key: Option<String>,
+    pub timeout_seconds: u32,
+}
+
+impl Default for RawSms {
+    fn default() -> Self {
+        RawSms {
+            url: None,
+            sign_header: None,
+            sign_key: None,
+            timeout_seconds: 10,
+        }
+    }
+}
+
+/// The messages to applicants and staff: when they may go, how often they are tried, and where
+/// they go (an SMS gateway, the `[smtp]` server, else files in `outbox`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifyConfig {
+    /// `22:00-08:00`, China time; empty: none.
+    pub quiet_hours: String,
+    pub sms_max_segments: u32,
+    pub max_attempts: u32,
+    pub poll_seconds: u32,
+    /// `gongkai serve` runs the sending worker.
+    pub worker: bool,
+    pub outbox: PathBuf,
+    pub sms: SmsConfig,
+}
+
+/// The HTTP gateway SMS are POSTed to as `{"phone": …, "text": …}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsConfig {
+    pub url: Option<String>,
+    /// The header carrying the hex HMAC-SHA256 of the body under `sign_key`.
+    pub sign_header: Option<String>,
+    /// From `GONGKAI_NOTIFY_SMS_SIGN_KEY` or the file `GONGKAI_NOTIFY_SMS_SIGN_KEY_FILE` names.
+    pub sign_key: Option<Secret<String>>,
+    pub timeout_seconds: u32,
+}
+
 /// The configuration in effect.
 #[derive(Clone)]
 pub struct Config {
@@ -498,6 +631,11 @@ pub struct Config {
     pub smtp: SmtpConfig,
     pub letters: LettersConfig,
     pub messages: MessagesConfig,
+    pub triage: TriageConfig,
+    /// The ChaCha20-Poly1305 key of the identity-document photos (32 bytes).
+    id_photo_key: Option<Secret<[u8; 32]>>,
+    pub redact: RedactConfig,
+    pub notify: NotifyConfig,
     /// Where each key's value came from, for [`Config::to_redacted_toml`].
     origins: BTreeMap<&'static str, String>,
 }
@@ -512,6 +650,8 @@ impl fmt::Debug for Config {
             .field("server", &self.server)
             .field("catalogue", &self.catalogue)
             .field("smtp", &self.smtp)
+            .field("id_photo_key", &self.id_photo_key)
+            .field("notify", &self.notify)
             .finish()
     }
 }
@@ -547,10 +687,12 @@ fn nested(key: &str, value: Value) -> Dict {
 }
 
 /// The keys whose values are secrets, with their historical and `*_FILE` variables.
-const SECRETS: [(&str, &str); 3] = [
+const SECRETS: [(&str, &str); 5] = [
     ("database.url", "GONGKAI_DATABASE_URL"),
     ("audit.key", "GONGKAI_AUDIT_KEY"),
     ("smtp.password", "GONGKAI_SMTP_PASSWORD"),
+    ("id_photo.key", "GONGKAI_ID_PHOTO_KEY"),
+    ("notify.sms.sign_key", "GONGKAI_NOTIFY_SMS_SIGN_KEY"),
 ];
 
 /// The other variables with a name of their own.
@@ -560,7 +702,7 @@ const NAMED: [(&str, &str); 1] = [("data_dir", "GONGKAI_DATA_DIR")];
 const NOT_CONFIG: [&str; 1] = ["GONGKAI_TEST_POSTGRES_URL"];
 
 /// Every key, in the order `config show` prints them.
-const KEYS: [&str; 36] = [
+const KEYS: [&str; 50] = [
     "data_dir",
     "database.url",
     "audit.key",
@@ -597,6 +739,20 @@ const KEYS: [&str; 36] = [
     "letters.reconsideration_body",
     "letters.court",
     "messages.reply_days",
+    "triage.phrases",
+    "id_photo.key",
+    "redact.tools_dir",
+    "redact.timeout_seconds",
+    "notify.quiet_hours",
+    "notify.sms_max_segments",
+    "notify.max_attempts",
+    "notify.poll_seconds",
+    "notify.worker",
+    "notify.outbox",
+    "notify.sms.url",
+    "notify.sms.sign_header",
+    "notify.sms.sign_key",
+    "notify.sms.timeout_seconds",
 ];
 
 impl Config {
@@ -701,6 +857,15 @@ impl Config {
                 }
             }
         };
+        let id_photo_key = match raw.id_photo.key.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(hex) => Some(Secret::new(parse_key(hex).ok_or_else(|| {
+                ConfigError::Other(format!(
+                    "id_photo.key（来自{}）应为 64 位十六进制数字（256 位密钥）",
+                    origin("id_photo.key")
+                ))
+            })?)),
+        };
         let smtp = SmtpConfig {
             host: raw.smtp.host.filter(|h| !h.trim().is_empty()),
             port: raw.smtp.port,
@@ -710,7 +875,23 @@ impl Config {
             starttls: raw.smtp.starttls,
             outbox: raw.smtp.outbox.unwrap_or_else(|| data_dir.join("outbox")),
         };
+        let n = raw.notify;
+        let notify = NotifyConfig {
+            quiet_hours: n.quiet_hours.trim().to_owned(),
+            sms_max_segments: n.sms_max_segments.max(1),
+            max_attempts: n.max_attempts.max(1),
+            poll_seconds: n.poll_seconds.max(1),
+            worker: n.worker,
+            outbox: n.outbox.unwrap_or_else(|| data_dir.join("notify-outbox")),
+            sms: SmsConfig {
+                url: n.sms.url.filter(|u| !u.trim().is_empty()),
+                sign_header: n.sms.sign_header.filter(|h| !h.trim().is_empty()),
+                sign_key: n.sms.sign_key.filter(|k| !k.is_empty()).map(Secret::new),
+                timeout_seconds: n.sms.timeout_seconds.max(1),
+            },
+        };
         Ok(Config {
+            notify,
             smtp,
             data_dir,
             database_url,
@@ -721,6 +902,9 @@ impl Config {
             portal: raw.portal,
             letters: raw.letters,
             messages: raw.messages,
+            triage: raw.triage,
+            id_photo_key,
+            redact: raw.redact,
             origins,
         })
     }
@@ -733,6 +917,11 @@ impl Config {
     /// The database in effect.
     pub fn database_url(&self) -> &DatabaseUrl {
         &self.database_url
+    }
+
+    /// The key that encrypts identity-document photos, if configured.
+    pub fn id_photo_key(&self) -> Option<&Secret<[u8; 32]>> {
+        self.id_photo_key.as_ref()
     }
 
     /// The key of the audit log's pseudonyms, if configured.
@@ -899,6 +1088,88 @@ impl Config {
             from("messages.reply_days"),
             self.messages.reply_days
         ));
+        out.push_str("\n[redact]\n");
+        match &self.redact.tools_dir {
+            Some(dir) => out.push_str(&format!(
+                "# 来自：{}\ntools_dir = {}\n",
+                from("redact.tools_dir"),
+                quote(&dir.display().to_string())
+            )),
+            None => out.push_str(
+                "# 未设置：在 PATH 中查找 pdftoppm、pdftotext、pdfinfo、soffice\n# tools_dir =\n",
+            ),
+        }
+        out.push_str(&format!(
+            "# 来自：{}\ntimeout_seconds = {}\n",
+            from("redact.timeout_seconds"),
+            self.redact.timeout_seconds
+        ));
+        out.push_str(&self.notify_toml(&from));
+        out
+    }
+
+    /// The `[notify]` and `[notify.sms]` blocks of [`Config::to_redacted_toml`]: the signing
+    /// key as `***`, the gateway's URL with its password as `***`.
+    fn notify_toml(&self, from: &dyn Fn(&str) -> String) -> String {
+        let n = &self.notify;
+        let quote = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        let line = |key: &str, value: Option<String>| match value {
+            Some(v) => format!(
+                "# 来自：{}\n{} = {v}\n",
+                from(&format!("notify.{key}")),
+                key.rsplit('.').next().unwrap_or(key)
+            ),
+            None => format!("# 未设置\n# {} =\n", key.rsplit('.').next().unwrap_or(key)),
+        };
+        let mut out = String::from("\n[notify]\n");
+        out.push_str(&line("quiet_hours", Some(quote(&n.quiet_hours))));
+        out.push_str(&line(
+            "sms_max_segments",
+            Some(n.sms_max_segments.to_string()),
+        ));
+        out.push_str(&line("max_attempts", Some(n.max_attempts.to_string())));
+        out.push_str(&line("poll_seconds", Some(n.poll_seconds.to_string())));
+        out.push_str(&line("worker", Some(n.worker.to_string())));
+        out.push_str(&line(
+            "outbox",
+            Some(quote(&n.outbox.display().to_string())),
+        ));
+        out.push_str("\n[notify.sms]\n");
+        out.push_str(&line(
+            "sms.url",
+            n.sms.url.as_deref().map(|u| quote(&redact_url(u))),
+        ));
+        out.push_str(&line(
+            "sms.sign_header",
+            n.sms.sign_header.as_deref().map(quote),
+        ));
+        out.push_str(&line(
+            "sms.sign_key",
+            n.sms.sign_key.as_ref().map(|_| quote("***")),
+        ));
+        out.push_str(&line(
+            "sms.timeout_seconds",
+            Some(n.sms.timeout_seconds.to_string()),
+        ));
+        out.push_str("\n[triage]\n");
+        match &self.triage.phrases {
+            Some(phrases) => out.push_str(&format!(
+                "# 来自：{}\nphrases = {}\n",
+                from("triage.phrases"),
+                toml::Value::try_from(phrases)
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            )),
+            None => out.push_str("# 未设置：内置的 信访、投诉、举报、咨询 提示\n# phrases = []\n"),
+        }
+        out.push_str("\n[id_photo]\n");
+        match &self.id_photo_key {
+            Some(_) => out.push_str(&format!(
+                "# 来自：{}\nkey = \"***\"\n",
+                from("id_photo.key")
+            )),
+            None => out.push_str("# 未设置：机关不能要求上传身份证明照片\n# key = \"***\"\n"),
+        }
         out
     }
 
@@ -1031,6 +1302,18 @@ fn expected_text(expected: &str) -> String {
     } else {
         format!("“{expected}”类型")
     }
+}
+
+/// A 256-bit key written as 64 hexadecimal digits.
+fn parse_key(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(key)
 }
 
 #[cfg(test)]
@@ -1175,6 +1458,33 @@ mod tests {
     }
 
     #[test]
+    fn triage_phrases_replace_the_default_list_and_the_photo_key_is_a_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = load(dir.path(), None, &[]).unwrap();
+        assert_eq!(c.triage.phrases, None, "the built-in list");
+        assert!(c.id_photo_key().is_none());
+        let file = "[triage]\nphrases = [[\"上访\", \"请到信访局\"]]\n";
+        let c = load(dir.path(), Some(file), &[]).unwrap();
+        assert_eq!(
+            c.triage.phrases,
+            Some(vec![("上访".to_owned(), "请到信访局".to_owned())])
+        );
+        let key = "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF";
+        let c = load(dir.path(), None, &[("GONGKAI_ID_PHOTO_KEY", key)]).unwrap();
+        let bytes = c.id_photo_key().unwrap().expose();
+        assert_eq!((bytes[0], bytes[1], bytes[31]), (0x00, 0x11, 0xff));
+        let shown = c.to_redacted_toml();
+        assert!(
+            shown.contains("[id_photo]\n# 来自：环境变量 GONGKAI_ID_PHOTO_KEY\nkey = \"***\""),
+            "{shown}"
+        );
+        assert!(!shown.to_lowercase().contains("aabbccdd"), "{shown}");
+        assert!(!format!("{c:?}").to_lowercase().contains("aabbccdd"));
+        let short = load(dir.path(), None, &[("GONGKAI_ID_PHOTO_KEY", "abc")]);
+        assert!(short.unwrap_err().to_string().contains("64 位十六进制"));
+    }
+
+    #[test]
     fn the_letters_section_names_the_remedy_bodies() {
         let dir = tempfile::tempdir().unwrap();
         let c = load(dir.path(), None, &[]).unwrap();
@@ -1308,6 +1618,61 @@ mod tests {
         assert!(shown.contains("文件 GONGKAI_AUDIT_KEY_FILE="), "{shown}");
         // The printed form is TOML.
         assert!(toml::from_str::<toml::Table>(&shown).is_ok(), "{shown}");
+    }
+
+    #[test]
+    fn notify_reads_the_gateway_and_its_signing_key_and_never_shows_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = load(dir.path(), Some("data_dir = \"/d\"\n"), &[]).unwrap();
+        assert_eq!(c.notify.quiet_hours, "22:00-08:00");
+        assert_eq!(c.notify.outbox, Path::new("/d/notify-outbox"));
+        assert_eq!(
+            (c.notify.sms.url.clone(), c.notify.sms.sign_key.clone()),
+            (None, None)
+        );
+        let key = dir.path().join("sign");
+        fs::write(&key, "sms-s3cr3t\n").unwrap();
+        let key_text = key.display().to_string();
+        let toml = "[notify]\nquiet_hours = \"\"\nmax_attempts = 3\n[notify.sms]\nurl = \"https://sms.example.cn/send\"\nsign_header = \"X-Signature\"\n";
+        let c = load(
+            dir.path(),
+            Some(toml),
+            &[
+                ("GONGKAI_NOTIFY_SMS_SIGN_KEY_FILE", &key_text),
+                ("GONGKAI_NOTIFY__SMS__TIMEOUT_SECONDS", "3"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.notify.quiet_hours, "");
+        assert_eq!(c.notify.max_attempts, 3);
+        assert_eq!(
+            c.notify.sms.url.as_deref(),
+            Some("https://sms.example.cn/send")
+        );
+        assert_eq!(c.notify.sms.sign_header.as_deref(), Some("X-Signature"));
+        assert_eq!(
+            c.notify.sms.sign_key.as_ref().unwrap().expose(),
+            "sms-s3cr3t"
+        );
+        assert_eq!(c.notify.sms.timeout_seconds, 3);
+        let shown = c.to_redacted_toml();
+        for printed in [format!("{c:?}"), shown.clone()] {
+            assert!(!printed.contains("sms-s3cr3t"), "{printed}");
+        }
+        for key in KEYS.iter().filter_map(|k| k.strip_prefix("notify.")) {
+            let last = key.rsplit('.').next().unwrap();
+            assert!(shown.contains(&format!("{last} =")), "{key} in\n{shown}");
+        }
+        assert!(shown.contains("sign_key = \"***\""), "{shown}");
+        assert!(
+            shown.contains("文件 GONGKAI_NOTIFY_SMS_SIGN_KEY_FILE="),
+            "{shown}"
+        );
+        let table: toml::Table = toml::from_str(&shown).unwrap();
+        assert_eq!(
+            table["notify"]["sms"]["url"].as_str(),
+            Some("https://sms.example.cn/send")
+        );
     }
 
     #[test]

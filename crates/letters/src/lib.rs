@@ -55,6 +55,9 @@ pub struct Facts<'a> {
     /// The date of the letter.
     pub date: NaiveDate,
     pub remedies: &'a Remedies,
+    /// The agency responsible for the information and its contact (电话、地址), when this
+    /// agency does not hold it and knows who does (第三十六条第（五）项).
+    pub responsible: Option<(&'a str, &'a str)>,
 }
 
 /// The values a template sees. Every field is always present (an empty text where the
@@ -95,6 +98,11 @@ pub struct Context {
     /// The officer's note on the event the letter follows: what to correct, why the period is
     /// extended, the fee, the reasons of the decision.
     pub note: String,
+    /// The agency responsible for the information (第三十六条第（五）项); empty when none is
+    /// named.
+    pub responsible: String,
+    /// Its contact (电话、地址); empty when none is named.
+    pub responsible_contact: String,
     pub remedies: RemedyContext,
 }
 
@@ -163,6 +171,14 @@ impl Context {
                 .map(|e| e.note.trim().to_owned())
                 .unwrap_or_default(),
             reason: outcome.map(reason).unwrap_or_default().to_owned(),
+            responsible: facts
+                .responsible
+                .map(|(a, _)| a.trim().to_owned())
+                .unwrap_or_default(),
+            responsible_contact: facts
+                .responsible
+                .map(|(_, c)| c.trim().to_owned())
+                .unwrap_or_default(),
             remedies: RemedyContext::new(facts.remedies),
         }
     }
@@ -221,6 +237,10 @@ impl Context {
             due: Some(day(3, 31)),
             date: day(3, 24),
             remedies: &remedies,
+            responsible: Some((
+                "某某市自然资源局",
+                "电话 0000-12345678，地址 某某市某某路1号",
+            )),
         };
         let mut out: Vec<Context> = outcomes
             .into_iter()
@@ -236,6 +256,8 @@ impl Context {
             out.push(Context {
                 note: String::new(),
                 due: String::new(),
+                responsible: String::new(),
+                responsible_contact: String::new(),
                 requested_form: String::new(),
                 ..first.clone()
             });

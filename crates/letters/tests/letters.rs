@@ -66,9 +66,38 @@ fn render(kind: Kind, request: &Request, due: Option<NaiveDate>) -> String {
         due,
         date: letter_date(kind, request).unwrap_or(day(12, 1)),
         remedies: &remedies,
+        responsible: None,
     };
     let docx = render_docx(kind, default_template(kind), request, &facts).unwrap();
     document_text(&docx)
+}
+
+/// 第三十六条第（五）项: when the information is another agency's and the officer named it,
+/// the reply states that agency and its contact; without one it says nothing of the kind.
+#[test]
+fn a_reply_not_held_names_the_responsible_agency_and_its_contact() {
+    let r = request(vec![
+        event(Event::Received(day(3, 3)), None, ""),
+        event(Event::Decided(day(3, 20)), Some(Outcome::NaNotHeld), ""),
+    ]);
+    let remedies = remedies();
+    let facts = Facts {
+        agency: "某某县交通运输局",
+        due: None,
+        date: day(3, 20),
+        remedies: &remedies,
+        responsible: Some(("某某市自然资源局", "电话 0000-12345678，地址 某某路1号")),
+    };
+    let kind = Kind::reply(Outcome::NaNotHeld);
+    let text = document_text(&render_docx(kind, default_template(kind), &r, &facts).unwrap());
+    assert!(
+        text.contains(
+            "该政府信息由某某市自然资源局负责公开，联系方式：电话 0000-12345678，地址 某某路1号"
+        ),
+        "{text}"
+    );
+    let without = render(kind, &r, None);
+    assert!(!without.contains("负责公开，联系方式"), "{without}");
 }
 
 #[test]

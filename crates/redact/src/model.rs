@@ -66,6 +66,13 @@ impl Reason {
         }
     }
 
+    /// What the article a stored reason names exempts; empty for one not in the list.
+    pub fn label_of(article: &str) -> &'static str {
+        Reason::parse(article)
+            .map(Reason::label)
+            .unwrap_or_default()
+    }
+
     /// A reason by its article (`第十五条`) or its identifier (`Art15`, `art15`).
     pub fn parse(s: &str) -> Option<Reason> {
         let s = s.trim();

@@ -71,5 +71,5 @@ fn group_a_year(bencher: divan::Bencher) {
             description: d,
         })
         .collect();
-    bencher.bench_local(|| group(&described));
+    bencher.bench_local(|| group(&described, &[]));
 }

@@ -7,7 +7,8 @@
 use crate::{Ctx, FieldProblem, Result, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_access::Capability;
-use gongkai_cases::{Agency, Request, RequestId, limits};
+use gongkai_cases::routing::{self, Step};
+use gongkai_cases::{Agency, AgencyId, Request, RequestId, limits};
 use gongkai_store::applications::{Application, Purged, ReplyDocument, ReplyDocumentId};
 use gongkai_store::{Blobs, Store};
 
@@ -208,8 +209,12 @@ pub(crate) fn problem(
 }
 
 impl<S: Store> Ctx<'_, S> {
-    /// A request the scope sees, with its agency and the tree the access checks walk; one the
-    /// scope does not see is not found, as if it did not exist.
+    /// A request the scope sees, with the agency the caller acts as on it and the tree the
+    /// access checks walk; one the scope does not see is not found, as if it did not exist.
+    /// The scope sees a request of its agencies, and one routed to them
+    /// ([`gongkai_cases::routing::Routing::involved`]); it acts as the registering agency when
+    /// it reaches it, else as the handling unit when it reaches that, else as the registering
+    /// agency (which it does not reach: it may look, not act).
     pub(crate) async fn request_in_scope(
         &self,
         id: RequestId,
@@ -217,15 +222,39 @@ impl<S: Store> Ctx<'_, S> {
         let not_found = || ServiceError::UnknownRequestId(id.0);
         let request = self.store.request(id).await?.ok_or_else(not_found)?;
         let tree = self.tree().await?;
-        if !self.scope.reaches(request.data.agency, &tree) {
+        let by_id = |a: AgencyId| tree.iter().find(|x| x.id == a).cloned();
+        let registering = by_id(request.data.agency).ok_or_else(not_found)?;
+        if self.scope.reaches(registering.id, &tree) {
+            return Ok((request, registering, tree));
+        }
+        // Routing (转办, 协办): the unit a request was dispatched to, the unit handling it and
+        // a unit with a sub-task see it too; the handling unit also acts on it. Nobody else
+        // does: a sibling of these units does not even learn that it exists (web.md §1).
+        let steps: Vec<Step> = self
+            .store
+            .routing_steps(id)
+            .await?
+            .into_iter()
+            .map(|s| s.step)
+            .collect();
+        if steps.is_empty() {
             return Err(not_found());
         }
-        let agency = tree
+        let routing = routing::replay(registering.id, &steps, &tree)
+            .map_err(|e| ServiceError::Invalid(e.to_string()))?;
+        if !routing
+            .involved()
             .iter()
-            .find(|a| a.id == request.data.agency)
-            .cloned()
-            .ok_or_else(not_found)?;
-        Ok((request, agency, tree))
+            .any(|a| self.scope.reaches(*a, &tree))
+        {
+            return Err(not_found());
+        }
+        let acting = if self.scope.reaches(routing.handling, &tree) {
+            by_id(routing.handling).ok_or_else(not_found)?
+        } else {
+            registering
+        };
+        Ok((request, acting, tree))
     }
 
     /// Confirms the receipt of an online application today (第三十一条第（三）项): the request
@@ -292,6 +321,15 @@ impl<S: Store> Ctx<'_, S> {
         let document = self.reply_document(id).await?;
         let (request, agency, tree) = self.request_in_scope(document.request).await?;
         let grant = self.grant_in(&tree, &agency, Capability::Handle)?;
+        if document.released.is_none() && !self.store.redaction_boxes(id).await?.is_empty() {
+            // 第三十七条: a document with parts withheld leaves the office only as the copy an
+            // approver releases (`release_document`), never whole.
+            return Err(gongkai_store::StoreError::Conflict(format!(
+                "答复文件“{}”有区分处理标记，须由负责人发布区分处理后的文件",
+                document.file.name
+            ))
+            .into());
+        }
         let audit = self
             .draft(
                 &grant,
@@ -318,6 +356,12 @@ impl<S: Store> Ctx<'_, S> {
         id: ReplyDocumentId,
     ) -> Result<(ReplyDocument, Vec<u8>)> {
         let document = self.reply_document(id).await?;
+        if document.copy.is_some() || !self.store.redaction_boxes(id).await?.is_empty() {
+            // The original of a redacted document shows what the applicant may not see: the
+            // handling roles only.
+            let (_, agency, tree) = self.request_in_scope(document.request).await?;
+            self.grant_in(&tree, &agency, Capability::Handle)?;
+        }
         let bytes = blobs.get(&document.file.sha256).await?.ok_or_else(|| {
             gongkai_store::StoreError::NotFound(format!("答复文件“{}”的内容", document.file.name))
         })?;

@@ -29,7 +29,14 @@ impl<S: Store> Ctx<'_, S> {
         let (agency, tree) = self.locate(agency).await?;
         let grant = self.grant_in(&tree, &agency, Capability::Handle)?;
         let guide = guide.normalised();
-        let problems = guide.check();
+        let mut problems = guide.check();
+        // A photo is never stored in clear: without the key, none may be asked for.
+        if guide.id_photo && self.settings.id_photo_key.is_none() {
+            problems.push((
+                "id_photo",
+                "未配置 id_photo.key（照片加密密钥），不能要求申请人上传身份证明照片".into(),
+            ));
+        }
         if !problems.is_empty() {
             return Ok(Err(problems));
         }

@@ -202,6 +202,9 @@ impl<S: Store> Ctx<'_, S> {
             audit.set("changes", changes);
         }
         let summary = session.commit(audit).await?;
+        // The imported requests' words, for finding near-identical ones at registration
+        // (crate::similar); a failure leaves them to the next look-up, the import stands.
+        let _ = self.index_words().await;
         Ok(Imported {
             agency,
             rows,

@@ -93,7 +93,12 @@ impl<S: Store> Ctx<'_, S> {
         let request = &view.request;
         let kind = kind.unwrap_or_else(|| Kind::for_request(&request.events));
         let template = self.template_of(&view.agency, kind).await?;
+        // 第三十六条第（五）项: the reply names the agency responsible for the information.
+        let referral = self.store.referral(request.id).await?;
         let facts = Facts {
+            responsible: referral
+                .as_ref()
+                .map(|r| (r.agency.as_str(), r.contact.as_str())),
             agency: &view.agency.name,
             due: view.deadline.as_ref().ok().map(|d| d.due),
             // A letter bears the day of the event it follows (the decision, the notice), so

@@ -11,6 +11,10 @@
 //! - [`accounts`]: users and their roles, API tokens, logins and sessions;
 //! - [`agencies`]: register, rename, move, merge, alias, the tree;
 //! - [`requests`]: register, record an event, correct, withdraw an event, show, the work list;
+//! - [`routing`]: dispatch (转办), signature (签收), return (退回) and sub-tasks (协办) inside a
+//!   government, none of which moves the statutory clock;
+//! - [`similar`]: earlier requests of the same applicant and near-identical ones at
+//!   registration, links of the same request (同一申请), the responsible agency of a reply;
 //! - [`remedies`]: reconsideration and litigation cases;
 //! - [`ledger`]: the 台账 import (with the differences of a re-import) and export;
 //! - [`catalogue`]: the proactive-disclosure catalogue, its search index, attachments and the
@@ -33,6 +37,8 @@
 //! - [`messages`]: public messages (互动交流) in the back office — their reply time limit and
 //!   the overdue ones, assignment, duplicates, abuse, replies published or private, and the
 //!   conversions message ⇄ request;
+//! - [`notify`]: messages to the applicant at each milestone and to staff, queued in the
+//!   database and sent by SMS gateway, SMTP or into an outbox, with quiet hours and retries;
 //! - [`calendar`], [`audit`], [`installation`]: the holiday calendar, the audit log, backups
 //!   and moving an installation to PostgreSQL.
 #![forbid(unsafe_code)]
@@ -48,19 +54,25 @@ pub mod catalogue;
 pub mod channels;
 pub mod dashboard;
 pub mod directory;
+pub mod disclosures;
 pub mod filing;
 pub mod guide;
+pub mod id_photo;
 pub mod installation;
 pub mod ledger;
 pub mod letters;
 pub mod messages;
+pub mod notify;
 pub mod portal;
+pub mod redaction;
 pub mod remedies;
 pub mod reminders;
 pub mod repeated;
 pub mod reports;
 pub mod requests;
 pub mod review;
+pub mod routing;
+pub mod similar;
 
 pub use gongkai_access::{AccessError, Actor, Capability, Role, Scope};
 
@@ -117,9 +129,16 @@ pub enum ServiceError {
     /// checks found an error or an unexplained warning.
     #[error(transparent)]
     Refused(#[from] gongkai_filing::Refusal),
+    /// A routing step (转办, 签收, 退回, 协办) that may not follow the steps so far.
+    #[error(transparent)]
+    Routing(#[from] gongkai_cases::routing::RoutingError),
     /// Bad fields of a form (an online application): each with its message.
     #[error("{}", fields_text(.0))]
     Fields(Vec<FieldProblem>),
+    /// A document could not be read or rebuilt for redaction (区分处理): a kind that cannot be
+    /// redacted, a program missing on the server, a file it cannot process.
+    #[error(transparent)]
+    Redact(#[from] gongkai_redact::Error),
 }
 
 /// A field of a form and what is wrong with it.
@@ -186,6 +205,14 @@ pub struct Settings {
     pub letters: gongkai_letters::Remedies,
     /// The reply time limit of public messages.
     pub messages: messages::MessageRules,
+    /// The phrases that bring a notice on the portal's application form (第三十九条).
+    pub triage: portal::triage::TriageRules,
+    /// The key that encrypts identity-document photos; without it no photo is accepted.
+    pub id_photo_key: Option<id_photo::PhotoKey>,
+    /// The programs that read and rebuild documents for redaction (`[redact]`).
+    pub redact: gongkai_redact::Tools,
+    /// When messages to applicants and staff may go, and how templates are checked.
+    pub notify: notify::NotifyRules,
 }
 
 impl Settings {
@@ -198,6 +225,10 @@ impl Settings {
             portal: applications::PortalRules::default(),
             letters: gongkai_letters::Remedies::default(),
             messages: messages::MessageRules::default(),
+            triage: portal::triage::TriageRules::default(),
+            id_photo_key: None,
+            redact: gongkai_redact::Tools::default(),
+            notify: notify::NotifyRules::default(),
         }
     }
 }
@@ -229,6 +260,11 @@ pub enum Warning {
         year: i32,
         known: Option<(i32, i32)>,
     },
+    /// A request decided as 重复申请 (第三十六条第（六）项) without a link to an answered
+    /// request of the same applicant: allowed, but nothing on record shows the earlier one.
+    RepeatWithoutLink,
+    /// The milestone was recorded, but its message to the applicant could not be queued: why.
+    NotQueued(String),
 }
 
 impl<'a, S: Store> Ctx<'a, S> {

@@ -377,25 +377,29 @@ pub enum Delivered {
 
 /// The digest as an e-mail from `from`; `None` when the account has no address.
 fn message(digest: &Digest, from: &str) -> Result<Option<lettre::Message>> {
-    use lettre::message::header::{ContentTransferEncoding, ContentType};
     let Some(to) = &digest.email else {
         return Ok(None);
     };
+    mail(from, to, &digest.subject(), &digest.text()).map(Some)
+}
+
+/// A plain-text e-mail from `from` to `to`.
+pub(crate) fn mail(from: &str, to: &str, subject: &str, text: &str) -> Result<lettre::Message> {
+    use lettre::message::header::{ContentTransferEncoding, ContentType};
     let bad =
         |what: &str, e: &dyn std::fmt::Display| ServiceError::Invalid(format!("{what}无效：{e}"));
     let from: lettre::message::Mailbox = from.parse().map_err(|e| bad("发件人地址", &e))?;
     let to: lettre::message::Mailbox = to.parse().map_err(|e| bad("收件人地址", &e))?;
     // Base64: the text is Chinese, and every server passes it unchanged.
     let body =
-        lettre::message::Body::new_with_encoding(digest.text(), ContentTransferEncoding::Base64)
+        lettre::message::Body::new_with_encoding(text.to_owned(), ContentTransferEncoding::Base64)
             .map_err(|_| ServiceError::Invalid("邮件正文无法编码".into()))?;
     lettre::Message::builder()
         .from(from)
         .to(to)
-        .subject(digest.subject())
+        .subject(subject)
         .header(ContentType::TEXT_PLAIN)
         .body(body)
-        .map(Some)
         .map_err(|e| bad("邮件", &e))
 }
 
@@ -416,14 +420,14 @@ fn outbox_name(digest: &Digest) -> String {
     format!("{}-{name}.eml", digest.as_of)
 }
 
-/// Where [`deliver`] puts messages.
-enum Sink {
+/// Where [`deliver`] and the notifications' worker put e-mails.
+pub(crate) enum Sink {
     Smtp(lettre::AsyncSmtpTransport<lettre::Tokio1Executor>),
     Dir(PathBuf),
 }
 
 impl Sink {
-    fn open(delivery: &Delivery) -> Result<Sink> {
+    pub(crate) fn open(delivery: &Delivery) -> Result<Sink> {
         use lettre::transport::smtp::authentication::Credentials;
         use lettre::{AsyncSmtpTransport, Tokio1Executor};
         match delivery {
@@ -448,22 +452,44 @@ impl Sink {
         }
     }
 
-    async fn put(&self, digest: &Digest, mail: lettre::Message) -> Result<Delivered> {
+    /// Sends `mail` to `to`, or writes it to the file `file_name` of the outbox.
+    pub(crate) async fn put(
+        &self,
+        to: &str,
+        file_name: &str,
+        mail: lettre::Message,
+    ) -> Result<Delivered> {
         use lettre::AsyncTransport;
         match self {
             Sink::Smtp(smtp) => {
-                smtp.send(mail).await.map_err(|e| {
-                    ServiceError::Invalid(format!("向 {} 发送提醒邮件失败：{e}", digest.user))
-                })?;
-                Ok(Delivered::Sent(digest.email.clone().unwrap_or_default()))
+                smtp.send(mail)
+                    .await
+                    .map_err(|e| ServiceError::Invalid(format!("向 {to} 发送邮件失败：{e}")))?;
+                Ok(Delivered::Sent(to.to_owned()))
             }
-            Sink::Dir(dir) => {
-                let path = dir.join(outbox_name(digest));
-                std::fs::write(&path, mail.formatted()).map_err(|e| io_error(&path, &e))?;
-                Ok(Delivered::Written(path))
-            }
+            Sink::Dir(dir) => Ok(Delivered::Written(write_atomically(
+                dir,
+                file_name,
+                &mail.formatted(),
+            )?)),
         }
     }
+}
+
+/// Writes `bytes` as the file `name` of `dir` atomically (a temporary file in `dir`, flushed,
+/// then renamed): a program reading the outbox never sees half a message.
+pub(crate) fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    use std::io::Write;
+    let path = dir.join(name);
+    let mut file = tempfile::Builder::new()
+        .prefix(".writing-")
+        .tempfile_in(dir)
+        .map_err(|e| io_error(dir, &e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| io_error(&path, &e))?;
+    file.persist(&path).map_err(|e| io_error(&path, &e.error))?;
+    Ok(path)
 }
 
 /// Sends (or writes) each digest that has something in it, from the address `from`; one
@@ -482,7 +508,10 @@ pub async fn deliver(
             continue;
         }
         match message(digest, from)? {
-            Some(mail) => out.push(sink.put(digest, mail).await?),
+            Some(mail) => {
+                let to = digest.email.as_deref().unwrap_or_default();
+                out.push(sink.put(to, &outbox_name(digest), mail).await?);
+            }
             None => out.push(Delivered::NoAddress),
         }
     }

@@ -147,7 +147,9 @@ pub fn titles(text: &str) -> Vec<String> {
 }
 
 /// The content words of a description: jieba's words without the ones every request says.
-fn words(text: &str) -> BTreeSet<String> {
+/// The same words are indexed for finding near-identical requests at registration
+/// ([`crate::similar`]).
+pub fn words(text: &str) -> BTreeSet<String> {
     gongkai_search::segment::segment(text)
         .into_iter()
         .filter(|w| !COMMON.contains(&w.as_str()) && w.chars().count() > 1)
@@ -155,8 +157,12 @@ fn words(text: &str) -> BTreeSet<String> {
 }
 
 fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    let shared = a.intersection(b).count();
-    let all = a.len() + b.len() - shared;
+    ratio(a.intersection(b).count(), a.len(), b.len())
+}
+
+/// Jaccard's ratio of two sets of `a` and `b` elements sharing `shared`.
+pub(crate) fn ratio(shared: usize, a: usize, b: usize) -> f64 {
+    let all = a + b - shared;
     if all == 0 {
         return 0.0;
     }
@@ -202,7 +208,7 @@ pub fn similar_pairs(sets: &[BTreeSet<String>]) -> Vec<(usize, usize)> {
 
 /// How many of a set's rarest words must hold a shared one (see [`similar_pairs`]): a set of `n`
 /// words at least `t` alike with another shares at least `⌈t·n⌉` of them.
-fn prefix_len(n: usize) -> usize {
+pub(crate) fn prefix_len(n: usize) -> usize {
     if n == 0 {
         return 0;
     }
@@ -212,8 +218,13 @@ fn prefix_len(n: usize) -> usize {
 }
 
 /// Groups the requests that ask for the same information: the indices of each group of more
-/// than one request, with the 文号 or title that joined them, if any. Pure.
-pub fn group(requests: &[Described<'_>]) -> Vec<(Vec<usize>, Option<String>)> {
+/// than one request, with the 文号 or title that joined them, if any. `links` are pairs of
+/// indices an officer linked as the same request (同一申请): grouped whatever their wording.
+/// Pure.
+pub fn group(
+    requests: &[Described<'_>],
+    links: &[(usize, usize)],
+) -> Vec<(Vec<usize>, Option<String>)> {
     let n = requests.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -251,7 +262,10 @@ pub fn group(requests: &[Described<'_>]) -> Vec<(Vec<usize>, Option<String>)> {
     }
     // Near-identical descriptions.
     let sets: Vec<BTreeSet<String>> = requests.iter().map(|r| words(r.description)).collect();
-    for (i, j) in similar_pairs(&sets) {
+    for (i, j) in similar_pairs(&sets)
+        .into_iter()
+        .chain(links.iter().copied().filter(|&(i, j)| i < n && j < n))
+    {
         union(&mut parent, i, j);
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -293,7 +307,20 @@ impl<S: Store> Ctx<'_, S> {
                 description: &r.data.description,
             })
             .collect();
-        let mut out: Vec<Repeated> = group(&described)
+        // Requests an officer linked as the same request are one group (同一申请).
+        let index: HashMap<i64, usize> = requests
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.0, i))
+            .collect();
+        let links: Vec<(usize, usize)> = self
+            .store
+            .links_of(&ids)
+            .await?
+            .into_iter()
+            .filter_map(|l| Some((*index.get(&l.request.0)?, *index.get(&l.other.0)?)))
+            .collect();
+        let mut out: Vec<Repeated> = group(&described, &links)
             .into_iter()
             .filter_map(|(members, name)| {
                 let applicants: BTreeSet<&str> =
@@ -379,7 +406,7 @@ mod tests {
             d("赵六", "某镇2023年土地征收补偿安置方案"),
             d("钱七", "2024年度部门预算执行情况"),
         ];
-        let groups = group(&requests);
+        let groups = group(&requests, &[]);
         assert_eq!(groups.len(), 2, "{groups:?}");
         assert_eq!(groups[0].0, vec![0, 1]);
         assert_eq!(groups[0].1.as_deref(), Some("盐政办发〔2020〕12号"));
@@ -414,6 +441,8 @@ mod tests {
             d("张三", "某镇2023年土地征收补偿安置方案"),
             d("李四", "某镇2023年财政预算执行情况"),
         ];
-        assert!(group(&requests).is_empty());
+        assert!(group(&requests, &[]).is_empty());
+        // Linked by an officer (同一申请): one group however they are worded.
+        assert_eq!(group(&requests, &[(1, 0)]), vec![(vec![0, 1], None)]);
     }
 }

@@ -2,6 +2,7 @@
 //! recorded wrongly, seeing where it stands against its statutory deadline, and the work list
 //! of an agency's requests, most urgent first.
 
+use crate::notify::{Milestone, milestone_of};
 use crate::{Capability, Ctx, Result, ServiceError, Warning, date_warnings};
 use chrono::{Datelike, NaiveDate};
 use gongkai_calendar::{Deadline, Event};
@@ -42,7 +43,11 @@ pub struct RegisterRequest {
 /// A request with where it stands: its agency, its state and its deadline (or why none runs).
 #[derive(Debug, Clone)]
 pub struct RequestView {
+    /// The agency that registered the request.
     pub agency: Agency,
+    /// The agency the caller acts as on it: the registering one, or the unit handling it after
+    /// a dispatch (转办) when the caller reaches only that unit.
+    pub acting: Agency,
     pub request: Request,
     pub state: State,
     /// The deadline explained (第三十三条), or why no deadline runs (awaiting correction, …).
@@ -57,6 +62,9 @@ pub struct RequestView {
     pub application: Option<gongkai_store::applications::Application>,
     /// The reply documents added for the applicant, released or not.
     pub replies: Vec<gongkai_store::applications::ReplyDocument>,
+    /// Where the request stands inside the government (转办, 签收, 协办): the handling unit and
+    /// every routing step, none of which moves `deadline`.
+    pub routing: crate::routing::RoutingView,
 }
 
 /// Why an online application has no deadline yet.
@@ -208,7 +216,16 @@ impl<S: Store> Ctx<'_, S> {
             note: String::new(),
         };
         let request = self.store.create_request(new, first, audit).await?;
-        self.view(agency, request, None, &tree).await
+        // The words for finding near-identical requests: derived data, which the next look-up
+        // indexes anyway if this fails (crate::similar), so the registration stands.
+        let _ = self.index_words().await;
+        // The applicant is told the request was received (by the channels their contact has).
+        let told = self
+            .queue_milestone(&agency, &request, Milestone::Received, r.received, None)
+            .await;
+        let mut view = self.view(agency, request, None, &tree).await?;
+        view.warnings.extend(told);
+        Ok(view)
     }
 
     /// The request of an agency by its reference.
@@ -232,16 +249,44 @@ impl<S: Store> Ctx<'_, S> {
         outcome: Option<Outcome>,
         note: &str,
     ) -> Result<(Request, State, Vec<Warning>)> {
-        self.limit(check_date("日期", event.date(), self.settings.today))?;
-        self.limit(check_text("备注", note, MAX_TEXT_CHARS, true))?;
         let (agency, tree) = self.locate(agency).await?;
         let request = self.find_request(&agency, reference).await?;
+        self.record_on(request, &agency, &tree, event, outcome, note)
+            .await
+    }
+
+    /// [`Ctx::record_event`] for a request by its id (the web platform's addresses): also by the
+    /// unit handling it after a dispatch (转办), which acts on it as on its own.
+    pub async fn record_event_by_id(
+        &self,
+        id: RequestId,
+        event: Event,
+        outcome: Option<Outcome>,
+        note: &str,
+    ) -> Result<(Request, State, Vec<Warning>)> {
+        let (request, acting, tree) = self.request_in_scope(id).await?;
+        self.record_on(request, &acting, &tree, event, outcome, note)
+            .await
+    }
+
+    /// Records `event` on `request`, acting as `agency`.
+    async fn record_on(
+        &self,
+        request: Request,
+        agency: &Agency,
+        tree: &[Agency],
+        event: Event,
+        outcome: Option<Outcome>,
+        note: &str,
+    ) -> Result<(Request, State, Vec<Warning>)> {
+        self.limit(check_date("日期", event.date(), self.settings.today))?;
+        self.limit(check_text("备注", note, MAX_TEXT_CHARS, true))?;
         // Only the head of the agency (负责人) approves an extension (第三十三条第二款).
         let capability = match event {
             Event::ExtensionApproved(_) => Capability::ApproveExtension,
             _ => Capability::Handle,
         };
-        let grant = self.grant_in(&tree, &agency, capability)?;
+        let grant = self.grant_in(tree, agency, capability)?;
         let audit = self
             .draft(
                 &grant,
@@ -256,7 +301,20 @@ impl<S: Store> Ctx<'_, S> {
         };
         let request = self.store.append_event(request.id, next, audit).await?;
         let state = lifecycle::state(&request.events).map_err(gongkai_store::StoreError::from)?;
-        let warnings = date_warnings(&self.calendar().await?, event.date());
+        let mut warnings = date_warnings(&self.calendar().await?, event.date());
+        // 第三十六条第（六）项: a repeat is one of an answered request of the same applicant;
+        // without a link to one, nothing on record shows it.
+        if outcome == Some(Outcome::NpRepeat) && self.repeat_of(&request).await?.is_none() {
+            warnings.push(Warning::RepeatWithoutLink);
+        }
+        // The applicant is told of a correction notice (第三十条), an extension (第三十三条第二款)
+        // and the reply.
+        if let Some(milestone) = milestone_of(event).filter(|m| *m != Milestone::Received) {
+            warnings.extend(
+                self.queue_milestone(agency, &request, milestone, event.date(), None)
+                    .await,
+            );
+        }
         Ok((request, state, warnings))
     }
 
@@ -364,11 +422,19 @@ impl<S: Store> Ctx<'_, S> {
         tree: &[Agency],
     ) -> Result<RequestView> {
         let contact = std::mem::take(&mut request.data.contact);
+        // `agency` is the one the caller acts as (the handling unit after a dispatch): its
+        // officers handle the request and see the contact; the page names the registering one.
         let contact = if self.scope.allows(agency.id, tree, Capability::Handle) {
             contact
         } else {
             masked(&contact)
         };
+        let acting = agency.clone();
+        let agency = tree
+            .iter()
+            .find(|a| a.id == request.data.agency)
+            .cloned()
+            .unwrap_or(agency);
         let cal = self.calendar().await?;
         let state = lifecycle::state(&request.events).map_err(gongkai_store::StoreError::from)?;
         let as_of = as_of.unwrap_or(self.settings.today);
@@ -381,8 +447,12 @@ impl<S: Store> Ctx<'_, S> {
         let warnings = date_warnings(&cal, request.data.received);
         let application = self.store.application(request.id).await?;
         let replies = self.store.reply_documents(request.id).await?;
+        let steps = self.store.routing_steps(request.id).await?;
+        let routing = self.routing_view(&request, &steps, tree)?;
         Ok(RequestView {
+            routing,
             agency,
+            acting,
             request,
             state,
             deadline,
@@ -552,7 +622,7 @@ impl<S: Store> Ctx<'_, S> {
     }
 
     /// The work-list lines of the requests `ids`, their days counted to `as_of`.
-    async fn items(
+    pub(crate) async fn items(
         &self,
         ids: &[RequestId],
         tree: &[Agency],

@@ -5,8 +5,10 @@
 //! own; digests are sent to a local SMTP sink, or written to an outbox.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use base64::Engine;
+mod common;
+
 use chrono::NaiveDate;
+use common::{body_text, smtp_sink};
 use gongkai_calendar::Event;
 use gongkai_cases::Channel;
 use gongkai_report::Applicant;
@@ -17,7 +19,6 @@ use gongkai_services::requests::RegisterRequest;
 use gongkai_services::{Actor, Ctx, Role, Scope, Settings};
 use gongkai_store::Accounts;
 use gongkai_store_sqlite::SqliteStore;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 const GOV: &str = "提醒县人民政府";
 const EDU: &str = "提醒县教育局";
@@ -361,71 +362,14 @@ async fn the_calendar_feed_holds_every_deadline_with_an_alarm_and_the_report_due
     );
 }
 
-/// The text of a base64 message body as sent (after the blank line that ends the headers).
-fn body_text(message: &str) -> String {
-    let (_, body) = message
-        .split_once("\r\n\r\n")
-        .expect("headers, then the body");
-    let encoded: String = body.split_whitespace().collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim_end_matches('.'))
-        .unwrap();
-    String::from_utf8(bytes).unwrap()
-}
-
-/// A one-message SMTP server on a local port: what it received, once the client quits.
-async fn smtp_sink() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let task = tokio::spawn(async move {
-        let (socket, _) = listener.accept().await.unwrap();
-        let (read, mut write) = socket.into_split();
-        let mut lines = BufReader::new(read).lines();
-        write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
-        let mut messages = Vec::new();
-        let mut data: Option<String> = None;
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(text) = data.as_mut() {
-                if line == "." {
-                    messages.push(data.take().unwrap_or_default());
-                    write.write_all(b"250 queued\r\n").await.unwrap();
-                } else {
-                    text.push_str(&line);
-                    text.push_str("\r\n");
-                }
-                continue;
-            }
-            let verb = line
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_ascii_uppercase();
-            let answer: &[u8] = match verb.as_str() {
-                "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
-                "DATA" => {
-                    data = Some(String::new());
-                    b"354 go on\r\n"
-                }
-                "QUIT" => {
-                    write.write_all(b"221 bye\r\n").await.unwrap();
-                    break;
-                }
-                _ => b"250 ok\r\n",
-            };
-            write.write_all(answer).await.unwrap();
-        }
-        messages
-    });
-    (port, task)
-}
-
 #[tokio::test]
 async fn digests_go_to_an_smtp_server_naming_each_request_and_its_due_date() {
     let (store, settings) = fixture().await;
     let all = digests(&store, &settings).await;
     let (soon_due, _) = shown(&store, &settings, EDU, "EDU-SOON").await;
     let (late_due, _) = shown(&store, &settings, EDU, "EDU-LATE").await;
-    let (port, sink) = smtp_sink().await;
+    let sink = smtp_sink().await;
+    let port = sink.port;
     let delivery = Delivery::Smtp(SmtpSettings {
         host: "127.0.0.1".into(),
         port,
@@ -443,7 +387,7 @@ async fn digests_go_to_an_smtp_server_naming_each_request_and_its_due_date() {
             Delivered::Sent("edu@example.gov.cn".into())
         ]
     );
-    let messages = sink.await.unwrap();
+    let messages = sink.messages();
     assert_eq!(messages.len(), 1);
     let message = &messages[0];
     assert!(message.contains("To: edu@example.gov.cn"), "{message}");

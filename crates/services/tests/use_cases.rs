@@ -26,6 +26,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+mod common;
+
 const LEDGER: &[u8] = include_bytes!("../../../fixtures/ledgers/2024.csv");
 const REMEDIES: &[u8] = include_bytes!("../../../fixtures/ledgers/2024-remedies.csv");
 
@@ -176,6 +178,14 @@ on_both!(
     a_district_runs_its_reporting_season,
     an_unreadable_submission_is_not_published,
     section_two_is_computed_from_the_records,
+    an_answer_is_published_anonymised_and_a_photo_kept_sealed,
+    a_request_is_routed_without_moving_its_clock,
+    duplicates_are_found_at_registration_and_linked,
+    a_redacted_document_reaches_the_applicant_as_its_copy,
+    the_applicant_is_told_once_per_milestone_by_sms_and_email,
+    two_workers_send_each_message_once,
+    staff_are_told_of_dispatches_and_deadlines_once,
+    templates_are_checked_before_they_are_saved,
 );
 
 fn register(agency: &str, reference: &str, received: NaiveDate) -> RegisterRequest {
@@ -1676,6 +1686,7 @@ async fn an_online_application_is_confirmed_decided_and_purged<S: Store + Blobs>
             name: "证明.txt".into(),
             bytes: "王五的身份证明".as_bytes().to_vec(),
         }],
+        id_photo: None,
     };
     let public = Public::new(store, &submitted_on).unwrap();
     let receipt = public
@@ -2599,5 +2610,1265 @@ async fn section_two_is_computed_from_the_records<S: Store + Blobs>(store: &S, _
     assert!(
         r8[0].contains("页面访问量70次") && r8[0].contains("为 66"),
         "{r8:?}"
+    );
+}
+
+/// Issue 16 §4–5. An agency whose guide asks for an identity-document photo: an application
+/// without it, or with a text file, is refused on the field `id_photo`; the photo is stored
+/// sealed (its bytes appear nowhere in the blob store) and opened only for those who handle the
+/// agency's requests. While the applicant writes, the catalogue's document and the log's entry
+/// are suggested and a 投诉 brings the notice of 第三十九条. The answered request is published to
+/// the log under a title without the applicant, with the released data file and not the reply
+/// letter; the log searches the title, never the applicant; withdrawing takes it off.
+async fn an_answer_is_published_anonymised_and_a_photo_kept_sealed<S: Store + Blobs>(
+    store: &S,
+    _raw: &Raw,
+) {
+    use gongkai_cases::guide::{ApplyChannel, Guide, ProvisionForm};
+    use gongkai_services::id_photo::PhotoKey;
+    use gongkai_services::portal::Public;
+    use gongkai_services::portal::applications::{ApplicationInput, Upload};
+    let scope = operator();
+    let mut settings = Settings::new(d(2026, 3, 6));
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("公开县政府", None).await.unwrap();
+    let agency = ctx
+        .add_agency("公开县水利局", Some("公开县政府"))
+        .await
+        .unwrap();
+    let guide = Guide {
+        office: "办公室".into(),
+        address: "人民路1号".into(),
+        hours: "工作日".into(),
+        phone: "0517-1234567".into(),
+        channels: vec![ApplyChannel::Online],
+        forms: vec![ProvisionForm::Email],
+        id_photo: true,
+        ..Default::default()
+    };
+    // Without a key no photo may be asked for: it would be stored in clear.
+    let refused = ctx.set_guide("公开县水利局", guide.clone()).await.unwrap();
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|p| p.iter().any(|(f, _)| *f == "id_photo")),
+        "{refused:?}"
+    );
+    settings.id_photo_key = Some(PhotoKey::new([42; 32]));
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.set_guide("公开县水利局", guide).await.unwrap().unwrap();
+
+    // A catalogue document the triage will find.
+    let dir = tempfile::tempdir().unwrap();
+    let index = TantivySearch::open(dir.path().join("search")).unwrap();
+    let blobs = Attachments::<S>::directory(&dir.path().join("files")).unwrap();
+    ctx.add_document(
+        &index,
+        &blobs,
+        1 << 20,
+        document(
+            "公开县水利局",
+            "SL/2026-00001",
+            "农村供水工程建设管理办法",
+            d(2026, 1, 5),
+        ),
+    )
+    .await
+    .unwrap();
+
+    let photo = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00 identity card of 11010519491231002X".to_vec();
+    let input = |photo: Option<Upload>| ApplicationInput {
+        agency: agency.id,
+        applicant: "赵六".into(),
+        kind: "自然人".into(),
+        id_type: "居民身份证".into(),
+        id_number: "11010519491231002X".into(),
+        phone: "13912340000".into(),
+        email: "zhao@example.cn".into(),
+        address: String::new(),
+        description: "请公开本县农村供水工程的建设资金使用情况".into(),
+        form: "电子邮件".into(),
+        nonce: None,
+        files: vec![],
+        id_photo: photo,
+    };
+    let public = Public::new(store, &settings).unwrap();
+    let fields_of = |e: ServiceError| match e {
+        ServiceError::Fields(list) => list.iter().map(|p| p.field).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    // The preview does not ask for the photo yet; the submission does.
+    public.check_application(&input(None)).await.unwrap();
+    let missing = public
+        .submit_application(&blobs, input(None), chrono::Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(fields_of(missing), ["id_photo"]);
+    let text = Upload {
+        name: "身份证.txt".into(),
+        bytes: "赵六的身份证".as_bytes().to_vec(),
+    };
+    let wrong = public
+        .submit_application(&blobs, input(Some(text)), chrono::Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(fields_of(wrong), ["id_photo"]);
+    let jpeg = Upload {
+        name: "身份证.jpg".into(),
+        bytes: photo.clone(),
+    };
+    let receipt = public
+        .submit_application(&blobs, input(Some(jpeg)), chrono::Utc::now())
+        .await
+        .unwrap();
+    let id = store
+        .request_by_reference(agency.id, &receipt.reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let sealed = store
+        .application(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id_photo
+        .unwrap();
+    assert_eq!(
+        (sealed.media_type.as_str(), sealed.size),
+        ("image/jpeg", photo.len() as u64)
+    );
+    let stored = blobs.get(&sealed.sha256).await.unwrap().unwrap();
+    assert!(!stored.windows(18).any(|w| w == b"11010519491231002X"));
+    assert!(
+        !stored.windows(4).any(|w| w == b"JFIF"),
+        "sealed, not the JPEG"
+    );
+    let (_, opened) = ctx.id_photo(&blobs, id).await.unwrap().unwrap();
+    assert_eq!(opened, photo);
+    let supervisor = Scope::roles(
+        Actor::new("公开办").unwrap(),
+        vec![(agency_id(store, "公开县政府").await, Role::Supervisor)],
+    );
+    let denied = Ctx::new(store, &supervisor, &settings)
+        .id_photo(&blobs, id)
+        .await;
+    assert!(matches!(denied, Err(ServiceError::Access(_))), "{denied:?}");
+
+    // Not yet answered: not published.
+    let early = ctx
+        .publish_disclosure(
+            id,
+            "本县农村供水工程建设资金使用情况",
+            &[],
+            chrono::Utc::now(),
+        )
+        .await;
+    assert!(
+        matches!(early, Err(ServiceError::Store(StoreError::Conflict(_)))),
+        "{early:?}"
+    );
+    ctx.confirm_receipt(id, chrono::Utc::now()).await.unwrap();
+    ctx.record_event(
+        "公开县水利局",
+        &receipt.reference,
+        Event::Decided(d(2026, 3, 6)),
+        Some(Outcome::Disclosed),
+        "",
+    )
+    .await
+    .unwrap();
+    let letter = ctx
+        .add_reply_document(
+            &blobs,
+            id,
+            "答复告知书（赵六）.pdf",
+            PDF,
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let data = ctx
+        .add_reply_document(
+            &blobs,
+            id,
+            "资金使用情况表.csv",
+            "项目,金额\n供水,100\n".as_bytes(),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let draft = ctx
+        .add_reply_document(
+            &blobs,
+            id,
+            "内部底稿.csv",
+            "底稿\n".as_bytes(),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    for doc in [&letter, &data] {
+        ctx.release_reply_document(doc.id, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    for (title, why) in [
+        ("赵六申请的供水资金", "the applicant's name"),
+        ("电话13912340000的申请", "the phone"),
+        ("编号 1234567890123 的申请", "a long run of digits"),
+        ("", "empty"),
+    ] {
+        let e = ctx
+            .publish_disclosure(id, title, &[], chrono::Utc::now())
+            .await
+            .unwrap_err();
+        assert_eq!(fields_of(e), ["title"], "{why}");
+    }
+    let e = ctx
+        .publish_disclosure(id, "供水资金", &[draft.id], chrono::Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(fields_of(e), ["documents"], "an unreleased document");
+    let entry = ctx
+        .publish_disclosure(
+            id,
+            "本县农村供水工程建设资金使用情况",
+            &[data.id],
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(entry.documents, vec![data.id]);
+    let again = ctx
+        .publish_disclosure(id, "再公开一次", &[], chrono::Utc::now())
+        .await;
+    assert!(
+        matches!(again, Err(ServiceError::Store(StoreError::Conflict(_)))),
+        "{again:?}"
+    );
+
+    // The portal: found by its words, never by the applicant; its documents only those chosen.
+    let (found, next) = public
+        .disclosure_log(Some(agency.id), "供水 资金", None, 10)
+        .await
+        .unwrap();
+    assert_eq!(next, None);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].title, "本县农村供水工程建设资金使用情况");
+    assert_eq!(found[0].decided, Some((d(2026, 3, 6), "予以公开")));
+    assert_eq!(found[0].documents.len(), 1);
+    assert_eq!(found[0].documents[0].0, data.id);
+    for q in ["赵六", "13912340000", "答复告知书"] {
+        let (none, _) = public.disclosure_log(None, q, None, 10).await.unwrap();
+        assert!(none.is_empty(), "{q}: {none:?}");
+    }
+    let (_, bytes) = public
+        .disclosure_document(&blobs, entry.id, data.id)
+        .await
+        .unwrap();
+    assert_eq!(bytes, "项目,金额\n供水,100\n".as_bytes());
+    for hidden in [letter.id, draft.id] {
+        let e = public.disclosure_document(&blobs, entry.id, hidden).await;
+        assert!(
+            matches!(e, Err(ServiceError::Store(StoreError::NotFound(_)))),
+            "{e:?}"
+        );
+    }
+
+    // Triage while the next applicant writes: the document and the entry; a 投诉 brings its
+    // notice without anything being refused.
+    let triage = public
+        .triage(
+            &index,
+            Some(agency.id),
+            "我想投诉：农村供水工程的资金去哪了",
+        )
+        .await
+        .unwrap();
+    let titles: Vec<&str> = triage
+        .documents
+        .iter()
+        .map(|h| h.document.data.title.as_str())
+        .collect();
+    assert_eq!(titles, ["农村供水工程建设管理办法"]);
+    assert_eq!(triage.disclosures.len(), 1, "{:?}", triage.disclosures);
+    let phrases: Vec<&str> = triage.notices.iter().map(|n| n.phrase.as_str()).collect();
+    assert_eq!(phrases, ["投诉"]);
+    let nothing = public
+        .triage(
+            &index,
+            Some(agency.id),
+            "申请公开本县2025年度养老金发放名册",
+        )
+        .await
+        .unwrap();
+    assert!(
+        nothing.documents.is_empty() && nothing.notices.is_empty(),
+        "{nothing:?}"
+    );
+
+    assert!(ctx.withdraw_disclosure(id).await.unwrap());
+    assert!(!ctx.withdraw_disclosure(id).await.unwrap());
+    let gone = public.public_disclosure(entry.id).await;
+    assert!(
+        matches!(gone, Err(ServiceError::Store(StoreError::NotFound(_)))),
+        "{gone:?}"
+    );
+}
+
+async fn agency_id<S: Store>(store: &S, name: &str) -> gongkai_cases::AgencyId {
+    store
+        .agencies()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == name)
+        .unwrap()
+        .id
+}
+
+/// Routing inside a government (转办, 签收, 退回, 协办), from the intake to the decision: a unit
+/// sees the request only once it is dispatched to it (or asked for help), a sibling never; a
+/// return needs a reason and sends it back; the unit that signed handles and decides it; a
+/// sub-task due after the statutory date is refused with that date; an answered sub-task leaves
+/// the desk; a step decided on a stale state conflicts; every step is audited and on the
+/// request's routing with who and when; and the due date never moves.
+async fn a_request_is_routed_without_moving_its_clock<S: Store>(store: &S, _raw: &Raw) {
+    use gongkai_cases::routing::{Action, RoutingError};
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let gov = ctx.add_agency("转办县人民政府", None).await.unwrap();
+    let land = ctx
+        .add_agency("转办县自然资源局", Some("转办县人民政府"))
+        .await
+        .unwrap();
+    let roads = ctx
+        .add_agency("转办县交通局", Some("转办县人民政府"))
+        .await
+        .unwrap();
+    let officer =
+        |name: &str, agency| Scope::roles(Actor::new(name).unwrap(), vec![(agency, Role::Officer)]);
+    let (intake_scope, land_scope, roads_scope) = (
+        officer("县政府办理人员", gov.id),
+        officer("自然资源局办理人员", land.id),
+        officer("交通局办理人员", roads.id),
+    );
+    let intake = Ctx::new(store, &intake_scope, &settings);
+    let unit = Ctx::new(store, &land_scope, &settings);
+    let sibling = Ctx::new(store, &roads_scope, &settings);
+    let view = intake
+        .register_request(register("转办县人民政府", "ZB-1", d(2026, 11, 2)))
+        .await
+        .unwrap();
+    let id = view.request.id;
+    let due = view.deadline.as_ref().unwrap().due;
+    let due_now = || async {
+        intake
+            .request_by_id(id, None)
+            .await
+            .unwrap()
+            .deadline
+            .unwrap()
+            .due
+    };
+    // Before any dispatch, the units see nothing of it.
+    for ctx in [&unit, &sibling] {
+        assert!(matches!(
+            ctx.request_by_id(id, None).await,
+            Err(ServiceError::UnknownRequestId(_))
+        ));
+    }
+    // Dispatched to the wrong unit, which returns it: a reason is required.
+    intake.dispatch_request(id, "转办县交通局").await.unwrap();
+    assert_eq!(
+        sibling.request_by_id(id, None).await.unwrap().request.id,
+        id
+    );
+    assert!(matches!(
+        unit.request_by_id(id, None).await,
+        Err(ServiceError::UnknownRequestId(_))
+    ));
+    assert!(matches!(
+        sibling.return_request(id, "  ").await,
+        Err(ServiceError::Fields(f)) if f[0].field == "reason"
+    ));
+    // Only the unit it was dispatched to (or those above it) signs or returns: its sibling
+    // does not even see it.
+    assert!(matches!(
+        unit.sign_request(id).await,
+        Err(ServiceError::UnknownRequestId(_))
+    ));
+    let routed = sibling
+        .return_request(id, "不属于本单位职责")
+        .await
+        .unwrap();
+    assert_eq!((routed.handling.id, routed.awaiting), (gov.id, None));
+    // The unit that returned it still sees it (its return is a step of it, like 已办 in an
+    // OA system), but acts on it no more.
+    assert_eq!(
+        sibling.request_by_id(id, None).await.unwrap().request.id,
+        id
+    );
+    assert!(sibling.sign_request(id).await.is_err());
+    assert!(sibling.dispatch_request(id, "转办县教育局").await.is_err());
+    assert_eq!(due_now().await, due);
+    // Dispatched again, to the right unit: on its desk until signed; seen, not yet handled.
+    intake
+        .dispatch_request(id, "转办县自然资源局")
+        .await
+        .unwrap();
+    let desk = unit.routing_desk("转办县自然资源局").await.unwrap();
+    assert_eq!(desk.unsigned.len(), 1);
+    assert_eq!(
+        (desk.unsigned[0].id, desk.unsigned[0].from.as_str()),
+        (id, "转办县人民政府")
+    );
+    assert!(
+        unit.record_event_by_id(id, Event::ConsultationStarted(d(2026, 11, 10)), None, "")
+            .await
+            .is_err()
+    );
+    let routed = unit.sign_request(id).await.unwrap();
+    assert_eq!(routed.handling.id, land.id);
+    assert!(
+        unit.routing_desk("转办县自然资源局")
+            .await
+            .unwrap()
+            .unsigned
+            .is_empty()
+    );
+    assert_eq!(
+        unit.routing_desk("转办县自然资源局").await.unwrap().handled[0].id,
+        id
+    );
+    assert_eq!(due_now().await, due);
+    // A step decided on a state someone else changed meanwhile: the fourth step exists.
+    let grant = Scope::operator(Actor::new("另一人").unwrap())
+        .installation()
+        .unwrap();
+    let stale = store
+        .record_routing_step(
+            id,
+            4,
+            gongkai_cases::routing::Step {
+                action: Action::Sign,
+                by: land.id,
+                to: None,
+                text: String::new(),
+                due: None,
+                task: None,
+            },
+            gongkai_audit::Draft::new(&grant, "request.sign", "stale"),
+        )
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    // A sub-task due after the statutory date is refused with that date; on it, accepted.
+    let late = unit
+        .open_subtask(
+            id,
+            "转办县交通局",
+            due.succ_opt().unwrap(),
+            "请提供道路资料",
+        )
+        .await;
+    match late {
+        Err(ServiceError::Routing(e @ RoutingError::AfterStatutoryDue { .. })) => {
+            assert!(e.to_string().contains(&due.to_string()), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let routed = unit
+        .open_subtask(id, "转办县交通局", due, "请提供道路资料")
+        .await
+        .unwrap();
+    let task = routed.subtasks[0].seq;
+    // The helping unit sees the request, answers its sub-task, and handles nothing else.
+    assert_eq!(
+        sibling.request_by_id(id, None).await.unwrap().request.id,
+        id
+    );
+    assert!(
+        sibling
+            .record_event_by_id(
+                id,
+                Event::Decided(d(2026, 12, 1)),
+                Some(Outcome::Disclosed),
+                ""
+            )
+            .await
+            .is_err()
+    );
+    // Past its due date (today is after the statutory date), an open sub-task is overdue.
+    let desk = sibling.routing_desk("转办县交通局").await.unwrap();
+    assert_eq!(desk.overdue_subtasks.len(), 1, "{desk:?}");
+    assert_eq!(desk.overdue_subtasks[0].due, Some(due));
+    let routed = sibling
+        .answer_subtask(id, task, "已提供道路改造资料")
+        .await
+        .unwrap();
+    assert_eq!(
+        routed.subtasks[0].answer.as_deref(),
+        Some("已提供道路改造资料")
+    );
+    assert!(
+        sibling
+            .routing_desk("转办县交通局")
+            .await
+            .unwrap()
+            .overdue_subtasks
+            .is_empty()
+    );
+    // The unit that signed decides; the clock never moved.
+    unit.record_event_by_id(
+        id,
+        Event::Decided(d(2026, 12, 1)),
+        Some(Outcome::Disclosed),
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(due_now().await, due);
+    assert!(matches!(
+        intake.dispatch_request(id, "转办县交通局").await,
+        Err(ServiceError::Routing(RoutingError::Closed))
+    ));
+    let steps = intake.request_by_id(id, None).await.unwrap().routing.steps;
+    let seen: Vec<(Action, &str)> = steps.iter().map(|s| (s.action, s.actor.as_str())).collect();
+    assert_eq!(
+        seen,
+        [
+            (Action::Dispatch, "县政府办理人员"),
+            (Action::Return, "交通局办理人员"),
+            (Action::Dispatch, "县政府办理人员"),
+            (Action::Sign, "自然资源局办理人员"),
+            (Action::Subtask, "自然资源局办理人员"),
+            (Action::Answer, "交通局办理人员"),
+        ]
+    );
+    assert_eq!(steps[1].text, "不属于本单位职责");
+    let actions: Vec<String> = store
+        .audit_recent(None, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in [
+        "request.dispatch",
+        "request.return",
+        "request.sign",
+        "request.subtask",
+        "request.answer_subtask",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+}
+
+/// At registration the same applicant's other requests (identity number) and near-identical
+/// ones of others are found, a different request is not; a link of different applicants joins
+/// their requests in the 第四十四条 groups whatever their wording; a 重复申请 decision is
+/// suggested by a link to the applicant's answered request, and warned of without one.
+async fn duplicates_are_found_at_registration_and_linked<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("相似县自然资源局", None).await.unwrap();
+    let mut ids = Vec::new();
+    let asks = [
+        (
+            "张三",
+            "11010519491231002X",
+            "申请公开某镇2023年土地征收补偿安置方案",
+        ),
+        (
+            "李四",
+            "110105199003071239",
+            "请提供某镇2023年土地征收补偿安置方案全文",
+        ),
+        ("王五", "", "2024年度部门预算执行情况"),
+        (
+            "张三",
+            "11010519491231002X",
+            "某镇2023年土地征收补偿安置方案",
+        ),
+    ];
+    for (i, (name, id_number, text)) in asks.into_iter().enumerate() {
+        let mut r = register(
+            "相似县自然资源局",
+            &format!("XS-{i}"),
+            d(2026, 3, 2 + i as u32),
+        );
+        r.applicant = name.into();
+        r.description = text.into();
+        r.contact.id_number = id_number.into();
+        if id_number.is_empty() {
+            r.contact.id_kind = String::new();
+            r.contact.phone = "13900009999".into();
+        }
+        ids.push(ctx.register_request(r).await.unwrap().request.id);
+    }
+    let seen = ctx.similar_requests(ids[0]).await.unwrap();
+    let same: Vec<_> = seen.same_applicant.iter().map(|l| l.id).collect();
+    assert_eq!(same, vec![ids[3]]);
+    let near: Vec<_> = seen.near.iter().map(|l| l.id).collect();
+    assert!(near.contains(&ids[1]) && near.contains(&ids[3]), "{seen:?}");
+    assert!(!near.contains(&ids[2]), "{seen:?}");
+    assert!(seen.near.iter().all(|l| l.similarity.unwrap() >= 0.6));
+    // 王五's request says something else: grouped with the others only once linked.
+    assert!(
+        !groups(&ctx, "相似县自然资源局")
+            .await
+            .concat()
+            .contains(&ids[2].0)
+    );
+    ctx.link_requests(ids[2], ids[0], true).await.unwrap();
+    assert!(
+        groups(&ctx, "相似县自然资源局")
+            .await
+            .iter()
+            .any(|g| g.contains(&ids[2].0) && g.contains(&ids[1].0))
+    );
+    let linked = ctx.similar_requests(ids[0]).await.unwrap();
+    assert_eq!(linked.links[0].other, ids[2]);
+    assert!(matches!(
+        ctx.link_requests(ids[0], ids[2], true).await,
+        Err(ServiceError::Store(StoreError::Conflict(_)))
+    ));
+    ctx.link_requests(ids[0], ids[2], false).await.unwrap();
+    assert!(ctx.similar_requests(ids[2]).await.unwrap().links.is_empty());
+    // 第三十六条第（六）项: 张三 asks again; a repeat without a link warns, with one is suggested.
+    ctx.record_event_by_id(
+        ids[0],
+        Event::Decided(d(2026, 3, 20)),
+        Some(Outcome::Disclosed),
+        "",
+    )
+    .await
+    .unwrap();
+    let (_, _, warnings) = ctx
+        .record_event_by_id(
+            ids[3],
+            Event::Decided(d(2026, 3, 25)),
+            Some(Outcome::NpRepeat),
+            "",
+        )
+        .await
+        .unwrap();
+    assert!(
+        warnings.contains(&Warning::RepeatWithoutLink),
+        "{warnings:?}"
+    );
+    let mut again = register("相似县自然资源局", "XS-9", d(2026, 4, 1));
+    again.description = "再次申请某镇2023年土地征收补偿安置方案".into();
+    let again = ctx.register_request(again).await.unwrap().request.id;
+    ctx.link_requests(again, ids[0], true).await.unwrap();
+    assert_eq!(
+        ctx.similar_requests(again).await.unwrap().repeat_of,
+        Some(ids[0])
+    );
+    let (_, _, warnings) = ctx
+        .record_event_by_id(
+            again,
+            Event::Decided(d(2026, 4, 3)),
+            Some(Outcome::NpRepeat),
+            "",
+        )
+        .await
+        .unwrap();
+    assert!(
+        !warnings.contains(&Warning::RepeatWithoutLink),
+        "{warnings:?}"
+    );
+}
+
+/// The 第四十四条 groups of an agency's requests of 2026, as request ids.
+async fn groups<S: Store>(ctx: &Ctx<'_, S>, agency: &str) -> Vec<Vec<i64>> {
+    ctx.repeated_requests(agency, 2026)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|g| g.requests.iter().map(|r| r.id).collect())
+        .collect()
+}
+
+/// Redaction (区分处理, 第三十七条) from upload to the applicant: the officer uploads a PDF and
+/// runs the pattern pass (five numbers marked 第十五条, not the invalid identity number), draws a
+/// box of their own; the officer may not release (the approver's, web.md §1), nor release the
+/// document whole by the old path; the approver releases the rebuilt copy; the applicant's
+/// tracking lists and serves the copy, never the original; the boxes are then final. Skips
+/// without poppler.
+async fn a_redacted_document_reaches_the_applicant_as_its_copy<S: Store + Blobs>(
+    store: &S,
+    _raw: &Raw,
+) {
+    use gongkai_redact::{Area, Reason, Rect, fixtures};
+    use gongkai_services::portal::Public;
+    use gongkai_services::portal::applications::ApplicationInput;
+    if !gongkai_redact::Tools::default().available(gongkai_redact::Kind::Pdf.programs()) {
+        eprintln!("SKIPPED: poppler is not installed");
+        return;
+    }
+    let scope = operator();
+    let today = Settings::new(d(2026, 3, 9));
+    let ctx = Ctx::new(store, &scope, &today);
+    let agency = ctx.add_agency("区分县政府", None).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = gongkai_blobs::LocalBlobs::open(dir.path()).unwrap();
+    let input = ApplicationInput {
+        agency: agency.id,
+        applicant: "赵六".into(),
+        kind: "自然人".into(),
+        id_type: "居民身份证".into(),
+        id_number: "11010519491231002X".into(),
+        phone: "13912340042".into(),
+        email: String::new(),
+        address: "某路2号".into(),
+        description: "某项目的环评材料".into(),
+        form: "网上获取".into(),
+        nonce: None,
+        files: vec![],
+        id_photo: None,
+    };
+    let public = Public::new(store, &today).unwrap();
+    let receipt = public
+        .submit_application(&blobs, input, chrono::Utc::now())
+        .await
+        .unwrap();
+    let request = store
+        .request_by_reference(agency.id, &receipt.reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let officer = Scope::roles(
+        Actor::new("区分办理人员").unwrap(),
+        vec![(agency.id, Role::Officer)],
+    );
+    let approver = Scope::roles(
+        Actor::new("区分负责人").unwrap(),
+        vec![(agency.id, Role::Approver)],
+    );
+    let as_officer = Ctx::new(store, &officer, &today);
+    let as_approver = Ctx::new(store, &approver, &today);
+
+    // A text file is no document to redact: refused by its content before anything is kept.
+    let refused = as_officer
+        .upload_document(
+            &blobs,
+            request,
+            "说明.pdf",
+            "纯文本".as_bytes(),
+            chrono::Utc::now(),
+        )
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    let pdf = fixtures::text_pdf(2);
+    let document = as_officer
+        .upload_document(&blobs, request, "环评材料.pdf", &pdf, chrono::Utc::now())
+        .await
+        .unwrap();
+    let drawn = Area {
+        page: 2,
+        rect: Rect {
+            x: 0.1,
+            y: 0.05,
+            w: 0.5,
+            h: 0.05,
+        },
+        reason: Reason::Art16Process,
+    };
+    let boxes = as_officer
+        .redact_document(&blobs, document.id, vec![drawn], true, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(boxes.len(), 6, "the drawn box and five numbers");
+    assert!(!boxes[0].pattern && boxes[0].reason == "第十六条第二款");
+    assert!(
+        boxes[1..]
+            .iter()
+            .all(|b| b.pattern && b.reason == "第十五条" && b.page == 1)
+    );
+    assert_eq!(boxes[0].added_by, "区分办理人员");
+    // Saved again with the pattern pass: the same boxes, no duplicates, who marked them kept.
+    let areas: Vec<Area> = boxes
+        .iter()
+        .map(|b| gongkai_services::redaction::area(b).unwrap())
+        .collect();
+    let again = as_officer
+        .redact_document(&blobs, document.id, areas, true, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(again, boxes);
+    // A box past the edge or on a page the document lacks: refused, naming it.
+    let off = Area { page: 3, ..drawn };
+    let e = as_officer
+        .redact_document(&blobs, document.id, vec![off], false, chrono::Utc::now())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("共 2 页"), "{e}");
+
+    // The officer may not release it, neither as a copy nor whole.
+    let denied = as_officer
+        .release_document(&blobs, document.id, chrono::Utc::now())
+        .await;
+    assert!(matches!(denied, Err(ServiceError::Access(_))), "{denied:?}");
+    let whole = as_officer
+        .release_reply_document(document.id, chrono::Utc::now())
+        .await;
+    assert!(
+        matches!(
+            whole,
+            Err(ServiceError::Store(gongkai_store::StoreError::Conflict(_)))
+        ),
+        "{whole:?}"
+    );
+    assert!(
+        public
+            .track(&receipt.tracking_code, "0042")
+            .await
+            .unwrap()
+            .unwrap()
+            .documents
+            .is_empty()
+    );
+
+    // The approver releases the rebuilt copy.
+    let released = as_approver
+        .release_document(&blobs, document.id, chrono::Utc::now())
+        .await
+        .unwrap();
+    let copy = released.copy.clone().unwrap();
+    assert_eq!(copy.name, "环评材料（区分处理）.pdf");
+    assert_eq!(copy.media_type, "application/pdf");
+    assert_eq!(released.file, document.file, "the original stays");
+    assert_eq!(released.released.as_ref().unwrap().1, "区分负责人");
+    let bytes = blobs.get(&copy.sha256).await.unwrap().unwrap();
+    for number in fixtures::planted() {
+        assert!(
+            !bytes.windows(number.len()).any(|w| w == number.as_bytes()),
+            "{number}"
+        );
+    }
+
+    // The applicant sees and downloads the copy only.
+    let tracked = public
+        .track(&receipt.tracking_code, "0042")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(tracked.documents, vec![(document.id, copy.clone())]);
+    let (served, served_bytes) = public
+        .released_document(&blobs, &receipt.tracking_code, "0042", document.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(served, copy);
+    assert_eq!(served_bytes, bytes);
+    assert_ne!(served_bytes, pdf);
+
+    // Final: no new boxes, no second release.
+    let e = as_officer
+        .redact_document(&blobs, document.id, vec![], false, chrono::Utc::now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ServiceError::Store(gongkai_store::StoreError::Conflict(_))
+        ),
+        "{e:?}"
+    );
+    let e = as_approver
+        .release_document(&blobs, document.id, chrono::Utc::now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ServiceError::Store(gongkai_store::StoreError::Conflict(_))
+        ),
+        "{e:?}"
+    );
+}
+
+// Notifications (issue 16 §3).
+
+use gongkai_services::notify::send::{SmsGateway, Transports, Worker, signature};
+use gongkai_services::notify::{Channel as NotifyChannel, Milestone, NotificationState};
+use gongkai_services::reminders::SmtpSettings;
+
+/// The applicant's identity number the fixtures register (GB 11643's example).
+const ID_NUMBER: &str = "11010519491231002X";
+const SIGN_KEY: &[u8] = b"gateway-shared-secret";
+
+/// Settings without quiet hours: the tests send at once whatever the time of day.
+fn loud_settings() -> Settings {
+    let mut s = settings();
+    s.notify.quiet = None;
+    s
+}
+
+fn transports(
+    sms: &common::HttpSink,
+    smtp: &common::SmtpSink,
+    outbox: &std::path::Path,
+) -> Transports {
+    Transports {
+        sms: Some(SmsGateway {
+            url: sms.url.clone(),
+            sign_header: Some("X-Signature".into()),
+            sign_key: Some(SIGN_KEY.to_vec()),
+            timeout: std::time::Duration::from_secs(5),
+        }),
+        smtp: Some(SmtpSettings {
+            host: "127.0.0.1".into(),
+            port: smtp.port,
+            starttls: false,
+            credentials: None,
+        }),
+        from: "政务公开办 <gk@example.gov.cn>".into(),
+        outbox: outbox.to_owned(),
+    }
+}
+
+/// A request through received → correction requested → corrected → extended → replied, the
+/// applicant's identity number in the request (and typed into their name): the gateway, which
+/// fails its first request with 500, and the SMTP server each receive exactly one message per
+/// milestone, none again after the retry that succeeded, none with the identity number; every
+/// SMS is signed; the request's delivery status says sent, with two attempts for the retried.
+async fn the_applicant_is_told_once_per_milestone_by_sms_and_email<S: Store>(
+    store: &S,
+    _raw: &Raw,
+) {
+    let (scope, settings) = (operator(), loud_settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let agency = "通知县自然资源局";
+    ctx.add_agency(agency, None).await.unwrap();
+    let mut new = register(agency, "TZ-1", d(2026, 11, 2));
+    new.applicant = format!("张三（{ID_NUMBER}）");
+    new.contact.id_number = ID_NUMBER.into();
+    let view = ctx.register_request(new).await.unwrap();
+    assert!(view.warnings.is_empty(), "{:?}", view.warnings);
+    for (event, outcome) in [
+        (Event::CorrectionRequested(d(2026, 11, 3)), None),
+        (Event::CorrectedReceived(d(2026, 11, 5)), None),
+        (Event::ExtensionApproved(d(2026, 11, 20)), None),
+        (Event::Decided(d(2026, 12, 1)), Some(Outcome::Disclosed)),
+    ] {
+        let (_, _, warnings) = ctx
+            .record_event(agency, "TZ-1", event, outcome, "")
+            .await
+            .unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+    // The same milestone recorded again (a use case retried) queues nothing new.
+    let before = ctx.request_deliveries(view.request.id).await.unwrap().len();
+    assert_eq!(before, 8, "four milestones by two channels");
+
+    let sms = common::http_sink(1).await;
+    let smtp = common::smtp_sink().await;
+    let outbox = tempfile::tempdir().unwrap();
+    let worker = Worker::new(
+        transports(&sms, &smtp, outbox.path()),
+        settings.notify.clone(),
+    )
+    .unwrap();
+    let now = chrono::Utc::now() + chrono::Duration::seconds(1);
+    let first = worker.drain(store, now).await.unwrap();
+    assert_eq!((first.claimed, first.sent, first.retried), (8, 7, 1));
+    // Before its back-off ends the failed one waits; after it, it is sent.
+    assert_eq!(worker.drain(store, now).await.unwrap().claimed, 0);
+    let later = now + chrono::Duration::seconds(31);
+    let second = worker.drain(store, later).await.unwrap();
+    assert_eq!((second.claimed, second.sent), (1, 1));
+    // Nothing is left: no message goes twice.
+    let much_later = now + chrono::Duration::hours(24);
+    assert_eq!(worker.drain(store, much_later).await.unwrap().claimed, 0);
+
+    let posted = sms.posted();
+    assert_eq!(posted.len(), 5, "one failure and four deliveries");
+    assert_eq!(posted[0].status, 500);
+    for p in &posted {
+        let expected = signature(SIGN_KEY, &p.body);
+        assert_eq!(p.signature.as_deref(), Some(expected.as_str()), "signed");
+    }
+    let delivered = sms.delivered();
+    assert_eq!(delivered.len(), 4);
+    let texts: Vec<&str> = delivered
+        .iter()
+        .map(|v| v["text"].as_str().unwrap())
+        .collect();
+    assert!(delivered.iter().all(|v| v["phone"] == "13800001234"));
+    for word in ["已收到", "补正", "延长答复期限", "作出答复"] {
+        assert_eq!(
+            texts.iter().filter(|t| t.contains(word)).count(),
+            1,
+            "one SMS for “{word}”: {texts:?}"
+        );
+    }
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 4, "one e-mail per milestone");
+    let bodies: Vec<String> = mails.iter().map(|m| common::body_text(m)).collect();
+    for word in [
+        "收到您的政府信息公开申请",
+        "补正通知书",
+        "延长答复期限",
+        "作出答复",
+    ] {
+        assert_eq!(
+            bodies.iter().filter(|b| b.contains(word)).count(),
+            1,
+            "one e-mail for “{word}”"
+        );
+    }
+    assert!(mails.iter().all(|m| m.contains("To: zhang@example.cn")));
+    // The identity number is in no message, though it is in the request and in a value.
+    for text in texts.iter().map(|t| t.to_string()).chain(bodies.clone()) {
+        assert!(!text.to_uppercase().contains(ID_NUMBER), "{text}");
+    }
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b.contains("张三（110***********002X）"))
+    );
+    // The extension's messages carry the new due date (40 working days, 第三十三条第二款).
+    let due = ctx
+        .request_by_id(view.request.id, Some(d(2026, 11, 20)))
+        .await
+        .unwrap()
+        .deadline
+        .unwrap()
+        .due;
+    assert!(
+        texts.iter().any(|t| t.contains(&due.to_string())),
+        "{texts:?}"
+    );
+
+    let deliveries = ctx.request_deliveries(view.request.id).await.unwrap();
+    assert_eq!(deliveries.len(), 8);
+    assert!(
+        deliveries
+            .iter()
+            .all(|d| d.state == NotificationState::Sent)
+    );
+    let retried: Vec<_> = deliveries.iter().filter(|d| d.attempts == 2).collect();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].channel, NotifyChannel::Sms);
+    assert_eq!(retried[0].milestone, Milestone::Received);
+    assert_eq!(
+        retried[0].last_error.as_deref(),
+        Some("短信网关答复 HTTP 500")
+    );
+    assert!(deliveries.iter().any(|d| d.address == "138****1234"));
+    assert!(deliveries.iter().any(|d| d.address == "z****@example.cn"));
+    // Nothing went to the outbox: both channels are configured.
+    assert_eq!(std::fs::read_dir(outbox.path()).unwrap().count(), 0);
+
+    // Without a gateway or a server, each message is a file of the outbox.
+    let bare = tempfile::tempdir().unwrap();
+    let worker = Worker::new(
+        Transports {
+            sms: None,
+            smtp: None,
+            from: "gk@example.gov.cn".into(),
+            outbox: bare.path().to_owned(),
+        },
+        settings.notify.clone(),
+    )
+    .unwrap();
+    let view = ctx
+        .register_request(register(agency, "TZ-2", d(2026, 12, 1)))
+        .await
+        .unwrap();
+    let round = worker
+        .drain(store, chrono::Utc::now() + chrono::Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!((round.claimed, round.sent), (2, 2));
+    let mut names: Vec<String> = std::fs::read_dir(bare.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let ids: Vec<i64> = ctx
+        .request_deliveries(view.request.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    let mut expected = [format!("{}.sms.txt", ids[0]), format!("{}.eml", ids[1])];
+    expected.sort();
+    assert_eq!(names, expected);
+    let sms_file =
+        std::fs::read_to_string(bare.path().join(format!("{}.sms.txt", ids[0]))).unwrap();
+    assert!(
+        sms_file.starts_with("To: 13800001234\n\n【通知县自然资源局】"),
+        "{sms_file}"
+    );
+}
+
+/// Two workers (two `gongkai serve` processes) draining one queue at once send every message
+/// once between them.
+async fn two_workers_send_each_message_once<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), loud_settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let agency = "并发通知局";
+    ctx.add_agency(agency, None).await.unwrap();
+    for i in 0..12 {
+        let mut r = register(agency, &format!("BF-{i}"), d(2026, 12, 1));
+        r.contact.email = String::new();
+        ctx.register_request(r).await.unwrap();
+    }
+    let sms = common::http_sink(0).await;
+    let smtp = common::smtp_sink().await;
+    let outbox = tempfile::tempdir().unwrap();
+    let make = || {
+        Worker::new(
+            transports(&sms, &smtp, outbox.path()),
+            settings.notify.clone(),
+        )
+        .unwrap()
+    };
+    let (a, b) = (make(), make());
+    let now = chrono::Utc::now() + chrono::Duration::seconds(1);
+    let (ra, rb) = tokio::join!(a.drain(store, now), b.drain(store, now));
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(ra.sent + rb.sent, 12);
+    assert_eq!(sms.posted().len(), 12, "each message posted once");
+    let mut texts: Vec<String> = sms
+        .delivered()
+        .iter()
+        .map(|v| v["text"].as_str().unwrap().to_owned())
+        .collect();
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len(), 12);
+}
+
+/// A dispatch tells the officers and approvers of the receiving unit who have an address, once
+/// a day; the daily scan tells each account of its due-soon and overdue requests once a day.
+async fn staff_are_told_of_dispatches_and_deadlines_once<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), loud_settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    ctx.add_agency("转办县人民政府", None).await.unwrap();
+    ctx.add_agency("转办县教育局", Some("转办县人民政府"))
+        .await
+        .unwrap();
+    let password = "correct-horse-battery";
+    for (name, role, email) in [
+        ("教育局甲", Role::Officer, Some("jia@example.gov.cn")),
+        ("教育局乙", Role::Approver, None),
+        ("教育局丙", Role::Supervisor, Some("bing@example.gov.cn")),
+    ] {
+        ctx.add_user(name, password, "转办县教育局", role)
+            .await
+            .unwrap();
+        if let Some(e) = email {
+            ctx.set_user_email(name, e).await.unwrap();
+        }
+    }
+    let view = ctx
+        .register_request(register("转办县人民政府", "ZB-1", d(2026, 10, 9)))
+        .await
+        .unwrap();
+    let edu = ctx.agency("转办县教育局").await.unwrap();
+    assert_eq!(
+        ctx.notify_dispatched(view.request.id, edu.id)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        ctx.notify_dispatched(view.request.id, edu.id)
+            .await
+            .unwrap(),
+        0
+    );
+    let to_staff: Vec<_> = ctx
+        .request_deliveries(view.request.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.milestone == Milestone::Dispatched)
+        .collect();
+    assert_eq!(to_staff.len(), 1);
+    assert_eq!(to_staff[0].address, "j****@example.gov.cn");
+    // A request of 教育局 overdue on 3 December 2026: its officer is told, once.
+    ctx.register_request(register("转办县教育局", "ZB-2", d(2026, 10, 9)))
+        .await
+        .unwrap();
+    assert_eq!(ctx.scan_deadlines(None).await.unwrap(), 1);
+    assert_eq!(ctx.scan_deadlines(None).await.unwrap(), 0);
+    let queue = ctx
+        .notification_queue(Some(NotificationState::Queued), None, 100)
+        .await
+        .unwrap();
+    let overdue: Vec<_> = queue.iter().filter(|n| n.milestone == "overdue").collect();
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0].address, "jia@example.gov.cn");
+    assert!(
+        overdue[0].text.contains("转办县教育局 ZB-2"),
+        "{}",
+        overdue[0].text
+    );
+    // Only the operator lists the queue.
+    let officer = Scope::roles(
+        Actor::new("教育局甲").unwrap(),
+        vec![(edu.id, Role::Officer)],
+    );
+    let as_officer = Ctx::new(store, &officer, &settings);
+    assert!(as_officer.notification_queue(None, None, 10).await.is_err());
+}
+
+/// A template is checked before it is saved, and the saved one is what the next message says.
+async fn templates_are_checked_before_they_are_saved<S: Store>(store: &S, _raw: &Raw) {
+    let (scope, settings) = (operator(), loud_settings());
+    let ctx = Ctx::new(store, &scope, &settings);
+    let agency = "模板县交通局";
+    ctx.add_agency(agency, None).await.unwrap();
+    for (body, why) in [
+        ("{{ id_number }}", "未知变量“id_number”"),
+        ("{{ agency }}请联系 11010519491231002X", "身份证号码"),
+        (&*"很".repeat(211), "短信过长"),
+        ("{% if %}", "模板第 1 行有误"),
+    ] {
+        let e = ctx
+            .set_notify_template(agency, Milestone::Replied, NotifyChannel::Sms, body)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains(why), "{body}: {e}");
+    }
+    // Staff messages have no SMS.
+    assert!(
+        ctx.set_notify_template(agency, Milestone::Overdue, NotifyChannel::Sms, "x")
+            .await
+            .is_err()
+    );
+    ctx.set_notify_template(
+        agency,
+        Milestone::Received,
+        NotifyChannel::Sms,
+        "【{{ agency }}】已收到{{ reference }}。",
+    )
+    .await
+    .unwrap();
+    let (_, list) = ctx.notify_templates(agency).await.unwrap();
+    let custom: Vec<_> = list.iter().filter(|t| t.custom).collect();
+    assert_eq!(custom.len(), 1);
+    let view = ctx
+        .register_request(register(agency, "MB-1", d(2026, 12, 1)))
+        .await
+        .unwrap();
+    let queue = ctx.notification_queue(None, None, 1000).await.unwrap();
+    let sms: Vec<_> = queue
+        .iter()
+        .filter(|n| n.request == Some(view.request.id) && n.channel == "sms")
+        .collect();
+    assert_eq!(sms[0].text, "【模板县交通局】已收到MB-1。");
+    assert!(
+        ctx.reset_notify_template(agency, Milestone::Received, NotifyChannel::Sms)
+            .await
+            .unwrap()
     );
 }

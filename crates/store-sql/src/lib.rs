@@ -123,6 +123,7 @@ pub mod __private {
     pub use gongkai_access::Role;
     pub use gongkai_cases::amend::{Amendment, Change};
     pub use gongkai_cases::guide::Guide;
+    pub use gongkai_cases::routing::Step as RouteStep;
     pub use gongkai_cases::{
         Agency, AgencyId, CaseFacts, NewRemedy, NewRequest, Remedy, RemedyFacts, RemedyId,
         RemedyResult, ReportText, Request, RequestId, TimelineEvent, YearFigures,
@@ -140,6 +141,7 @@ pub mod __private {
     pub use gongkai_store::catalogue::{PublicationDates, PublishedDocument};
     pub use gongkai_store::channels::{Channel, ChannelId, Channels, NewChannel, PostCount};
     pub use gongkai_store::directory::{Directory, DirectoryCounts, ItemPublication};
+    pub use gongkai_store::disclosures::{Disclosure, DisclosureId, Disclosures};
     pub use gongkai_store::filings::{Filings, NewStep, Step as FilingStep};
     pub use gongkai_store::messages::{
         Message, MessageChange, MessageFacts, MessageId, Messages, NewMessage,
@@ -149,6 +151,8 @@ pub mod __private {
     };
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
     pub use gongkai_store::redactions::{NewBox, RedactionBox, Redactions};
+    pub use gongkai_store::routing::{RoutingStep, RoutingSteps};
+    pub use gongkai_store::similar::{Link, Overlap, Referral, SimilarRequests};
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
         Agencies, AuditLog, Blobs, CalendarOverrides, Catalogue, ChunkReport, DocumentFilter,
@@ -506,6 +510,53 @@ macro_rules! impl_store {
                     redaction_boxes(document: ReplyDocumentId) -> Vec<RedactionBox>;
                     release_redacted(document: ReplyDocumentId, copy: Attachment, at: DateTime<Utc>, audit: Draft)
                         -> ReplyDocument;
+                );
+            }
+
+            impl Disclosures for $store {
+                $crate::impl_store!(@forward
+                    publish_disclosure(request: RequestId, title: &str, documents: &[ReplyDocumentId], at: DateTime<Utc>, audit: Draft)
+                        -> Disclosure;
+                    withdraw_disclosure(request: RequestId, audit: Draft) -> bool;
+                    disclosure_of(request: RequestId) -> Option<Disclosure>;
+                    disclosure(id: DisclosureId) -> Option<Disclosure>;
+                    disclosures(agencies: Option<&[AgencyId]>, before: Option<DisclosureId>, limit: usize)
+                        -> Vec<Disclosure>;
+                );
+            }
+
+            impl RoutingSteps for $store {
+                $crate::impl_store!(@forward
+                    record_routing_step(
+                        request: RequestId,
+                        seq: i32,
+                        step: RouteStep,
+                        audit: Draft
+                    ) -> RoutingStep;
+                    routing_steps(request: RequestId) -> Vec<RoutingStep>;
+                    routing_waiting(agencies: &[AgencyId]) -> Vec<(RequestId, RoutingStep)>;
+                    routed_to(agencies: &[AgencyId]) -> Vec<RequestId>;
+                );
+            }
+
+            impl SimilarRequests for $store {
+                $crate::impl_store!(@forward
+                    set_request_words(words: &[(RequestId, Vec<String>)]) -> ();
+                    unindexed_requests(limit: usize) -> Vec<(RequestId, String)>;
+                    word_counts(words: &[String]) -> Vec<(String, i64)>;
+                    word_overlaps(
+                        words: &[String],
+                        rare: &[String],
+                        bounds: (i64, i64),
+                        except: RequestId
+                    ) -> Vec<Overlap>;
+                    same_applicant(id_number: &str, name_phone: (&str, &str), except: RequestId)
+                        -> Vec<RequestId>;
+                    set_link(a: RequestId, b: RequestId, linked: bool, audit: Draft) -> ();
+                    links_of(ids: &[RequestId]) -> Vec<Link>;
+                    set_referral(request: RequestId, referral: Option<Referral>, audit: Draft)
+                        -> ();
+                    referral(request: RequestId) -> Option<Referral>;
                 );
             }
 

@@ -3,6 +3,7 @@
 mod applications;
 mod catalogue;
 mod directory;
+mod disclosures;
 mod filings;
 mod guides;
 mod letters;
@@ -11,6 +12,8 @@ mod notifications;
 mod published;
 mod redactions;
 mod reminders;
+mod routing;
+mod similar;
 mod views;
 
 use crate::queue::Queued;
@@ -647,9 +650,10 @@ where
     async fn replace_request(conn: &mut DB::Connection, r: &Request) -> Result<()> {
         let closing = rules::check_timeline(&r.events)?;
         sqlx::query(
+            // A changed description's words are indexed again (`words` NULL: not indexed).
             "UPDATE requests SET channel = $1, received = $2, description = $3, \
-             requested_form = $4, applicant_kind = $5, decided_on = $6, outcome = $7 \
-             WHERE id = $8",
+             requested_form = $4, applicant_kind = $5, decided_on = $6, outcome = $7, \
+             words = CASE WHEN description = $3 THEN words END WHERE id = $8",
         )
         .bind(codec::channel_str(r.data.channel))
         .bind(r.data.received)

@@ -31,6 +31,10 @@ pub struct NewApplication {
     pub content_hash: Option<String>,
     /// The applicant's attachments, already stored as blobs.
     pub files: Vec<Attachment>,
+    /// The photo of the identity document where the agency asks for one, already stored as a
+    /// blob of its ENCRYPTED bytes (the name is the ciphertext's SHA-256; media type and size
+    /// are the photo's).
+    pub id_photo: Option<Attachment>,
 }
 
 /// A stored online application.
@@ -43,6 +47,8 @@ pub struct Application {
     /// [`NewApplication::content_hash`].
     pub content_hash: Option<String>,
     pub files: Vec<Attachment>,
+    /// [`NewApplication::id_photo`]; `None` after the purge.
+    pub id_photo: Option<Attachment>,
 }
 
 /// Database identity of a reply document.

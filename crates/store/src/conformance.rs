@@ -89,6 +89,9 @@ macro_rules! conformance_tests {
             redaction_boxes_and_released_copy,
             notifications_queue_claim_finish,
             notifications_claimed_once,
+            disclosures_and_id_photos,
+            routing_steps_in_order,
+            similar_words_links_referrals,
         );
     };
     (@each $harness:path; $($name:ident),* $(,)?) => {
@@ -161,6 +164,9 @@ pub async fn run_all<S: Store + Blobs>(store: &S) {
     redaction_boxes_and_released_copy(store).await;
     notifications_queue_claim_finish(store).await;
     notifications_claimed_once(store).await;
+    disclosures_and_id_photos(store).await;
+    routing_steps_in_order(store).await;
+    similar_words_links_referrals(store).await;
 }
 
 /// The audit entry of a write by the suite (the operator's grant on the whole installation).
@@ -3501,6 +3507,7 @@ pub async fn guides_replace<S: Store>(store: &S) {
         time_limits: "20个工作日".into(),
         fees: "不收费".into(),
         remedies: "可申请行政复议".into(),
+        id_photo: false,
     };
     let before = store.audit_last().await.unwrap().map_or(0, |e| e.seq);
     store.set_guide(agency, &guide, audit()).await.unwrap();
@@ -3510,6 +3517,7 @@ pub async fn guides_replace<S: Store>(store: &S) {
         forms: ProvisionForm::ALL.to_vec(),
         fax: String::new(),
         fees: String::new(),
+        id_photo: true,
         ..guide.clone()
     };
     store.set_guide(agency, &changed, audit()).await.unwrap();
@@ -3517,7 +3525,7 @@ pub async fn guides_replace<S: Store>(store: &S) {
     let entries = store.audit_page(before, 100).await.unwrap();
     assert_eq!(entries.len(), 2, "one entry per write: {entries:#?}");
     let summary: serde_json::Value = serde_json::from_str(&entries[1].summary).unwrap();
-    assert_eq!(summary["changed"], "fax,forms,fees", "{summary}");
+    assert_eq!(summary["changed"], "fax,forms,fees,id_photo", "{summary}");
     assert_eq!(summary["created"], false);
     let invalid = Guide {
         forms: Vec::new(),
@@ -3556,6 +3564,7 @@ fn application(hash: &str, receipt_fixed: bool, nonce: Option<&str>) -> NewAppli
             media_type: "image/png".into(),
             size: 4,
         }],
+        id_photo: None,
     }
 }
 
@@ -5305,4 +5314,458 @@ pub async fn notifications_claimed_once<S: Store>(store: &S) {
     all.dedup();
     assert_eq!(before, all.len(), "a message claimed twice");
     assert_eq!(all.len(), 60, "every message sent");
+}
+
+/// The public log of answered requests: an entry per request (a second one conflicts, an
+/// unknown request is not found), listed newest first per agency or for all, paged by number,
+/// withdrawn without trace in the list (the withdrawal audited, a second one a no-op). And the
+/// encrypted identity-document photo of an application: read back with the application, gone
+/// with the purge of personal data, its blob with it unless something else names it.
+pub async fn disclosures_and_id_photos<S: Store + Blobs>(store: &S) {
+    use crate::applications::ReplyDocumentId;
+    use crate::disclosures::DisclosureId;
+    let one = agency(store, "公开答复局").await;
+    let two = agency(store, "公开答复局二").await;
+    let received = d(2026, 3, 2);
+    let mut requests = Vec::new();
+    for (agency, reference) in [(one, "GK-1"), (one, "GK-2"), (two, "GK-3")] {
+        let r = store
+            .create_request(
+                new_request(agency, reference, received),
+                ev(Event::Received(received)),
+                audit(),
+            )
+            .await
+            .unwrap();
+        requests.push(r.id);
+    }
+    let mut entries = Vec::new();
+    for (i, r) in requests.iter().enumerate() {
+        let title = format!("关于<b>某项目</b>的批复 {i}");
+        let documents = [ReplyDocumentId(10 + i as i64), ReplyDocumentId(3)];
+        let e = store
+            .publish_disclosure(
+                *r,
+                &title,
+                &documents[..i.min(2)],
+                at(1_780_000_000, i as i64),
+                audit(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(e.request, *r);
+        assert_eq!(e.title, title);
+        assert_eq!(e.documents, documents[..i.min(2)]);
+        assert_eq!(e.published_by, "conformance");
+        entries.push(e);
+    }
+    assert_eq!(entries[2].agency, two);
+    assert_kind(
+        store
+            .publish_disclosure(requests[0], "再次", &[], at(1_780_000_000, 9), audit())
+            .await,
+        "a request published twice",
+        "Conflict",
+    );
+    assert_kind(
+        store
+            .publish_disclosure(
+                gongkai_cases::RequestId(999_999),
+                "无此申请",
+                &[],
+                at(1_780_000_000, 9),
+                audit(),
+            )
+            .await,
+        "unknown request",
+        "NotFound",
+    );
+    assert_eq!(
+        store.disclosure_of(requests[1]).await.unwrap(),
+        Some(entries[1].clone())
+    );
+    assert_eq!(
+        store.disclosure(entries[2].id).await.unwrap(),
+        Some(entries[2].clone())
+    );
+    let of_one = store.disclosures(Some(&[one]), None, 10).await.unwrap();
+    assert_eq!(of_one, vec![entries[1].clone(), entries[0].clone()]);
+    let first = store.disclosures(Some(&[one, two]), None, 2).await.unwrap();
+    assert_eq!(first, vec![entries[2].clone(), entries[1].clone()]);
+    let next = store
+        .disclosures(Some(&[one, two]), Some(first[1].id), 2)
+        .await
+        .unwrap();
+    assert_eq!(next, vec![entries[0].clone()]);
+    let all = store.disclosures(None, None, 1000).await.unwrap();
+    assert!(all.len() >= 3 && all.windows(2).all(|w| w[0].id > w[1].id));
+    assert!(
+        store
+            .disclosures(Some(&[]), None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let seq = audit_seq(store).await;
+    assert!(
+        store
+            .withdraw_disclosure(requests[0], audit())
+            .await
+            .unwrap()
+    );
+    assert_eq!(audit_seq(store).await, seq + 1);
+    assert!(
+        !store
+            .withdraw_disclosure(requests[0], audit())
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        audit_seq(store).await,
+        seq + 1,
+        "nothing withdrawn, nothing audited"
+    );
+    assert_eq!(store.disclosure_of(requests[0]).await.unwrap(), None);
+    assert_eq!(
+        store.disclosures(Some(&[one]), None, 10).await.unwrap(),
+        vec![entries[1].clone()]
+    );
+    assert_eq!(
+        store.disclosure(DisclosureId(i64::MAX)).await.unwrap(),
+        None
+    );
+
+    // An application with its (encrypted) identity-document photo.
+    let sealed = store.put(b"sealed photo bytes").await.unwrap();
+    let photo = Attachment {
+        sha256: sealed.clone(),
+        name: "身份证.jpg".into(),
+        media_type: "image/jpeg".into(),
+        size: 1234,
+    };
+    let submitted = d(2026, 3, 6);
+    let mut new = application("photo-hash", true, None);
+    new.id_photo = Some(photo.clone());
+    let r = store
+        .submit_application(
+            new_request(one, "GK-PHOTO", submitted),
+            ev(Event::Received(submitted)),
+            new,
+            audit(),
+        )
+        .await
+        .unwrap();
+    let stored = store.application(r.id).await.unwrap().unwrap();
+    assert_eq!(stored.id_photo, Some(photo));
+    store
+        .confirm_receipt(r.id, submitted, at(1_780_000_000, 60), audit())
+        .await
+        .unwrap();
+    store
+        .append_event(r.id, decided(d(2026, 3, 10), Outcome::Disclosed), audit())
+        .await
+        .unwrap();
+    let purged = store
+        .purge_personal_data(d(2026, 3, 11), audit())
+        .await
+        .unwrap();
+    assert!(purged.orphaned.contains(&sealed), "{purged:?}");
+    assert!(!store.has(&sealed).await.unwrap());
+    assert_eq!(
+        store.application(r.id).await.unwrap().unwrap().id_photo,
+        None
+    );
+}
+
+// Routing inside a government (签收, 转办, 协办, 退回).
+
+/// The steps of a request are numbered from 1 and read back in order with what each carries;
+/// a step numbered other than next (someone acted meanwhile) writes nothing (`Conflict`); an
+/// unknown request or agency is `NotFound`. What awaits a unit: the dispatch while it is its
+/// request's last step, a sub-task until it is answered; a unit handles the requests it last
+/// signed for.
+pub async fn routing_steps_in_order<S: Store>(store: &S) {
+    use gongkai_cases::routing::{Action, Step};
+    let intake = agency(store, "转办县政府").await;
+    let unit = store
+        .create_agency("转办县自然资源局", Some(intake), audit())
+        .await
+        .unwrap()
+        .id;
+    let helper = store
+        .create_agency("转办县交通局", Some(intake), audit())
+        .await
+        .unwrap()
+        .id;
+    let request = store
+        .create_request(
+            new_request(intake, "ZB-1", d(2025, 3, 3)),
+            ev(Event::Received(d(2025, 3, 3))),
+            audit(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let step = |action, by, to: Option<AgencyId>, text: &str| Step {
+        action,
+        by,
+        to,
+        text: text.into(),
+        due: None,
+        task: None,
+    };
+    assert!(store.routing_steps(request).await.unwrap().is_empty());
+    let first = store
+        .record_routing_step(
+            request,
+            1,
+            step(Action::Dispatch, intake, Some(unit), ""),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((first.seq, first.actor.as_str()), (1, "conformance"));
+    let waiting = store.routing_waiting(&[unit, helper]).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].0, request);
+    assert_eq!(waiting[0].1.step.action, Action::Dispatch);
+    for seq in [1, 3] {
+        assert_kind(
+            store
+                .record_routing_step(request, seq, step(Action::Sign, unit, None, ""), audit())
+                .await,
+            "a step on a state that has changed",
+            "Conflict",
+        );
+    }
+    assert_kind(
+        store
+            .record_routing_step(
+                gongkai_cases::RequestId(999_999),
+                1,
+                step(Action::Sign, unit, None, ""),
+                audit(),
+            )
+            .await,
+        "unknown request",
+        "NotFound",
+    );
+    assert_kind(
+        store
+            .record_routing_step(
+                request,
+                2,
+                step(Action::Dispatch, intake, Some(AgencyId(999_999)), ""),
+                audit(),
+            )
+            .await,
+        "unknown agency",
+        "NotFound",
+    );
+    store
+        .record_routing_step(
+            request,
+            2,
+            step(Action::Return, unit, Some(intake), "  不属于本单位职责 "),
+            audit(),
+        )
+        .await
+        .unwrap();
+    assert!(store.routing_waiting(&[unit]).await.unwrap().is_empty());
+    store
+        .record_routing_step(
+            request,
+            3,
+            step(Action::Dispatch, intake, Some(unit), ""),
+            audit(),
+        )
+        .await
+        .unwrap();
+    store
+        .record_routing_step(request, 4, step(Action::Sign, unit, None, ""), audit())
+        .await
+        .unwrap();
+    assert_eq!(store.routed_to(&[unit]).await.unwrap(), vec![request]);
+    assert!(store.routed_to(&[intake, helper]).await.unwrap().is_empty());
+    let mut sub = step(Action::Subtask, unit, Some(helper), "请提供道路改造资料");
+    sub.due = Some(d(2025, 3, 20));
+    store
+        .record_routing_step(request, 5, sub, audit())
+        .await
+        .unwrap();
+    let waiting = store.routing_waiting(&[helper]).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].1.step.due, Some(d(2025, 3, 20)));
+    let mut answer = step(Action::Answer, helper, None, "已提供");
+    answer.task = Some(5);
+    store
+        .record_routing_step(request, 6, answer, audit())
+        .await
+        .unwrap();
+    assert!(store.routing_waiting(&[helper]).await.unwrap().is_empty());
+    let steps = store.routing_steps(request).await.unwrap();
+    let actions: Vec<Action> = steps.iter().map(|s| s.step.action).collect();
+    assert_eq!(
+        actions,
+        [
+            Action::Dispatch,
+            Action::Return,
+            Action::Dispatch,
+            Action::Sign,
+            Action::Subtask,
+            Action::Answer
+        ]
+    );
+    assert_eq!(steps[1].step.text, "不属于本单位职责");
+    assert_eq!(steps[1].step.to, Some(intake));
+    assert_eq!(steps[5].step.task, Some(5));
+    // No routing step touched the timeline.
+    assert_eq!(
+        store.request(request).await.unwrap().unwrap().events.len(),
+        1
+    );
+}
+
+/// Words are indexed and counted, replaced when indexed again; the overlaps of a word set are
+/// counted among the requests having a rare word; the same applicant by identity number, else
+/// by name and phone; links both ways, refused twice; a referral set, replaced and removed.
+pub async fn similar_words_links_referrals<S: Store>(store: &S) {
+    use crate::similar::Referral;
+    let a = agency(store, "相似申请局").await;
+    let mut ids = Vec::new();
+    for (i, id_number) in ["XS-ID-0001", "XS-ID-0001", ""].into_iter().enumerate() {
+        let mut new = new_request(a, &format!("XS-{i}"), d(2025, 3, 3));
+        new.contact.id_number = id_number.into();
+        new.contact.phone = "13911112222".into();
+        ids.push(
+            store
+                .create_request(new, ev(Event::Received(d(2025, 3, 3))), audit())
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    // Every request of the whole suite may be unindexed when it runs on one database.
+    let unindexed = store.unindexed_requests(1_000_000).await.unwrap();
+    assert!(ids.iter().all(|id| unindexed.iter().any(|(u, _)| u == id)));
+    let w = |list: &[&str]| {
+        list.iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<String>>()
+    };
+    store
+        .set_request_words(&[
+            (ids[0], w(&["土地", "征收", "补偿"])),
+            (ids[1], w(&["土地", "预算"])),
+        ])
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .unindexed_requests(1000)
+            .await
+            .unwrap()
+            .iter()
+            .any(|(u, _)| *u == ids[0] || *u == ids[1])
+    );
+    let counts = store
+        .word_counts(&w(&["土地", "补偿", "没有"]))
+        .await
+        .unwrap();
+    assert_eq!(counts, vec![("土地".into(), 2), ("补偿".into(), 1)]);
+    let overlaps = store
+        .word_overlaps(
+            &w(&["土地", "征收", "补偿"]),
+            &w(&["补偿"]),
+            (1, 10),
+            ids[2],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        overlaps,
+        vec![crate::similar::Overlap {
+            request: ids[0],
+            shared: 3,
+            words: 3
+        }]
+    );
+    // Indexed again: the old words leave the counts.
+    store
+        .set_request_words(&[(ids[0], w(&["预算"]))])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .word_counts(&w(&["土地", "补偿", "预算"]))
+            .await
+            .unwrap(),
+        vec![("土地".into(), 1), ("预算".into(), 2)]
+    );
+    assert_eq!(
+        store
+            .same_applicant("XS-ID-0001", ("", ""), ids[0])
+            .await
+            .unwrap(),
+        vec![ids[1]]
+    );
+    let by_phone = store
+        .same_applicant("", ("张三", "13911112222"), ids[2])
+        .await
+        .unwrap();
+    assert_eq!(by_phone, vec![ids[0], ids[1]]);
+    assert!(
+        store
+            .same_applicant("", ("李四", "13911112222"), ids[2])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store.set_link(ids[2], ids[0], true, audit()).await.unwrap();
+    assert_kind(
+        store.set_link(ids[0], ids[2], true, audit()).await,
+        "linked twice",
+        "Conflict",
+    );
+    assert_kind(
+        store.set_link(ids[0], ids[0], true, audit()).await,
+        "linked to itself",
+        "Invalid",
+    );
+    assert_kind(
+        store
+            .set_link(ids[0], gongkai_cases::RequestId(999_999), true, audit())
+            .await,
+        "unknown request",
+        "NotFound",
+    );
+    let links = store.links_of(&[ids[2]]).await.unwrap();
+    assert_eq!(
+        (links.len(), links[0].request, links[0].other),
+        (1, ids[0], ids[2])
+    );
+    store
+        .set_link(ids[0], ids[2], false, audit())
+        .await
+        .unwrap();
+    assert!(store.links_of(&ids).await.unwrap().is_empty());
+    assert_kind(
+        store.set_link(ids[0], ids[2], false, audit()).await,
+        "unlinked twice",
+        "Conflict",
+    );
+    assert_eq!(store.referral(ids[0]).await.unwrap(), None);
+    for name in ["某市自然资源局", "某县交通局"] {
+        let referral = Referral {
+            agency: name.into(),
+            contact: "电话 0000-1234567".into(),
+        };
+        store
+            .set_referral(ids[0], Some(referral.clone()), audit())
+            .await
+            .unwrap();
+        assert_eq!(store.referral(ids[0]).await.unwrap(), Some(referral));
+    }
+    store.set_referral(ids[0], None, audit()).await.unwrap();
+    assert_eq!(store.referral(ids[0]).await.unwrap(), None);
 }

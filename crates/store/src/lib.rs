@@ -25,6 +25,7 @@ pub mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod directory;
+pub mod disclosures;
 mod error;
 pub mod filings;
 pub mod guides;
@@ -33,7 +34,9 @@ pub mod messages;
 pub mod notifications;
 pub mod published;
 pub mod redactions;
+pub mod routing;
 pub mod rules;
+pub mod similar;
 pub mod transfer;
 pub mod views;
 
@@ -43,6 +46,7 @@ pub use blobs::Blobs;
 pub use catalogue::{Catalogue, DocumentFilter, ItemOverview};
 pub use channels::Channels;
 pub use directory::Directory;
+pub use disclosures::Disclosures;
 pub use error::StoreError;
 pub use filings::Filings;
 pub use gongkai_audit::{Draft, Entry};
@@ -53,6 +57,8 @@ pub use messages::Messages;
 pub use notifications::Notifications;
 pub use published::PublishedReports;
 pub use redactions::Redactions;
+pub use routing::RoutingSteps;
+pub use similar::SimilarRequests;
 pub use views::PageViews;
 
 use chrono::NaiveDate;
@@ -544,6 +550,9 @@ pub trait Store:
     + Messages
     + Redactions
     + Notifications
+    + Disclosures
+    + RoutingSteps
+    + SimilarRequests
 {
 }
 
@@ -571,6 +580,9 @@ impl<T> Store for T where
         + Messages
         + Redactions
         + Notifications
+        + Disclosures
+        + RoutingSteps
+        + SimilarRequests
 {
 }
 

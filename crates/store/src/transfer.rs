@@ -98,6 +98,7 @@ pub const SCHEMA: &[TableDef] = &[
             ("email", Text),
             ("delivery", Text),
             ("awaiting", Int32),
+            ("words", OptInt),
         ],
         key: &["id"],
     },
@@ -306,6 +307,7 @@ pub const SCHEMA: &[TableDef] = &[
             ("time_limits", Text),
             ("fees", Text),
             ("remedies", Text),
+            ("id_photo", Text),
         ],
         key: &["agency_id"],
     },
@@ -477,6 +479,32 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["document_id"],
     },
+    // The applicants' identity-document photos (encrypted blobs) and the public log of
+    // answered requests (issue 16).
+    TableDef {
+        name: "application_id_photos",
+        columns: &[
+            ("request_id", Int),
+            ("sha256", Text),
+            ("name", Text),
+            ("media_type", Text),
+            ("size", Int),
+        ],
+        key: &["request_id"],
+    },
+    TableDef {
+        name: "disclosures",
+        columns: &[
+            ("id", Int),
+            ("request_id", Int),
+            ("agency_id", Int),
+            ("title", Text),
+            ("documents", Text),
+            ("published_at", Time),
+            ("published_by", Text),
+        ],
+        key: &["id"],
+    },
     // Public messages (互动交流), after the agencies and requests they name; a message merged
     // into a later one names it before it is copied (the reference is checked at commit).
     TableDef {
@@ -531,6 +559,50 @@ pub const SCHEMA: &[TableDef] = &[
         ],
         key: &["id"],
     },
+    // Routing inside a government (签收, 转办, 协办, 退回), the words of requests for finding
+    // near-identical ones, the links of the same request (同一申请), and the agency a reply names
+    // as responsible (第三十六条第（五）项).
+    TableDef {
+        name: "routing_steps",
+        columns: &[
+            ("request_id", Int),
+            ("seq", Int32),
+            ("action", Text),
+            ("from_agency", Int),
+            ("to_agency", OptInt),
+            ("note", Text),
+            ("due", OptDate),
+            ("task", OptInt),
+            ("taken_at", Time),
+            ("taken_by", Text),
+        ],
+        key: &["request_id", "seq"],
+    },
+    TableDef {
+        name: "request_words",
+        columns: &[("word", Text), ("request_id", Int)],
+        key: &["word", "request_id"],
+    },
+    TableDef {
+        name: "request_word_counts",
+        columns: &[("word", Text), ("n", Int)],
+        key: &["word"],
+    },
+    TableDef {
+        name: "request_links",
+        columns: &[
+            ("request_id", Int),
+            ("other_id", Int),
+            ("linked_at", Time),
+            ("linked_by", Text),
+        ],
+        key: &["request_id", "other_id"],
+    },
+    TableDef {
+        name: "request_referrals",
+        columns: &[("request_id", Int), ("agency", Text), ("contact", Text)],
+        key: &["request_id"],
+    },
     // Rate-limit counters: copied like sessions, so that a move does not reset a limit.
     TableDef {
         name: "rate_hits",
@@ -574,6 +646,7 @@ pub const GENERATED_IDS: &[&str] = &[
     "channels",
     "messages",
     "notifications",
+    "disclosures",
 ];
 
 /// Rows of `table` a copy reads and writes at a time: [`COPY_PAGE`], or a few for a table of

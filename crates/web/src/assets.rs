@@ -28,7 +28,7 @@ fn asset(stem: &str, ext: &str, content_type: &'static str, bytes: &'static [u8]
 }
 
 /// Every asset.
-pub static ASSETS: LazyLock<[Asset; 3]> = LazyLock::new(|| {
+pub static ASSETS: LazyLock<[Asset; 4]> = LazyLock::new(|| {
     [
         asset(
             "app",
@@ -48,6 +48,12 @@ pub static ASSETS: LazyLock<[Asset; 3]> = LazyLock::new(|| {
             "text/css; charset=utf-8",
             include_bytes!("../static/portal.css"),
         ),
+        asset(
+            "redact",
+            "js",
+            "text/javascript; charset=utf-8",
+            include_bytes!("../static/redact.js"),
+        ),
     ]
 });
 
@@ -64,6 +70,11 @@ pub fn js() -> String {
 /// The path of the public portal's stylesheet, for templates.
 pub fn portal_css() -> String {
     format!("/static/{}", ASSETS[2].name)
+}
+
+/// The path of the redaction page's drawing script, for templates.
+pub fn redact_js() -> String {
+    format!("/static/{}", ASSETS[3].name)
 }
 
 /// `GET /static/{name}`.

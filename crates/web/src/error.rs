@@ -207,7 +207,9 @@ impl From<ServiceError> for WebError {
                 ))
                 .with_details(details)
             }
-            ServiceError::Merged { .. } => WebError::conflict(e.to_string()),
+            ServiceError::Merged { .. } | ServiceError::Routing(_) => {
+                WebError::conflict(e.to_string())
+            }
             // 第四十九条: the workflow's refusal, with the findings of the checks behind it.
             ServiceError::Refused(ref r) => {
                 let mut w = WebError::new(StatusCode::CONFLICT, r.code(), e.to_string());
@@ -226,6 +228,7 @@ impl From<ServiceError> for WebError {
             ServiceError::Calendar(_) | ServiceError::Invalid(_) => {
                 WebError::invalid(e.to_string())
             }
+            ServiceError::Redact(r) => redact_error(r),
             ServiceError::Fields(ref problems) => {
                 let details = problems
                     .iter()
@@ -237,6 +240,36 @@ impl From<ServiceError> for WebError {
                 WebError::invalid(e.to_string()).with_details(details)
             }
         }
+    }
+}
+
+/// A document that could not be read or rebuilt for redaction: a kind that cannot be redacted
+/// is 415, bad boxes or a file the programs cannot process 422, a program missing or too slow
+/// on the server 503 (the message names the program, never a path).
+fn redact_error(e: gongkai_redact::Error) -> WebError {
+    use gongkai_redact::Error as R;
+    match e {
+        R::Unsupported(_) => WebError::unsupported(e.to_string()),
+        R::Invalid(ref problems) => {
+            let details = problems
+                .iter()
+                .map(|p| FieldError {
+                    field: format!("boxes[{}].{}", p.index, p.field),
+                    message: p.message.clone(),
+                })
+                .collect();
+            WebError::invalid(e.to_string()).with_details(details)
+        }
+        R::Failed { .. } | R::Image(_) => WebError::invalid(e.to_string()),
+        R::MissingProgram { .. } | R::Timeout { .. } => {
+            tracing::error!(error = %e, "redaction unavailable");
+            WebError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                e.to_string(),
+            )
+        }
+        R::Io(_) => WebError::internal(&e),
     }
 }
 

@@ -62,6 +62,16 @@ pub struct Options {
     pub views_flush: std::time::Duration,
     /// The reverse proxies whose `X-Forwarded-For` names the client (`server.trusted_proxies`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The sender of the queued messages the server runs (`notify.worker`), if any.
+    pub notify: Option<NotifyWorker>,
+}
+
+/// Where the server's sender of messages sends (`[notify]`, `[smtp]`), and how often it looks
+/// for messages due (`notify.poll_seconds`).
+#[derive(Debug, Clone)]
+pub struct NotifyWorker {
+    pub transports: gongkai_services::notify::send::Transports,
+    pub every: std::time::Duration,
 }
 
 impl Options {
@@ -93,6 +103,7 @@ impl Options {
                 gongkai_config::PortalConfig::default().views_flush_seconds,
             )),
             trusted_proxies: server.trusted_proxies.clone(),
+            notify: None,
         }
     }
 }

@@ -108,6 +108,33 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             Public,
             post(portal::apply::submit::<S>),
         ),
+        // Triage while the applicant writes (issue 16 §5): what is already public, and the
+        // notice of 第三十九条.
+        entry(
+            g.clone(),
+            "/apply/suggest",
+            Public,
+            get(portal::apply::suggest::<S>),
+        ),
+        // 答复公开 (issue 16 §4): the public log of answered requests.
+        entry(
+            g.clone(),
+            "/disclosures",
+            Public,
+            get(portal::disclosures::list::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/disclosures/{id}",
+            Public,
+            get(portal::disclosures::entry::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/disclosures/{id}/documents/{doc}",
+            Public,
+            get(portal::disclosures::document::<S>),
+        ),
         entry(
             g.clone(),
             "/track",
@@ -147,6 +174,24 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             post(office::replies::upload::<S>),
         ),
         entry(
+            p.clone(),
+            "/office/requests/{id}/disclosure",
+            Office,
+            post(office::disclosures::publish::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/disclosure/withdraw",
+            Office,
+            post(office::disclosures::withdraw::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/requests/{id}/id-photo",
+            Office,
+            get(office::disclosures::id_photo::<S>),
+        ),
+        entry(
             g.clone(),
             "/office/replies/{id}",
             Office,
@@ -157,6 +202,56 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/office/replies/{id}/release",
             Office,
             post(office::replies::release::<S>),
+        ),
+        // Redaction (区分处理, 第三十七条): the documents provided to an applicant, marked
+        // page by page and released by an approver as a rebuilt copy.
+        entry(
+            g.clone(),
+            "/office/documents/{id}",
+            Office,
+            get(office::documents::page::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/office/documents/{id}/pages/{page}",
+            Office,
+            get(office::documents::page_image::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/documents/{id}/redaction",
+            Office,
+            post(office::documents::redact::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/documents/{id}/release",
+            Office,
+            post(office::documents::release::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/requests/{id}/documents",
+            Api,
+            post(api::upload_document::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/documents/{id}",
+            Api,
+            get(api::get_document::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/documents/{id}/redaction",
+            Api,
+            post(api::redact_document::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/documents/{id}/release",
+            Api,
+            post(api::release_document::<S>),
         ),
         // The letters of a request (gongkai_letters).
         entry(
@@ -176,6 +271,26 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/api/v1/requests/{id}/letter",
             Api,
             get(api::render_letter::<S>),
+        ),
+        // Messages to applicants and staff (issue 16 §3): the agency's templates, and a
+        // request's delivery status.
+        entry(
+            g.clone(),
+            "/office/notifications/templates",
+            Office,
+            get(office::notifications::page::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/notifications/templates",
+            Office,
+            post(office::notifications::save::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/requests/{id}/notifications",
+            Api,
+            get(api::list_notifications::<S>),
         ),
         entry(
             g.clone(),
@@ -247,6 +362,48 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             post(office::requests::add_event::<S>),
         ),
         // After the events route: the authorization matrix withdraws the event it recorded.
+        entry(
+            p.clone(),
+            "/office/requests/{id}/dispatch",
+            Office,
+            post(office::routing::dispatch::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/sign",
+            Office,
+            post(office::routing::sign::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/return",
+            Office,
+            post(office::routing::return_back::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/subtasks",
+            Office,
+            post(office::routing::subtask::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/answer",
+            Office,
+            post(office::routing::answer::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/links",
+            Office,
+            post(office::routing::link::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/office/requests/{id}/referral",
+            Office,
+            post(office::routing::referral::<S>),
+        ),
         entry(
             p.clone(),
             "/office/requests/{id}/amend",
@@ -581,6 +738,49 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/api/v1/reports/explain",
             Api,
             get(api::explain_cell::<S>),
+        ),
+        // Routing inside a government (转办, 签收, 退回, 协办) and other requests like one.
+        entry(
+            p.clone(),
+            "/api/v1/requests/{id}/dispatch",
+            Api,
+            post(api::dispatch_request::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/requests/{id}/sign",
+            Api,
+            post(api::sign_request::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/requests/{id}/return",
+            Api,
+            post(api::return_request::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/requests/{id}/subtasks",
+            Api,
+            post(api::open_subtask::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/requests/{id}/answer",
+            Api,
+            post(api::answer_subtask::<S>),
+        ),
+        entry(
+            g.clone(),
+            "/api/v1/requests/{id}/similar",
+            Api,
+            get(api::list_similar_requests::<S>),
+        ),
+        entry(
+            p.clone(),
+            "/api/v1/requests/{id}/links",
+            Api,
+            post(api::link_requests::<S>),
         ),
         entry(
             g.clone(),

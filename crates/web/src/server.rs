@@ -1,8 +1,10 @@
 //! Running the server: bind, serve, and stop gracefully on SIGTERM or Ctrl-C: the listener
 //! closes, requests in flight finish (every write commits before its answer is sent, so
-//! nothing acknowledged is lost), then the store is closed.
+//! nothing acknowledged is lost), the sender of messages finishes the message it is sending,
+//! then the store is closed.
 
 use crate::{App, AttachmentPlace, Options, Shared, WebStore, routes};
+use gongkai_services::notify::send::{Worker, step};
 use gongkai_services::requests::DeskCache;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -78,6 +80,22 @@ pub async fn serve<S: WebStore>(
             }
         })
     });
+    // The queued messages are sent by a task of their own, stopped after the last request.
+    let (stop_sender, stopped) = tokio::sync::watch::channel(false);
+    let sender = app.options.notify.clone().and_then(|n| {
+        match Worker::new(n.transports, app.options.settings.notify.clone()) {
+            Ok(worker) => Some(tokio::spawn(send_messages(
+                app.clone(),
+                worker,
+                n.every,
+                stopped,
+            ))),
+            Err(e) => {
+                tracing::error!(error = %e, "消息发送未能启动");
+                None
+            }
+        }
+    });
     let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -87,9 +105,60 @@ pub async fn serve<S: WebStore>(
     if let Some(task) = flusher {
         task.abort();
     }
+    let _ = stop_sender.send(true);
+    if let Some(task) = sender {
+        let _ = task.await;
+    }
     crate::views::flush(&app.store, &app.views).await;
     served?;
     Ok(())
+}
+
+/// How often the sender runs the daily scan of due-soon and overdue requests (it queues each
+/// account's messages once a day, whenever it runs).
+const SCAN_EVERY: chrono::Duration = chrono::Duration::hours(1);
+
+/// The server's sender of messages: every `every`, the daily scan when due, then the messages
+/// due; until `stopped` turns true, and never in the middle of a message (a claimed message is
+/// finished before the task ends). Several server processes each run one: the queue's claims
+/// keep them from sending a message twice.
+async fn send_messages<S: WebStore>(
+    app: Shared<S>,
+    worker: Worker,
+    every: std::time::Duration,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_scan: Option<chrono::DateTime<chrono::Utc>> = None;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stopped.changed() => return,
+        }
+        let now = crate::now();
+        let scan = last_scan.is_none_or(|t| now - t >= SCAN_EVERY);
+        match step(&worker, &app.store, &app.settings(), scan, now).await {
+            Ok((scanned, round)) => {
+                if scan {
+                    last_scan = Some(now);
+                }
+                if round.claimed > 0 || scanned > 0 {
+                    tracing::info!(
+                        scanned,
+                        sent = round.sent,
+                        retried = round.retried,
+                        failed = round.failed,
+                        "消息发送"
+                    );
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "消息发送出错，稍后重试"),
+        }
+        if *stopped.borrow() {
+            return;
+        }
+    }
 }
 
 /// Resolves on SIGTERM (a service manager stopping the server) or Ctrl-C.

@@ -22,6 +22,8 @@ struct Fixture {
     year: i32,
     /// A reply document of the page request.
     reply: i64,
+    /// A PNG uploaded for redaction (an image needs no external program to read).
+    redacted: i64,
     /// A catalogue document of A.
     document: i64,
     /// A throwaway account of A that admin routes act on.
@@ -81,6 +83,12 @@ fn ledger_csv(prefix: &str) -> String {
 fn portal_forms(m: &str, p: &str) -> Option<u16> {
     Some(match (m, p) {
         ("GET", "/apply" | "/track") => 200,
+        // Triage (issue 16 §5): suggestions for an empty text are none, for anyone.
+        ("GET", "/apply/suggest") => 200,
+        // 答复公开: the log for anyone; the fixture publishes no entry, so an entry and its
+        // documents are not found, for everyone alike.
+        ("GET", "/disclosures") => 200,
+        ("GET", "/disclosures/{id}" | "/disclosures/{id}/documents/{doc}") => 404,
         ("POST", "/apply") => 403,
         ("POST", "/apply/submit") => 400,
         ("POST", "/track" | "/track/documents/{id}") => 404,
@@ -182,7 +190,8 @@ fn expected(route: &Route, who: Who) -> u16 {
             | "/office/guide"
             | "/office/agencies"
             | "/office/users"
-            | "/office/calendar",
+            | "/office/calendar"
+            | "/office/notifications/templates",
         ) => 200,
         ("POST", "/office/password") => 422,
         ("POST", "/office/requests") => handles_a(who, 303),
@@ -195,6 +204,38 @@ fn expected(route: &Route, who: Who) -> u16 {
             | "/office/requests/{id}/remedies"
             | "/office/requests/{id}/remedies/close",
         ) => handles_a(who, 303),
+        // Routing (转办, 签收, 退回, 协办) on A's request, which A registered and handles: A's
+        // officer finds no unit below A to dispatch to (B is a sibling), no dispatch to sign or
+        // return, no sub-task numbered 999 (409); it asks the government for help (协办, the
+        // government sees A's requests already, so B still sees nothing). The others see it
+        // and may not (403) or do not see it (404).
+        (
+            "POST",
+            "/office/requests/{id}/dispatch"
+            | "/office/requests/{id}/sign"
+            | "/office/requests/{id}/return"
+            | "/office/requests/{id}/answer",
+        ) => handles_a(who, 409),
+        // A's officer links the page request with the API's as the same request (同一申请) and
+        // names the agency responsible for the information (第三十六条第（五）项).
+        (
+            "POST",
+            "/office/requests/{id}/subtasks"
+            | "/office/requests/{id}/links"
+            | "/office/requests/{id}/referral",
+        ) => handles_a(who, 303),
+        (
+            "POST",
+            "/api/v1/requests/{id}/dispatch"
+            | "/api/v1/requests/{id}/sign"
+            | "/api/v1/requests/{id}/return"
+            | "/api/v1/requests/{id}/answer",
+        ) => handles_a(who, 409),
+        // The API's request asks the government for help; the link the page made is undone.
+        ("POST", "/api/v1/requests/{id}/subtasks" | "/api/v1/requests/{id}/links") => {
+            handles_a(who, 200)
+        }
+        ("GET", "/api/v1/requests/{id}/similar") => reads_a(who),
         ("POST", "/office/ledger") => handles_a(who, 200),
         // The fixture's request is no online application: its receipt needs no confirmation.
         ("POST", "/office/requests/{id}/confirm") => handles_a(who, 409),
@@ -202,6 +243,17 @@ fn expected(route: &Route, who: Who) -> u16 {
             handles_a(who, 303)
         }
         ("GET", "/office/replies/{id}") => reads_a(who),
+        // Redaction (区分处理, 第三十七条): the document read by those who see A, its page images
+        // and its marking by those who handle A; its release by an approver alone (none of the
+        // matrix's callers: A's officer is refused).
+        ("GET", "/office/documents/{id}" | "/api/v1/documents/{id}") => reads_a(who),
+        ("GET", "/office/documents/{id}/pages/{page}") => handles_a(who, 200),
+        ("POST", "/office/documents/{id}/redaction") => handles_a(who, 303),
+        ("POST", "/api/v1/documents/{id}/redaction") => handles_a(who, 200),
+        ("POST", "/api/v1/requests/{id}/documents") => handles_a(who, 201),
+        ("POST", "/office/documents/{id}/release" | "/api/v1/documents/{id}/release") => {
+            handles_a(who, 403)
+        }
         ("GET", "/office/reports/download" | "/office/reports/explain") => reads_a(who),
         ("POST", "/office/reports/figures" | "/office/reports/prose") => handles_a(who, 303),
         // The filing workflow (第四十九条) of A's report, which the fixture published as version
@@ -285,6 +337,10 @@ fn expected(route: &Route, who: Who) -> u16 {
         // handle it.
         ("GET", "/office/requests/{id}/letter" | "/api/v1/requests/{id}/letter") => reads_a(who),
         ("POST", "/office/requests/{id}/letters") => handles_a(who, 303),
+        // Messages: the agency's templates are edited by those who handle it; a request's
+        // delivery status is read by those who see it.
+        ("POST", "/office/notifications/templates") => handles_a(who, 303),
+        ("GET", "/api/v1/requests/{id}/notifications") => reads_a(who),
         ("GET", "/api/v1/supervision") => 200,
         // 互动交流: read by those who see A; triaged, replied and published by those who handle
         // it. The routes run in order on the fixture's message: assigned to A itself, its
@@ -301,6 +357,12 @@ fn expected(route: &Route, who: Who) -> u16 {
             | "/office/messages/{id}/request",
         ) => handles_a(who, 303),
         ("POST", "/office/requests/{id}/message") => handles_a(who, 409),
+        // The public log (issue 16 §4): an empty title is refused (422) once the access check
+        // passed; withdrawing what was never published goes back to the page. The photo:
+        // those who handle A; the fixture's request has none.
+        ("POST", "/office/requests/{id}/disclosure") => handles_a(who, 422),
+        ("POST", "/office/requests/{id}/disclosure/withdraw") => handles_a(who, 303),
+        ("GET", "/office/requests/{id}/id-photo") => handles_a(who, 404),
         ("POST", "/api/v1/messages/{id}/reply") => handles_a(who, 200),
         _ => panic!("{m} {p} has no entry in the authorization matrix: say what each caller gets"),
     }
@@ -324,6 +386,9 @@ async fn call(
                 Audience::Api if route.path.starts_with("/api/v1/messages/") => {
                     fx.api_message.to_string()
                 }
+                Audience::Api if route.path.starts_with("/api/v1/documents/") => {
+                    fx.redacted.to_string()
+                }
                 Audience::Api => fx.api_request.to_string(),
                 _ if route.path.ends_with("/messages/{id}/merge") => fx.merged_message.to_string(),
                 _ if route.path.ends_with("/messages/{id}/request") => {
@@ -335,10 +400,14 @@ async fn call(
                 // An unknown document (the fixture's document is id 1, like the request).
                 _ if route.path.starts_with("/documents/") => "999999".to_owned(),
                 _ if route.path.starts_with("/office/replies/") => fx.reply.to_string(),
+                _ if route.path.starts_with("/office/documents/") => fx.redacted.to_string(),
                 _ => fx.page_request.to_string(),
             },
         )
         .replace("{sha256}", &"0".repeat(64))
+        // A document of an unknown entry of the public log.
+        .replace("{doc}", "999999")
+        .replace("{page}", "1")
         .replace("{year}", PUBLISHED_YEAR)
         .replace("{agency}", &gongkai_web::auth::form_urlencoded_component(A))
         .replace(
@@ -386,6 +455,21 @@ async fn call(
                     "event": "consultation-started", "date": "2024-03-06",
                 })),
                 ("POST", "/api/v1/ledger") => req.body(ledger_csv(&format!("L-{unique}"))),
+                ("POST", "/api/v1/requests/{id}/dispatch") => {
+                    req.json(&serde_json::json!({"to_agency": common::B}))
+                }
+                ("POST", "/api/v1/requests/{id}/return") => {
+                    req.json(&serde_json::json!({"reason": "矩阵测试退回"}))
+                }
+                ("POST", "/api/v1/requests/{id}/subtasks") => req.json(&serde_json::json!({
+                    "to_agency": GOV, "due": "2024-03-20", "ask": "矩阵测试协办",
+                })),
+                ("POST", "/api/v1/requests/{id}/answer") => {
+                    req.json(&serde_json::json!({"task": 999, "answer": "矩阵测试答复"}))
+                }
+                ("POST", "/api/v1/requests/{id}/links") => req.json(&serde_json::json!({
+                    "other": fx.page_request, "linked": false,
+                })),
                 ("POST", "/api/v1/reports/generate") => {
                     req.json(&serde_json::json!({"agency": A, "year": fx.year}))
                 }
@@ -404,6 +488,12 @@ async fn call(
                 ("POST", "/api/v1/messages/{id}/reply") => {
                     req.json(&serde_json::json!({"body": "矩阵测试答复", "public": true}))
                 }
+                ("POST", "/api/v1/requests/{id}/documents") => req.multipart(png_form()),
+                ("POST", "/api/v1/documents/{id}/redaction") => req.json(&serde_json::json!({
+                    "boxes": [{"page": 1, "x": 0.1, "y": 0.1, "w": 0.2, "h": 0.1,
+                               "reason": "第十五条"}],
+                    "patterns": true,
+                })),
                 _ => req,
             };
             req.send().await.unwrap()
@@ -456,6 +546,7 @@ async fn call(
         (_, "POST", p) => {
             let reference = format!("PAGE-{unique}");
             let message = fx.message.to_string();
+            let api_request = fx.api_request.to_string();
             let fields: Vec<(&str, &str)> = match p {
                 "/office/login" => vec![("name", "nobody"), ("password", "wrong-password-1")],
                 "/office/password" => vec![("current", "wrong"), ("new", "x"), ("repeat", "x")],
@@ -476,6 +567,21 @@ async fn call(
                 }
                 // The fee notice that the events route recorded.
                 "/office/requests/{id}/withdraw" => vec![("reason", "误录")],
+                "/office/requests/{id}/dispatch" => vec![("to_agency", common::B)],
+                "/office/requests/{id}/return" => vec![("reason", "矩阵测试退回")],
+                "/office/requests/{id}/subtasks" => vec![
+                    ("to_agency", gov),
+                    ("due", "2024-03-20"),
+                    ("ask", "矩阵测试协办"),
+                ],
+                "/office/requests/{id}/answer" => vec![("task", "999"), ("answer", "矩阵测试答复")],
+                "/office/requests/{id}/links" => {
+                    vec![("other", api_request.as_str()), ("action", "link")]
+                }
+                "/office/requests/{id}/referral" => vec![
+                    ("agency", "测试市自然资源局"),
+                    ("contact", "电话 0517-1234567"),
+                ],
                 // A's officer registers the case; everyone then tries to close it.
                 "/office/requests/{id}/remedies" => vec![
                     ("case", "M-CASE"),
@@ -524,6 +630,12 @@ async fn call(
                 "/office/catalogue/{id}/repeal" => {
                     vec![("state", "repealed"), ("on", "2024-06-01")]
                 }
+                "/office/notifications/templates" => vec![
+                    ("agency", A),
+                    ("milestone", "replied"),
+                    ("channel", "sms"),
+                    ("body", "【{{ agency }}】您的申请{{ reference }}已答复。"),
+                ],
                 "/office/guide" => vec![
                     ("agency", A),
                     ("office", "办公室"),
@@ -554,12 +666,25 @@ async fn call(
                 "/office/messages/{id}/publish" => vec![("public", "1")],
                 "/office/messages/{id}/merge" => vec![("into", message.as_str())],
                 "/office/requests/{id}/message" => vec![("kind", "投诉")],
+                "/office/documents/{id}/redaction" => vec![
+                    ("new_page", "1"),
+                    ("new_x", "10"),
+                    ("new_y", "10"),
+                    ("new_w", "20"),
+                    ("new_h", "10"),
+                    ("new_reason", "第十四条"),
+                ],
                 _ => vec![],
             };
             browser.post(&path, &fields).await
         }
         (_, m, p) => panic!("no request written for {m} {p}"),
     }
+}
+
+/// A multipart form with a PNG in the field `file`, as `uploadDocument` takes it.
+fn png_form() -> reqwest::multipart::Form {
+    common::file_form(gongkai_redact::fixtures::png_with_metadata(), "scan.png")
 }
 
 async fn multipart(
@@ -622,6 +747,18 @@ async fn fixture(server: &Server) -> Fixture {
         .nth(1)
         .and_then(|s| s.split(['"', '/']).next())
         .and_then(|id| id.parse().ok())
+        .unwrap();
+    // A document to redact, uploaded through the API.
+    let r = client
+        .post(server.url(&format!("/api/v1/requests/{}/documents", ids[0])))
+        .bearer_auth(token)
+        .multipart(png_form())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let redacted = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
         .unwrap();
     let admin = server.browser(Who::Admin).await;
     let r = admin
@@ -708,6 +845,7 @@ async fn fixture(server: &Server) -> Fixture {
         agency_a,
         page_request: ids[0],
         reply,
+        redacted,
         api_request: ids[1],
         year: chrono::Datelike::year(&gongkai_web::china_today()),
         document,

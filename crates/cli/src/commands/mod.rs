@@ -17,6 +17,7 @@ pub mod install;
 pub mod ledger;
 pub mod letter;
 pub mod message;
+pub mod notify;
 pub mod portal;
 pub mod remedy;
 pub mod remind;
@@ -81,6 +82,10 @@ pub fn warn(warnings: &[Warning]) {
                 format!(
                     "{year} 年不在工作日历中{known}：涉及该年的答复期限按星期一至星期五推算，为暂定结果；可用 gongkai calendar import 导入该年的放假安排"
                 )
+            }
+            Warning::RepeatWithoutLink => gongkai_services::similar::REPEAT_WITHOUT_LINK.to_owned(),
+            Warning::NotQueued(why) => {
+                format!("已记录，但通知申请人的消息未能加入发送队列：{why}")
             }
         };
         let _ = writeln!(err, "gongkai：提示：{text}");

@@ -22,24 +22,29 @@ pub struct RemindArgs {
     date: Option<NaiveDate>,
 }
 
+/// The `[smtp]` server, if configured (`smtp.host`).
+pub fn smtp_settings(config: &gongkai_config::Config) -> Option<SmtpSettings> {
+    let smtp = &config.smtp;
+    smtp.host.as_ref().map(|host| SmtpSettings {
+        host: host.clone(),
+        port: smtp.port,
+        starttls: smtp.starttls,
+        credentials: smtp.username.clone().map(|u| {
+            let password = smtp
+                .password
+                .as_ref()
+                .map(|p| p.expose().clone())
+                .unwrap_or_default();
+            (u, password)
+        }),
+    })
+}
+
 /// Where `--send` delivers, by the configuration.
 fn delivery(env: &Env) -> Delivery {
-    let smtp = &env.config.smtp;
-    match &smtp.host {
-        Some(host) => Delivery::Smtp(SmtpSettings {
-            host: host.clone(),
-            port: smtp.port,
-            starttls: smtp.starttls,
-            credentials: smtp.username.clone().map(|u| {
-                let password = smtp
-                    .password
-                    .as_ref()
-                    .map(|p| p.expose().clone())
-                    .unwrap_or_default();
-                (u, password)
-            }),
-        }),
-        None => Delivery::Outbox(smtp.outbox.clone()),
+    match smtp_settings(&env.config) {
+        Some(s) => Delivery::Smtp(s),
+        None => Delivery::Outbox(env.config.smtp.outbox.clone()),
     }
 }
 

@@ -35,6 +35,39 @@ pub enum RequestCommand {
     /// 多人申请的信息（repeated）：一年内被两个以上申请人申请的相同信息（同一文号或《标题》，或申请
     /// 内容分词后几乎相同），可纳入主动公开（条例第四十四条）
     Repeated(RepeatedArgs),
+    /// 转办（dispatch）：把申请转办（交办）给本单位的下级单位；不改变答复期限
+    Dispatch(DispatchArgs),
+    /// 签收（sign）：被转办的单位签收申请，成为承办单位
+    Sign(RouteArgs),
+    /// 退回（return）：被转办的单位写明理由退回申请，申请回到转办单位
+    Return(ReturnArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RouteArgs {
+    /// 受理编号（reference）
+    reference: String,
+    /// 登记申请的机关（agency）
+    #[arg(long, value_name = "NAME")]
+    agency: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DispatchArgs {
+    #[command(flatten)]
+    request: RouteArgs,
+    /// 承办单位（to）：当前承办单位的下级单位
+    #[arg(long, value_name = "NAME")]
+    to: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReturnArgs {
+    #[command(flatten)]
+    request: RouteArgs,
+    /// 退回理由（必填）
+    #[arg(long, value_name = "TEXT")]
+    reason: String,
 }
 
 #[derive(Debug, Args)]
@@ -436,6 +469,36 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
                         writeln!(out, "  {}：{} → {}", c.field, c.old, c.new)?;
                     }
                 }
+                RequestCommand::Dispatch(DispatchArgs { request: r, to }) => {
+                    let id = ctx
+                        .show_request(&r.agency, &r.reference, None)
+                        .await?
+                        .request
+                        .id;
+                    let v = ctx.dispatch_request(id, &to).await?;
+                    writeln!(out, "已将申请 {} 转办至 {to}，待签收", r.reference)?;
+                    routed(&mut out, &v)?;
+                }
+                RequestCommand::Sign(r) => {
+                    let id = ctx
+                        .show_request(&r.agency, &r.reference, None)
+                        .await?
+                        .request
+                        .id;
+                    let v = ctx.sign_request(id).await?;
+                    writeln!(out, "已签收申请 {}", r.reference)?;
+                    routed(&mut out, &v)?;
+                }
+                RequestCommand::Return(ReturnArgs { request: r, reason }) => {
+                    let id = ctx
+                        .show_request(&r.agency, &r.reference, None)
+                        .await?
+                        .request
+                        .id;
+                    let v = ctx.return_request(id, &reason).await?;
+                    writeln!(out, "已退回申请 {}", r.reference)?;
+                    routed(&mut out, &v)?;
+                }
                 RequestCommand::WithdrawEvent(a) => {
                     let (req, removed) = ctx
                         .withdraw_event(&a.agency, &a.reference, &a.reason)
@@ -452,4 +515,13 @@ pub fn run(g: &Global, cmd: RequestCommand) -> Result<Status> {
             Ok(Status::Ok)
         })
     })
+}
+
+/// Where a routed request stands: its handling unit and the dispatch awaiting a signature.
+fn routed(out: &mut impl Write, v: &gongkai_services::routing::RoutingView) -> Result<()> {
+    writeln!(out, "承办单位：{}", v.handling.name)?;
+    if let Some(a) = &v.awaiting {
+        writeln!(out, "待签收：{}", a.name)?;
+    }
+    Ok(())
 }

@@ -29,6 +29,10 @@ pub fn serve(g: &Global, args: ServeArgs) -> Result<Status> {
     options.views_flush =
         std::time::Duration::from_secs(u64::from(env.config.portal.views_flush_seconds.max(1)));
     options.catalogue_attachment_max = u64::from(env.config.catalogue.attachment_max_mb) << 20;
+    options.notify = env.config.notify.worker.then(|| gongkai_web::NotifyWorker {
+        transports: super::notify::transports(&env.config),
+        every: std::time::Duration::from_secs(u64::from(env.config.notify.poll_seconds)),
+    });
     let url = env.url();
     let shown = env.shown_url();
     let runtime = tokio::runtime::Builder::new_multi_thread()

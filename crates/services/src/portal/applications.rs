@@ -61,6 +61,8 @@ pub struct ApplicationInput {
     /// nothing stored twice); with another content it is refused.
     pub nonce: Option<String>,
     pub files: Vec<Upload>,
+    /// The photo of the identity document, where the agency's guide asks for one.
+    pub id_photo: Option<Upload>,
 }
 
 /// What the applicant is told on submission: the receipt (回执).
@@ -122,13 +124,19 @@ impl<S: Store> Public<'_, S> {
     }
 
     /// Checks an application's fields, every problem at once ([`ServiceError::Fields`]), as
-    /// the preview does before anything is stored.
+    /// the preview does before anything is stored. The files come with the submission, after
+    /// the preview: a photo the agency asks for is not missing yet.
     pub async fn check_application(&self, input: &ApplicationInput) -> Result<()> {
-        self.checked(input).await.map(|_| ())
+        self.checked(input, false).await.map(|_| ())
     }
 
-    /// [`Public::check_application`], answering the applicant's kind and phone digits.
-    async fn checked(&self, input: &ApplicationInput) -> Result<(Applicant, String)> {
+    /// [`Public::check_application`], answering the applicant's kind and phone digits;
+    /// `submitted`: the files are there, a missing photo is a problem.
+    async fn checked(
+        &self,
+        input: &ApplicationInput,
+        submitted: bool,
+    ) -> Result<(Applicant, String)> {
         let mut problems: Vec<FieldProblem> = Vec::new();
         // The agency first, as the form asks for it first: one that exists and was not merged
         // into another (第二十七条: an application goes to an administrative agency).
@@ -263,10 +271,63 @@ impl<S: Store> Public<'_, S> {
                 );
             }
         }
+        self.check_id_photo(input, submitted, &mut problems).await?;
         match kind {
             Some(kind) if problems.is_empty() => Ok((kind, digits)),
             _ => Err(ServiceError::Fields(problems)),
         }
+    }
+
+    /// Whether the agency asks for an identity-document photo (its guide says so).
+    pub async fn asks_id_photo(&self, agency: AgencyId) -> Result<bool> {
+        Ok(self
+            .store()
+            .guide(agency)
+            .await?
+            .is_some_and(|g| g.id_photo))
+    }
+
+    /// The identity-document photo's problems: missing where the agency asks for one, of a
+    /// kind other than a photo or a PDF, too large, or no key to encrypt it with (it is never
+    /// stored in clear). A photo the agency does not ask for is refused too: it would be
+    /// personal data collected for nothing.
+    async fn check_id_photo(
+        &self,
+        input: &ApplicationInput,
+        submitted: bool,
+        problems: &mut Vec<FieldProblem>,
+    ) -> Result<()> {
+        let asks = self.asks_id_photo(input.agency).await?;
+        let Some(photo) = &input.id_photo else {
+            if asks && submitted {
+                problem(problems, "id_photo", "本机关要求上传身份证明照片");
+            }
+            return Ok(());
+        };
+        if !asks {
+            problem(problems, "id_photo", "本机关不收取身份证明照片，请勿上传");
+            return Ok(());
+        }
+        if self.settings().id_photo_key.is_none() {
+            problem(
+                problems,
+                "id_photo",
+                "系统尚未配置照片加密密钥，暂不能接收身份证明照片，请联系本机关",
+            );
+        }
+        let max = self.settings().portal.attachment_max_bytes;
+        match gongkai_blobs::attachment(&photo.bytes, photo.name.trim(), max) {
+            Err(e) => problem(problems, "id_photo", format!("身份证明照片：{e}")),
+            Ok(a) if !crate::id_photo::PHOTO_TYPES.contains(&a.media_type.as_str()) => {
+                problem(
+                    problems,
+                    "id_photo",
+                    "身份证明照片应为 JPEG、PNG 图片或 PDF 文件",
+                );
+            }
+            Ok(_) => {}
+        }
+        Ok(())
     }
 
     /// Submits an online application: checked (every field at once), its files checked by
@@ -289,7 +350,7 @@ impl<S: Store> Public<'_, S> {
                     message: "请选择受理申请的机关".into(),
                 }])
             })?;
-        let (kind, _) = self.checked(&input).await?;
+        let (kind, _) = self.checked(&input, true).await?;
         // The public's one write: a scope that may apply and nothing else.
         let scope = Scope::public(Actor::new(PORTAL_ACTOR)?);
         let grant = scope.agency(&agency, &tree, Capability::Apply)?;
@@ -315,6 +376,22 @@ impl<S: Store> Public<'_, S> {
             attachment.sha256 = blobs.put(&f.bytes).await?;
             files.push(attachment);
         }
+        let id_photo = match (&input.id_photo, self.settings().id_photo_key) {
+            (Some(photo), Some(key)) => {
+                let mut attachment = gongkai_blobs::attachment(
+                    &photo.bytes,
+                    photo.name.trim(),
+                    self.settings().portal.attachment_max_bytes,
+                )
+                .map_err(|e| ServiceError::Invalid(e.to_string()))?;
+                // Only the sealed bytes reach the blob store: their hash names the blob, the
+                // photo's own hash is kept nowhere (it would confirm a guess of the photo).
+                let sealed = crate::id_photo::seal(&key, &photo.bytes)?;
+                attachment.sha256 = blobs.put(&sealed).await?;
+                Some(attachment)
+            }
+            _ => None,
+        };
         let code = match &once {
             Some(once) => derived_tracking_code(&self.key().await?, once.token),
             None => new_tracking_code()?,
@@ -371,6 +448,7 @@ impl<S: Store> Public<'_, S> {
             nonce: once.as_ref().map(|o| o.nonce.clone()),
             content_hash: once.as_ref().map(|o| o.content.clone()),
             files: files.clone(),
+            id_photo,
         };
         let stored = match self
             .store()
@@ -388,6 +466,18 @@ impl<S: Store> Public<'_, S> {
             }
             Err(e) => return Err(e.into()),
         };
+        // The receipt by SMS and e-mail, with the tracking code: at submission, the only moment
+        // it is known in clear. A message that cannot be queued does not undo the application
+        // (the receipt page shows the code anyway).
+        let _ = ctx
+            .queue_milestone(
+                &agency,
+                &stored,
+                crate::notify::Milestone::Received,
+                today,
+                Some(code.as_str()),
+            )
+            .await;
         self.receipt(code, agency.name, (at, today), files, stored)
             .await
     }
@@ -526,7 +616,8 @@ impl<S: Store> Public<'_, S> {
             .await?
             .into_iter()
             .filter(|d| d.released.is_some())
-            .map(|d| (d.id, d.file))
+            // The released copy of a redacted document, never its original (第三十七条).
+            .map(|d| (d.id, d.provided().clone()))
             .collect();
         Ok(Some(Tracked {
             reference: request.data.reference.clone(),
@@ -570,8 +661,10 @@ impl<S: Store> Public<'_, S> {
         if document.request != request.id || document.released.is_none() {
             return Ok(None);
         }
-        let bytes = blobs.get(&document.file.sha256).await?;
-        Ok(bytes.map(|b| (document.file, b)))
+        // The released copy of a redacted document, never its original (第三十七条).
+        let provided = document.provided().clone();
+        let bytes = blobs.get(&provided.sha256).await?;
+        Ok(bytes.map(|b| (provided, b)))
     }
 
     /// Counts one more `action` (`apply`, `track`) by the client at `address` in the minute of

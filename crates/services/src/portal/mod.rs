@@ -11,15 +11,20 @@
 //!
 //! - [`applications`]: applying online (第二十七–二十九条) and following the application;
 //! - [`catalogue`]: the agencies, the catalogue pages, search, attachments and the Atom feed;
+//! - [`disclosures`]: the public log of answered requests and their released documents;
 //! - [`guide`]: each agency's 政府信息公开指南 and the forms of provision it offers;
 //! - [`messages`]: leaving a message (互动交流), following it, and the published replies;
-//! - [`reports`]: the published annual reports, their versions and the checks' findings.
+//! - [`reports`]: the published annual reports, their versions and the checks' findings;
+//! - [`triage`]: while an applicant writes, what is already public and the notice of
+//!   第三十九条 when the wording is a petition, complaint or consultation.
 
 pub mod applications;
 pub mod catalogue;
+pub mod disclosures;
 pub mod guide;
 pub mod messages;
 pub mod reports;
+pub mod triage;
 
 use crate::{Actor, Ctx, Result, Scope, Settings};
 use gongkai_store::Store;

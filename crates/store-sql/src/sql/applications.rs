@@ -139,6 +139,31 @@ where
             },
         )
         .await?;
+        let mut photos: Vec<(i64, &Attachment, i64)> = Vec::new();
+        for (id, a) in submitted {
+            if let Some(p) = &a.id_photo {
+                let size = i64::try_from(p.size)
+                    .map_err(|_| StoreError::Invalid(format!("附件“{}”过大", p.name)))?;
+                photos.push((*id, p, size));
+            }
+        }
+        let head =
+            "INSERT INTO application_id_photos (request_id, sha256, name, media_type, size) ";
+        Self::run_values(
+            conn,
+            (head, ""),
+            &photos,
+            ROW_CHUNK,
+            "保存身份证明照片",
+            |b, (id, p, size)| {
+                b.bind(*id)
+                    .bind(p.sha256.as_str())
+                    .bind(p.name.as_str())
+                    .bind(p.media_type.as_str())
+                    .bind(*size);
+            },
+        )
+        .await?;
         for fixed in [true, false] {
             let ids: Vec<i64> = submitted
                 .iter()
@@ -193,6 +218,7 @@ where
         let Some(row) = row else { return Ok(None) };
         let mut application = Self::application_row(&row)?;
         application.files = Self::application_files(&mut conn, application.request).await?;
+        application.id_photo = Self::id_photo(&mut conn, application.request).await?;
         let request = Self::load_request(&mut conn, "id = $1", (application.request.0, None))
             .await?
             .ok_or_else(|| StoreError::Backend("网上申请对应的申请记录缺失".into()))?;
@@ -210,6 +236,7 @@ where
         let Some(row) = row else { return Ok(None) };
         let mut application = Self::application_row(&row)?;
         application.files = Self::application_files(&mut conn, request).await?;
+        application.id_photo = Self::id_photo(&mut conn, request).await?;
         Ok(Some(application))
     }
 
@@ -223,9 +250,21 @@ where
                 confirmed: at.zip(by),
                 content_hash: row.try_get("content_hash")?,
                 files: Vec::new(),
+                id_photo: None,
             })
         };
         read().map_err(db("读取网上申请"))
+    }
+
+    async fn id_photo(conn: &mut DB::Connection, request: RequestId) -> Result<Option<Attachment>> {
+        let row = sqlx::query(
+            "SELECT sha256, name, media_type, size FROM application_id_photos WHERE request_id = $1",
+        )
+        .bind(request.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db("读取身份证明照片"))?;
+        row.as_ref().map(attachment_row::<DB>).transpose()
     }
 
     async fn application_files(
@@ -430,7 +469,8 @@ where
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM requests WHERE decided_on < $1 AND (id_number <> '' OR phone <> '' \
              OR address <> '' OR email <> '' OR id IN (SELECT request_id FROM applicants \
-             WHERE name <> $2) OR id IN (SELECT request_id FROM application_files)) ORDER BY id",
+             WHERE name <> $2) OR id IN (SELECT request_id FROM application_files) \
+             OR id IN (SELECT request_id FROM application_id_photos)) ORDER BY id",
         )
         .bind(decided_before)
         .bind(PURGED_NAME)
@@ -462,12 +502,20 @@ where
             .execute(&mut *tx)
             .await
             .map_err(db("清除个人信息"))?;
-            let files: Vec<String> = sqlx::query_scalar(&format!(
+            let mut files: Vec<String> = sqlx::query_scalar(&format!(
                 "DELETE FROM application_files WHERE request_id IN {list} RETURNING sha256"
             ))
             .fetch_all(&mut *tx)
             .await
             .map_err(db("清除申请附件"))?;
+            // The encrypted identity-document photos go with the other files.
+            let photos: Vec<String> = sqlx::query_scalar(&format!(
+                "DELETE FROM application_id_photos WHERE request_id IN {list} RETURNING sha256"
+            ))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db("清除身份证明照片"))?;
+            files.extend(photos);
             purged.files += files.len() as u64;
             // The bytes of those files, unless something else names them (a blob is shared by
             // identical files). Only these: a blob just stored for a document being entered
@@ -476,6 +524,7 @@ where
                 let named: i64 = sqlx::query_scalar(
                     "SELECT (SELECT COUNT(*) FROM document_attachments WHERE sha256 = $1) \
                      + (SELECT COUNT(*) FROM application_files WHERE sha256 = $1) \
+                     + (SELECT COUNT(*) FROM application_id_photos WHERE sha256 = $1) \
                      + (SELECT COUNT(*) FROM reply_documents WHERE sha256 = $1) \
                      + (SELECT COUNT(*) FROM released_copies WHERE sha256 = $1)",
                 )

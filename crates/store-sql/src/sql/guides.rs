@@ -16,7 +16,10 @@ use std::collections::HashSet;
 /// The text columns of `guides` after `agency_id`, in the order [`Guide`]'s fields are bound
 /// and read: the one-line fields, `channels`, `forms`, then the sections.
 const COLUMNS: &str = "office, address, postcode, hours, phone, fax, email, website, channels, \
-     forms, proactive, how_to_apply, time_limits, fees, remedies";
+     forms, proactive, how_to_apply, time_limits, fees, remedies, id_photo";
+
+/// [`Guide::id_photo`] as stored: `required` or empty.
+const ID_PHOTO_REQUIRED: &str = "required";
 
 /// A guide's columns as stored, in the order of [`COLUMNS`].
 fn columns(g: &Guide) -> Vec<String> {
@@ -31,6 +34,7 @@ fn columns(g: &Guide) -> Vec<String> {
             .iter()
             .map(|(name, _)| g.field(name).to_owned()),
     );
+    out.push(if g.id_photo { ID_PHOTO_REQUIRED } else { "" }.to_owned());
     out
 }
 
@@ -67,6 +71,7 @@ fn from_columns(values: Vec<String>) -> Result<Guide> {
             *field = v;
         }
     }
+    guide.id_photo = values.next().is_some_and(|v| v == ID_PHOTO_REQUIRED);
     Ok(guide)
 }
 

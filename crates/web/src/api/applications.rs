@@ -169,6 +169,9 @@ pub async fn submit_application<S: WebStore>(
         // token, as the form's token is on the page (docs/web.md §2).
         nonce: key.map(|k| format!("Idempotency-Key:{k}")),
         files: Vec::new(),
+        // The JSON API carries no files; an agency that asks for a photo takes applications
+        // with it on the portal's form (the check says so, on the field `id_photo`).
+        id_photo: None,
     };
     let receipt = public(&app, &settings)
         .map_err(WebError::api)?

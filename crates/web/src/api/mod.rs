@@ -9,26 +9,37 @@
 mod applications;
 mod catalogue;
 mod directory;
+mod documents;
 mod filing;
 mod idempotency;
 mod letters;
 mod messages;
+mod notifications;
 mod reports;
 mod requests;
+mod routing;
 mod supervision;
 
 pub use applications::{submit_application, track_application};
 pub use catalogue::search_catalogue;
 pub use directory::get_directory_coverage;
+pub use documents::{
+    applicant_url, get_document, redact_document, release_document, upload_document,
+};
 pub use filing::{
     clear_report, get_filing, list_filings, publish_report, return_report, submit_report,
 };
 pub use letters::render_letter;
 pub use messages::{list_messages, list_public_replies, reply_message, submit_message};
+pub use notifications::list_notifications;
 pub use reports::{check_report, explain_cell, generate_report};
 pub use requests::{
     add_request_event, create_request, get_request, import_ledger, list_repeated_requests,
     list_requests,
+};
+pub use routing::{
+    answer_subtask, dispatch_request, link_requests, list_similar_requests, open_subtask,
+    return_request, sign_request,
 };
 pub use supervision::get_supervision;
 
@@ -306,6 +317,13 @@ impl Modify for Security {
         requests::add_request_event,
         requests::import_ledger,
         requests::list_repeated_requests,
+        routing::dispatch_request,
+        routing::sign_request,
+        routing::return_request,
+        routing::open_subtask,
+        routing::answer_subtask,
+        routing::list_similar_requests,
+        routing::link_requests,
         reports::generate_report,
         reports::check_report,
         reports::explain_cell,
@@ -322,6 +340,11 @@ impl Modify for Security {
         applications::submit_application,
         applications::track_application,
         letters::render_letter,
+        documents::upload_document,
+        documents::get_document,
+        documents::redact_document,
+        documents::release_document,
+        notifications::list_notifications,
         messages::submit_message,
         messages::list_messages,
         messages::reply_message,

@@ -94,6 +94,36 @@ pub struct RequestOut {
     /// The identity document, contact details and channel of delivery (第二十九条): in full
     /// to those who handle the agency's requests, masked to others (`110***********1234`).
     pub contact: ContactOut,
+    /// The unit handling the request now: the registering agency until a unit signs for a
+    /// dispatch (转办). No routing step moves `due`.
+    pub handling_agency: String,
+    /// The unit a dispatch awaits (not yet signed for nor returned), if any.
+    pub awaiting_agency: Option<String>,
+    /// The routing steps (转办, 签收, 退回, 协办, 协办答复) in order, with who and when.
+    pub routing: Vec<RoutingStepOut>,
+}
+
+/// A routing step of a request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoutingStepOut {
+    /// 1, 2, … in order; a sub-task's number is its step's.
+    pub seq: i32,
+    /// `dispatch`, `sign`, `return`, `subtask` or `answer`.
+    pub action: String,
+    /// The unit that took the step.
+    pub by: String,
+    /// The unit it went to (dispatch, return, sub-task).
+    pub to: Option<String>,
+    /// A return's reason, what a sub-task asks, an answer.
+    pub text: String,
+    /// A sub-task's due date.
+    pub due: Option<String>,
+    /// The sub-task an answer answers.
+    pub task: Option<i32>,
+    /// When, RFC 3339.
+    pub at: String,
+    /// The account that took it.
+    pub actor: String,
 }
 
 /// The applicant's identity and contact (第二十九条第一项) and the channel of delivery asked
@@ -163,6 +193,24 @@ impl From<&RequestView> for RequestOut {
                 })
                 .collect(),
             contact: v.contact.clone().into(),
+            handling_agency: v.routing.handling.name.clone(),
+            awaiting_agency: v.routing.awaiting.as_ref().map(|a| a.name.clone()),
+            routing: v
+                .routing
+                .steps
+                .iter()
+                .map(|s| RoutingStepOut {
+                    seq: s.seq,
+                    action: s.action.key().to_owned(),
+                    by: s.by.clone(),
+                    to: s.to.clone(),
+                    text: s.text.clone(),
+                    due: s.due.map(|d| d.to_string()),
+                    task: s.task,
+                    at: gongkai_services::in_china(s.at).to_rfc3339(),
+                    actor: s.actor.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -468,19 +516,9 @@ async fn record<S: WebStore>(
     };
     let settings = app.settings();
     let ctx = caller.ctx(app, &settings);
-    let view = ctx
-        .request_by_id(RequestId(id), None)
+    ctx.record_event_by_id(RequestId(id), kind.on(on), outcome, &body.note)
         .await
         .map_err(api_err)?;
-    ctx.record_event(
-        &view.agency.name,
-        &view.request.data.reference,
-        kind.on(on),
-        outcome,
-        &body.note,
-    )
-    .await
-    .map_err(api_err)?;
     let view = ctx
         .request_by_id(RequestId(id), None)
         .await

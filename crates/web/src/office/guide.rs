@@ -48,6 +48,8 @@ pub struct GuidePage {
     pub sections: Vec<TextField>,
     pub channels: Vec<Tick>,
     pub forms: Vec<Tick>,
+    /// The online application asks for an identity-document photo.
+    pub id_photo: bool,
     /// (field, message); an empty field for a message about the whole form.
     pub errors: Vec<(String, String)>,
 }
@@ -132,6 +134,7 @@ async fn page_with<S: WebStore>(
                 checked: shown.forms.contains(f),
             })
             .collect(),
+        id_photo: shown.id_photo,
         errors,
     })
 }
@@ -168,6 +171,7 @@ fn read_form(fields: &[(String, String)]) -> WebResult<(String, Guide)> {
                 Some(_) => {}
                 None => return Err(WebError::bad_request(format!("没有“{value}”这种提供形式"))),
             },
+            "id_photo" => guide.id_photo = value == "1",
             other => {
                 if let Some(field) = guide.field_mut(other) {
                     field.clone_from(value);

@@ -6,16 +6,20 @@ pub mod catalogue;
 pub mod check;
 pub mod corrections;
 pub mod directory;
+pub mod disclosures;
+pub mod documents;
 pub mod filing;
 pub mod guide;
 pub mod ledger;
 pub mod letters;
 pub mod messages;
+pub mod notifications;
 pub mod reminders;
 pub mod repeated;
 pub mod replies;
 pub mod reports;
 pub mod requests;
+pub mod routing;
 pub mod supervision;
 
 use crate::auth::{OfficeCaller, SecureForm, expired_cookie, session_cookie};
@@ -200,6 +204,8 @@ pub struct Desk {
     pub closed_late: Vec<WorkItem>,
     /// Per agency of the subtree: open, due soon, overdue (for a supervisor).
     pub per_agency: Vec<(String, usize, usize, usize)>,
+    /// Dispatches to sign, overdue and open sub-tasks, requests handled after a dispatch.
+    pub routing: gongkai_services::routing::RoutingDesk,
 }
 
 #[derive(Debug, Template)]
@@ -213,6 +219,13 @@ pub struct DashboardPage {
 
 /// The lines of the work list a 工作台 shows; the rest are a click away.
 pub const DESK_ROWS: usize = 100;
+
+/// A moment as pages show it: China time to the minute.
+pub fn china_minute(at: &chrono::DateTime<chrono::Utc>) -> String {
+    gongkai_services::in_china(*at)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
 
 /// How a line of the work list is marked.
 pub fn urgency(item: &WorkItem, due_soon_days: i64) -> (&'static str, String) {
@@ -279,6 +292,7 @@ pub async fn dashboard<S: WebStore>(
             soon: open.iter().filter(|i| is_soon(i)).count(),
             overdue: open.iter().filter(|i| is_overdue(i)).count(),
             closed_late: lists.closed_late.clone(),
+            routing: ctx.routing_desk(&agency).await?,
             per_agency: per_agency
                 .into_iter()
                 .map(|(name, (open, soon, overdue))| (name.to_owned(), open, soon, overdue))

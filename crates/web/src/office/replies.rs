@@ -16,7 +16,7 @@ use serde::Deserialize;
 #[derive(Debug, Deserialize)]
 pub struct Empty {}
 
-fn back_to(request: RequestId, notice: &str) -> Response {
+pub(crate) fn back_to(request: RequestId, notice: &str) -> Response {
     Redirect::to(&format!("/office/requests/{}?{notice}", request.0)).into_response()
 }
 

@@ -311,6 +311,8 @@ pub struct OutcomeGroup {
 #[template(path = "request.html")]
 pub struct DetailPage {
     pub layout: Layout,
+    /// The messages about the request and how their delivery went (addresses masked).
+    pub deliveries: Vec<crate::office::notifications::DeliveryLine>,
     pub view: RequestView,
     /// When an online application was submitted, China time.
     pub submitted: String,
@@ -330,6 +332,10 @@ pub struct DetailPage {
     pub today: String,
     pub can_handle: bool,
     pub can_approve: bool,
+    /// The caller handles the registering agency's requests: corrections, remedy cases.
+    pub can_correct: bool,
+    /// Routing (转办, 签收, 退回, 协办) and other requests like this one.
+    pub routing: super::routing::RoutingPart,
     /// The applicant kinds and channels, for the correction form.
     pub kind_labels: Vec<&'static str>,
     pub channel_labels: Vec<&'static str>,
@@ -346,6 +352,12 @@ pub struct DetailPage {
     pub message: Option<(i64, String)>,
     /// Answered as a 信访举报投诉 (第三十九条): it may be turned into a message.
     pub petition: bool,
+    /// The request's entry in the portal's public log, if published.
+    pub disclosure: Option<gongkai_store::disclosures::Disclosure>,
+    /// Decided: it may be published to the log.
+    pub decided: bool,
+    /// The online application came with an identity-document photo.
+    pub id_photo: bool,
 }
 
 /// A reconsideration or litigation case on 申请详情.
@@ -430,6 +442,8 @@ fn warning_text(w: &Warning) -> String {
             ),
             None => format!("{year} 年不在已知的工作日历内，期限为临时计算"),
         },
+        Warning::RepeatWithoutLink => gongkai_services::similar::REPEAT_WITHOUT_LINK.to_owned(),
+        Warning::NotQueued(why) => format!("已记录，但通知申请人的消息未能加入发送队列：{why}"),
     }
 }
 
@@ -445,12 +459,18 @@ pub async fn detail<S: WebStore>(
     let view = ctx.request_by_id(RequestId(id), None).await?;
     let tree = ctx.agency_tree().await?;
     let all: Vec<gongkai_cases::Agency> = tree.iter().map(|r| r.agency.clone()).collect();
+    // The caller acts as the registering agency, or as the unit handling the request after a
+    // dispatch (转办); corrections and remedy cases stay with the registering agency.
     let can_handle = caller
         .scope
-        .allows(view.agency.id, &all, Capability::Handle);
+        .allows(view.acting.id, &all, Capability::Handle);
     let can_approve = caller
         .scope
-        .allows(view.agency.id, &all, Capability::ApproveExtension);
+        .allows(view.acting.id, &all, Capability::ApproveExtension);
+    let can_correct = caller
+        .scope
+        .allows(view.agency.id, &all, Capability::Handle);
+    let routing = super::routing::RoutingPart::of(&ctx, &caller.scope, &view, &all).await?;
     let first = view.request.data.applicants.first();
     let timeline = view
         .request
@@ -476,6 +496,21 @@ pub async fn detail<S: WebStore>(
     let notice = [
         ("registered", "申请已登记"),
         ("recorded", "已记录"),
+        (
+            "repeat_unlinked",
+            gongkai_services::similar::REPEAT_WITHOUT_LINK,
+        ),
+        ("dispatched", "已转办，待承办单位签收"),
+        ("signed", "已签收，本单位为承办单位"),
+        ("returned", "已退回转办单位"),
+        ("subtask", "已发起协办"),
+        ("answered", "已答复协办事项"),
+        ("linked", "已关联为同一申请"),
+        ("unlinked", "已取消关联"),
+        (
+            "referral",
+            "负责公开的机关已保存，答复告知书将写明其名称和联系方式",
+        ),
         ("amended", "已更正，理由已记入审计日志"),
         ("withdrawn", "已撤回最后一个事件，理由已记入审计日志"),
         ("remedy", "复议诉讼案件已保存"),
@@ -486,14 +521,21 @@ pub async fn detail<S: WebStore>(
             "reply_released",
             "答复文件已发布，申请人可在申请查询页面下载",
         ),
+        ("disclosed", "已公开到门户网站的“依申请公开答复”"),
+        ("undisclosed", "已从门户网站的“依申请公开答复”撤回"),
     ]
     .into_iter()
     .find(|(key, _)| q.contains_key(*key))
     .map_or("", |(_, text)| text);
-    let remedies = remedy_lines(
-        ctx.list_remedies(&view.agency.name, None).await?,
-        &view.request.data.reference,
-    );
+    // A unit that sees the request through routing alone does not see its agency's cases.
+    let remedies = if caller.scope.reaches(view.agency.id, &all) {
+        remedy_lines(
+            ctx.list_remedies(&view.agency.name, None).await?,
+            &view.request.data.reference,
+        )
+    } else {
+        Vec::new()
+    };
     let message = ctx
         .message_of_request(view.request.id)
         .await?
@@ -503,8 +545,22 @@ pub async fn detail<S: WebStore>(
         .events
         .iter()
         .any(|e| e.outcome == Some(gongkai_cases::Outcome::NpPetition));
+    let disclosure = ctx.disclosure_of(view.request.id).await?;
+    let decided = gongkai_cases::lifecycle::outcome(&view.request.events).is_some();
+    let id_photo = can_handle
+        && view
+            .application
+            .as_ref()
+            .is_some_and(|a| a.id_photo.is_some());
+    let deliveries = ctx
+        .request_deliveries(view.request.id)
+        .await?
+        .iter()
+        .map(crate::office::notifications::DeliveryLine::of)
+        .collect();
     render(&DetailPage {
         layout: Layout::new(&caller, Section::Dashboard).with_notice(notice),
+        deliveries,
         applicant: first.map_or_else(String::new, |a| a.name.clone()),
         kind: first.map_or_else(String::new, |a| applicant_label(a.kind).to_owned()),
         channel: gongkai_cases::vocab::channel_label(view.request.data.channel).to_owned(),
@@ -524,6 +580,8 @@ pub async fn detail<S: WebStore>(
         today: settings.today.to_string(),
         can_handle,
         can_approve,
+        can_correct,
+        routing,
         kind_labels: Applicant::KINDS
             .iter()
             .map(|k| applicant_label(*k))
@@ -543,6 +601,9 @@ pub async fn detail<S: WebStore>(
         remedies,
         message,
         petition,
+        disclosure,
+        decided,
+        id_photo,
         remedy_kinds: gongkai_cases::vocab::REMEDY_KIND_LABELS
             .iter()
             .map(|(l, _)| *l)
@@ -588,14 +649,15 @@ pub async fn add_event<S: WebStore>(
     };
     let settings = app.settings();
     let ctx = caller.ctx(&app, &settings);
-    let view = ctx.request_by_id(RequestId(id), None).await?;
-    ctx.record_event(
-        &view.agency.name,
-        &view.request.data.reference,
-        kind.on(date),
-        outcome,
-        &form.note,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/office/requests/{id}?recorded=1")).into_response())
+    let (_, _, warnings) = ctx
+        .record_event_by_id(RequestId(id), kind.on(date), outcome, &form.note)
+        .await?;
+    // 第三十六条第（六）项: a repeat without a link to the earlier request is recorded, with a
+    // warning on the page.
+    let flag = if warnings.contains(&Warning::RepeatWithoutLink) {
+        "repeat_unlinked"
+    } else {
+        "recorded"
+    };
+    Ok(Redirect::to(&format!("/office/requests/{id}?{flag}=1")).into_response())
 }

@@ -20,6 +20,7 @@ use gongkai_report::template::applicant_label;
 use gongkai_services::ServiceError;
 use gongkai_services::applications::ID_TYPES;
 use gongkai_services::portal::applications::{ApplicationInput, Receipt, Tracked, Upload};
+use gongkai_services::portal::triage::Triage;
 use gongkai_store::applications::ReplyDocumentId;
 use serde::Deserialize;
 
@@ -73,7 +74,7 @@ impl ApplyForm {
         self.agency.trim().parse().ok().map(AgencyId)
     }
 
-    fn input(&self, files: Vec<Upload>) -> ApplicationInput {
+    fn input(&self, files: Vec<Upload>, id_photo: Option<Upload>) -> ApplicationInput {
         ApplicationInput {
             agency: self.agency_id().unwrap_or(AgencyId(0)),
             applicant: self.applicant.clone(),
@@ -87,6 +88,7 @@ impl ApplyForm {
             form: self.form.clone(),
             nonce: Some(self.token.clone()),
             files,
+            id_photo,
         }
     }
 
@@ -142,7 +144,104 @@ pub struct PreviewPage {
     pub errors: Vec<(String, String)>,
     pub max_files: usize,
     pub max_file_mb: u64,
+    /// The agency asks for a photo of the identity document.
+    pub id_photo: bool,
+    /// What is already public like what the applicant asks for, and the notices its wording
+    /// brings (第三十九条): shown here for those without JavaScript, who saw none while writing.
+    pub suggestions: Suggestions,
 }
+
+/// The triage of what an applicant wrote, as the preview shows it and `/apply/suggest` answers
+/// it: links, never a block on the application.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Suggestions {
+    pub items: Vec<Suggested>,
+    pub notices: Vec<String>,
+}
+
+/// One thing already public.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Suggested {
+    /// 主动公开, 公开答复 (a message's), 答复公开 (a request's).
+    pub kind: &'static str,
+    pub title: String,
+    pub href: String,
+    pub agency: String,
+}
+
+impl Suggestions {
+    /// The suggestions of `t`, made for `agency` (the replies are that agency's).
+    fn of(t: Triage, agency: Option<AgencyId>) -> Suggestions {
+        let mut items: Vec<Suggested> = t
+            .documents
+            .into_iter()
+            .map(|h| Suggested {
+                kind: "主动公开",
+                title: h.document.data.title,
+                href: format!("/documents/{}", h.document.id.0),
+                agency: h.agency,
+            })
+            .collect();
+        items.extend(t.disclosures.into_iter().map(|d| Suggested {
+            kind: "答复公开",
+            title: d.title,
+            href: format!("/disclosures/{}", d.id.0),
+            agency: d.agency,
+        }));
+        if let Some(agency) = agency {
+            items.extend(t.replies.into_iter().map(|r| Suggested {
+                kind: "公开答复",
+                href: format!(
+                    "/agencies/{}/replies?q={}",
+                    agency.0,
+                    urlencoding(&format!("\"{}\"", r.title))
+                ),
+                title: r.title,
+                agency: r.agency,
+            }));
+        }
+        Suggestions {
+            items,
+            notices: t.notices.into_iter().map(|n| n.text).collect(),
+        }
+    }
+}
+
+/// `text` percent-encoded for a query string.
+fn urlencoding(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// What `/apply/suggest` reads: the agency chosen (may be empty) and the text so far.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SuggestQuery {
+    pub agency: String,
+    pub q: String,
+}
+
+/// `GET /apply/suggest?agency=&q=`: what is already public like `q`, and the notices its
+/// wording brings, as JSON for the form's script. Nothing is stored or logged of `q`.
+pub async fn suggest<S: WebStore>(
+    State(app): State<Shared<S>>,
+    Query(q): Query<SuggestQuery>,
+) -> WebResult<Response> {
+    let agency = q.agency.trim().parse().ok().map(AgencyId);
+    let settings = app.settings();
+    // The text is capped: a suggestion needs the first words, not a whole essay.
+    let text: String = q.q.chars().take(SUGGEST_CHARS).collect();
+    let triage = public(&app, &settings)?
+        .triage(&app.search, agency, &text)
+        .await?;
+    let mut response = axum::Json(Suggestions::of(triage, agency)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// The characters of the text a suggestion reads.
+const SUGGEST_CHARS: usize = 500;
 
 #[derive(Debug, Template)]
 #[template(path = "portal/receipt.html")]
@@ -307,7 +406,10 @@ pub async fn preview<S: WebStore>(
     }
     let settings = app.settings();
     let portal = public(&app, &settings)?;
-    if let Err(e) = portal.check_application(&values.input(Vec::new())).await {
+    if let Err(e) = portal
+        .check_application(&values.input(Vec::new(), None))
+        .await
+    {
         let errors = problems(
             WebError::from(ServiceError::Invalid(e.to_string())),
             Some(&e),
@@ -339,6 +441,19 @@ async fn preview_page<S: WebStore>(
         .unwrap_or_default()
         .to_owned();
     let rules = &settings.portal;
+    let portal = public(app, &settings)?;
+    let (id_photo, suggestions) = match values.agency_id() {
+        Some(id) => (
+            portal.asks_id_photo(id).await?,
+            Suggestions::of(
+                portal
+                    .triage(&app.search, Some(id), &values.description)
+                    .await?,
+                Some(id),
+            ),
+        ),
+        None => (false, Suggestions::default()),
+    };
     Ok(PreviewPage {
         layout: PortalLayout::new("确认申请内容", PortalSection::Apply),
         hidden: values.hidden(),
@@ -357,6 +472,8 @@ async fn preview_page<S: WebStore>(
         errors,
         max_files: rules.attachments_max,
         max_file_mb: rules.attachment_max_bytes >> 20,
+        id_photo,
+        suggestions,
     })
 }
 
@@ -380,19 +497,24 @@ pub async fn submit<S: WebStore>(
     abuse::honeypot(Some(&values.website))?;
     abuse::check_token(&app, &values.token)?;
     abuse::limit(&app, "apply", &client).await?;
-    let uploads: Vec<Upload> = files
-        .into_iter()
-        .filter(|(k, f)| k == "files" && !f.bytes.is_empty())
-        .map(|(_, f)| Upload {
+    let mut uploads: Vec<Upload> = Vec::new();
+    let mut id_photo = None;
+    for (k, f) in files.into_iter().filter(|(_, f)| !f.bytes.is_empty()) {
+        let upload = Upload {
             name: f.name,
             bytes: f.bytes,
-        })
-        .collect();
+        };
+        match k.as_str() {
+            "files" => uploads.push(upload),
+            "id_photo" => id_photo = Some(upload),
+            _ => {}
+        }
+    }
     let settings = app.settings();
     let portal = public(&app, &settings)?;
     let blobs = app.attachments.of(&app.store);
     match portal
-        .submit_application(&blobs, values.input(uploads), now())
+        .submit_application(&blobs, values.input(uploads, id_photo), now())
         .await
     {
         Ok(receipt) => {

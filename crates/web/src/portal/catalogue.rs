@@ -660,9 +660,23 @@ pub async fn attachment<S: WebStore>(
     let (attachment, bytes) = public(&app, &settings)?
         .attachment(&blobs, id, &sha256)
         .await?;
-    let media_type = HeaderValue::from_str(&attachment.media_type)
+    Ok(file_response(
+        &attachment,
+        bytes,
+        HeaderValue::from_static("public, max-age=86400"),
+    ))
+}
+
+/// A file as a download: its type (never sniffed by the browser), its name, how long it may
+/// be kept.
+pub(crate) fn file_response(
+    file: &gongkai_catalogue::Attachment,
+    bytes: Vec<u8>,
+    cache: HeaderValue,
+) -> Response {
+    let media_type = HeaderValue::from_str(&file.media_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let disposition = HeaderValue::from_str(&content_disposition(&attachment.name))
+    let disposition = HeaderValue::from_str(&content_disposition(&file.name))
         .unwrap_or(HeaderValue::from_static("attachment"));
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
@@ -672,11 +686,8 @@ pub async fn attachment<S: WebStore>(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
-    );
-    Ok(response)
+    headers.insert(header::CACHE_CONTROL, cache);
+    response
 }
 
 /// The origin links in a feed are made absolute with: the configured public URL, else the

@@ -16,6 +16,7 @@
 pub mod abuse;
 pub mod apply;
 pub mod catalogue;
+pub mod disclosures;
 pub mod guide;
 pub mod messages;
 pub mod reports;
@@ -38,6 +39,8 @@ pub enum PortalSection {
     Track,
     /// 互动交流: the message form, its tracking, the published replies.
     Messages,
+    /// The public log of answered requests.
+    Disclosures,
     /// A page of no section (an agency's pages, a document).
     None,
 }
@@ -76,6 +79,7 @@ impl PortalLayout {
             (PortalSection::Apply, "/apply", "依申请公开"),
             (PortalSection::Track, "/track", "申请查询"),
             (PortalSection::Messages, "/messages", "互动交流"),
+            (PortalSection::Disclosures, "/disclosures", "答复公开"),
         ];
         PortalLayout {
             css: crate::assets::css(),

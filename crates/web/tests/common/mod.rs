@@ -53,6 +53,14 @@ impl Who {
     }
 }
 
+/// A multipart form with one file in the field `file`, as uploads take it.
+pub fn file_form(bytes: Vec<u8>, name: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    )
+}
+
 /// The store a test server runs on, for tests that write through the services beside it.
 #[derive(Clone)]
 pub enum TestStore {
@@ -96,6 +104,11 @@ impl Server {
     /// A browser-like client logged in as `who` (anonymous: not logged in), with the session's
     /// CSRF token. Requests carry our own origin, as a browser's forms do.
     pub async fn browser(&self, who: Who) -> Browser {
+        self.browser_of(who.user()).await
+    }
+
+    /// [`Server::browser`] for an account by name (`None`: not logged in).
+    pub async fn browser_of(&self, user: Option<&str>) -> Browser {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("origin", self.base.parse().unwrap());
         let client = reqwest::Client::builder()
@@ -109,7 +122,7 @@ impl Server {
             base: self.base.clone(),
             csrf: String::new(),
         };
-        if let Some(user) = who.user() {
+        if let Some(user) = user {
             let r = b
                 .client
                 .post(self.url("/office/login"))
@@ -218,6 +231,50 @@ impl Server {
         let agency = gongkai_web::auth::form_urlencoded_component(A);
         self.get_json(&format!("/api/v1/requests?agency={agency}"), Who::OfficerA)
             .await
+    }
+
+    /// An approver of A (`approver-a`, the tests' password) with an API token; returns the
+    /// token. Approvers release redacted documents (web.md §1), which no account of [`Who`]
+    /// may.
+    pub async fn approver_of_a(&self) -> String {
+        async fn add<S: WebStore>(store: &S) -> String {
+            let scope = Scope::operator(Actor::new("测试").unwrap());
+            let settings = Settings::new(gongkai_web::china_today());
+            let ctx = Ctx::new(store, &scope, &settings);
+            ctx.add_user("approver-a", PASSWORD, A, Role::Approver)
+                .await
+                .unwrap();
+            ctx.create_token("approver-a", Some(30), chrono::Utc::now())
+                .await
+                .unwrap()
+                .0
+        }
+        match self.store.as_ref().unwrap() {
+            TestStore::Sqlite(s) => add(s).await,
+            TestStore::Postgres(s) => add(s).await,
+        }
+    }
+
+    /// Adds `unit` below A with its officer `user` (the tests' password); returns the officer's
+    /// API token. Routing dispatches requests of A to such a unit.
+    pub async fn unit_of_a(&self, unit: &str, user: &str) -> String {
+        async fn add<S: WebStore>(store: &S, unit: &str, user: &str) -> String {
+            let scope = Scope::operator(Actor::new("测试").unwrap());
+            let settings = Settings::new(gongkai_web::china_today());
+            let ctx = Ctx::new(store, &scope, &settings);
+            ctx.add_agency(unit, Some(A)).await.unwrap();
+            ctx.add_user(user, PASSWORD, unit, Role::Officer)
+                .await
+                .unwrap();
+            ctx.create_token(user, Some(30), chrono::Utc::now())
+                .await
+                .unwrap()
+                .0
+        }
+        match self.store.as_ref().unwrap() {
+            TestStore::Sqlite(s) => add(s, unit, user).await,
+            TestStore::Postgres(s) => add(s, unit, user).await,
+        }
     }
 
     pub async fn stop(mut self) {

@@ -1,0 +1,150 @@
+//! The public log of answered requests on the portal (issue 16 §4): each entry's title, its
+//! agency, when it was received and answered, the outcome's category (第三十六–三十九条) and the
+//! documents released to the applicant — the released copies only, never an original, never
+//! the applicant. Searched with the catalogue's query language (every word, quoted phrases).
+
+use super::Public;
+use crate::Result;
+use chrono::NaiveDate;
+use gongkai_cases::{AgencyId, lifecycle};
+use gongkai_catalogue::Attachment;
+use gongkai_search::ParsedQuery;
+use gongkai_store::applications::ReplyDocumentId;
+use gongkai_store::disclosures::{Disclosure, DisclosureId};
+use gongkai_store::{Blobs, Store, StoreError};
+
+/// Entries read per trip to the store while searching.
+const SCAN: usize = 200;
+
+/// An entry of the log as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicDisclosure {
+    pub id: DisclosureId,
+    pub agency_id: AgencyId,
+    pub agency: String,
+    pub title: String,
+    /// The date of receipt (第三十一条).
+    pub received: NaiveDate,
+    /// The day of the answer and the outcome's category.
+    pub decided: Option<(NaiveDate, &'static str)>,
+    /// The documents released to the applicant.
+    pub documents: Vec<(ReplyDocumentId, Attachment)>,
+}
+
+impl<S: Store> Public<'_, S> {
+    /// The log, newest first: the entries of `agency` (every agency when `None`) matching
+    /// `query` (empty: all), from before the entry `before`; and the cursor of the next page.
+    pub async fn disclosure_log(
+        &self,
+        agency: Option<AgencyId>,
+        query: &str,
+        before: Option<DisclosureId>,
+        limit: usize,
+    ) -> Result<(Vec<PublicDisclosure>, Option<DisclosureId>)> {
+        let agencies = match agency {
+            Some(id) => Some(vec![self.agency_by_id(id).await?.id]),
+            None => None,
+        };
+        let needles: Vec<String> = ParsedQuery::parse(query)
+            .needles()
+            .into_iter()
+            .map(|n| n.to_lowercase())
+            .collect();
+        let mut out: Vec<PublicDisclosure> = Vec::new();
+        let mut cursor = before;
+        loop {
+            let page = self
+                .store()
+                .disclosures(agencies.as_deref(), cursor, SCAN)
+                .await?;
+            let done = page.len() < SCAN;
+            for entry in page {
+                cursor = Some(entry.id);
+                let Some(public) = self.public_entry(entry).await? else {
+                    continue;
+                };
+                let text = searchable(&public);
+                if !needles.iter().all(|n| text.contains(n.as_str())) {
+                    continue;
+                }
+                if out.len() == limit {
+                    // One more exists: the page ends at the last one taken.
+                    let next = out.last().map(|e| e.id);
+                    return Ok((out, next));
+                }
+                out.push(public);
+            }
+            if done {
+                return Ok((out, None));
+            }
+        }
+    }
+
+    /// An entry of the log ([`StoreError::NotFound`] for an unknown or withdrawn one).
+    pub async fn public_disclosure(&self, id: DisclosureId) -> Result<PublicDisclosure> {
+        let not_found = || StoreError::NotFound(format!("公开的答复 {}", id.0));
+        let entry = self.store().disclosure(id).await?.ok_or_else(not_found)?;
+        Ok(self.public_entry(entry).await?.ok_or_else(not_found)?)
+    }
+
+    /// A document of an entry with its bytes: only one released to the applicant of that
+    /// entry's request ([`StoreError::NotFound`] otherwise).
+    pub async fn disclosure_document<B: Blobs>(
+        &self,
+        blobs: &B,
+        id: DisclosureId,
+        document: ReplyDocumentId,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        let entry = self.public_disclosure(id).await?;
+        let not_found = || StoreError::NotFound(format!("公开答复 {} 的文件", id.0));
+        let file = entry
+            .documents
+            .into_iter()
+            .find(|(d, _)| *d == document)
+            .map(|(_, f)| f)
+            .ok_or_else(not_found)?;
+        let bytes = blobs.get(&file.sha256).await?.ok_or_else(not_found)?;
+        Ok((file, bytes))
+    }
+
+    /// What the public sees of an entry; `None` when its request is gone.
+    async fn public_entry(&self, entry: Disclosure) -> Result<Option<PublicDisclosure>> {
+        let Some(request) = self.store().request(entry.request).await? else {
+            return Ok(None);
+        };
+        let agency = self.agency_by_id(entry.agency).await?;
+        let documents = self
+            .store()
+            .reply_documents(entry.request)
+            .await?
+            .into_iter()
+            // Those the officer chose, and still released (a withdrawn release hides it).
+            .filter(|d| d.released.is_some() && entry.documents.contains(&d.id))
+            // The released copy of a redacted document, never its original (第三十七条).
+            .map(|d| (d.id, d.provided().clone()))
+            .collect();
+        Ok(Some(PublicDisclosure {
+            id: entry.id,
+            agency_id: agency.id,
+            agency: agency.name,
+            title: entry.title,
+            received: request.data.received,
+            decided: lifecycle::outcome(&request.events).map(|(on, o)| (on, o.label())),
+            documents,
+        }))
+    }
+}
+
+/// The text a search looks in: the title, the agency, the outcome and the documents' names.
+fn searchable(e: &PublicDisclosure) -> String {
+    let mut text = format!("{}\n{}", e.title, e.agency);
+    if let Some((_, outcome)) = e.decided {
+        text.push('\n');
+        text.push_str(outcome);
+    }
+    for (_, f) in &e.documents {
+        text.push('\n');
+        text.push_str(&f.name);
+    }
+    text.to_lowercase()
+}
