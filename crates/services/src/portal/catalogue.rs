@@ -238,7 +238,8 @@ impl<S: Store> Public<'_, S> {
     }
 }
 
-fn find(tree: &[Agency], id: AgencyId) -> Result<Agency> {
+/// The agency `id` of `tree` ([`ServiceError::UnknownAgency`] if none).
+pub(crate) fn find(tree: &[Agency], id: AgencyId) -> Result<Agency> {
     tree.iter()
         .find(|a| a.id == id)
         .cloned()

@@ -1,12 +1,16 @@
 //! The public log of answered requests on the portal (issue 16 §4): each entry's title, its
 //! agency, when it was received and answered, the outcome's category (第三十六–三十九条) and the
 //! documents released to the applicant — the released copies only, never an original, never
-//! the applicant. Searched with the catalogue's query language (every word, quoted phrases).
+//! the applicant. Searched with the catalogue's query language (every word, quoted phrases) in
+//! the titles and the agencies' names, which the entries hold themselves: a search reads one
+//! row per entry and completes only the entries it finds (it runs as an applicant types, see
+//! `triage`).
 
 use super::Public;
+use super::catalogue::find;
 use crate::Result;
 use chrono::NaiveDate;
-use gongkai_cases::{AgencyId, lifecycle};
+use gongkai_cases::{Agency, AgencyId, lifecycle};
 use gongkai_catalogue::Attachment;
 use gongkai_search::ParsedQuery;
 use gongkai_store::applications::ReplyDocumentId;
@@ -41,8 +45,9 @@ impl<S: Store> Public<'_, S> {
         before: Option<DisclosureId>,
         limit: usize,
     ) -> Result<(Vec<PublicDisclosure>, Option<DisclosureId>)> {
+        let tree = self.store().agencies().await?;
         let agencies = match agency {
-            Some(id) => Some(vec![self.agency_by_id(id).await?.id]),
+            Some(id) => Some(vec![find(&tree, id)?.id]),
             None => None,
         };
         let needles: Vec<String> = ParsedQuery::parse(query)
@@ -60,13 +65,17 @@ impl<S: Store> Public<'_, S> {
             let done = page.len() < SCAN;
             for entry in page {
                 cursor = Some(entry.id);
-                let Some(public) = self.public_entry(entry).await? else {
-                    continue;
-                };
-                let text = searchable(&public);
+                let name = tree
+                    .iter()
+                    .find(|a| a.id == entry.agency)
+                    .map_or("", |a| a.name.as_str());
+                let text = format!("{}\n{name}", entry.title).to_lowercase();
                 if !needles.iter().all(|n| text.contains(n.as_str())) {
                     continue;
                 }
+                let Some(public) = self.public_entry(entry, &tree).await? else {
+                    continue;
+                };
                 if out.len() == limit {
                     // One more exists: the page ends at the last one taken.
                     let next = out.last().map(|e| e.id);
@@ -84,7 +93,11 @@ impl<S: Store> Public<'_, S> {
     pub async fn public_disclosure(&self, id: DisclosureId) -> Result<PublicDisclosure> {
         let not_found = || StoreError::NotFound(format!("公开的答复 {}", id.0));
         let entry = self.store().disclosure(id).await?.ok_or_else(not_found)?;
-        Ok(self.public_entry(entry).await?.ok_or_else(not_found)?)
+        let tree = self.store().agencies().await?;
+        Ok(self
+            .public_entry(entry, &tree)
+            .await?
+            .ok_or_else(not_found)?)
     }
 
     /// A document of an entry with its bytes: only one released to the applicant of that
@@ -108,11 +121,15 @@ impl<S: Store> Public<'_, S> {
     }
 
     /// What the public sees of an entry; `None` when its request is gone.
-    async fn public_entry(&self, entry: Disclosure) -> Result<Option<PublicDisclosure>> {
+    async fn public_entry(
+        &self,
+        entry: Disclosure,
+        tree: &[Agency],
+    ) -> Result<Option<PublicDisclosure>> {
         let Some(request) = self.store().request(entry.request).await? else {
             return Ok(None);
         };
-        let agency = self.agency_by_id(entry.agency).await?;
+        let agency = find(tree, entry.agency)?;
         let documents = self
             .store()
             .reply_documents(entry.request)
@@ -133,18 +150,4 @@ impl<S: Store> Public<'_, S> {
             documents,
         }))
     }
-}
-
-/// The text a search looks in: the title, the agency, the outcome and the documents' names.
-fn searchable(e: &PublicDisclosure) -> String {
-    let mut text = format!("{}\n{}", e.title, e.agency);
-    if let Some((_, outcome)) = e.decided {
-        text.push('\n');
-        text.push_str(outcome);
-    }
-    for (_, f) in &e.documents {
-        text.push('\n');
-        text.push_str(&f.name);
-    }
-    text.to_lowercase()
 }

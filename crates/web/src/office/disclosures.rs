@@ -8,7 +8,7 @@ use crate::auth::{OfficeCaller, SecureForm};
 use crate::error::{WebError, WebResult};
 use crate::{Shared, WebStore, now};
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_cases::RequestId;
 use gongkai_store::applications::ReplyDocumentId;
@@ -64,14 +64,10 @@ pub async fn id_photo<S: WebStore>(
         .id_photo(&blobs, RequestId(id))
         .await?
         .ok_or_else(|| WebError::not_found("该申请没有身份证明照片"))?;
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&photo.media_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
     // Personal data: no copy kept by a browser or a proxy.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    Ok(crate::portal::catalogue::file_response(
+        &photo,
+        bytes,
+        HeaderValue::from_static("no-store"),
+    ))
 }

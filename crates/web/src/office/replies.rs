@@ -6,7 +6,7 @@ use crate::auth::{OfficeCaller, SecureForm, SecureMultipart};
 use crate::error::{WebError, WebResult};
 use crate::{Shared, WebStore, now};
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
+use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Redirect, Response};
 use gongkai_cases::RequestId;
 use gongkai_store::applications::ReplyDocumentId;
@@ -76,17 +76,10 @@ pub async fn download<S: WebStore>(
     let (document, bytes) = ctx
         .reply_document_bytes(&blobs, ReplyDocumentId(id))
         .await?;
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&document.file.media_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(v) = HeaderValue::from_str(&crate::portal::catalogue::content_disposition(
-        &document.file.name,
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    // An original may hold what is withheld from the public: kept by no cache.
+    Ok(crate::portal::catalogue::file_response(
+        &document.file,
+        bytes,
+        HeaderValue::from_static("private, no-store"),
+    ))
 }

@@ -619,16 +619,10 @@ pub async fn document<S: WebStore>(
         .released_document(&blobs, &form.code, &form.last4, ReplyDocumentId(id))
         .await?
         .ok_or_else(missing)?;
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&file.media_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(v) = HeaderValue::from_str(&super::catalogue::content_disposition(&file.name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    // The applicant's own file: no copy kept by a browser or a proxy.
+    Ok(super::catalogue::file_response(
+        &file,
+        bytes,
+        HeaderValue::from_static("no-store"),
+    ))
 }
