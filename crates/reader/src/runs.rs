@@ -1381,11 +1381,29 @@ fn solve(
     // Doubt. A crawler drops an empty cell without a trace (`77|空|5` becomes `775`), and then
     // a split that adds up may still be wrong. A run too short for its cells shows that the
     // page drops empty cells: no table of it is split.
+    //
+    // The rule is never a wrong figure, and every doubt below is only that a cell may have
+    // vanished. A row whose run cannot be laid out as fewer cells than it has lost none,
+    // whatever the rest of the page did ([`no_cell_vanished`]): a row that lost a cell is its
+    // other figures run together, a laying of fewer cells, and the fewest cells a run can hold
+    // (each leading 0 of a block a cell of its own, since no figure but 0 and money such as
+    // 0.5 starts with 0, the rest of the block one figure) is at most that. With no cell
+    // vanished, what the page printed is a laying of the run as the row's cells, so it is among
+    // the splits found (those of a row with totals, of table 三 or 四, still add up), and a cell
+    // on which they all agree is the printed one, as on a page that vouches for itself. So a
+    // row left empty only because its table is in doubt is read on its own when its run cannot
+    // hold fewer cells (and only then: otherwise the row is split as usual); `alone` marks it.
+    // Table 三's `0000000` (seven zeros, one laying) is read on a page in doubt; `0000099` is
+    // not (0|0|空|0|0|0|99 runs so, and adds up as 0|0|0|0|0|9|9).
     let mut short = None;
-    for (f, c) in rows.iter().zip(&cands) {
+    let mut alone = vec![false; rows.len()];
+    let mut alone_in = [false; 5];
+    for (i, (f, c)) in rows.iter().zip(&cands).enumerate() {
         let Some(c) = c else { continue };
         let signed = c.specs.contains(&Spec::Signed);
-        let room: usize = tokens(&f.run, signed)
+        let toks = tokens(&f.run, signed);
+        let room: usize = toks
+            .as_deref()
             .unwrap_or_default()
             .iter()
             .map(|t| match t {
@@ -1396,15 +1414,32 @@ fn solve(
         if room < c.keys.len() {
             short.get_or_insert((f, room, c.keys.len()));
         }
+        alone[i] = toks.is_some_and(|t| fewest_cells(&t) >= c.keys.len());
+        // Which tables have such rows (of table 二, rows of more than one cell: one cell is
+        // read anyway unless every table is in doubt).
+        alone_in[f.target.table()] |= alone[i];
+        alone_in[3] |= alone[i];
+        alone_in[4] |= alone[i] && f.target.table() == 0 && c.keys.len() > 1;
     }
+    // The clause of a warning that leaves a table (or every table) empty when some of its rows
+    // are read on their own (named in a warning of their own below): `alone_in` by table, 3
+    // for any table, 4 for table 二's rows of more than one cell.
+    let except = |i: usize| {
+        if alone_in[i] {
+            "（数字不能拆分成更少单元格的行除外，见下）"
+        } else {
+            ""
+        }
+    };
     let mut doubt = [false; 3];
     if let Some((f, room, n)) = short {
         doubt = [true; 3];
         warnings.push(format!(
-            "{}：{}的数字“{}”只够{room}个单元格，少于{n}个：抓取时丢掉了空白单元格，其余各行的拆分也就无法确定，表格各格留空",
+            "{}：{}的数字“{}”只够{room}个单元格，少于{n}个：抓取时丢掉了空白单元格，其余各行的拆分也就无法确定，表格各格留空{}",
             f.source,
             row_name(f, shown),
-            f.run
+            f.run,
+            except(3)
         ));
     }
     // A row of table 三 or 四 that no split makes add up is a dropped cell or figures printed
@@ -1434,8 +1469,10 @@ fn solve(
     // (R2) and R1 and R3 holding across its rows, shows that no cell of this page vanished:
     // with a dropped cell some sum would fail (a run one cell short that still adds up, and
     // in every column, does not happen by chance). Table 四 split with its three totals
-    // holding is weaker evidence (fifteen cells) but still evidence. What the assumption cannot
-    // see: a page whose tables 三 and 四 have no empty cell while table 二 has one that
+    // holding is not such evidence: a table 四 with a vanished cell adds up by chance about
+    // one run in a hundred (why it is not read below when table 三 is in doubt), so it vouches
+    // only when no cell of it can have vanished ([`no_cell_vanished`]). What the assumption
+    // cannot see: a page whose tables 三 and 四 have no empty cell while table 二 has one that
     // vanished.
     let t3_whole = short.is_none()
         && t3_found
@@ -1454,35 +1491,45 @@ fn solve(
     }
     // Table 三 that does not balance: with table 四 showing that the page prints every cell,
     // each row keeps what its own total determines (the cross-row checks cannot narrow it);
-    // without that evidence a row that adds up may be one with a dropped cell, and nothing is
-    // split.
+    // without that evidence a row that adds up may be one with a dropped cell, and only the
+    // rows that cannot hide one (`alone`) are split.
     if short.is_none() && (t3_unsplit || cross == Cross::Unbalanced) {
         if cross == Cross::Unbalanced {
             warnings.push(unbalanced_warning());
         }
-        if t4_whole {
+        // The rule: never a wrong figure. Table 四 adding up vouches for table 三's rows only
+        // when its run cannot hold a vanished cell: otherwise its totals may hold by chance
+        // while a table 三 row with a vanished cell adds up by chance too (the two accidents
+        // are not independent: both come from the page dropping its empty cells), and that row
+        // is read wrong (about one generated page in 30,000: `0000099` read 0|0|0|0|0|9|9 for
+        // 0|0|空|0|0|0|99 beside a table 四 `000000000000088` holding 0|0|0|空|88).
+        let t4_vouches = t4_whole
+            && rows
+                .iter()
+                .any(|f| f.target == Target::T4 && no_cell_vanished(&f.run, T4Col::ALL.len()));
+        if t4_vouches {
             warnings.push(
                 "表三本身不平衡：各行只按本行的总计拆分，本行各种拆分一致的单元格照读，其余留空"
                     .to_owned(),
             );
         } else {
             doubt[1] = true;
-            warnings.push(
-                "表三有一行的数字无法拆分成加总正确的单元格，或各行无法同时满足勾稽关系（可能抓取时丢掉了空白单元格，也可能报告本身的数字不平衡），表四也不能证明本页印出了每个单元格，表三各格留空"
-                    .to_owned(),
-            );
+            warnings.push(format!(
+                "表三有一行的数字无法拆分成加总正确的单元格，或各行无法同时满足勾稽关系（可能抓取时丢掉了空白单元格，也可能报告本身的数字不平衡），表四也不能证明本页印出了每个单元格，表三各格留空{}",
+                except(1)
+            ));
         }
     }
     // Table 四 that adds up while table 三 shows a sign of a dropped cell: fifteen cells and
     // three totals are too few to rule out a dropped cell that happens to add up (about one
-    // run in a hundred), so table 四 is not read. It still vouches for table 三's rows above:
-    // a wrong row then needs two such accidents at once.
+    // run in a hundred), so table 四 is not read (nor does it vouch for table 三's rows above),
+    // unless no cell of it can have vanished (`alone`).
     if short.is_none() && (t3_unsplit || cross == Cross::Unbalanced) && t4_whole {
         doubt[2] = true;
-        warnings.push(
-            "表三有一行无法拆分或各行不平衡，可能抓取时丢掉了空白单元格；表四虽能拆分成加总正确的单元格，也可能出于巧合，表四各格留空"
-                .to_owned(),
-        );
+        warnings.push(format!(
+            "表三有一行无法拆分或各行不平衡，可能抓取时丢掉了空白单元格；表四虽能拆分成加总正确的单元格，也可能出于巧合，表四各格留空{}",
+            except(2)
+        ));
     }
     // Table 四 whose totals do not hold: with table 三 showing that the page prints every cell,
     // the run holds exactly fifteen printed figures, and the splits the lengths allow (no
@@ -1501,42 +1548,65 @@ fn solve(
             }
         } else {
             doubt[2] = true;
-            warnings.push(
-                "表四的数字无法拆分成加总正确的单元格（可能抓取时丢掉了空白单元格，也可能报告本身的数字不平衡），表三也不能证明本页印出了每个单元格，表四各格留空"
-                    .to_owned(),
-            );
+            warnings.push(format!(
+                "表四的数字无法拆分成加总正确的单元格（可能抓取时丢掉了空白单元格，也可能报告本身的数字不平衡），表三也不能证明本页印出了每个单元格，表四各格留空{}",
+                except(2)
+            ));
         }
     }
     // Table 二 has no sums: a vanished empty cell cannot be seen in it at all (`77|空|5` reads
-    // `7|7|5`). Its runs are split only when table 三 shows that the page prints every cell.
+    // `7|7|5`). Its runs are split only when table 三 shows that the page prints every cell,
+    // or when the run itself cannot hide a vanished cell (`alone`: `规章000`).
     // A row of one cell is its run whatever the page does (a vanished cell leaves no run).
+    // `read_alone`: the rows left empty by a doubt but for `alone`, named in a warning.
+    let mut read_alone = vec![false; rows.len()];
     if short.is_none() && !t3_whole {
         let mut any = false;
-        for (f, c) in rows.iter().zip(cands.iter_mut()) {
+        for (i, (f, c)) in rows.iter().zip(cands.iter_mut()).enumerate() {
             if let (Target::T2(_), Some(c)) = (f.target, c.as_mut())
                 && c.keys.len() > 1
             {
+                if alone[i] {
+                    read_alone[i] = true;
+                    continue;
+                }
                 c.viable.iter_mut().for_each(|v| *v = false);
                 c.doubted = true;
                 any = true;
             }
         }
         if any {
-            warnings.push(
-                "表二：空白单元格在抓取文本中无痕迹，无法确定（表三未能完整拆分并满足各项勾稽关系，不能证明本页印出了每个单元格，如“77、空白、5”抓取后成为“775”），表二多格的行留空"
-                    .to_owned(),
-            );
+            warnings.push(format!(
+                "表二：空白单元格在抓取文本中无痕迹，无法确定（表三未能完整拆分并满足各项勾稽关系，不能证明本页印出了每个单元格，如“77、空白、5”抓取后成为“775”），表二多格的行留空{}",
+                except(4)
+            ));
         }
     }
     if doubt.iter().any(|&d| d) {
-        for (f, c) in rows.iter().zip(cands.iter_mut()) {
+        for (i, (f, c)) in rows.iter().zip(cands.iter_mut()).enumerate() {
             if doubt[f.target.table()]
                 && let Some(c) = c
             {
+                if alone[i] {
+                    read_alone[i] = true;
+                    continue;
+                }
                 c.viable.iter_mut().for_each(|v| *v = false);
                 c.doubted = true;
             }
         }
+    }
+    if read_alone.contains(&true) {
+        let names: Vec<String> = rows
+            .iter()
+            .zip(&read_alone)
+            .filter(|&(_, &a)| a)
+            .map(|(f, _)| row_name(f, shown))
+            .collect();
+        warnings.push(format!(
+            "{}的数字不能拆分成更少的单元格（数字除0和0.5之类外不以0开头，开头的每个0只能自成一格），而丢掉了空白单元格的行总能拆分成更少的格：这些行没有丢掉单元格，不论本页其他行如何，照读（表三、表四的行仍须本行的总计成立）",
+            names.join("、")
+        ));
     }
     let mut out = Vec::with_capacity(rows.len());
     for (f, c) in rows.iter().zip(&cands) {
@@ -1584,6 +1654,34 @@ fn solve(
         out.push(cells);
     }
     out
+}
+
+/// Whether no cell of a run of `cells` cells can have vanished: its tokens cannot be laid out
+/// as fewer cells. A run whose printed cells lost one is a laying of fewer cells (each figure
+/// at least a digit, none with a leading zero but `0` itself and money such as `0.5`), so when
+/// the fewest cells the run can hold is `cells`, every cell was printed. The fewest: each leading `0` of a block
+/// of digits is a cell of its own (the last one not when a `.` follows it: `0.5`), the rest of
+/// the block one figure (the digit bound ignored: a lower bound), a blank marker its fewest
+/// cells.
+fn no_cell_vanished(run: &str, cells: usize) -> bool {
+    tokens(run, false).is_some_and(|toks| fewest_cells(&toks) >= cells)
+}
+
+/// The fewest cells tokens can be laid out as (see [`no_cell_vanished`]).
+fn fewest_cells(toks: &[Tok]) -> usize {
+    toks.iter()
+        .map(|t| match t {
+            Tok::Digits { s, .. } => {
+                let zeros = s.bytes().take_while(|&b| b == b'0').count();
+                match s.as_bytes().get(zeros) {
+                    None => zeros,
+                    Some(b'.') => zeros.max(1),
+                    Some(_) => zeros + 1,
+                }
+            }
+            Tok::Blank { min, .. } => *min,
+        })
+        .sum()
 }
 
 /// The splits of one row's run into cells of `specs`.
@@ -2502,6 +2600,41 @@ mod tests {
                 "1", "0", "1", "0", "2", "0", "0", "0", "0", "0", "10", "0", "0", "0", "10"
             ]]
         );
+    }
+
+    #[test]
+    fn a_run_that_can_hold_fewer_cells_may_have_lost_one() {
+        // Fifteen zeros are fifteen cells whatever the page did.
+        assert!(no_cell_vanished("000000000000000", 15));
+        assert!(no_cell_vanished("0 0 0 0/0000000000", 15));
+        // `88` may be one figure: 0|0|0|空|88 printed as fourteen cells adds up as fifteen.
+        assert!(!no_cell_vanished("000000000000088", 15));
+        assert!(!no_cell_vanished("10102000001000010", 15));
+        // A space is a certain boundary, a run of dashes at least half its length in cells.
+        assert!(no_cell_vanished("0000000000000 8 8", 15));
+        assert!(no_cell_vanished("0000000000000——8", 15));
+        assert!(!no_cell_vanished("000000000000——88", 15));
+        assert!(no_cell_vanished("0000000", 7));
+        assert!(!no_cell_vanished("0000099", 7));
+        assert!(!no_cell_vanished("1000099", 7));
+    }
+
+    #[test]
+    fn the_fewest_cells_of_a_run_bound_every_laying() {
+        let fewest = |run: &str, signed: bool| fewest_cells(&tokens(run, signed).unwrap());
+        // Each leading 0 a cell, the rest of a block one figure.
+        assert_eq!(fewest("0000000", false), 7);
+        assert_eq!(fewest("0000099", false), 6);
+        assert_eq!(fewest("000", false), 3);
+        assert_eq!(fewest("1000099", false), 1);
+        // Money may start with `0.`: `00.5` may be 0|0.5, two cells, not three.
+        assert_eq!(fewest("00.5", false), 2);
+        assert_eq!(fewest("0.5", false), 1);
+        assert_eq!(fewest("10.5", false), 1);
+        // A sign belongs to its figure: `3+05` is at least 3|+0|5.
+        assert_eq!(fewest("3+05", true), 3);
+        // A space or `/` is a boundary, a run of dashes at least half its length in cells.
+        assert_eq!(fewest("0 0/0——0", false), 6);
     }
 
     #[test]
