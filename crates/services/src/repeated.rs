@@ -208,7 +208,7 @@ pub fn similar_pairs(sets: &[BTreeSet<String>]) -> Vec<(usize, usize)> {
 
 /// How many of a set's rarest words must hold a shared one (see [`similar_pairs`]): a set of `n`
 /// words at least `t` alike with another shares at least `⌈t·n⌉` of them.
-pub(crate) fn prefix_len(n: usize) -> usize {
+fn prefix_len(n: usize) -> usize {
     if n == 0 {
         return 0;
     }

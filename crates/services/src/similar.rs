@@ -7,18 +7,18 @@
 //! ([`crate::repeated`]). Also the agency a reply names as responsible for information this
 //! agency does not hold, with its contact (第三十六条第（五）项).
 //!
-//! Near-identical requests are found without comparing all of them: two word sets at least
-//! `t` alike share one of the rarest `n − ⌈t·n⌉ + 1` words of either (the prefix filter of
-//! [`crate::repeated::similar_pairs`]), so the store returns only the requests having one of
-//! the new request's rarest words, with how many words each shares, and the ratio is exact.
+//! Near-identical requests are found without comparing all of them: the store reads the
+//! postings of the new request's words (word → requests, each with its number of words) within
+//! the sizes a ratio of [`SIMILAR`] allows, counts the words each request shares, and returns
+//! the most alike; the ratio is exact.
 
-use crate::repeated::{SIMILAR, prefix_len, ratio, words};
+use crate::repeated::{SIMILAR, ratio, words};
 use crate::{Capability, Ctx, Result, ServiceError};
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_cases::limits::{MAX_NAME_CHARS, check_text};
 use gongkai_cases::{Request, RequestId, lifecycle};
 use gongkai_store::Store;
-use gongkai_store::similar::Referral;
+use gongkai_store::similar::{Keep, Referral};
 use std::collections::HashMap;
 
 /// The warning of a 重复申请 decision without a link to an answered request of the applicant.
@@ -190,22 +190,17 @@ impl<S: Store> Ctx<'_, S> {
         if n == 0 {
             return Ok(Vec::new());
         }
-        let counts: HashMap<String, i64> =
-            self.store.word_counts(&own).await?.into_iter().collect();
-        let mut by_rarity: Vec<&String> = own.iter().collect();
-        by_rarity.sort_by_key(|w| (counts.get(*w).copied().unwrap_or(0), *w));
-        // A word no other request has cannot be shared: only words some request has are asked.
-        let rare: Vec<String> = by_rarity[..prefix_len(n)]
-            .iter()
-            .filter(|w| counts.contains_key(**w))
-            .map(|w| (*w).clone())
-            .collect();
         // |a ∩ b| ≤ min(|a|, |b|), so a ratio of t needs t·n ≤ |b| ≤ n / t.
         let min = (SIMILAR * n as f64 - 1e-9).ceil() as i64;
         let max = (n as f64 / SIMILAR + 1e-9).floor() as i64;
-        let mut found: Vec<(RequestId, f64)> = self
+        let keep = Keep {
+            at_least: SIMILAR,
+            limit: NEAR_SHOWN,
+        };
+        // The store keeps, orders and cuts (most alike first, ties by id).
+        Ok(self
             .store
-            .word_overlaps(&own, &rare, (min, max), except)
+            .word_overlaps(&own, (min, max), except, keep)
             .await?
             .into_iter()
             .map(|o| {
@@ -213,11 +208,7 @@ impl<S: Store> Ctx<'_, S> {
                 let theirs = usize::try_from(o.words).unwrap_or(0);
                 (o.request, ratio(shared, n, theirs))
             })
-            .filter(|(_, s)| *s >= SIMILAR)
-            .collect();
-        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        found.truncate(NEAR_SHOWN);
-        Ok(found)
+            .collect())
     }
 
     /// Links request `id` with `other` as the same request (同一申请), or unlinks them. Both

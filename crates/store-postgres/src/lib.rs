@@ -127,6 +127,7 @@ impl Backend for PgStore {
     const CASE_FACT_COLUMNS: &'static str =
         "id, agency_id, applicant_kind, received, decided_on, outcome";
     const CASE_FACT_GROUPING: &'static str = "";
+    const JOIN_TEXTS: &'static str = "string_agg";
 
     fn case_facts(rows: &[PgRow]) -> Result<Vec<CaseFacts>> {
         rows.iter().map(case_facts_row).collect()

@@ -88,6 +88,10 @@ pub trait Backend: Send + Sync {
     /// The facts in the rows of the query of [`CASE_FACT_COLUMNS`](Self::CASE_FACT_COLUMNS),
     /// in any order.
     fn case_facts(rows: &[<Self::Db as Database>::Row]) -> Result<Vec<CaseFacts>>;
+
+    /// The aggregate joining texts with a separator, `NAME(text, separator)`: many small
+    /// values travel as one (the postings of a near-identical look-up).
+    const JOIN_TEXTS: &'static str;
 }
 
 /// Translates a database error, naming the operation: uniqueness → `Conflict`, a missing
@@ -152,7 +156,7 @@ pub mod __private {
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
     pub use gongkai_store::redactions::{NewBox, RedactionBox, Redactions};
     pub use gongkai_store::routing::{RoutingStep, RoutingSteps};
-    pub use gongkai_store::similar::{Link, Overlap, Referral, SimilarRequests};
+    pub use gongkai_store::similar::{Keep, Link, Overlap, Referral, SimilarRequests};
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
         Agencies, AuditLog, Blobs, CalendarOverrides, Catalogue, ChunkReport, DocumentFilter,
@@ -543,12 +547,11 @@ macro_rules! impl_store {
                 $crate::impl_store!(@forward
                     set_request_words(words: &[(RequestId, Vec<String>)]) -> ();
                     unindexed_requests(limit: usize) -> Vec<(RequestId, String)>;
-                    word_counts(words: &[String]) -> Vec<(String, i64)>;
                     word_overlaps(
                         words: &[String],
-                        rare: &[String],
                         bounds: (i64, i64),
-                        except: RequestId
+                        except: RequestId,
+                        keep: Keep
                     ) -> Vec<Overlap>;
                     same_applicant(id_number: &str, name_phone: (&str, &str), except: RequestId)
                         -> Vec<RequestId>;

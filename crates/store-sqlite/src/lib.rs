@@ -326,6 +326,7 @@ impl Backend for SqliteStore {
          || ',' || received || ',' || ifnull(decided_on, '') || ',' || ifnull(outcome, ''), ';') \
          AS facts";
     const CASE_FACT_GROUPING: &'static str = "GROUP BY agency_id";
+    const JOIN_TEXTS: &'static str = "group_concat";
 
     fn case_facts(rows: &[SqliteRow]) -> Result<Vec<CaseFacts>> {
         let mut facts = Vec::new();

@@ -5668,39 +5668,65 @@ pub async fn similar_words_links_referrals<S: Store>(store: &S) {
             .iter()
             .any(|(u, _)| *u == ids[0] || *u == ids[1])
     );
-    let counts = store
-        .word_counts(&w(&["土地", "补偿", "没有"]))
-        .await
-        .unwrap();
-    assert_eq!(counts, vec![("土地".into(), 2), ("补偿".into(), 1)]);
+    let keep = |at_least: f64, limit: usize| crate::similar::Keep { at_least, limit };
+    let overlap =
+        |request: gongkai_cases::RequestId, shared: i64, words: i64| crate::similar::Overlap {
+            request,
+            shared,
+            words,
+        };
     let overlaps = store
         .word_overlaps(
             &w(&["土地", "征收", "补偿"]),
-            &w(&["补偿"]),
             (1, 10),
             ids[2],
+            keep(0.6, 20),
         )
         .await
         .unwrap();
+    assert_eq!(overlaps, vec![overlap(ids[0], 3, 3)]);
+    // Kept by ratio (1 of the union of 4 words is 0.25), most alike first, cut at the limit.
+    let looked_up = w(&["土地", "征收", "补偿"]);
+    let both =
+        |at_least, limit| store.word_overlaps(&looked_up, (1, 10), ids[2], keep(at_least, limit));
     assert_eq!(
-        overlaps,
-        vec![crate::similar::Overlap {
-            request: ids[0],
-            shared: 3,
-            words: 3
-        }]
+        both(0.25, 20).await.unwrap(),
+        vec![overlap(ids[0], 3, 3), overlap(ids[1], 1, 2)]
     );
-    // Indexed again: the old words leave the counts.
+    assert_eq!(both(0.26, 20).await.unwrap(), vec![overlap(ids[0], 3, 3)]);
+    assert_eq!(both(0.25, 1).await.unwrap(), vec![overlap(ids[0], 3, 3)]);
+    assert!(both(0.25, 0).await.unwrap().is_empty());
+    // Only the sizes asked: request 2 has 2 words, request 1 three.
+    assert_eq!(
+        store
+            .word_overlaps(&looked_up, (3, 10), ids[2], keep(0.0, 20))
+            .await
+            .unwrap(),
+        vec![overlap(ids[0], 3, 3)]
+    );
+    assert_eq!(
+        store
+            .word_overlaps(&w(&["补偿", "征收", "土地"]), (1, 2), ids[0], keep(0.0, 20))
+            .await
+            .unwrap(),
+        vec![overlap(ids[1], 1, 2)]
+    );
     store
         .set_request_words(&[(ids[0], w(&["预算"]))])
         .await
         .unwrap();
+    // Indexed again: the old words are gone, the new size is the posting's.
     assert_eq!(
         store
-            .word_counts(&w(&["土地", "补偿", "预算"]))
+            .word_overlaps(
+                &w(&["土地", "补偿", "预算"]),
+                (1, 10),
+                ids[2],
+                keep(0.0, 20)
+            )
             .await
             .unwrap(),
-        vec![("土地".into(), 1), ("预算".into(), 2)]
+        vec![overlap(ids[1], 2, 2), overlap(ids[0], 1, 1)]
     );
     assert_eq!(
         store

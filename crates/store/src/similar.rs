@@ -1,9 +1,9 @@
 //! Earlier requests like a new one, found at registration: the same applicant's (identity
 //! number, else name and phone), and near-identical ones of others by the content words of their
-//! descriptions, kept as an inverted index (word → requests) with each word's count, so that a
-//! look-up among 100,000 requests reads the few requests sharing the new one's rarest words.
-//! The words themselves come from the application (jieba segmentation); the store keeps and
-//! counts them. Also the links an officer makes between requests that are the same (同一申请),
+//! descriptions, kept as an inverted index (word → requests, each posting with its request's
+//! number of words), so that a look-up among 100,000 requests reads only the postings of the new
+//! request's words. The words themselves come from the application (jieba segmentation); the
+//! store keeps them. Also the links an officer makes between requests that are the same (同一申请),
 //! and the agency an answer names as responsible for the information (第三十六条第（五）项).
 
 use crate::{Draft, Result};
@@ -19,6 +19,16 @@ pub struct Overlap {
     pub shared: i64,
     /// The request's own number of words.
     pub words: i64,
+}
+
+/// Which of the requests sharing words a look-up keeps: those whose Jaccard ratio with the
+/// looked-up set (`shared / (|words| + words − shared)`, in double precision) is at least
+/// `at_least`, the `limit` most alike, ties by id. The store filters, orders and cuts, so that
+/// thousands of candidates among 100,000 requests never leave the database.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Keep {
+    pub at_least: f64,
+    pub limit: usize,
 }
 
 /// Two requests linked as the same request, the smaller id first.
@@ -39,8 +49,7 @@ pub struct Referral {
 
 /// The index of requests' words, the links between requests, referrals.
 pub trait SimilarRequests: Send + Sync {
-    /// Replaces the words of each request (none: an empty list) and their counts, in one
-    /// transaction; a request so given counts as indexed. Derived data, not audited (like the
+    /// Replaces the words of each request (none: an empty list), in one transaction; a request so given counts as indexed. Derived data, not audited (like the
     /// catalogue's search index): the description it comes from is.
     fn set_request_words(
         &self,
@@ -54,20 +63,15 @@ pub trait SimilarRequests: Send + Sync {
         limit: usize,
     ) -> impl Future<Output = Result<Vec<(RequestId, String)>>> + Send;
 
-    /// How many indexed requests have each of `words` (words no request has are left out).
-    fn word_counts(
-        &self,
-        words: &[String],
-    ) -> impl Future<Output = Result<Vec<(String, i64)>>> + Send;
-
-    /// The indexed requests other than `except` having one of `rare` and between the two
-    /// `bounds` of words (inclusive), each with the number of `words` it shares.
+    /// The indexed requests other than `except` with between the two `bounds` of words
+    /// (inclusive) sharing one of `words` (distinct), each with how many it shares; only those
+    /// `keep` keeps, most alike first.
     fn word_overlaps(
         &self,
         words: &[String],
-        rare: &[String],
         bounds: (i64, i64),
         except: RequestId,
+        keep: Keep,
     ) -> impl Future<Output = Result<Vec<Overlap>>> + Send;
 
     /// The requests other than `except` with this identity number, or, when `id_number` is

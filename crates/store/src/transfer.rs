@@ -580,13 +580,8 @@ pub const SCHEMA: &[TableDef] = &[
     },
     TableDef {
         name: "request_words",
-        columns: &[("word", Text), ("request_id", Int)],
+        columns: &[("word", Text), ("request_id", Int), ("size", Int)],
         key: &["word", "request_id"],
-    },
-    TableDef {
-        name: "request_word_counts",
-        columns: &[("word", Text), ("n", Int)],
-        key: &["word"],
     },
     TableDef {
         name: "request_links",
