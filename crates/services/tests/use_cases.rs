@@ -2908,6 +2908,38 @@ async fn an_answer_is_published_anonymised_and_a_photo_kept_sealed<S: Store + Bl
         "{nothing:?}"
     );
 
+    // The portal's search box: the entry beside the documents, for the agency by id or name;
+    // none for a search narrowed by a year.
+    use gongkai_services::portal::catalogue::{AgencyRef, CatalogueQuery};
+    let searched = |agency: Option<AgencyRef>, year: Option<i32>| {
+        let query = CatalogueQuery {
+            text: "供水 资金".into(),
+            agency,
+            year,
+            limit: 10,
+            ..CatalogueQuery::default()
+        };
+        let (public, index) = (&public, &index);
+        async move { public.search_portal(index, query, 5).await }
+    };
+    let logged = |r: &gongkai_services::portal::disclosures::PortalResults| {
+        r.log.iter().map(|e| e.id).collect::<Vec<_>>()
+    };
+    for agency in [
+        None,
+        Some(AgencyRef::Id(agency.id)),
+        Some(AgencyRef::Name(agency.name.clone())),
+    ] {
+        let r = searched(agency.clone(), None).await.unwrap();
+        assert_eq!(logged(&r), [entry.id], "{agency:?}");
+        assert!(!r.more_log);
+    }
+    let narrowed = searched(None, Some(2026)).await.unwrap();
+    assert!(narrowed.log.is_empty());
+    // A name no agency bears: the catalogue's search says so, no other agency's entries.
+    let unknown = searched(Some(AgencyRef::Name("没有这个机关".into())), None).await;
+    assert!(unknown.is_err(), "{unknown:?}");
+
     assert!(ctx.withdraw_disclosure(id).await.unwrap());
     assert!(!ctx.withdraw_disclosure(id).await.unwrap());
     let gone = public.public_disclosure(entry.id).await;

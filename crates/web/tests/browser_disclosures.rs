@@ -112,6 +112,17 @@ async fn a_citizen_finds_a_published_answer_and_is_steered_while_applying() {
         assert!(entry.contains("予以公开"), "{entry}");
         audit("entry").await;
 
+        // The portal's one search box: the catalogue's documents and the log's answers.
+        c.goto(&server.url("/search?q=%E9%99%A4%E9%99%A9"))
+            .await
+            .unwrap();
+        let search = page_with(&c, "答复公开中的结果").await;
+        assert!(
+            search.contains("某水库除险加固工程批复的公开答复") && !search.contains("钱七"),
+            "{search}"
+        );
+        audit("search").await;
+
         // The application form: the description brings the suggestion and the notice.
         c.goto(&server.url("/apply")).await.unwrap();
         page_with(&c, "下一步：确认内容").await;

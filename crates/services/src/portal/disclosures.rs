@@ -7,12 +7,13 @@
 //! `triage`).
 
 use super::Public;
-use super::catalogue::find;
+use super::catalogue::{AgencyRef, CatalogueQuery, find};
 use crate::Result;
+use crate::catalogue::SearchResults;
 use chrono::NaiveDate;
 use gongkai_cases::{Agency, AgencyId, lifecycle};
 use gongkai_catalogue::Attachment;
-use gongkai_search::ParsedQuery;
+use gongkai_search::{ParsedQuery, Search};
 use gongkai_store::applications::ReplyDocumentId;
 use gongkai_store::disclosures::{Disclosure, DisclosureId};
 use gongkai_store::{Blobs, Store, StoreError};
@@ -35,7 +36,58 @@ pub struct PublicDisclosure {
     pub documents: Vec<(ReplyDocumentId, Attachment)>,
 }
 
+/// What the portal's one search box finds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalResults {
+    /// The catalogue's documents.
+    pub catalogue: SearchResults,
+    /// The log's entries matching the same words (see [`Public::search_portal`]).
+    pub log: Vec<PublicDisclosure>,
+    /// More entries of the log match than `log` holds.
+    pub more_log: bool,
+}
+
 impl<S: Store> Public<'_, S> {
+    /// The portal's search (issue 16 §4: the log is searchable with the catalogue): the
+    /// catalogue's documents, and on the first page of a search with words, the first
+    /// `log_limit` entries of the log matching the same words (of the same agency, when one is
+    /// asked). The log has no 第二十条 item, year of publication, validity, topic or genre: a
+    /// search narrowed by one of them is a search of documents, and shows no entry.
+    pub async fn search_portal<X: Search>(
+        &self,
+        index: &X,
+        query: CatalogueQuery,
+        log_limit: usize,
+    ) -> Result<PortalResults> {
+        let words = query.text.clone();
+        let narrowed = query.item.is_some()
+            || query.year.is_some()
+            || query.validity.is_some()
+            || query.topic.as_deref().is_some_and(|t| !t.trim().is_empty())
+            || query.genre.as_deref().is_some_and(|g| !g.trim().is_empty());
+        let wanted = query.after.is_none() && !narrowed && !words.trim().is_empty();
+        // Whose entries: none when the log is not asked, else the agency the catalogue is
+        // searched in (a name no agency bears now shows none: never another agency's).
+        let log_of = match (&query.agency, wanted) {
+            (_, false) => None,
+            (None, true) => Some(None),
+            (Some(AgencyRef::Id(id)), true) => Some(Some(*id)),
+            (Some(AgencyRef::Name(name)), true) => {
+                self.store().agency_by_name(name).await?.map(|a| Some(a.id))
+            }
+        };
+        let catalogue = self.search_catalogue(index, query).await?;
+        let (log, next) = match log_of {
+            Some(agency) => self.disclosure_log(agency, &words, None, log_limit).await?,
+            None => (Vec::new(), None),
+        };
+        Ok(PortalResults {
+            catalogue,
+            log,
+            more_log: next.is_some(),
+        })
+    }
+
     /// The log, newest first: the entries of `agency` (every agency when `None`) matching
     /// `query` (empty: all), from before the entry `before`; and the cursor of the next page.
     pub async fn disclosure_log(

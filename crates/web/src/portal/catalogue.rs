@@ -19,12 +19,14 @@ use gongkai_catalogue::vocab::{
 use gongkai_catalogue::{Document, DocumentId, Item};
 use gongkai_search::{Snippet, ValidityKind};
 use gongkai_services::agencies::TreeRow;
-use gongkai_services::catalogue::SearchResults;
 use gongkai_services::portal::catalogue::{AgencyOverview, AgencyRef, CatalogueQuery, ItemGroup};
+use gongkai_services::portal::disclosures::{PortalResults, PublicDisclosure};
 use serde::Deserialize;
 
 /// Documents per page of the catalogue.
 pub const PAGE_SIZE: usize = 20;
+/// Entries of the public log shown with a search's documents.
+const LOG_SHOWN: usize = 5;
 
 /// Entries of an agency's feed.
 pub const FEED_ENTRIES: usize = 50;
@@ -337,6 +339,10 @@ pub struct CataloguePage {
     pub first: Option<String>,
     /// What is wrong with the query, shown instead of results.
     pub error: String,
+    /// The public log's entries matching the words (issue 16 §4), on a search's first page.
+    pub log: Vec<PublicDisclosure>,
+    /// The log searched with the same words, when more entries match than are shown.
+    pub more_log: Option<String>,
 }
 
 /// A query string of non-empty pairs.
@@ -471,17 +477,35 @@ async fn catalogue_page<S: WebStore>(
         next: None,
         first: None,
         error: String::new(),
+        log: Vec::new(),
+        more_log: None,
         action,
         params,
     };
     // A wrong filter or cursor is said on the page, with the form to correct it (422).
-    let found: WebResult<SearchResults> = async {
+    let log_agency = match &on {
+        Some(AgencyRef::Id(id)) => Some(id.0),
+        _ => None,
+    };
+    let found: WebResult<PortalResults> = async {
         let query = page.params.query(on, PAGE_SIZE)?;
-        Ok(public.search_catalogue(&app.search, query).await?)
+        Ok(public.search_portal(&app.search, query, LOG_SHOWN).await?)
     }
     .await;
     match found {
-        Ok(results) => {
+        Ok(PortalResults {
+            catalogue: results,
+            log,
+            more_log,
+        }) => {
+            if more_log {
+                let agency = log_agency.map(|a| a.to_string()).unwrap_or_default();
+                page.more_log = Some(format!(
+                    "/disclosures?{}",
+                    query_string(&[("q", page.params.q.trim()), ("agency", &agency)])
+                ));
+            }
+            page.log = log;
             page.hits = results.hits.iter().map(hit_line).collect();
             page.total = results.total;
             page.total_exact = results.total_exact;
