@@ -6,7 +6,7 @@ use crate::{Shared, WebStore, api, assets, office, portal};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 
 /// Who a route is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +53,7 @@ fn entry<S>(
 /// Every route with its handler.
 pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
     use Audience::{Api, Office, Public};
-    let (g, p) = (Method::GET, Method::POST);
+    let (g, p, d) = (Method::GET, Method::POST, Method::DELETE);
     vec![
         entry(g.clone(), "/healthz", Public, get(office::health::<S>)),
         entry(g.clone(), "/static/{name}", Public, get(assets::serve)),
@@ -781,6 +781,19 @@ pub fn entries<S: WebStore>() -> Vec<Entry<S>> {
             "/api/v1/requests/{id}/links",
             Api,
             post(api::link_requests::<S>),
+        ),
+        // The public log (issue 16 §4).
+        entry(
+            p.clone(),
+            "/api/v1/requests/{id}/disclosure",
+            Api,
+            post(api::publish_disclosure::<S>),
+        ),
+        entry(
+            d.clone(),
+            "/api/v1/requests/{id}/disclosure",
+            Api,
+            delete(api::withdraw_disclosure::<S>),
         ),
         entry(
             g.clone(),

@@ -2,35 +2,41 @@
 //! publishes an answered request from its page with the released document chosen; anyone finds
 //! it in the log, reads it, downloads the document, never the applicant's name; hostile text in
 //! the title comes back escaped; the application form's suggestions answer JSON with what is
-//! public and the notice of 第三十九条; withdrawing takes the entry off the portal.
+//! public and the notice of 第三十九条; withdrawing takes the entry off the portal. The same
+//! through the API (`publishDisclosure`, `withdrawDisclosure`).
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 mod common;
 
 use common::{A, Server, Who, escaped};
 
-on_both!(an_answer_is_published_to_the_log_and_suggested);
+on_both!(
+    an_answer_is_published_to_the_log_and_suggested,
+    the_api_publishes_and_withdraws_an_answer
+);
 
 const HOSTILE: &str = "<script>alert('x')</script>";
 
-async fn an_answer_is_published_to_the_log_and_suggested(server: Server) -> Server {
+/// A request of A received today through the API, by A's officer: its id.
+async fn register(server: &Server, reference: &str, applicant: &str, description: &str) -> i64 {
     let today = gongkai_web::china_today().to_string();
     let (status, answer) = server
         .post_json(
             "/api/v1/requests",
             Who::OfficerA,
             &serde_json::json!({
-                "agency": A, "reference": "GK-LOG-1", "applicant": "钱七", "kind": "自然人",
-                "channel": "网上", "received": today, "description": "某水库的除险加固批复",
+                "agency": A, "reference": reference, "applicant": applicant, "kind": "自然人",
+                "channel": "网上", "received": today, "description": description,
             }),
         )
         .await;
     assert_eq!(status, 201, "{answer}");
-    let id = answer["id"].as_i64().unwrap();
-    let officer = server.browser(Who::OfficerA).await;
-    let page = format!("/office/requests/{id}");
-    // Undecided: nothing to publish yet.
-    assert!(!officer.get_text(&page).await.contains("h-disclosure"));
+    answer["id"].as_i64().unwrap()
+}
+
+/// Request `id` decided today as 予以公开.
+async fn decide(server: &Server, id: i64) {
+    let today = gongkai_web::china_today().to_string();
     let (status, answer) = server
         .post_json(
             &format!("/api/v1/requests/{id}/events"),
@@ -39,6 +45,15 @@ async fn an_answer_is_published_to_the_log_and_suggested(server: Server) -> Serv
         )
         .await;
     assert_eq!(status, 200, "{answer}");
+}
+
+async fn an_answer_is_published_to_the_log_and_suggested(server: Server) -> Server {
+    let id = register(&server, "GK-LOG-1", "钱七", "某水库的除险加固批复").await;
+    let officer = server.browser(Who::OfficerA).await;
+    let page = format!("/office/requests/{id}");
+    // Undecided: nothing to publish yet.
+    assert!(!officer.get_text(&page).await.contains("h-disclosure"));
+    decide(&server, id).await;
     let upload = reqwest::multipart::Form::new()
         .text("csrf", officer.csrf.clone())
         .part(
@@ -104,6 +119,34 @@ async fn an_answer_is_published_to_the_log_and_suggested(server: Server) -> Serv
         .and_then(|s| s.split('"').next())
         .unwrap()
         .to_owned();
+    // The portal's one search box finds it with the catalogue's documents (first page, no
+    // filter the log has no field for).
+    let search = citizen.get_text("/search?q=%E9%99%A4%E9%99%A9").await;
+    assert!(search.contains("答复公开中的结果"), "{search}");
+    assert!(
+        search.contains(&format!("href=\"/disclosures/{entry}\"")),
+        "{search}"
+    );
+    assert!(search.contains(&escaped(&title)) && !search.contains(HOSTILE));
+    let narrowed = citizen
+        .get_text("/search?q=%E9%99%A4%E9%99%A9&year=2024")
+        .await;
+    assert!(!narrowed.contains("答复公开中的结果"), "{narrowed}");
+    let agency_a = server.agency_id(A).await;
+    let of_a = citizen
+        .get_text(&format!(
+            "/agencies/{agency_a}/catalogue?q=%E9%99%A4%E9%99%A9"
+        ))
+        .await;
+    assert!(
+        of_a.contains(&format!("href=\"/disclosures/{entry}\"")),
+        "{of_a}"
+    );
+    let other = server.agency_id(common::B).await;
+    let of_b = citizen
+        .get_text(&format!("/agencies/{other}/catalogue?q=%E9%99%A4%E9%99%A9"))
+        .await;
+    assert!(!of_b.contains("答复公开中的结果"), "{of_b}");
     let none = citizen.get_text("/disclosures?q=%E9%92%B1%E4%B8%83").await;
     assert!(
         !none.contains(&escaped(&title)),
@@ -155,5 +198,77 @@ async fn an_answer_is_published_to_the_log_and_suggested(server: Server) -> Serv
         citizen.get(&format!("/disclosures/{entry}")).await.status(),
         404
     );
+    server
+}
+
+/// `publishDisclosure` and `withdrawDisclosure`: refused before the answer (409), with the
+/// applicant's name in the title (422), to those who may not (403) or do not see the request
+/// (404); published once (a retry with the same `Idempotency-Key` answers the same entry, a
+/// second publication is a 409); withdrawn (204, and 204 again: it is not in the log either way).
+async fn the_api_publishes_and_withdraws_an_answer(server: Server) -> Server {
+    let id = register(&server, "GK-LOG-API", "孙八", "某大桥的竣工验收报告").await;
+    let path = format!("/api/v1/requests/{id}/disclosure");
+    let body = serde_json::json!({"title": "某大桥竣工验收报告", "documents": []});
+    let (status, answer) = server.post_json(&path, Who::OfficerA, &body).await;
+    assert_eq!(status, 409, "undecided: {answer}");
+    decide(&server, id).await;
+    let (status, answer) = server
+        .post_json(
+            &path,
+            Who::OfficerA,
+            &serde_json::json!({"title": "孙八要的验收报告", "documents": []}),
+        )
+        .await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["error"]["details"][0]["field"], "title", "{answer}");
+    let (status, answer) = server
+        .post_json(
+            &path,
+            Who::OfficerA,
+            &serde_json::json!({"title": "某大桥竣工验收报告", "documents": [999_999]}),
+        )
+        .await;
+    assert_eq!(status, 422, "a document not released on it: {answer}");
+    assert_eq!(server.post_json(&path, Who::Supervisor, &body).await.0, 403);
+    assert_eq!(server.post_json(&path, Who::OfficerB, &body).await.0, 404);
+
+    let publish = |key: &'static str| {
+        server
+            .api()
+            .post(server.url(&path))
+            .bearer_auth(server.token(Who::OfficerA).unwrap())
+            .header("idempotency-key", key)
+            .json(&body)
+            .send()
+    };
+    let first = publish("publish-once").await.unwrap();
+    assert_eq!(first.status(), 201);
+    let entry: serde_json::Value = first.json().await.unwrap();
+    assert_eq!(entry["request_id"], id, "{entry}");
+    assert_eq!(entry["title"], "某大桥竣工验收报告", "{entry}");
+    let url = entry["url"].as_str().unwrap().to_owned();
+    assert_eq!(url, format!("/disclosures/{}", entry["id"]));
+    let retried = publish("publish-once").await.unwrap();
+    assert_eq!(retried.status(), 201);
+    assert_eq!(retried.json::<serde_json::Value>().await.unwrap(), entry);
+    assert_eq!(publish("publish-twice").await.unwrap().status(), 409);
+    let citizen = server.browser(Who::Anonymous).await;
+    let shown = citizen.get_text(&url).await;
+    assert!(
+        shown.contains("某大桥竣工验收报告") && !shown.contains("孙八"),
+        "{shown}"
+    );
+
+    let withdraw = |who: Who| {
+        server
+            .api()
+            .delete(server.url(&path))
+            .bearer_auth(server.token(who).unwrap())
+            .send()
+    };
+    assert_eq!(withdraw(Who::Supervisor).await.unwrap().status(), 403);
+    assert_eq!(withdraw(Who::OfficerA).await.unwrap().status(), 204);
+    assert_eq!(citizen.get(&url).await.status(), 404);
+    assert_eq!(withdraw(Who::OfficerA).await.unwrap().status(), 204);
     server
 }

@@ -363,6 +363,10 @@ fn expected(route: &Route, who: Who) -> u16 {
         ("POST", "/office/requests/{id}/disclosure") => handles_a(who, 422),
         ("POST", "/office/requests/{id}/disclosure/withdraw") => handles_a(who, 303),
         ("GET", "/office/requests/{id}/id-photo") => handles_a(who, 404),
+        // The API's request is not answered: it cannot be published (409); withdrawing it
+        // from the log, where it is not, answers as if it had been (204).
+        ("POST", "/api/v1/requests/{id}/disclosure") => handles_a(who, 409),
+        ("DELETE", "/api/v1/requests/{id}/disclosure") => handles_a(who, 204),
         ("POST", "/api/v1/messages/{id}/reply") => handles_a(who, 200),
         _ => panic!("{m} {p} has no entry in the authorization matrix: say what each caller gets"),
     }
@@ -489,6 +493,9 @@ async fn call(
                     req.json(&serde_json::json!({"body": "矩阵测试答复", "public": true}))
                 }
                 ("POST", "/api/v1/requests/{id}/documents") => req.multipart(png_form()),
+                ("POST", "/api/v1/requests/{id}/disclosure") => {
+                    req.json(&serde_json::json!({"title": "矩阵测试公开", "documents": []}))
+                }
                 ("POST", "/api/v1/documents/{id}/redaction") => req.json(&serde_json::json!({
                     "boxes": [{"page": 1, "x": 0.1, "y": 0.1, "w": 0.2, "h": 0.1,
                                "reason": "第十五条"}],

@@ -9,6 +9,7 @@
 mod applications;
 mod catalogue;
 mod directory;
+mod disclosures;
 mod documents;
 mod filing;
 mod idempotency;
@@ -23,6 +24,7 @@ mod supervision;
 pub use applications::{submit_application, track_application};
 pub use catalogue::search_catalogue;
 pub use directory::get_directory_coverage;
+pub use disclosures::{publish_disclosure, withdraw_disclosure};
 pub use documents::{
     applicant_url, get_document, redact_document, release_document, upload_document,
 };
@@ -344,6 +346,8 @@ impl Modify for Security {
         documents::get_document,
         documents::redact_document,
         documents::release_document,
+        disclosures::publish_disclosure,
+        disclosures::withdraw_disclosure,
         notifications::list_notifications,
         messages::submit_message,
         messages::list_messages,
