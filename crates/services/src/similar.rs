@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_cases::limits::{MAX_NAME_CHARS, check_text};
 use gongkai_cases::{Request, RequestId, lifecycle};
 use gongkai_store::Store;
-use gongkai_store::similar::{Keep, Referral};
+use gongkai_store::similar::Referral;
 use std::collections::HashMap;
 
 /// The warning of a 重复申请 decision without a link to an answered request of the applicant.
@@ -193,14 +193,9 @@ impl<S: Store> Ctx<'_, S> {
         // |a ∩ b| ≤ min(|a|, |b|), so a ratio of t needs t·n ≤ |b| ≤ n / t.
         let min = (SIMILAR * n as f64 - 1e-9).ceil() as i64;
         let max = (n as f64 / SIMILAR + 1e-9).floor() as i64;
-        let keep = Keep {
-            at_least: SIMILAR,
-            limit: NEAR_SHOWN,
-        };
-        // The store keeps, orders and cuts (most alike first, ties by id).
-        Ok(self
+        let mut found: Vec<(RequestId, f64)> = self
             .store
-            .word_overlaps(&own, (min, max), except, keep)
+            .word_overlaps(&own, (min, max), except)
             .await?
             .into_iter()
             .map(|o| {
@@ -208,7 +203,11 @@ impl<S: Store> Ctx<'_, S> {
                 let theirs = usize::try_from(o.words).unwrap_or(0);
                 (o.request, ratio(shared, n, theirs))
             })
-            .collect())
+            .filter(|(_, s)| *s >= SIMILAR)
+            .collect();
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.truncate(NEAR_SHOWN);
+        Ok(found)
     }
 
     /// Links request `id` with `other` as the same request (同一申请), or unlinks them. Both

@@ -156,7 +156,7 @@ pub mod __private {
     pub use gongkai_store::published::{PublishedReport, PublishedReports, PublishedVersion};
     pub use gongkai_store::redactions::{NewBox, RedactionBox, Redactions};
     pub use gongkai_store::routing::{RoutingStep, RoutingSteps};
-    pub use gongkai_store::similar::{Keep, Link, Overlap, Referral, SimilarRequests};
+    pub use gongkai_store::similar::{Link, Overlap, Referral, SimilarRequests};
     pub use gongkai_store::transfer::{Row, TableDef};
     pub use gongkai_store::{
         Agencies, AuditLog, Blobs, CalendarOverrides, Catalogue, ChunkReport, DocumentFilter,
@@ -550,8 +550,7 @@ macro_rules! impl_store {
                     word_overlaps(
                         words: &[String],
                         bounds: (i64, i64),
-                        except: RequestId,
-                        keep: Keep
+                        except: RequestId
                     ) -> Vec<Overlap>;
                     same_applicant(id_number: &str, name_phone: (&str, &str), except: RequestId)
                         -> Vec<RequestId>;

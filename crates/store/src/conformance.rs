@@ -5626,8 +5626,8 @@ pub async fn routing_steps_in_order<S: Store>(store: &S) {
     );
 }
 
-/// Words are indexed and counted, replaced when indexed again; the overlaps of a word set are
-/// counted among the requests having a rare word; the same applicant by identity number, else
+/// Words are indexed, replaced when indexed again; the overlaps of a word set are counted
+/// among the requests of the sizes asked having one of its words; the same applicant by identity number, else
 /// by name and phone; links both ways, refused twice; a referral set, replaced and removed.
 pub async fn similar_words_links_referrals<S: Store>(store: &S) {
     use crate::similar::Referral;
@@ -5668,65 +5668,44 @@ pub async fn similar_words_links_referrals<S: Store>(store: &S) {
             .iter()
             .any(|(u, _)| *u == ids[0] || *u == ids[1])
     );
-    let keep = |at_least: f64, limit: usize| crate::similar::Keep { at_least, limit };
     let overlap =
         |request: gongkai_cases::RequestId, shared: i64, words: i64| crate::similar::Overlap {
             request,
             shared,
             words,
         };
-    let overlaps = store
-        .word_overlaps(
-            &w(&["土地", "征收", "补偿"]),
-            (1, 10),
-            ids[2],
-            keep(0.6, 20),
-        )
-        .await
-        .unwrap();
-    assert_eq!(overlaps, vec![overlap(ids[0], 3, 3)]);
-    // Kept by ratio (1 of the union of 4 words is 0.25), most alike first, cut at the limit.
-    let looked_up = w(&["土地", "征收", "补偿"]);
-    let both =
-        |at_least, limit| store.word_overlaps(&looked_up, (1, 10), ids[2], keep(at_least, limit));
+    // In no particular order: sorted by request here.
+    let overlaps = |words: &[&str], bounds: (i64, i64), except| {
+        let words = w(words);
+        async move {
+            let mut got = store.word_overlaps(&words, bounds, except).await.unwrap();
+            got.sort_by_key(|o| o.request);
+            got
+        }
+    };
+    // Every request sharing a word, however little (request 2 one of its two words).
     assert_eq!(
-        both(0.25, 20).await.unwrap(),
+        overlaps(&["土地", "征收", "补偿"], (1, 10), ids[2]).await,
         vec![overlap(ids[0], 3, 3), overlap(ids[1], 1, 2)]
     );
-    assert_eq!(both(0.26, 20).await.unwrap(), vec![overlap(ids[0], 3, 3)]);
-    assert_eq!(both(0.25, 1).await.unwrap(), vec![overlap(ids[0], 3, 3)]);
-    assert!(both(0.25, 0).await.unwrap().is_empty());
-    // Only the sizes asked: request 2 has 2 words, request 1 three.
+    // Only the sizes asked: request 2 has 2 words, request 1 three; never `except`.
     assert_eq!(
-        store
-            .word_overlaps(&looked_up, (3, 10), ids[2], keep(0.0, 20))
-            .await
-            .unwrap(),
+        overlaps(&["土地", "征收", "补偿"], (3, 10), ids[2]).await,
         vec![overlap(ids[0], 3, 3)]
     );
     assert_eq!(
-        store
-            .word_overlaps(&w(&["补偿", "征收", "土地"]), (1, 2), ids[0], keep(0.0, 20))
-            .await
-            .unwrap(),
+        overlaps(&["补偿", "征收", "土地"], (1, 2), ids[0]).await,
         vec![overlap(ids[1], 1, 2)]
     );
+    assert!(overlaps(&["没有"], (1, 10), ids[2]).await.is_empty());
     store
         .set_request_words(&[(ids[0], w(&["预算"]))])
         .await
         .unwrap();
     // Indexed again: the old words are gone, the new size is the posting's.
     assert_eq!(
-        store
-            .word_overlaps(
-                &w(&["土地", "补偿", "预算"]),
-                (1, 10),
-                ids[2],
-                keep(0.0, 20)
-            )
-            .await
-            .unwrap(),
-        vec![overlap(ids[1], 2, 2), overlap(ids[0], 1, 1)]
+        overlaps(&["土地", "补偿", "预算"], (1, 10), ids[2]).await,
+        vec![overlap(ids[0], 1, 1), overlap(ids[1], 2, 2)]
     );
     assert_eq!(
         store

@@ -21,16 +21,6 @@ pub struct Overlap {
     pub words: i64,
 }
 
-/// Which of the requests sharing words a look-up keeps: those whose Jaccard ratio with the
-/// looked-up set (`shared / (|words| + words − shared)`, in double precision) is at least
-/// `at_least`, the `limit` most alike, ties by id. The store filters, orders and cuts, so that
-/// thousands of candidates among 100,000 requests never leave the database.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Keep {
-    pub at_least: f64,
-    pub limit: usize,
-}
-
 /// Two requests linked as the same request, the smaller id first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
@@ -49,8 +39,9 @@ pub struct Referral {
 
 /// The index of requests' words, the links between requests, referrals.
 pub trait SimilarRequests: Send + Sync {
-    /// Replaces the words of each request (none: an empty list), in one transaction; a request so given counts as indexed. Derived data, not audited (like the
-    /// catalogue's search index): the description it comes from is.
+    /// Replaces the words of each request (none: an empty list), in one transaction; a request
+    /// so given counts as indexed. Derived data, not audited (like the catalogue's search
+    /// index): the description it comes from is.
     fn set_request_words(
         &self,
         words: &[(RequestId, Vec<String>)],
@@ -64,14 +55,13 @@ pub trait SimilarRequests: Send + Sync {
     ) -> impl Future<Output = Result<Vec<(RequestId, String)>>> + Send;
 
     /// The indexed requests other than `except` with between the two `bounds` of words
-    /// (inclusive) sharing one of `words` (distinct), each with how many it shares; only those
-    /// `keep` keeps, most alike first.
+    /// (inclusive) sharing one of `words` (distinct), each with how many it shares, in no
+    /// particular order. How alike is alike enough is the caller's rule (第四十四条's grouping).
     fn word_overlaps(
         &self,
         words: &[String],
         bounds: (i64, i64),
         except: RequestId,
-        keep: Keep,
     ) -> impl Future<Output = Result<Vec<Overlap>>> + Send;
 
     /// The requests other than `except` with this identity number, or, when `id_number` is

@@ -11,7 +11,7 @@ use crate::{Backend, db};
 use chrono::{DateTime, NaiveDate, Utc};
 use gongkai_audit::Draft;
 use gongkai_cases::RequestId;
-use gongkai_store::similar::{Keep, Link, Overlap, Referral};
+use gongkai_store::similar::{Link, Overlap, Referral};
 use gongkai_store::{Result, StoreError};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
 use std::collections::HashMap;
@@ -109,9 +109,8 @@ where
         words: &[String],
         (min, max): (i64, i64),
         except: RequestId,
-        keep: Keep,
     ) -> Result<Vec<Overlap>> {
-        if words.is_empty() || keep.limit == 0 {
+        if words.is_empty() {
             return Ok(Vec::new());
         }
         let mut conn = self.conn().await?;
@@ -133,7 +132,7 @@ where
             .await
             .map_err(db("查找相似申请"))?
             .unwrap_or_default();
-        best_overlaps(&packed, words.len(), keep)
+        count_postings(&packed)
     }
 
     pub async fn same_applicant(
@@ -297,10 +296,9 @@ where
     }
 }
 
-/// The overlaps `keep` keeps among postings packed as `request:size,…` (a posting per word a
-/// request shares with a set of `n` words): each request's shared words counted, its Jaccard
-/// ratio `shared / (n + size − shared)`, the most alike first, ties by id.
-fn best_overlaps(packed: &str, n: usize, keep: Keep) -> Result<Vec<Overlap>> {
+/// The overlaps in postings packed as `request:size,…` (a posting per word a request shares
+/// with the looked-up set): each request's shared words counted, with its number of words.
+fn count_postings(packed: &str) -> Result<Vec<Overlap>> {
     let mut shared: HashMap<i64, (i64, i64)> = HashMap::new();
     for posting in packed.split(',').filter(|p| !p.is_empty()) {
         let parsed = posting
@@ -313,24 +311,14 @@ fn best_overlaps(packed: &str, n: usize, keep: Keep) -> Result<Vec<Overlap>> {
         };
         shared.entry(id).or_insert((0, size)).0 += 1;
     }
-    let n = i64::try_from(n).unwrap_or(i64::MAX);
-    let alike = |o: &Overlap| o.shared as f64 / (n + o.words - o.shared) as f64;
-    let mut found: Vec<Overlap> = shared
+    Ok(shared
         .into_iter()
         .map(|(id, (shared, words))| Overlap {
             request: RequestId(id),
             shared,
             words,
         })
-        .filter(|o| alike(o) >= keep.at_least)
-        .collect();
-    found.sort_by(|a, b| {
-        alike(b)
-            .total_cmp(&alike(a))
-            .then(a.request.cmp(&b.request))
-    });
-    found.truncate(keep.limit);
-    Ok(found)
+        .collect())
 }
 
 #[cfg(test)]
@@ -338,40 +326,30 @@ fn best_overlaps(packed: &str, n: usize, keep: Keep) -> Result<Vec<Overlap>> {
 mod tests {
     use super::*;
 
-    fn keep(at_least: f64, limit: usize) -> Keep {
-        Keep { at_least, limit }
+    fn counted(packed: &str) -> Vec<(i64, i64, i64)> {
+        let mut got: Vec<(i64, i64, i64)> = count_postings(packed)
+            .unwrap()
+            .into_iter()
+            .map(|o| (o.request.0, o.shared, o.words))
+            .collect();
+        got.sort_unstable();
+        got
     }
 
     #[test]
-    fn postings_are_counted_per_request_and_ranked_by_ratio() {
-        // Three words looked up: request 7 has all three of its three (1.0), request 3 two of
-        // its four (2 / 5 = 0.4), request 5 one of its one (1 / 3).
-        let packed = "3:4,7:3,5:1,7:3,3:4,7:3";
-        let got = best_overlaps(packed, 3, keep(0.0, 10)).unwrap();
-        let o = |id, shared, words| Overlap {
-            request: RequestId(id),
-            shared,
-            words,
-        };
-        assert_eq!(got, vec![o(7, 3, 3), o(3, 2, 4), o(5, 1, 1)]);
+    fn postings_are_counted_per_request() {
+        // Request 7 shares three words and has three, request 3 two of its four, request 5
+        // one, its only one.
         assert_eq!(
-            best_overlaps(packed, 3, keep(0.4, 10)).unwrap(),
-            vec![o(7, 3, 3), o(3, 2, 4)]
+            counted("3:4,7:3,5:1,7:3,3:4,7:3"),
+            vec![(3, 2, 4), (5, 1, 1), (7, 3, 3)]
         );
-        assert_eq!(
-            best_overlaps(packed, 3, keep(0.0, 1)).unwrap(),
-            vec![o(7, 3, 3)]
-        );
-        assert!(best_overlaps("", 3, keep(0.0, 10)).unwrap().is_empty());
+        assert!(counted("").is_empty());
     }
 
     #[test]
-    fn ties_are_ordered_by_id_and_bad_postings_refused() {
-        let got = best_overlaps("9:2,4:2", 2, keep(0.0, 10)).unwrap();
-        assert_eq!(
-            got.iter().map(|o| o.request.0).collect::<Vec<_>>(),
-            vec![4, 9]
-        );
-        assert!(best_overlaps("4:2,x", 2, keep(0.0, 10)).is_err());
+    fn a_posting_not_understood_is_an_error() {
+        assert!(count_postings("4:2,x").is_err());
+        assert!(count_postings("4:2,5:").is_err());
     }
 }
