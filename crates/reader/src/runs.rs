@@ -1414,7 +1414,7 @@ fn solve(
         if room < c.keys.len() {
             short.get_or_insert((f, room, c.keys.len()));
         }
-        alone[i] = toks.is_some_and(|t| fewest_cells(&t) >= c.keys.len());
+        alone[i] = toks.is_some_and(|t| no_cell_vanished(&t, c.keys.len()));
         // Which tables have such rows (of table 二, rows of more than one cell: one cell is
         // read anyway unless every table is in doubt).
         alone_in[f.target.table()] |= alone[i];
@@ -1506,7 +1506,8 @@ fn solve(
         let t4_vouches = t4_whole
             && rows
                 .iter()
-                .any(|f| f.target == Target::T4 && no_cell_vanished(&f.run, T4Col::ALL.len()));
+                .zip(&alone)
+                .any(|(f, &a)| f.target == Target::T4 && a);
         if t4_vouches {
             warnings.push(
                 "表三本身不平衡：各行只按本行的总计拆分，本行各种拆分一致的单元格照读，其余留空"
@@ -1656,18 +1657,17 @@ fn solve(
     out
 }
 
-/// Whether no cell of a run of `cells` cells can have vanished: its tokens cannot be laid out
-/// as fewer cells. A run whose printed cells lost one is a laying of fewer cells (each figure
-/// at least a digit, none with a leading zero but `0` itself and money such as `0.5`), so when
-/// the fewest cells the run can hold is `cells`, every cell was printed. The fewest: each leading `0` of a block
-/// of digits is a cell of its own (the last one not when a `.` follows it: `0.5`), the rest of
-/// the block one figure (the digit bound ignored: a lower bound), a blank marker its fewest
-/// cells.
-fn no_cell_vanished(run: &str, cells: usize) -> bool {
-    tokens(run, false).is_some_and(|toks| fewest_cells(&toks) >= cells)
+/// Whether no cell of a run (its tokens) of `cells` cells can have vanished: it cannot be laid
+/// out as fewer cells. A run whose printed cells lost one is a laying of fewer cells (each
+/// figure at least a digit, none with a leading zero but `0` itself and money such as `0.5`),
+/// so when the fewest cells the run can hold is `cells`, every cell was printed.
+fn no_cell_vanished(toks: &[Tok], cells: usize) -> bool {
+    fewest_cells(toks) >= cells
 }
 
-/// The fewest cells tokens can be laid out as (see [`no_cell_vanished`]).
+/// The fewest cells tokens can be laid out as: each leading `0` of a block of digits a cell of
+/// its own (the last one not when a `.` follows it: `0.5`), the rest of the block one figure
+/// (the digit bound ignored: a lower bound), a blank marker its fewest cells.
 fn fewest_cells(toks: &[Tok]) -> usize {
     toks.iter()
         .map(|t| match t {
@@ -2604,6 +2604,8 @@ mod tests {
 
     #[test]
     fn a_run_that_can_hold_fewer_cells_may_have_lost_one() {
+        let no_cell_vanished =
+            |run: &str, cells| no_cell_vanished(&tokens(run, false).unwrap(), cells);
         // Fifteen zeros are fifteen cells whatever the page did.
         assert!(no_cell_vanished("000000000000000", 15));
         assert!(no_cell_vanished("0 0 0 0/0000000000", 15));
