@@ -17,6 +17,7 @@ use gongkai_search::{ParsedQuery, Search};
 use gongkai_store::applications::ReplyDocumentId;
 use gongkai_store::disclosures::{Disclosure, DisclosureId};
 use gongkai_store::{Blobs, Store, StoreError};
+use std::collections::HashMap;
 
 /// Entries read per trip to the store while searching.
 const SCAN: usize = 200;
@@ -59,13 +60,27 @@ impl<S: Store> Public<'_, S> {
         query: CatalogueQuery,
         log_limit: usize,
     ) -> Result<PortalResults> {
-        let words = query.text.clone();
-        let narrowed = query.item.is_some()
-            || query.year.is_some()
-            || query.validity.is_some()
-            || query.topic.as_deref().is_some_and(|t| !t.trim().is_empty())
-            || query.genre.as_deref().is_some_and(|g| !g.trim().is_empty());
-        let wanted = query.after.is_none() && !narrowed && !words.trim().is_empty();
+        // Every field named, so that a filter added to the catalogue's query is decided here.
+        let CatalogueQuery {
+            text: words,
+            agency: _,
+            item,
+            year,
+            validity,
+            topic,
+            genre,
+            newest_first: _,
+            limit: _,
+            after,
+        } = &query;
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        let narrowed = item.is_some()
+            || year.is_some()
+            || validity.is_some()
+            || !blank(topic)
+            || !blank(genre);
+        let wanted = after.is_none() && !narrowed && !words.trim().is_empty();
+        let words = words.clone();
         // Whose entries: none when the log is not asked, else the agency the catalogue is
         // searched in (a name no agency bears now shows none: never another agency's).
         let log_of = match (&query.agency, wanted) {
@@ -102,6 +117,7 @@ impl<S: Store> Public<'_, S> {
             Some(id) => Some(vec![find(&tree, id)?.id]),
             None => None,
         };
+        let names: HashMap<AgencyId, &str> = tree.iter().map(|a| (a.id, a.name.as_str())).collect();
         let needles: Vec<String> = ParsedQuery::parse(query)
             .needles()
             .into_iter()
@@ -117,10 +133,7 @@ impl<S: Store> Public<'_, S> {
             let done = page.len() < SCAN;
             for entry in page {
                 cursor = Some(entry.id);
-                let name = tree
-                    .iter()
-                    .find(|a| a.id == entry.agency)
-                    .map_or("", |a| a.name.as_str());
+                let name = names.get(&entry.agency).copied().unwrap_or_default();
                 let text = format!("{}\n{name}", entry.title).to_lowercase();
                 if !needles.iter().all(|n| text.contains(n.as_str())) {
                     continue;
